@@ -2,14 +2,30 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
+import BetterSqlite3 from "better-sqlite3";
 import type { DatabaseConfig } from "./database-config";
 
 /** How long an SQLite writer waits for another process's lock before failing. */
 const SQLITE_BUSY_TIMEOUT_MS = 10_000;
 
+/**
+ * WAL lets the web server, workers and the CLI read while one of them
+ * writes. The mode is stored in the file, but switching needs the file to
+ * itself, so it is done before any long-lived connection opens it.
+ */
+function ensureWriteAheadLog(filePath: string): void {
+  mkdirSync(path.dirname(filePath), { recursive: true });
+  const connection = new BetterSqlite3(filePath, { timeout: SQLITE_BUSY_TIMEOUT_MS });
+  try {
+    connection.pragma("journal_mode = WAL");
+  } finally {
+    connection.close();
+  }
+}
+
 /** The Prisma driver adapter for a database; used by both the client and the schema engine. */
 export function createAdapterFactory(config: DatabaseConfig): PrismaBetterSqlite3 | PrismaPg {
   if (config.provider === "postgresql") return new PrismaPg({ connectionString: config.url });
-  mkdirSync(path.dirname(config.filePath), { recursive: true });
+  ensureWriteAheadLog(config.filePath);
   return new PrismaBetterSqlite3({ url: config.filePath, timeout: SQLITE_BUSY_TIMEOUT_MS });
 }

@@ -65,16 +65,33 @@ async function readSchema(provider: Provider, root: string) {
   return { path: schemaPath, content: await readFile(schemaPath, "utf8") };
 }
 
+/**
+ * The engine does not close the connections it opens when freed; an open
+ * SQLite connection would keep its lock, so they are tracked and disposed here.
+ */
 async function withEngine<T>(
   adapterFactory: SqlMigrationAwareDriverAdapterFactory,
   schema: { path: string; content: string },
   work: (engine: SchemaEngine) => Promise<T>,
 ): Promise<T> {
-  const engine = await openSchemaEngine(adapterFactory, schema);
+  const opened: SqlDriverAdapter[] = [];
+  const track = async (connecting: Promise<SqlDriverAdapter>) => {
+    const adapter = await connecting;
+    opened.push(adapter);
+    return adapter;
+  };
+  const tracked: SqlMigrationAwareDriverAdapterFactory = {
+    provider: adapterFactory.provider,
+    adapterName: adapterFactory.adapterName,
+    connect: () => track(adapterFactory.connect()),
+    connectToShadowDb: () => track(adapterFactory.connectToShadowDb()),
+  };
+  const engine = await openSchemaEngine(tracked, schema);
   try {
     return await work(engine);
   } finally {
     engine.free();
+    await Promise.all(opened.map((adapter) => adapter.dispose()));
   }
 }
 
@@ -95,9 +112,20 @@ export async function readMigrationStatus(config: DatabaseConfig, root = process
   return withEngine(createAdapterFactory(config), schema, (engine) => diagnose(engine, migrationsList));
 }
 
+/** The engine's way of saying a database was never migrated (P1014 in the CLI). */
+function isMissingMigrationsTable(error: unknown): boolean {
+  return error instanceof Error && /_prisma_migrations`? does not exist/.test(error.message);
+}
+
 async function diagnose(engine: SchemaEngine, migrationsList: MigrationList): Promise<MigrationStatus> {
   const allNames = migrationsList.migrationDirectories.map((dir) => dir.path);
-  const result = await engine.diagnoseMigrationHistory({ migrationsList, optInToShadowDatabase: false, filters: NO_FILTERS });
+  let result;
+  try {
+    result = await engine.diagnoseMigrationHistory({ migrationsList, optInToShadowDatabase: false, filters: NO_FILTERS });
+  } catch (error) {
+    if (isMissingMigrationsTable(error)) return { pending: allNames, failed: [], edited: [], unknown: [] };
+    throw error;
+  }
   const history = result.history;
   const status: MigrationStatus = {
     pending: result.hasMigrationsTable ? [] : allNames,

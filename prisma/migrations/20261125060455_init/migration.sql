@@ -35,6 +35,7 @@ CREATE TABLE "Plan" (
     "description" TEXT NOT NULL DEFAULT '',
     "tags" JSONB NOT NULL DEFAULT [],
     "archivedAt" DATETIME,
+    "searchText" TEXT NOT NULL DEFAULT '',
     "latestVersion" INTEGER NOT NULL DEFAULT 0,
     "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "updatedAt" DATETIME NOT NULL,

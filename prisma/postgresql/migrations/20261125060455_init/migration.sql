@@ -48,6 +48,7 @@ CREATE TABLE "Plan" (
     "description" TEXT NOT NULL DEFAULT '',
     "tags" JSONB NOT NULL DEFAULT '[]',
     "archivedAt" TIMESTAMP(3),
+    "searchText" TEXT NOT NULL DEFAULT '',
     "latestVersion" INTEGER NOT NULL DEFAULT 0,
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "updatedAt" TIMESTAMP(3) NOT NULL,

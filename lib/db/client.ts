@@ -1,0 +1,36 @@
+/**
+ * Opens the Prisma client for SQLite or PostgreSQL through driver adapters.
+ * The only module that constructs a client; repositories receive it.
+ */
+import { PrismaClient as PostgresClient } from "./generated/postgresql/client";
+import { PrismaClient as SqliteClient } from "./generated/sqlite/client";
+import { createAdapterFactory } from "./adapter-factory";
+import type { DatabaseConfig } from "./database-config";
+
+/**
+ * Both generated clients expose the same models (they come from one schema
+ * file); the SQLite client's type is used as the common one because its API
+ * is the narrower of the two, so code written against it runs on both.
+ */
+export type DbClient = SqliteClient;
+
+export interface Database {
+  client: DbClient;
+  config: DatabaseConfig;
+  close(): Promise<void>;
+}
+
+/** Opens a connection; the caller applies migrations first (see migrations.ts). */
+export async function openDatabase(config: DatabaseConfig): Promise<Database> {
+  const adapter = createAdapterFactory(config);
+  const client =
+    config.provider === "postgresql"
+      ? (new PostgresClient({ adapter }) as unknown as DbClient)
+      : new SqliteClient({ adapter });
+  if (config.provider === "sqlite") {
+    // Safe with WAL: a crash can lose the last commits' durability, never consistency.
+    await client.$queryRawUnsafe("PRAGMA synchronous = NORMAL");
+    await client.$queryRawUnsafe("PRAGMA foreign_keys = ON");
+  }
+  return { client, config, close: () => client.$disconnect() };
+}
