@@ -1,0 +1,133 @@
+/**
+ * Per-node rules beyond shape: workspace paths and globs, regular
+ * expressions, content size, and settings that would be silently ignored.
+ * Reads raw params defensively so it also runs on nodes that failed the
+ * shape check.
+ */
+import type { PlanLimits } from "./plan-limits";
+import { utf8ByteLength } from "./plan-limits";
+import type { PlanProblem } from "./plan-problem";
+import type { NodeView } from "./plan-view";
+import { isRecord } from "./plan-view";
+import { checkRegex } from "./regex-safety";
+import { checkWorkspacePath } from "./workspace-path";
+import { globToRegExp } from "./glob";
+
+/** Which params of each operation type are workspace paths. */
+const PATH_PARAMS: Record<string, readonly string[]> = {
+  "file.write": ["path"],
+  "file.edit": ["path"],
+  "file.delete": ["path"],
+  "file.move": ["from", "to"],
+  shell: ["cwd"],
+};
+
+/** Appends the problems (errors and warnings) of one node to `out`. */
+export function checkNode(node: NodeView, limits: PlanLimits, out: PlanProblem[]): void {
+  const { params, type } = node;
+
+  for (const key of PATH_PARAMS[type ?? ""] ?? []) {
+    const value = params[key];
+    if (typeof value !== "string") continue;
+    const problem = checkWorkspacePath(value, key === "cwd" ? "Working directory" : key === "path" ? "Path" : `"${key}" path`);
+    if (problem) report(out, node, ["nodes", node.index, "params", key], problem.code, problem.message);
+  }
+
+  if (type === "file.write" && typeof params["content"] === "string") {
+    const content = params["content"];
+    // Each UTF-16 unit is at most 3 UTF-8 bytes, so short content needs no exact count.
+    if (content.length * 3 > limits.maxContentBytes) {
+      const bytes = utf8ByteLength(content);
+      if (bytes > limits.maxContentBytes) {
+        report(
+          out,
+          node,
+          ["nodes", node.index, "params", "content"],
+          "content-too-large",
+          `The content is ${formatBytes(bytes)}; the limit is ${formatBytes(limits.maxContentBytes)}. Write large files with a shell command instead`,
+        );
+      }
+    }
+  }
+
+  if (type === "file.read") {
+    const paths = params["paths"];
+    if (Array.isArray(paths)) {
+      for (let index = 0; index < paths.length; index++) {
+        const path: unknown = paths[index];
+        if (typeof path !== "string") continue;
+        const problem = checkWorkspacePath(path);
+        if (problem) report(out, node, ["nodes", node.index, "params", "paths", index], problem.code, problem.message);
+      }
+    }
+    checkGlob(params["glob"], node, out);
+    const hasPaths = Array.isArray(paths) && paths.length > 0;
+    if (!hasPaths && params["glob"] === undefined) {
+      report(out, node, ["nodes", node.index, "params"], "reads-nothing", `This read has neither "paths" nor "glob", so it reads nothing; add one`, "warning");
+    }
+  }
+
+  if (type === "search") {
+    checkGlob(params["glob"], node, out);
+    if (params["regex"] === true && typeof params["pattern"] === "string") {
+      const flags = params["caseSensitive"] === false ? "i" : "";
+      const verdict = checkRegex(params["pattern"], { flags, maxLength: limits.maxRegexLength });
+      if (!verdict.ok) report(out, node, ["nodes", node.index, "params", "pattern"], verdict.code, verdict.message);
+    }
+  }
+
+  if (type === "shell") {
+    const readyWhen = params["readyWhen"];
+    const background = params["background"] === true;
+    if (isRecord(readyWhen) && typeof readyWhen["output"] === "string") {
+      const verdict = checkRegex(readyWhen["output"], { maxLength: limits.maxRegexLength });
+      if (!verdict.ok) report(out, node, ["nodes", node.index, "params", "readyWhen", "output"], verdict.code, `readyWhen.output: ${verdict.message}`);
+    }
+    if (readyWhen !== undefined && !background) {
+      report(out, node, ["nodes", node.index, "params", "readyWhen"], "ignored-setting", `readyWhen only applies to background commands; set "background": true or remove it`, "warning");
+    }
+    if (params["keepRunning"] === true && !background) {
+      report(out, node, ["nodes", node.index, "params", "keepRunning"], "ignored-setting", `keepRunning only applies to background commands; set "background": true or remove it`, "warning");
+    }
+  }
+}
+
+// Plans reuse a handful of globs across many nodes; compiling each once keeps big plans fast.
+const globIsWellFormed = new Map<string, boolean>();
+
+function checkGlob(glob: unknown, node: NodeView, out: PlanProblem[]): void {
+  if (typeof glob !== "string") return;
+  const path = ["nodes", node.index, "params", "glob"];
+  const problem = checkWorkspacePath(glob, "Glob");
+  if (problem) {
+    report(out, node, path, problem.code, problem.message);
+    return;
+  }
+  let wellFormed = globIsWellFormed.get(glob);
+  if (wellFormed === undefined) {
+    wellFormed = globToRegExp(glob) !== null;
+    if (globIsWellFormed.size > 10_000) globIsWellFormed.clear();
+    globIsWellFormed.set(glob, wellFormed);
+  }
+  if (!wellFormed) {
+    report(out, node, path, "invalid-glob", `Glob "${glob}" is malformed: close every "[" with "]" and every "{" with "}"`);
+  }
+}
+
+// Module level rather than a closure per node: closures in a 100k-node loop cost real time.
+function report(
+  out: PlanProblem[],
+  node: NodeView,
+  path: PlanProblem["path"],
+  code: PlanProblem["code"],
+  message: string,
+  severity: PlanProblem["severity"] = "error",
+): void {
+  out.push(node.id === undefined ? { path, code, message, severity } : { nodeId: node.id, path, code, message, severity });
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes >= 1024 * 1024) return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+  if (bytes >= 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${bytes} bytes`;
+}

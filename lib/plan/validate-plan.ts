@@ -1,0 +1,107 @@
+/**
+ * The one entry point for checking a plan: the editor, the server, the CLI
+ * and the runner all call `validatePlan`, so each rule is written once.
+ */
+import { PlanDocument } from "./schema";
+import type { PlanProblem } from "./plan-problem";
+import { DEFAULT_PLAN_LIMITS, type PlanLimits } from "./plan-limits";
+import { isRecord, viewEdges, viewNodes } from "./plan-view";
+import { problemsFromZodIssues } from "./zod-problems";
+import { checkGraph } from "./graph-rules";
+import { checkNode } from "./node-rules";
+import { approximateJsonSize } from "./plan-size";
+
+/** The outcome of {@link validatePlan}: a parsed plan (defaults filled in) or every problem found. */
+export type PlanValidation =
+  | { ok: true; plan: PlanDocument; warnings: PlanProblem[] }
+  | { ok: false; problems: PlanProblem[]; warnings: PlanProblem[] };
+
+export interface ValidatePlanOptions {
+  /** Overrides for {@link DEFAULT_PLAN_LIMITS}. */
+  limits?: Partial<PlanLimits>;
+}
+
+/**
+ * Checks shape and graph rules and reports every problem at once. Never
+ * throws, whatever `input` is; problems carry `nodeId`/`edgeId` when they sit
+ * in a node or edge.
+ *
+ * @example
+ * const result = validatePlan(JSON.parse(text));
+ * if (!result.ok) for (const p of result.problems) console.log(p.nodeId, p.message);
+ * else run(result.plan);
+ */
+export function validatePlan(input: unknown, options: ValidatePlanOptions = {}): PlanValidation {
+  try {
+    return validate(input, { ...DEFAULT_PLAN_LIMITS, ...options.limits });
+  } catch (error) {
+    // A bug here must not take the editor or the server down with it.
+    const detail = error instanceof Error ? error.message : String(error);
+    return {
+      ok: false,
+      problems: [{ path: [], code: "internal-error", message: `The validator failed unexpectedly: ${detail}`, severity: "error" }],
+      warnings: [],
+    };
+  }
+}
+
+function validate(input: unknown, limits: PlanLimits): PlanValidation {
+  if (!isRecord(input)) {
+    const problem: PlanProblem = {
+      path: [],
+      code: "invalid-input",
+      message: `A plan must be a JSON object with "name" and "nodes", not ${input === null ? "null" : Array.isArray(input) ? "an array" : typeof input}`,
+      severity: "error",
+    };
+    return { ok: false, problems: [problem], warnings: [] };
+  }
+
+  // Limits first: a plan that is too large is not worth parsing further.
+  const limitProblems = checkLimits(input, limits);
+  if (limitProblems.length > 0) return { ok: false, problems: limitProblems, warnings: [] };
+
+  const found: PlanProblem[] = [];
+  const parsed = PlanDocument.safeParse(input);
+  if (!parsed.success) found.push(...problemsFromZodIssues(parsed.error.issues, input));
+
+  const nodes = viewNodes(input);
+  checkGraph(nodes, viewEdges(input), found);
+  for (const node of nodes) checkNode(node, limits, found);
+
+  const problems = found.filter((problem) => problem.severity === "error");
+  const warnings = found.filter((problem) => problem.severity === "warning");
+  if (problems.length > 0 || !parsed.success) return { ok: false, problems, warnings };
+  return { ok: true, plan: parsed.data, warnings };
+}
+
+function checkLimits(input: Record<string, unknown>, limits: PlanLimits): PlanProblem[] {
+  const problems: PlanProblem[] = [];
+  const { nodes, edges } = input;
+  if (Array.isArray(nodes) && nodes.length > limits.maxNodes) {
+    problems.push({
+      path: ["nodes"],
+      code: "too-many-nodes",
+      message: `The plan has ${nodes.length} nodes; the limit is ${limits.maxNodes}. Split it into several plans`,
+      severity: "error",
+    });
+  }
+  if (Array.isArray(edges) && edges.length > limits.maxEdges) {
+    problems.push({
+      path: ["edges"],
+      code: "too-many-edges",
+      message: `The plan has ${edges.length} edges; the limit is ${limits.maxEdges}. Split it into several plans`,
+      severity: "error",
+    });
+  }
+  if (problems.length > 0) return problems;
+  const size = approximateJsonSize(input, limits.maxPlanSize);
+  if (size > limits.maxPlanSize) {
+    problems.push({
+      path: [],
+      code: "plan-too-large",
+      message: `The plan is larger than ${limits.maxPlanSize} characters as JSON. Move large file contents into files the plan copies or generates`,
+      severity: "error",
+    });
+  }
+  return problems;
+}
