@@ -28,12 +28,13 @@ const EnvSchema = z
       .describe("Most operations running at once across all runs of this server"),
   })
   .transform((env) => {
-    const dataDir = path.resolve(env.BATCHBOARD_DATA_DIR);
+    // turbopackIgnore: these are run-time directories, not files for the build to trace.
+    const dataDir = path.resolve(/*turbopackIgnore: true*/ env.BATCHBOARD_DATA_DIR);
     return {
       ...env,
       BATCHBOARD_DATA_DIR: dataDir,
       DATABASE_URL: env.DATABASE_URL ?? `file:${path.join(dataDir, "batchboard.db")}`,
-      BATCHBOARD_WORKSPACE_ROOT: path.resolve(env.BATCHBOARD_WORKSPACE_ROOT ?? path.join(dataDir, "workspaces")),
+      BATCHBOARD_WORKSPACE_ROOT: path.resolve(/*turbopackIgnore: true*/ env.BATCHBOARD_WORKSPACE_ROOT ?? path.join(dataDir, "workspaces")),
     };
   });
 

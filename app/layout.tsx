@@ -1,0 +1,29 @@
+import type { Metadata } from "next";
+import type { ReactNode } from "react";
+import { AppNavigation } from "./app-navigation";
+import "./globals.css";
+
+export const metadata: Metadata = {
+  title: { default: "Batchboard", template: "%s · Batchboard" },
+  description: "Draw plans of file operations and commands; run them in parallel batches; retry failures on the graph.",
+};
+
+export default function RootLayout({ children }: { children: ReactNode }) {
+  return (
+    <html lang="en">
+      <body>
+        <div className="shell">
+          <aside className="sidebar">
+            <div className="brand">
+              <span className="brand-mark" aria-hidden />
+              Batchboard
+            </div>
+            <AppNavigation />
+            <div className="sidebar-foot">Plan → batch → execute → monitor</div>
+          </aside>
+          <main className="main">{children}</main>
+        </div>
+      </body>
+    </html>
+  );
+}

@@ -1,0 +1,50 @@
+// Layering from ARCHITECTURE.md, enforced: the plan core is a leaf, the
+// runner knows nothing of databases or frameworks, lib never imports app.
+import importX from "eslint-plugin-import-x";
+import { createTypeScriptImportResolver } from "eslint-import-resolver-typescript";
+import tseslint from "typescript-eslint";
+
+const frameworkPackages = ["next", "next/*", "react", "react-dom", "@xyflow/*", "@tanstack/*", "@prisma/*", "pg", "better-sqlite3", "bullmq", "ioredis"];
+const noFrameworks = (layer) => ({
+  patterns: [{ group: frameworkPackages, message: `${layer} is framework-free (see ARCHITECTURE.md).` }],
+});
+
+export default tseslint.config(
+  { ignores: ["node_modules", ".next", "lib/db/generated", "test-results", "playwright-report", "data", "next-env.d.ts", "public"] },
+  ...tseslint.configs.recommended,
+  {
+    plugins: { "import-x": importX },
+    settings: { "import-x/resolver-next": [createTypeScriptImportResolver()] },
+    rules: {
+      "@typescript-eslint/no-explicit-any": "error",
+      "@typescript-eslint/ban-ts-comment": "error",
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+      "no-restricted-syntax": [
+        "error",
+        {
+          selector: "MemberExpression[object.name='process'][property.name='env']",
+          message: "Read configuration through lib/env.ts only.",
+        },
+      ],
+      "import-x/no-restricted-paths": [
+        "error",
+        {
+          zones: [
+            { target: "./lib/plan", from: "./lib", except: ["./plan"], message: "lib/plan is the pure core: it imports nothing of the project but itself." },
+            { target: "./lib/runner", from: ["./lib/db", "./lib/server", "./lib/cli", "./app"], message: "lib/runner gets persistence through its store port, never lib/db or the app." },
+            { target: "./lib/db", from: ["./lib/server", "./lib/cli", "./app"], message: "lib/db is below the server and the app." },
+            { target: "./lib", from: "./app", message: "lib never imports app/." },
+            { target: "./app", from: ["./lib/cli", "./lib/testing"], message: "The app does not use the CLI or test helpers." },
+          ],
+        },
+      ],
+    },
+  },
+  { files: ["lib/plan/**/*.ts"], rules: { "no-restricted-imports": ["error", noFrameworks("lib/plan")] } },
+  { files: ["lib/runner/**/*.ts"], rules: { "no-restricted-imports": ["error", noFrameworks("lib/runner")] } },
+  {
+    // The env module itself, Next's instrumentation hook (runtime check) and test/build tooling may read process.env.
+    files: ["lib/env.ts", "instrumentation.ts", "playwright.config.ts", "scripts/**", "e2e/**", "bench/**", "**/*.test.ts", "lib/testing/**"],
+    rules: { "no-restricted-syntax": "off" },
+  },
+);

@@ -1,0 +1,26 @@
+/**
+ * `npm start`: the single-machine deployment. Applies pending migrations,
+ * builds the app on first use, then serves it; the server creates the
+ * first-start data (team, owner, workspace, sample plan) before its first request.
+ */
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { parseDatabaseUrl } from "../lib/db/database-config";
+import { applyPendingMigrations } from "../lib/db/migrations";
+import { loadEnv } from "../lib/env";
+
+const env = loadEnv();
+const config = parseDatabaseUrl(env.DATABASE_URL);
+const { appliedNow } = await applyPendingMigrations(config);
+console.log(`Database (${config.provider}): ${appliedNow?.length ? `applied ${appliedNow.join(", ")}` : "up to date"}`);
+
+const childEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
+if (!existsSync(".next/BUILD_ID")) {
+  console.log("First start: building the app…");
+  const build = spawnSync("node_modules/.bin/next", ["build"], { stdio: "inherit", env: childEnv });
+  if (build.status !== 0) process.exit(build.status ?? 1);
+}
+
+const server = spawn("node_modules/.bin/next", ["start", "--port", String(env.PORT)], { stdio: "inherit", env: childEnv });
+for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => server.kill(signal));
+server.on("exit", (code) => process.exit(code ?? 0));

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# `npm test`: every test the project has — types, lint, unit and integration
+# (real SQLite and PostgreSQL), then the production build driven in Chromium.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+export NEXT_TELEMETRY_DISABLED=1
+mkdir -p test-results
+rm -f test-results/unit.json test-results/e2e.json
+
+step() { echo; echo "━━ $1"; }
+failed=0
+
+step "typecheck"; node_modules/.bin/tsc --noEmit || failed=1
+step "lint"; node_modules/.bin/eslint . || failed=1
+step "unit and integration tests (vitest)"
+node_modules/.bin/vitest run --reporter=default --reporter=json --outputFile=test-results/unit.json || failed=1
+step "production build"
+if node_modules/.bin/next build; then
+  step "end-to-end tests (playwright, Debian chromium)"
+  bash scripts/ensure-chromium.sh && node_modules/.bin/playwright test || failed=1
+else
+  failed=1
+fi
+
+node_modules/.bin/tsx scripts/test-summary.ts test-results/unit.json test-results/e2e.json || failed=1
+exit $failed
