@@ -1,0 +1,45 @@
+/** In-process publish/subscribe for run events; the web app streams from it (SSE). */
+import type { RunEvent } from "./run-events";
+
+export type RunEventListener = (event: RunEvent) => void;
+
+/** Listeners per run id, plus listeners for every run. */
+export class RunEventBus {
+  private readonly byRun = new Map<string, Set<RunEventListener>>();
+  private readonly everyRun = new Set<RunEventListener>();
+
+  /**
+   * Subscribes to one run's events (or every run's, with `"*"`).
+   * @returns unsubscribe
+   * @example
+   * const off = bus.subscribe(runId, (event) => send(event));
+   */
+  subscribe(runId: string | "*", listener: RunEventListener): () => void {
+    if (runId === "*") {
+      this.everyRun.add(listener);
+      return () => this.everyRun.delete(listener);
+    }
+    let set = this.byRun.get(runId);
+    if (!set) this.byRun.set(runId, (set = new Set()));
+    set.add(listener);
+    return () => {
+      set.delete(listener);
+      if (set.size === 0 && this.byRun.get(runId) === set) this.byRun.delete(runId);
+    };
+  }
+
+  /** Delivers synchronously; a throwing listener does not stop the others. */
+  publish(event: RunEvent): void {
+    const listeners = this.byRun.get(event.runId);
+    if (listeners) for (const listener of listeners) safely(listener, event);
+    for (const listener of this.everyRun) safely(listener, event);
+  }
+}
+
+function safely(listener: RunEventListener, event: RunEvent): void {
+  try {
+    listener(event);
+  } catch {
+    // A broken subscriber (a closed SSE stream) must not break the run.
+  }
+}

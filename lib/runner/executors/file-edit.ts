@@ -1,0 +1,73 @@
+import type { FileEditParams } from "../../plan/schema";
+import { unifiedDiff } from "../diff";
+import { NonRetryableError } from "../errors";
+import { applyEdits } from "./edit-text";
+import { throwIfAborted, type Executor, type ExecutorContext } from "./types";
+
+/** What a `file.edit` node keeps for inspection. */
+export interface FileEditResult {
+  path: string;
+  replacements: number;
+  diff: string;
+}
+
+/**
+ * Applies ordered edits to one file atomically: on any miss the file is left
+ * untouched and the error names the edit.
+ */
+export const editFileExecutor: Executor<FileEditParams, FileEditResult> = async (params, ctx) => {
+  const [result] = await editFileInSteps(params.path, [params.edits], ctx);
+  if (result?.ok === true) return result.value;
+  throw result?.ok === false ? result.error : new Error("The edit was not applied");
+};
+
+/** Per-step outcome of {@link editFileInSteps}. */
+export type EditStepOutcome = { ok: true; value: FileEditResult } | { ok: false; error: NonRetryableError } | { ok: "skipped" };
+
+/**
+ * One read-modify-write of a file for several edit nodes (a multi-edit unit):
+ * steps apply in order; a failing step leaves the content as it was before
+ * it, and `shouldRun(i)` lets the caller skip steps whose dependencies failed.
+ */
+export async function editFileInSteps(
+  path: string,
+  steps: ReadonlyArray<FileEditParams["edits"]>,
+  ctx: ExecutorContext,
+  shouldRun: (index: number, outcomes: readonly EditStepOutcome[]) => boolean = () => true,
+): Promise<EditStepOutcome[]> {
+  throwIfAborted(ctx.signal);
+  const absolute = await ctx.files.resolve(path);
+  const before = await ctx.files.readResolved(absolute);
+  if (before === null) {
+    const error = new NonRetryableError("file-not-found", `"${path}" does not exist; nothing to edit`);
+    return steps.map(() => ({ ok: false, error }));
+  }
+  const original = before.toString("utf8");
+  let text = original;
+  const outcomes: EditStepOutcome[] = [];
+  for (let index = 0; index < steps.length; index += 1) {
+    if (!shouldRun(index, outcomes)) {
+      outcomes.push({ ok: "skipped" });
+      continue;
+    }
+    const previous = text;
+    const outcome = applyEdits(text, steps[index] ?? []);
+    if (!outcome.ok) {
+      outcomes.push({
+        ok: false,
+        error: new NonRetryableError(outcome.reason === "not-found" ? "edit-not-found" : "edit-ambiguous", `${path}: ${outcome.message}`, {
+          editIndex: outcome.editIndex,
+        }),
+      });
+      continue;
+    }
+    text = outcome.content;
+    const diff = unifiedDiff(path, Buffer.from(previous), Buffer.from(text), { maxChars: ctx.limits.diffMaxChars });
+    outcomes.push({ ok: true, value: { path, replacements: outcome.replacements, diff } });
+  }
+  if (text !== original) {
+    throwIfAborted(ctx.signal);
+    await ctx.files.write(path, Buffer.from(text, "utf8"), { before });
+  }
+  return outcomes;
+}

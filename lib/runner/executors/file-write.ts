@@ -1,0 +1,33 @@
+import type { FileWriteParams } from "../../plan/schema";
+import { unifiedDiff } from "../diff";
+import { NonRetryableError } from "../errors";
+import { throwIfAborted, type Executor } from "./types";
+
+/** What a `file.write` node keeps for inspection. */
+export interface FileWriteResult {
+  path: string;
+  bytesWritten: number;
+  /** `skipped` when the file existed and `ifExists` was `skip`; `unchanged` when the content was identical. */
+  outcome: "created" | "overwritten" | "skipped" | "unchanged";
+  diff: string;
+}
+
+/** Writes a file (temp + rename), honouring `ifExists`. */
+export const writeFileExecutor: Executor<FileWriteParams, FileWriteResult> = async (params, ctx) => {
+  throwIfAborted(ctx.signal);
+  const before = await ctx.files.read(params.path);
+  if (before !== null && params.ifExists === "fail") {
+    throw new NonRetryableError("file-exists", `"${params.path}" already exists and ifExists is "fail"`);
+  }
+  if (before !== null && params.ifExists === "skip") {
+    return { path: params.path, bytesWritten: 0, outcome: "skipped", diff: "" };
+  }
+  const data = Buffer.from(params.content, "utf8");
+  const change = await ctx.files.write(params.path, data, { before });
+  return {
+    path: params.path,
+    bytesWritten: change ? data.length : 0,
+    outcome: change === null ? "unchanged" : before === null ? "created" : "overwritten",
+    diff: change ? unifiedDiff(params.path, before, data, { maxChars: ctx.limits.diffMaxChars }) : "",
+  };
+};

@@ -1,0 +1,120 @@
+/**
+ * The file journal: every change an operation makes is recorded with the
+ * bytes before and after, so it can be shown as a diff, rolled back (atomic
+ * batches) and undone later.
+ */
+import { createHash } from "node:crypto";
+import type { FileSystem } from "./file-system";
+import type { Workspace } from "./workspace";
+
+export type FileOperation = "create" | "update" | "delete";
+
+/** One journalled change. */
+export interface FileChangeRecord {
+  /** Per run, in the order changes were committed. */
+  seq: number;
+  nodeId: string;
+  /** Workspace-relative. */
+  path: string;
+  operation: FileOperation;
+  before: Buffer | null;
+  after: Buffer | null;
+  beforeHash: string | null;
+  afterHash: string | null;
+}
+
+/** sha-256 of the bytes, hex; null for an absent file. */
+export function hashContent(content: Buffer | null): string | null {
+  return content === null ? null : createHash("sha256").update(content).digest("hex");
+}
+
+/**
+ * Changes made inside one scope are applied at once (so later reads see
+ * them) but reach the journal only on {@link ChangeScope.commit}; on
+ * {@link ChangeScope.rollback} they are reverted, newest first.
+ */
+export interface ChangeScope {
+  /** What an executor uses: file access bound to one node. */
+  forNode(nodeId: string): NodeFiles;
+  commit(): FileChangeRecord[];
+  rollback(): Promise<void>;
+}
+
+/** File access for one node; every change is journalled. */
+export interface NodeFiles {
+  resolve(relativePath: string): Promise<string>;
+  read(relativePath: string): Promise<Buffer | null>;
+  /** Reads an already-resolved absolute path. */
+  readResolved(absolutePath: string): Promise<Buffer | null>;
+  write(relativePath: string, data: Buffer, known?: { before: Buffer | null }): Promise<FileChangeRecord | null>;
+  remove(relativePath: string): Promise<FileChangeRecord | null>;
+}
+
+/** The run's journal; `onCommit` receives committed changes (to persist and announce them). */
+export class FileJournal {
+  private nextSeq: number;
+
+  constructor(
+    private readonly fs: FileSystem,
+    private readonly workspace: Workspace,
+    private readonly onCommit: (records: FileChangeRecord[]) => void,
+    firstSeq = 1,
+  ) {
+    this.nextSeq = firstSeq;
+  }
+
+  /** Opens a scope; see {@link ChangeScope}. */
+  scope(): ChangeScope {
+    const pending: Array<Omit<FileChangeRecord, "seq"> & { absolutePath: string }> = [];
+    const { fs, workspace } = this;
+    const record = (nodeId: string, absolutePath: string, before: Buffer | null, after: Buffer | null) => {
+      const change = {
+        nodeId,
+        absolutePath,
+        path: workspace.relative(absolutePath),
+        operation: (before === null ? "create" : after === null ? "delete" : "update") as FileOperation,
+        before,
+        after,
+        beforeHash: hashContent(before),
+        afterHash: hashContent(after),
+      };
+      pending.push(change);
+      return { ...change, seq: 0 };
+    };
+    return {
+      forNode: (nodeId) => ({
+        resolve: (relativePath) => workspace.resolve(relativePath),
+        read: async (relativePath) => fs.read(await workspace.resolve(relativePath)),
+        readResolved: (absolutePath) => fs.read(absolutePath),
+        async write(relativePath, data, known) {
+          const absolutePath = await workspace.resolve(relativePath);
+          const before = known ? known.before : await fs.read(absolutePath);
+          if (before !== null && before.equals(data)) return null;
+          await fs.write(absolutePath, data);
+          return record(nodeId, absolutePath, before, data);
+        },
+        async remove(relativePath) {
+          const absolutePath = await workspace.resolve(relativePath);
+          const before = await fs.read(absolutePath);
+          if (before === null) return null;
+          await fs.remove(absolutePath);
+          return record(nodeId, absolutePath, before, null);
+        },
+      }),
+      commit: () => {
+        const committed = pending.splice(0).map(({ absolutePath: _absolute, ...change }) => ({
+          ...change,
+          seq: this.nextSeq++,
+        }));
+        if (committed.length) this.onCommit(committed);
+        return committed;
+      },
+      rollback: async () => {
+        for (const change of pending.splice(0).reverse()) {
+          if (change.before === null) await fs.remove(change.absolutePath);
+          else await fs.write(change.absolutePath, change.before);
+        }
+      },
+    };
+  }
+}

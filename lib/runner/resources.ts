@@ -1,0 +1,49 @@
+/** Everything the runner depends on, passed in as one object (it reads no env and opens no database). */
+import { RunEventBus } from "./event-bus";
+import { DEFAULT_RUNNER_LIMITS, type RunnerLimits } from "./limits";
+import type { RunStore } from "./run-store";
+import { Semaphore } from "./semaphore";
+
+/** Time source, replaceable in tests. */
+export interface Clock {
+  /** Milliseconds since the epoch. */
+  now(): number;
+}
+
+/** The runner's dependencies. */
+export interface RunnerResources {
+  /** Persistence port (lib/db/run-store.ts in production). */
+  store: RunStore;
+  /** Where events are published live. */
+  bus: RunEventBus;
+  clock: Clock;
+  limits: RunnerLimits;
+  /** The per-server limit on operations running at once, shared by all runs. */
+  serverSlots: Semaphore;
+  /** Reports problems that must not fail a run (a failed flush, a broken subscriber). */
+  reportError(error: unknown): void;
+}
+
+/**
+ * Builds resources with defaults for everything but the store.
+ *
+ * @example
+ * const resources = createRunnerResources({ store: createPrismaRunStore(client), serverConcurrency: env.BATCHBOARD_SERVER_CONCURRENCY });
+ */
+export function createRunnerResources(options: {
+  store: RunStore;
+  bus?: RunEventBus;
+  clock?: Clock;
+  limits?: Partial<RunnerLimits>;
+  serverConcurrency?: number;
+  reportError?: (error: unknown) => void;
+}): RunnerResources {
+  return {
+    store: options.store,
+    bus: options.bus ?? new RunEventBus(),
+    clock: options.clock ?? { now: () => Date.now() },
+    limits: { ...DEFAULT_RUNNER_LIMITS, ...options.limits },
+    serverSlots: new Semaphore(options.serverConcurrency ?? 32),
+    reportError: options.reportError ?? ((error) => console.error("[runner]", error)),
+  };
+}

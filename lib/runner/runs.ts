@@ -1,0 +1,179 @@
+/**
+ * Starting runs and their repairs: a new run, resume of an interrupted one,
+ * retry of failed nodes, retry of one node and its dependents. Each creates or
+ * loads the run through the store and hands it to the scheduler.
+ */
+import type { ExecutionPlan } from "../plan/execution-plan";
+import { optimizePlan } from "../plan/optimize-plan";
+import type { PlanDocument } from "../plan/schema";
+import type { RunnerResources } from "./resources";
+import type { NodeRunState, StoredRun } from "./run-store";
+import { executeRun, pendingNodeState, type RunHandle } from "./scheduler";
+import { isUnfinishedNodeStatus } from "./status";
+
+/** Thrown when a run cannot be started or repaired as asked. */
+export class RunRequestError extends Error {
+  constructor(
+    readonly code: "not-found" | "invalid-state" | "invalid-plan" | "unknown-node",
+    message: string,
+  ) {
+    super(message);
+    this.name = "RunRequestError";
+  }
+}
+
+/** Who and what a new run belongs to. */
+export interface RunOwnership {
+  teamId: string;
+  planId: string;
+  planVersionId: string;
+  startedById: string;
+  workspaceId?: string | null;
+}
+
+/** Options of {@link startRun}. */
+export interface StartRunOptions extends RunOwnership {
+  plan: PlanDocument;
+  directory: string;
+  dryRun?: boolean;
+  concurrency?: number;
+  keepBackground?: boolean;
+  /** The optimizer's plan; computed when left out. */
+  executionPlan?: ExecutionPlan;
+}
+
+/** Plans the execution, refusing plans the optimizer finds unrunnable (a cycle). */
+export function planExecution(plan: PlanDocument): ExecutionPlan {
+  const executionPlan = optimizePlan(plan);
+  const blocking = executionPlan.hazards.filter((hazard) => hazard.severity === "error");
+  if (blocking.length) throw new RunRequestError("invalid-plan", blocking.map((hazard) => hazard.message).join("; "));
+  return executionPlan;
+}
+
+/**
+ * Creates a run and starts executing it.
+ *
+ * @example
+ * const handle = await startRun(resources, { ...ownership, plan, directory: "/srv/ws" });
+ * const outcome = await handle.done; // outcome.status === "succeeded"
+ */
+export async function startRun(resources: RunnerResources, options: StartRunOptions): Promise<RunHandle> {
+  const executionPlan = options.executionPlan ?? planExecution(options.plan);
+  const nodes = options.plan.nodes.map((node) => pendingNodeState(node.id, executionPlan.batchIdOf[node.id] ?? null));
+  const concurrency = options.concurrency ?? options.plan.settings.concurrency;
+  const { id } = await resources.store.createRun({
+    teamId: options.teamId,
+    planId: options.planId,
+    planVersionId: options.planVersionId,
+    startedById: options.startedById,
+    workspaceId: options.workspaceId ?? null,
+    directory: options.directory,
+    settings: { concurrency, keepBackground: options.keepBackground, runnerPid: process.pid },
+    dryRun: options.dryRun ?? false,
+    nodes,
+  });
+  return executeRun(resources, {
+    runId: id,
+    plan: options.plan,
+    executionPlan,
+    directory: options.directory,
+    dryRun: options.dryRun ?? false,
+    concurrency,
+    keepBackground: options.keepBackground,
+    nodes,
+    lastEventSeq: 0,
+  });
+}
+
+async function loadOrThrow(resources: RunnerResources, runId: string): Promise<StoredRun> {
+  const run = await resources.store.loadRun(runId);
+  if (!run) throw new RunRequestError("not-found", `Run ${runId} was not found`);
+  return run;
+}
+
+/**
+ * Continues an interrupted run in place: finished nodes keep their results,
+ * the rest run.
+ */
+export async function resumeRun(resources: RunnerResources, runId: string): Promise<RunHandle> {
+  const run = await loadOrThrow(resources, runId);
+  if (run.status !== "interrupted") {
+    throw new RunRequestError("invalid-state", `Run ${runId} is ${run.status}; only interrupted runs can be resumed (use retry)`);
+  }
+  const changes = await resources.store.listFileChanges(runId);
+  return executeRun(resources, {
+    runId,
+    plan: run.plan,
+    executionPlan: planExecution(run.plan),
+    directory: run.directory,
+    dryRun: run.dryRun,
+    concurrency: run.settings.concurrency,
+    keepBackground: run.settings.keepBackground,
+    nodes: run.nodes,
+    lastEventSeq: run.lastEventSeq,
+    firstFileChangeSeq: changes.reduce((max, change) => Math.max(max, change.seq), 0) + 1,
+  });
+}
+
+/** Starts a new run (child of `parent`) where `rerun` nodes run and the others carry their parent's state. */
+async function startChildRun(resources: RunnerResources, parent: StoredRun, rerun: (node: NodeRunState) => boolean): Promise<RunHandle> {
+  if (parent.status === "running" || parent.status === "queued") {
+    throw new RunRequestError("invalid-state", `Run ${parent.id} is still ${parent.status}; wait for it to finish or cancel it`);
+  }
+  const executionPlan = planExecution(parent.plan);
+  const nodes = parent.nodes.map((node): NodeRunState =>
+    rerun(node)
+      ? pendingNodeState(node.nodeId, executionPlan.batchIdOf[node.nodeId] ?? null)
+      : { ...node, reused: true, pid: null, attempts: [] },
+  );
+  const { id } = await resources.store.createRun({
+    teamId: parent.teamId,
+    planId: parent.planId,
+    planVersionId: parent.planVersionId,
+    startedById: parent.startedById,
+    workspaceId: parent.workspaceId,
+    directory: parent.directory,
+    settings: { ...parent.settings, runnerPid: process.pid },
+    dryRun: parent.dryRun,
+    parentRunId: parent.id,
+    nodes,
+  });
+  return executeRun(resources, {
+    runId: id,
+    plan: parent.plan,
+    executionPlan,
+    directory: parent.directory,
+    dryRun: parent.dryRun,
+    concurrency: parent.settings.concurrency,
+    keepBackground: parent.settings.keepBackground,
+    nodes,
+    lastEventSeq: 0,
+  });
+}
+
+/** A new run of only the failed, skipped, cancelled and interrupted nodes; successes are reused. */
+export async function retryFailedNodes(resources: RunnerResources, runId: string): Promise<RunHandle> {
+  const parent = await loadOrThrow(resources, runId);
+  return startChildRun(resources, parent, (node) => node.status !== "succeeded");
+}
+
+/** A new run of one node and everything downstream of it; other nodes keep their parent's state. */
+export async function retryNode(resources: RunnerResources, runId: string, nodeId: string): Promise<RunHandle> {
+  const parent = await loadOrThrow(resources, runId);
+  if (!parent.plan.nodes.some((node) => node.id === nodeId)) {
+    throw new RunRequestError("unknown-node", `Run ${runId} has no node "${nodeId}"`);
+  }
+  const downstream = new Set([nodeId]);
+  const out = new Map<string, string[]>();
+  for (const edge of parent.plan.edges) out.set(edge.from, [...(out.get(edge.from) ?? []), edge.to]);
+  const stack = [nodeId];
+  while (stack.length) {
+    for (const next of out.get(stack.pop() as string) ?? []) {
+      if (!downstream.has(next)) {
+        downstream.add(next);
+        stack.push(next);
+      }
+    }
+  }
+  return startChildRun(resources, parent, (node) => downstream.has(node.nodeId) || isUnfinishedNodeStatus(node.status));
+}

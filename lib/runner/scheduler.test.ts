@@ -1,0 +1,149 @@
+import { readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { RunEvent } from "./run-events";
+import { memoryResources, plan, runPlan, temporaryDirectory } from "./testing/harness";
+
+let ws: ReturnType<typeof temporaryDirectory>;
+beforeEach(() => {
+  ws = temporaryDirectory();
+});
+afterEach(() => ws.cleanup());
+
+const shell = (id: string, command: string, extra: Record<string, unknown> = {}) => ({ id, type: "shell" as const, params: { command }, ...extra });
+
+describe("scheduler", () => {
+  it("runs a DAG in dependency order and emits a valid, ordered event stream", async () => {
+    const resources = memoryResources();
+    const document = plan({
+      nodes: [
+        { id: "write", type: "file.write", params: { path: "a.txt", content: "hello\n" } },
+        shell("append", "echo world >> a.txt"),
+        { id: "edit", type: "file.edit", params: { path: "a.txt", edits: [{ find: "hello", replace: "HELLO" }] } },
+        { id: "search", type: "search", params: { pattern: "world" } },
+      ],
+      edges: [
+        { from: "write", to: "append" },
+        { from: "append", to: "edit" },
+        { from: "edit", to: "search" },
+      ],
+    });
+    const { outcome } = await runPlan(resources, document, ws.dir);
+    expect(outcome.status).toBe("succeeded");
+    expect(readFileSync(path.join(ws.dir, "a.txt"), "utf8")).toBe("HELLO\nworld\n");
+    const search = outcome.nodes.get("search")?.result as { matches: Array<{ path: string; line: number }> };
+    expect(search.matches).toEqual([expect.objectContaining({ path: "a.txt", line: 2 })]);
+    const events = resources.events.filter((event) => event.runId === outcome.runId);
+    events.forEach((event, index) => {
+      expect(event.seq).toBe(index + 1);
+      expect(RunEvent.safeParse(JSON.parse(JSON.stringify(event))).success).toBe(true);
+    });
+    const stored = await resources.store.loadRun(outcome.runId);
+    expect(stored?.status).toBe("succeeded");
+    expect(stored?.lastEventSeq).toBe(events.length);
+  });
+
+  it("continue policy: skips dependents of a failure, independent branches go on; failure/always edges fire", async () => {
+    const resources = memoryResources();
+    const document = plan({
+      nodes: [shell("bad", "exit 3"), shell("after", "true"), shell("other", "true"), shell("onFail", "true"), shell("cleanup", "true")],
+      edges: [
+        { from: "bad", to: "after" },
+        { from: "bad", to: "onFail", when: "failure" },
+        { from: "after", to: "cleanup", when: "always" },
+      ],
+    });
+    const { outcome } = await runPlan(resources, document, ws.dir);
+    const status = (id: string) => outcome.nodes.get(id)?.status;
+    expect(outcome.status).toBe("failed");
+    expect([status("bad"), status("after"), status("other"), status("onFail"), status("cleanup")]).toEqual([
+      "failed",
+      "skipped",
+      "succeeded",
+      "succeeded",
+      "succeeded",
+    ]);
+    expect(outcome.nodes.get("bad")?.exitCode).toBe(3);
+  });
+
+  it("stop policy cancels the rest", async () => {
+    const resources = memoryResources();
+    const document = plan({
+      settings: { failurePolicy: "stop", concurrency: 2 },
+      nodes: [shell("bad", "sleep 0.05; exit 1"), shell("slow", "sleep 5"), shell("later", "true")],
+      edges: [{ from: "slow", to: "later" }],
+    });
+    const started = Date.now();
+    const { outcome } = await runPlan(resources, document, ws.dir);
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect(outcome.nodes.get("slow")?.status).toBe("cancelled");
+    expect(outcome.nodes.get("later")?.status).toBe("cancelled");
+    expect(outcome.status).toBe("failed");
+  });
+
+  it("retries with backoff until success", async () => {
+    const resources = memoryResources();
+    const document = plan({
+      settings: { retries: 3, retryBackoffMs: 10 },
+      nodes: [shell("flaky", "n=$(cat n 2>/dev/null || echo 0); n=$((n+1)); echo $n > n; [ $n -ge 3 ]")],
+    });
+    const { outcome } = await runPlan(resources, document, ws.dir);
+    expect(outcome.status).toBe("succeeded");
+    expect(outcome.nodes.get("flaky")?.attempt).toBe(3);
+    expect(outcome.nodes.get("flaky")?.attempts).toHaveLength(2);
+    expect(resources.events.filter((event) => event.type === "node.retry").map((event) => event.type === "node.retry" && event.delayMs)).toEqual([10, 20]);
+  });
+
+  it("respects the per-run concurrency limit", async () => {
+    const resources = memoryResources();
+    const document = plan({
+      settings: { concurrency: 2 },
+      nodes: Array.from({ length: 6 }, (_, i) => shell(`n${i}`, "echo start >> log; sleep 0.1; echo end >> log")),
+    });
+    const { outcome } = await runPlan(resources, document, ws.dir);
+    expect(outcome.status).toBe("succeeded");
+    let running = 0;
+    let peak = 0;
+    for (const line of readFileSync(path.join(ws.dir, "log"), "utf8").trim().split("\n")) {
+      running += line === "start" ? 1 : -1;
+      peak = Math.max(peak, running);
+    }
+    expect(peak).toBeLessThanOrEqual(2);
+  });
+
+  it("cancels a whole run and one node", async () => {
+    const resources = memoryResources();
+    const document = plan({ nodes: [shell("a", "sleep 10"), shell("b", "sleep 10"), shell("c", "true")], edges: [{ from: "b", to: "c" }] });
+    resources.plans.set("v1", document);
+    const { startRun } = await import("./runs");
+    const handle = await startRun(resources, { teamId: "t", planId: "p", planVersionId: "v1", startedById: "u", plan: document, directory: ws.dir });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(handle.cancelNode("a")).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    handle.cancel();
+    const outcome = await handle.done;
+    expect(outcome.status).toBe("cancelled");
+    expect(outcome.nodes.get("a")?.status).toBe("cancelled");
+    expect(outcome.nodes.get("b")?.status).toBe("cancelled");
+    expect(["cancelled", "skipped"]).toContain(outcome.nodes.get("c")?.status);
+  });
+
+  it("atomic file batch: one failing change rolls back the others", async () => {
+    const resources = memoryResources();
+    writeFileSync(path.join(ws.dir, "keep.txt"), "original");
+    const document = plan({
+      settings: { fileBatchMode: "atomic" },
+      nodes: [
+        { id: "w1", type: "file.write", params: { path: "new.txt", content: "x" } },
+        { id: "w2", type: "file.write", params: { path: "keep.txt", content: "changed" } },
+        { id: "bad", type: "file.edit", params: { path: "keep.txt", edits: [{ find: "nope", replace: "y" }] } },
+      ],
+    });
+    const { outcome } = await runPlan(resources, document, ws.dir);
+    expect(outcome.status).toBe("failed");
+    expect(readFileSync(path.join(ws.dir, "keep.txt"), "utf8")).toBe("original");
+    expect(() => readFileSync(path.join(ws.dir, "new.txt"))).toThrow();
+    expect(outcome.nodes.get("w1")?.error?.code).toBe("batch-rolled-back");
+    expect(await resources.store.listFileChanges(outcome.runId)).toEqual([]);
+  });
+});

@@ -1,0 +1,58 @@
+/** Test helpers: temporary workspaces and runs against an in-memory store. */
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { PlanDocument, type PlanDocumentInput } from "../../plan/schema";
+import { createMemoryRunStore } from "../memory-run-store";
+import { createRunnerResources, type RunnerResources } from "../resources";
+import type { RunEvent } from "../run-events";
+import type { RunnerLimits } from "../limits";
+import { startRun, type StartRunOptions } from "../runs";
+
+/** A temporary directory, removed by `cleanup`. */
+export function temporaryDirectory(prefix = "batchboard-ws-"): { dir: string; cleanup(): void } {
+  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** A plan from a partial document. */
+export function plan(input: Omit<PlanDocumentInput, "name"> & { name?: string }): PlanDocument {
+  return PlanDocument.parse({ name: "test", ...input });
+}
+
+/** Resources over a memory store whose every plan version is looked up in `plans`. */
+export function memoryResources(limits: Partial<RunnerLimits> = {}): RunnerResources & { plans: Map<string, PlanDocument>; events: RunEvent[] } {
+  const plans = new Map<string, PlanDocument>();
+  const store = createMemoryRunStore((id) => {
+    const found = plans.get(id);
+    if (!found) throw new Error(`No plan ${id}`);
+    return found;
+  });
+  const events: RunEvent[] = [];
+  const resources = createRunnerResources({ store, limits: { flushIntervalMs: 5, killGraceMs: 300, ...limits }, reportError: (error) => {
+    throw error;
+  } });
+  resources.bus.subscribe("*", (event) => events.push(event));
+  return Object.assign(resources, { plans, events });
+}
+
+/** Runs a plan in `directory` on memory resources and waits for the outcome. */
+export async function runPlan(
+  resources: ReturnType<typeof memoryResources>,
+  document: PlanDocument,
+  directory: string,
+  options: Partial<StartRunOptions> = {},
+) {
+  const versionId = `v${resources.plans.size + 1}`;
+  resources.plans.set(versionId, document);
+  const handle = await startRun(resources, {
+    teamId: "t",
+    planId: "p",
+    planVersionId: versionId,
+    startedById: "u",
+    plan: document,
+    directory,
+    ...options,
+  });
+  return { handle, outcome: await handle.done };
+}

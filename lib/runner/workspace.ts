@@ -1,0 +1,74 @@
+/**
+ * The workspace boundary: every path an operation touches is resolved to a
+ * real path and refused when it leaves the root, through `..` or a symlink.
+ */
+import { realpath } from "node:fs/promises";
+import path from "node:path";
+import { checkWorkspacePath, normalizeWorkspacePath } from "../plan/workspace-path";
+import { NonRetryableError } from "./errors";
+
+/** A directory a run acts in; paths are resolved against its real root. */
+export interface Workspace {
+  /** The real (symlink-free) absolute root. */
+  readonly root: string;
+  /**
+   * Resolves a workspace-relative path to a real absolute path inside the
+   * root, following symlinks of the path and its parents.
+   * @throws NonRetryableError `path-escape` when it would leave the root.
+   */
+  resolve(relativePath: string): Promise<string>;
+  /** The workspace-relative form of an absolute path inside the root. */
+  relative(absolutePath: string): string;
+}
+
+/**
+ * Opens a workspace rooted at `directory` (which must exist).
+ *
+ * @example
+ * const ws = await openWorkspace("/srv/ws");
+ * await ws.resolve("src/a.ts"); // "/srv/ws/src/a.ts"
+ * await ws.resolve("../etc/passwd"); // throws NonRetryableError("path-escape")
+ */
+export async function openWorkspace(directory: string): Promise<Workspace> {
+  const root = await realpath(directory);
+  const inside = (candidate: string) => candidate === root || candidate.startsWith(root + path.sep);
+  return {
+    root,
+    relative: (absolutePath) => path.relative(root, absolutePath).split(path.sep).join("/") || ".",
+    async resolve(relativePath) {
+      const problem = checkWorkspacePath(relativePath);
+      const normalized = normalizeWorkspacePath(relativePath);
+      if (problem || normalized === null) {
+        throw new NonRetryableError("path-escape", problem?.message ?? `Path "${relativePath}" leaves the workspace`);
+      }
+      const lexical = normalized === "." ? root : path.join(root, normalized);
+      const real = await realpathOfDeepestExisting(lexical);
+      if (!inside(real)) {
+        throw new NonRetryableError(
+          "path-escape",
+          `Path "${relativePath}" resolves outside the workspace (through a symlink); refusing to touch it`,
+        );
+      }
+      return real;
+    },
+  };
+}
+
+/** realpath of the path, or of its deepest existing ancestor with the rest appended. */
+async function realpathOfDeepestExisting(target: string): Promise<string> {
+  const rest: string[] = [];
+  let current = target;
+  for (;;) {
+    try {
+      const real = await realpath(current);
+      return rest.length ? path.join(real, ...rest.reverse()) : real;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== "ENOENT" && code !== "ENOTDIR") throw error;
+      const parent = path.dirname(current);
+      if (parent === current) throw error;
+      rest.push(path.basename(current));
+      current = parent;
+    }
+  }
+}
