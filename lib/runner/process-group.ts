@@ -1,4 +1,5 @@
 /** Signalling whole process groups: commands run detached, so their pid is their group id. */
+import { readdirSync, readFileSync } from "node:fs";
 
 /** Sends `signal` to the group led by `pid`; false when the group no longer exists. */
 export function signalGroup(pid: number, signal: NodeJS.Signals | 0): boolean {
@@ -10,9 +11,32 @@ export function signalGroup(pid: number, signal: NodeJS.Signals | 0): boolean {
   }
 }
 
-/** Whether any process of the group led by `pid` is still alive. */
+/**
+ * Whether any process of the group led by `pid` is still alive. Zombies do
+ * not count: orphans reparented to a PID 1 that reaps slowly linger as
+ * zombies, though they are dead.
+ */
 export function groupAlive(pid: number): boolean {
-  return signalGroup(pid, 0);
+  if (!signalGroup(pid, 0)) return false;
+  let entries: string[];
+  try {
+    entries = readdirSync("/proc");
+  } catch {
+    return true;
+  }
+  for (const entry of entries) {
+    if (entry.charCodeAt(0) < 48 || entry.charCodeAt(0) > 57) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+    } catch {
+      continue;
+    }
+    // Fields after the command name (which may contain spaces): state ppid pgrp …
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    if (Number(fields[2]) === pid && fields[0] !== "Z" && fields[0] !== "X") return true;
+  }
+  return false;
 }
 
 /**

@@ -1,0 +1,231 @@
+/**
+ * The runner's persistence port (lib/runner/run-store.ts) on Prisma: runs,
+ * node runs, the event log and the file journal. The scheduler calls
+ * `persist` with batches, so a run costs a transaction every few
+ * milliseconds, not one per event.
+ */
+import { PlanDocument } from "../plan/schema";
+import type { FileChangeRecord } from "../runner/journal";
+import { RunEvent, NodeError } from "../runner/run-events";
+import type {
+  AttemptRecord,
+  NewRun,
+  NodeRunState,
+  PersistBatch,
+  RunSettings,
+  RunStore,
+  StoredFileChange,
+  StoredRun,
+} from "../runner/run-store";
+import type { DbClient } from "./client";
+import { Prisma } from "./generated/sqlite/client";
+import { toJsonColumn } from "./json";
+import { inTransaction, translated } from "./transaction";
+
+type NodeRunRow = Awaited<ReturnType<DbClient["nodeRun"]["findMany"]>>[number];
+
+function jsonOrNull(value: unknown) {
+  return value === null || value === undefined ? Prisma.DbNull : toJsonColumn(value);
+}
+
+function nodeRunData(node: NodeRunState) {
+  return {
+    status: node.status,
+    attempt: node.attempt,
+    batchId: node.batchId,
+    reused: node.reused,
+    startedAt: node.startedAt,
+    finishedAt: node.finishedAt,
+    exitCode: node.exitCode,
+    signal: node.signal,
+    pid: node.pid,
+    error: jsonOrNull(node.error),
+    result: jsonOrNull(node.result),
+    attempts: toJsonColumn(node.attempts),
+  };
+}
+
+function toNodeRunState(row: NodeRunRow): NodeRunState {
+  const error = NodeError.safeParse(row.error);
+  return {
+    nodeId: row.nodeId,
+    status: row.status,
+    attempt: row.attempt,
+    batchId: row.batchId,
+    reused: row.reused,
+    startedAt: row.startedAt,
+    finishedAt: row.finishedAt,
+    exitCode: row.exitCode,
+    signal: row.signal,
+    pid: row.pid,
+    error: error.success ? error.data : null,
+    result: row.result ?? null,
+    attempts: Array.isArray(row.attempts) ? (row.attempts as unknown as AttemptRecord[]) : [],
+  };
+}
+
+function toRunSettings(value: unknown): RunSettings {
+  const settings = (typeof value === "object" && value !== null ? value : {}) as Partial<RunSettings>;
+  return {
+    concurrency: typeof settings.concurrency === "number" ? settings.concurrency : 8,
+    keepBackground: settings.keepBackground === true,
+    runnerPid: typeof settings.runnerPid === "number" ? settings.runnerPid : undefined,
+  };
+}
+
+function bytes(value: Buffer | null): Uint8Array<ArrayBuffer> | null {
+  return value === null ? null : new Uint8Array(value.buffer.slice(value.byteOffset, value.byteOffset + value.byteLength) as ArrayBuffer);
+}
+
+function fileChangeRow(runId: string, change: FileChangeRecord) {
+  return {
+    runId,
+    nodeId: change.nodeId,
+    seq: change.seq,
+    path: change.path,
+    operation: change.operation,
+    beforeHash: change.beforeHash,
+    afterHash: change.afterHash,
+    beforeContent: bytes(change.before),
+    afterContent: bytes(change.after),
+  };
+}
+
+/**
+ * A RunStore on a Prisma client (SQLite or PostgreSQL).
+ *
+ * @example
+ * const resources = createRunnerResources({ store: createPrismaRunStore(db.client) });
+ */
+export function createPrismaRunStore(client: DbClient): RunStore {
+  return {
+    async createRun(input: NewRun) {
+      return inTransaction(client, async (tx) => {
+        const run = await tx.run.create({
+          data: {
+            teamId: input.teamId,
+            planId: input.planId,
+            planVersionId: input.planVersionId,
+            workspaceId: input.workspaceId ?? null,
+            directory: input.directory,
+            settings: toJsonColumn(input.settings),
+            dryRun: input.dryRun,
+            startedById: input.startedById,
+            parentRunId: input.parentRunId ?? null,
+          },
+          select: { id: true },
+        });
+        if (input.nodes.length) {
+          await tx.nodeRun.createMany({
+            data: input.nodes.map((node) => ({
+              runId: run.id,
+              nodeId: node.nodeId,
+              status: node.status,
+              attempt: node.attempt,
+              batchId: node.batchId,
+              reused: node.reused,
+              exitCode: node.exitCode ?? null,
+              error: jsonOrNull(node.error),
+              result: jsonOrNull(node.result),
+            })),
+          });
+        }
+        return run;
+      });
+    },
+
+    async persist(batch: PersistBatch) {
+      await inTransaction(client, async (tx) => {
+        if (batch.events.length) {
+          await tx.runEvent.createMany({
+            data: batch.events.map((event) => ({
+              runId: batch.runId,
+              seq: event.seq,
+              type: event.type,
+              nodeId: "nodeId" in event ? event.nodeId : null,
+              payload: toJsonColumn(event),
+            })),
+          });
+        }
+        for (const node of batch.nodes) {
+          await tx.nodeRun.update({ where: { runId_nodeId: { runId: batch.runId, nodeId: node.nodeId } }, data: nodeRunData(node) });
+        }
+        if (batch.fileChanges.length) {
+          await tx.fileChange.createMany({ data: batch.fileChanges.map((change) => fileChangeRow(batch.runId, change)) });
+        }
+        await tx.run.update({
+          where: { id: batch.runId },
+          data: {
+            lastEventSeq: batch.lastEventSeq,
+            ...(batch.run.status ? { status: batch.run.status } : {}),
+            ...(batch.run.startedAt ? { startedAt: batch.run.startedAt } : {}),
+            ...(batch.run.finishedAt !== undefined ? { finishedAt: batch.run.finishedAt } : {}),
+            ...(batch.run.error !== undefined ? { error: batch.run.error } : {}),
+          },
+        });
+      });
+    },
+
+    async loadRun(runId: string): Promise<StoredRun | null> {
+      const run = await translated(
+        client.run.findUnique({
+          where: { id: runId },
+          include: { nodeRuns: true, planVersion: { select: { graph: true } } },
+        }),
+      );
+      if (!run) return null;
+      return {
+        id: run.id,
+        teamId: run.teamId,
+        planId: run.planId,
+        planVersionId: run.planVersionId,
+        workspaceId: run.workspaceId,
+        startedById: run.startedById,
+        parentRunId: run.parentRunId,
+        directory: run.directory,
+        status: run.status,
+        settings: toRunSettings(run.settings),
+        dryRun: run.dryRun,
+        lastEventSeq: run.lastEventSeq,
+        error: run.error,
+        plan: PlanDocument.parse(run.planVersion.graph),
+        nodes: run.nodeRuns.map(toNodeRunState),
+      };
+    },
+
+    async findRunIds(statuses) {
+      const rows = await translated(client.run.findMany({ where: { status: { in: statuses } }, select: { id: true } }));
+      return rows.map((row) => row.id);
+    },
+
+    async listFileChanges(runId: string): Promise<StoredFileChange[]> {
+      const rows = await translated(client.fileChange.findMany({ where: { runId }, orderBy: { seq: "asc" } }));
+      return rows.map((row) => ({
+        id: row.id,
+        seq: row.seq,
+        nodeId: row.nodeId,
+        path: row.path,
+        operation: row.operation as FileChangeRecord["operation"],
+        before: row.beforeContent ? Buffer.from(row.beforeContent) : null,
+        after: row.afterContent ? Buffer.from(row.afterContent) : null,
+        beforeHash: row.beforeHash,
+        afterHash: row.afterHash,
+        revertedAt: row.revertedAt,
+      }));
+    },
+
+    async markFileChangesReverted(runId: string, ids: string[], at: Date) {
+      await translated(client.fileChange.updateMany({ where: { runId, id: { in: ids } }, data: { revertedAt: at } }));
+    },
+
+    async listEvents(runId: string, afterSeq: number) {
+      const rows = await translated(
+        client.runEvent.findMany({ where: { runId, seq: { gt: afterSeq } }, orderBy: { seq: "asc" }, select: { payload: true } }),
+      );
+      return rows.flatMap((row) => {
+        const parsed = RunEvent.safeParse(row.payload);
+        return parsed.success ? [parsed.data] : [];
+      });
+    },
+  };
+}

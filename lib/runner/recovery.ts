@@ -1,0 +1,99 @@
+/**
+ * Start-up recovery: runs left `running` by a crashed runner are marked
+ * `interrupted` (finished nodes keep their results) and their orphaned
+ * process groups are killed; `resumeRun` then continues them.
+ */
+import { signalGroup } from "./process-group";
+import type { RunnerResources } from "./resources";
+import type { NodeStatus, RunEvent } from "./run-events";
+import type { NodeRunState, StoredRun } from "./run-store";
+import { countStatuses } from "./status";
+
+/** What recovery did to one run. */
+export interface RecoveredRun {
+  runId: string;
+  interruptedNodes: string[];
+  killedProcessGroups: number[];
+}
+
+/** Options of {@link recoverInterruptedRuns}. */
+export interface RecoveryOptions {
+  /** Whether the runner process that owns a run is still alive (then its runs are left alone). */
+  isRunnerAlive?: (pid: number) => boolean;
+}
+
+function processAlive(pid: number): boolean {
+  if (pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+const STOPPED_BY_CRASH: ReadonlySet<NodeStatus> = new Set(["running", "queued"]);
+
+/** Whether a node's process may still be alive after a crash. */
+function orphanPid(run: StoredRun, node: NodeRunState): number | null {
+  if (node.pid === null) return null;
+  if (STOPPED_BY_CRASH.has(node.status)) return node.pid;
+  const background = typeof node.result === "object" && node.result !== null && "background" in node.result;
+  return background && node.status === "succeeded" && !run.settings.keepBackground ? node.pid : null;
+}
+
+/**
+ * Marks every `running` run whose runner is gone as `interrupted`.
+ *
+ * @example
+ * // On server start, before accepting work:
+ * const recovered = await recoverInterruptedRuns(resources);
+ */
+export async function recoverInterruptedRuns(resources: RunnerResources, options: RecoveryOptions = {}): Promise<RecoveredRun[]> {
+  const alive = options.isRunnerAlive ?? processAlive;
+  const recovered: RecoveredRun[] = [];
+  for (const runId of await resources.store.findRunIds(["running"])) {
+    const run = await resources.store.loadRun(runId);
+    if (!run || run.status !== "running") continue;
+    if (run.settings.runnerPid !== undefined && alive(run.settings.runnerPid)) continue;
+    const killed: number[] = [];
+    for (const node of run.nodes) {
+      const pid = orphanPid(run, node);
+      if (pid !== null && signalGroup(pid, "SIGKILL")) killed.push(pid);
+    }
+    let seq = run.lastEventSeq;
+    const at = resources.clock.now();
+    const events: RunEvent[] = [];
+    const changed: NodeRunState[] = [];
+    for (const node of run.nodes) {
+      if (!STOPPED_BY_CRASH.has(node.status)) continue;
+      const updated: NodeRunState = { ...node, status: "interrupted", finishedAt: new Date(at), pid: null };
+      changed.push(updated);
+      events.push({
+        type: "node.status",
+        runId,
+        seq: ++seq,
+        at,
+        nodeId: node.nodeId,
+        status: "interrupted",
+        attempt: node.attempt,
+        batchId: node.batchId ?? undefined,
+        error: { code: "interrupted", message: "The runner stopped while this node was running" },
+      });
+    }
+    const byId = new Map(changed.map((node) => [node.nodeId, node]));
+    const counts = countStatuses(run.nodes.map((node) => byId.get(node.nodeId)?.status ?? node.status));
+    events.push({ type: "run.status", runId, seq: ++seq, at, status: "interrupted", error: "The runner stopped during the run", counts });
+    await resources.store.persist({
+      runId,
+      events,
+      nodes: changed,
+      run: { status: "interrupted", finishedAt: new Date(at), error: "The runner stopped during the run" },
+      lastEventSeq: seq,
+      fileChanges: [],
+    });
+    for (const event of events) resources.bus.publish(event);
+    recovered.push({ runId, interruptedNodes: changed.map((node) => node.nodeId), killedProcessGroups: killed });
+  }
+  return recovered;
+}
