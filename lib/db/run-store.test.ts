@@ -151,7 +151,7 @@ describe.each(["sqlite", "postgresql"] as const)("Prisma run store on %s", (prov
   });
 
   it("recovery marks a crashed run interrupted, kills its orphans, and resume finishes it", async () => {
-    const { document, ownership } = await seedPlan(db.client, {
+    const { ownership } = await seedPlan(db.client, {
       name: "recover",
       nodes: [shell("done", "echo done > done.txt"), shell("was-running", "echo second > second.txt")],
       edges: [{ from: "done", to: "was-running" }],
