@@ -65,3 +65,19 @@ export function globToRegExp(glob: string): RegExp | null {
     return null;
   }
 }
+
+const compiled = new Map<string, RegExp | null>();
+
+/**
+ * {@link globToRegExp}, remembered: plans reuse a handful of globs across
+ * thousands of nodes. The cache is capped so user input cannot grow it forever.
+ */
+export function cachedGlobToRegExp(glob: string): RegExp | null {
+  let matcher = compiled.get(glob);
+  if (matcher === undefined) {
+    matcher = globToRegExp(glob);
+    if (compiled.size >= 10_000) compiled.clear();
+    compiled.set(glob, matcher);
+  }
+  return matcher;
+}

@@ -64,3 +64,41 @@ export function buildGraphIndex(nodeCount: number, from: ArrayLike<number>, to: 
     predecessorEdges,
   };
 }
+
+/**
+ * For every edge that repeats an earlier edge's `from`/`to` pair, the index of
+ * the first edge with that pair; -1 for all other edges (including edges with
+ * a negative end). O(V + E) with typed arrays:
+ * hashing pairs instead is slow once `from × nodeCount + to` leaves the small-integer range.
+ */
+export function findRepeatedEdges(nodeCount: number, from: ArrayLike<number>, to: ArrayLike<number>): Int32Array {
+  const firstOf = new Int32Array(from.length).fill(-1);
+  const start = new Int32Array(nodeCount + 1);
+  for (let edge = 0; edge < from.length; edge++) {
+    const source = from[edge] as number;
+    if (source >= 0 && (to[edge] as number) >= 0) start[source + 1]! += 1;
+  }
+  for (let node = 0; node < nodeCount; node++) start[node + 1]! += start[node] as number;
+  const bySource = new Int32Array(start[nodeCount] as number);
+  const next = start.slice(0, nodeCount);
+  for (let edge = 0; edge < from.length; edge++) {
+    const source = from[edge] as number;
+    if (source >= 0 && (to[edge] as number) >= 0) bySource[next[source]!++] = edge;
+  }
+  // seenFrom[target] === source + 1 means source → target was already seen, first as edge seenEdge[target].
+  const seenFrom = new Int32Array(nodeCount);
+  const seenEdge = new Int32Array(nodeCount);
+  for (let source = 0; source < nodeCount; source++) {
+    const end = start[source + 1] as number;
+    for (let slot = start[source] as number; slot < end; slot++) {
+      const edge = bySource[slot] as number;
+      const target = to[edge] as number;
+      if (seenFrom[target] === source + 1) firstOf[edge] = seenEdge[target] as number;
+      else {
+        seenFrom[target] = source + 1;
+        seenEdge[target] = edge;
+      }
+    }
+  }
+  return firstOf;
+}

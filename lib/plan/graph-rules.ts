@@ -6,7 +6,7 @@
 import { edgeIdOf } from "./schema";
 import type { PlanProblem } from "./plan-problem";
 import type { EdgeView, NodeView } from "./plan-view";
-import { buildGraphIndex } from "./graph-index";
+import { buildGraphIndex, findRepeatedEdges } from "./graph-index";
 import { findCycles } from "./find-cycles";
 
 /** Cycles beyond this many are summarised in one problem rather than listed. */
@@ -40,23 +40,15 @@ export function checkGraph(nodes: readonly NodeView[], edges: readonly EdgeView[
   // Explicit edge ids, to catch two edges sharing one. Unnamed edges are known
   // as "from->to", so they can only clash with an explicit id or a repeated pair.
   const edgeIndexOfId = new Map<string, number>();
-  // Pairs of known nodes are keyed by node numbers: hashing numbers is far
-  // cheaper than joined id strings at 100k edges.
-  const edgeIndexOfPair = new Map<number | string, number>();
   for (const edge of edges) {
     if (edge.id === undefined) continue;
     const sameId = edgeIndexOfId.get(edge.id);
     if (sameId === undefined) edgeIndexOfId.set(edge.id, edge.index);
-    else {
-      out.push({
-        edgeId: edge.id,
-        path: ["edges", edge.index, "id"],
-        code: "duplicate-edge-id",
-        message: `Edge id "${edge.id}" is already used by edges[${sameId}]; give each edge its own id`,
-        severity: "error",
-      });
-    }
+    else reportEdge(out, edge, ["id"], "duplicate-edge-id", `Edge id "${edge.id}" is already used by edges[${sameId}]; give each edge its own id`);
   }
+  // Repeated pairs between unknown nodes are rare, so a string map is fine for them.
+  const unknownPairs = new Map<string, number>();
+
   for (let number = 0; number < edges.length; number++) {
     const edge = edges[number] as EdgeView;
     const { from: fromId, to: toId } = edge;
@@ -73,30 +65,27 @@ export function checkGraph(nodes: readonly NodeView[], edges: readonly EdgeView[
       reportEdge(out, edge, [], "self-loop", `Edge "${labelOf(edge)}" joins "${fromId}" to itself; a node cannot wait for itself — remove the edge`);
       continue;
     }
-    const known = source !== undefined && target !== undefined;
-    const pairKey = known ? source * nodes.length + target : `${fromId}\u0000${toId}`;
-    const samePair = edgeIndexOfPair.get(pairKey);
-    if (samePair !== undefined) {
-      reportEdge(
-        out,
-        edge,
-        [],
-        "duplicate-edge",
-        `"${fromId}" → "${toId}" is already joined by edges[${samePair}]; keep one edge (use when: "always" to run after either outcome)`,
-      );
-      continue;
+    if (source !== undefined && target !== undefined) {
+      from[number] = source;
+      to[number] = target;
+    } else {
+      const key = `${fromId}\u0000${toId}`;
+      const first = unknownPairs.get(key);
+      if (first === undefined) unknownPairs.set(key, edge.index);
+      else reportRepeatedPair(out, edge, first);
     }
-    edgeIndexOfPair.set(pairKey, edge.index);
     if (edge.id === undefined && edgeIndexOfId.size > 0) {
       const clash = edgeIndexOfId.get(labelOf(edge));
       if (clash !== undefined) {
         reportEdge(out, edge, [], "duplicate-edge-id", `This edge is known as "${labelOf(edge)}", which edges[${clash}] uses as its id; give that edge another id`);
       }
     }
-    if (known) {
-      from[number] = source;
-      to[number] = target;
-    }
+  }
+
+  const firstOf = findRepeatedEdges(nodes.length, from, to);
+  for (let number = 0; number < edges.length; number++) {
+    const first = firstOf[number] as number;
+    if (first !== -1) reportRepeatedPair(out, edges[number] as EdgeView, (edges[first] as EdgeView).index);
   }
 
   const graph = buildGraphIndex(nodes.length, from, to);
@@ -123,6 +112,16 @@ export function checkGraph(nodes: readonly NodeView[], edges: readonly EdgeView[
       severity: "error",
     });
   }
+}
+
+function reportRepeatedPair(out: PlanProblem[], edge: EdgeView, firstIndex: number): void {
+  reportEdge(
+    out,
+    edge,
+    [],
+    "duplicate-edge",
+    `"${edge.from}" → "${edge.to}" is already joined by edges[${firstIndex}]; keep one edge (use when: "always" to run after either outcome)`,
+  );
 }
 
 // Module level rather than a closure per edge: closures in a 100k-edge loop cost real time.

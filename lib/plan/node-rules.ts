@@ -11,7 +11,7 @@ import type { NodeView } from "./plan-view";
 import { isRecord } from "./plan-view";
 import { checkRegex } from "./regex-safety";
 import { checkWorkspacePath } from "./workspace-path";
-import { globToRegExp } from "./glob";
+import { cachedGlobToRegExp } from "./glob";
 
 /** Which params of each operation type are workspace paths. */
 const PATH_PARAMS: Record<string, readonly string[]> = {
@@ -92,9 +92,6 @@ export function checkNode(node: NodeView, limits: PlanLimits, out: PlanProblem[]
   }
 }
 
-// Plans reuse a handful of globs across many nodes; compiling each once keeps big plans fast.
-const globIsWellFormed = new Map<string, boolean>();
-
 function checkGlob(glob: unknown, node: NodeView, out: PlanProblem[]): void {
   if (typeof glob !== "string") return;
   const path = ["nodes", node.index, "params", "glob"];
@@ -103,13 +100,7 @@ function checkGlob(glob: unknown, node: NodeView, out: PlanProblem[]): void {
     report(out, node, path, problem.code, problem.message);
     return;
   }
-  let wellFormed = globIsWellFormed.get(glob);
-  if (wellFormed === undefined) {
-    wellFormed = globToRegExp(glob) !== null;
-    if (globIsWellFormed.size > 10_000) globIsWellFormed.clear();
-    globIsWellFormed.set(glob, wellFormed);
-  }
-  if (!wellFormed) {
+  if (cachedGlobToRegExp(glob) === null) {
     report(out, node, path, "invalid-glob", `Glob "${glob}" is malformed: close every "[" with "]" and every "{" with "}"`);
   }
 }

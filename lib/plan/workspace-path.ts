@@ -11,6 +11,8 @@ export interface PathProblem {
 }
 
 const DRIVE_LETTER = /^[A-Za-z]:/;
+/** A `.`/`..` segment, a backslash, a doubled, leading or trailing slash. */
+const NEEDS_NORMALIZING = /(^|[/\\])\.\.?([/\\]|$)|\\|\/\/|^\/|\/$/;
 
 /**
  * Checks that `path` stays inside the workspace root.
@@ -56,6 +58,8 @@ export function checkWorkspacePath(path: string, what = "Path"): PathProblem | n
  * that escapes the root.
  */
 export function normalizeWorkspacePath(path: string): string | null {
+  // Most paths are already canonical; skip splitting them (this runs for every node of every plan).
+  if (path !== "" && !NEEDS_NORMALIZING.test(path)) return path;
   const segments = resolveSegments(path);
   if (segments === null) return null;
   return segments.length === 0 ? "." : segments.join("/");

@@ -1,0 +1,272 @@
+/**
+ * File hazards: nodes whose effect on a file depends on timing because no
+ * path orders them.
+ *
+ * - unordered-writes: two nodes change the same file (write, edit, delete,
+ *   either side of a move). Writers of one file are sorted topologically and
+ *   each neighbouring pair is checked: if all neighbours are ordered, all
+ *   writers are (ordering is transitive), and the suggested edges, which all
+ *   point forward in topological order, order every writer without creating
+ *   a cycle even when all are applied.
+ * - read-write-race: a read (paths or glob) or a search (glob) covers a file
+ *   that a node it is not ordered with changes. Reported once per reader and
+ *   writer.
+ *
+ * Shell commands can touch any file, but what they touch is unknown, so they
+ * are left out rather than guessed at.
+ *
+ * Ordering is decided with bitsets over the writers (see reachability.ts):
+ * one pass for what each node reaches, one for what reaches it, so a reader
+ * covering thousands of files costs a few word operations per writer rather
+ * than a query each.
+ */
+import type { z } from "zod";
+import type { FileMoveNode, PlanNode } from "./schema";
+import type { Hazard } from "./execution-plan";
+import type { PlanGraph } from "./plan-graph";
+import { computeReachability, chunkHas, reachabilityCost, type ReachabilityChunk } from "./reachability";
+import { cachedGlobToRegExp } from "./glob";
+import { normalizeWorkspacePath } from "./workspace-path";
+
+/** Bounds that keep hazard detection fast on very large plans. */
+export interface FileHazardBounds {
+  /** Skip when the bitset passes would exceed this many word operations. */
+  maxReachabilityCost: number;
+  /** Skip glob coverage when distinct globs × distinct written files exceeds this. */
+  maxGlobChecks: number;
+  /** Most 32-bit words of bitset memory per structure. */
+  maxRowWords: number;
+  /** Hazards of one code beyond this many are counted in a note, not listed. */
+  maxHazardsPerCode: number;
+}
+
+interface Reader {
+  node: number;
+  paths: string[];
+  globs: string[];
+}
+
+/** Finds unordered writers and read/write races; returns hazards and notes. */
+export function findFileHazards(planGraph: PlanGraph, bounds: FileHazardBounds): { hazards: Hazard[]; notes: string[] } {
+  const { nodes, order, edges, graph } = planGraph;
+  const notes: string[] = [];
+  const writersByPath = new Map<string, number[]>();
+  const readers: Reader[] = [];
+  // Writers become bitset columns, numbered in topological order.
+  const columnOf = new Int32Array(nodes.length).fill(-1);
+  const columns: number[] = [];
+
+  for (const node of order) {
+    const current = nodes[node] as PlanNode;
+    for (const path of writtenPaths(current)) {
+      if (columnOf[node] === -1) {
+        columnOf[node] = columns.length;
+        columns.push(node);
+      }
+      const writers = writersByPath.get(path);
+      if (writers === undefined) writersByPath.set(path, [node]);
+      else if (writers[writers.length - 1] !== node) writers.push(node); // a move onto itself counts once
+    }
+    if (current.type === "file.read") {
+      const paths = current.params.paths.flatMap((path) => normalizeWorkspacePath(path) ?? []);
+      readers.push({ node, paths, globs: current.params.glob === undefined ? [] : [current.params.glob] });
+    } else if (current.type === "search") readers.push({ node, paths: [], globs: [current.params.glob] });
+  }
+  if (columns.length === 0) return { hazards: [], notes };
+
+  // Neighbouring writers of each file; `order` was walked topologically, so they are sorted.
+  const pairEarlier: number[] = [];
+  const pairLater: number[] = [];
+  const pairPath: string[] = [];
+  for (const [path, writers] of writersByPath) {
+    for (let at = 1; at < writers.length; at++) {
+      pairEarlier.push(writers[at - 1] as number);
+      pairLater.push(writers[at] as number);
+      pairPath.push(path);
+    }
+  }
+
+  const totalWords = Math.ceil(columns.length / 32);
+  const covered = readerCoverage(readers, writersByPath, columnOf, totalWords, bounds, notes);
+  if (pairEarlier.length === 0 && covered === null) return { hazards: [], notes };
+
+  if (2 * reachabilityCost(graph.nodeCount, edges.length, columns.length) > bounds.maxReachabilityCost) {
+    notes.push(`File hazards were not checked: the plan is too large for the ordering check (${columns.length} nodes change files).`);
+    return { hazards: [], notes };
+  }
+
+  const pairOrdered = new Uint8Array(pairEarlier.length);
+  // Per reader: the writers it is ordered with, as bits over the columns.
+  const orderedWith = covered === null ? null : new Uint32Array(readers.length * totalWords);
+  const targets = Int32Array.from(columns);
+  const mergeReaderRows = (chunk: ReachabilityChunk) => {
+    if (orderedWith === null) return;
+    const offset = chunk.firstTarget >>> 5;
+    readers.forEach((reader, index) => {
+      const at = chunk.position[reader.node] as number;
+      if (at < chunk.minPosition || at > chunk.maxPosition) return; // reaches no target of this chunk
+      const row = reader.node * chunk.words;
+      const base = index * totalWords + offset;
+      for (let word = 0; word < chunk.words && offset + word < totalWords; word++) {
+        orderedWith[base + word]! |= chunk.rows[row + word] as number;
+      }
+    });
+  };
+  const common = { graph, order, position: planGraph.position, targets, maxRowWords: bounds.maxRowWords };
+  computeReachability({
+    ...common,
+    direction: "descendants",
+    onChunk: (chunk) => {
+      for (let pair = 0; pair < pairEarlier.length; pair++) {
+        if (chunkHas(chunk, pairEarlier[pair] as number, pairLater[pair] as number)) pairOrdered[pair] = 1;
+      }
+      mergeReaderRows(chunk);
+    },
+  });
+  if (orderedWith !== null) computeReachability({ ...common, direction: "ancestors", onChunk: mergeReaderRows });
+
+  const hazards: Hazard[] = [];
+  let omittedWrites = 0;
+  let listedWrites = 0;
+  for (let pair = 0; pair < pairEarlier.length; pair++) {
+    if (pairOrdered[pair] === 1) continue;
+    if (listedWrites++ < bounds.maxHazardsPerCode) {
+      hazards.push(unorderedWritesHazard(planGraph, pairEarlier[pair] as number, pairLater[pair] as number, pairPath[pair] as string));
+    } else omittedWrites += 1;
+  }
+
+  let omittedRaces = 0;
+  let listedRaces = 0;
+  if (covered !== null && orderedWith !== null) {
+    readers.forEach((reader, index) => {
+      const base = index * totalWords;
+      for (let word = 0; word < totalWords; word++) {
+        let racing = (covered[base + word] as number) & ~(orderedWith[base + word] as number);
+        while (racing !== 0) {
+          const bit = 31 - Math.clz32(racing & -racing);
+          racing &= racing - 1;
+          if (listedRaces++ >= bounds.maxHazardsPerCode) {
+            omittedRaces += 1;
+            continue;
+          }
+          const writer = columns[word * 32 + bit] as number;
+          hazards.push(raceHazard(planGraph, reader, writer));
+        }
+      }
+    });
+  }
+
+  if (omittedWrites > 0) notes.push(`${omittedWrites} more "unordered-writes" hazard(s) were found but not listed (${bounds.maxHazardsPerCode} are).`);
+  if (omittedRaces > 0) notes.push(`${omittedRaces} more "read-write-race" hazard(s) were found but not listed (${bounds.maxHazardsPerCode} are).`);
+  return { hazards, notes };
+}
+
+function writtenPaths(node: PlanNode): string[] {
+  switch (node.type) {
+    case "file.write":
+    case "file.edit":
+    case "file.delete":
+      return normalizedOrEmpty(node.params.path);
+    case "file.move": {
+      const { from, to } = (node as z.infer<typeof FileMoveNode>).params;
+      return [...normalizedOrEmpty(from), ...normalizedOrEmpty(to)];
+    }
+    default:
+      return [];
+  }
+}
+
+function normalizedOrEmpty(path: string): string[] {
+  const normalized = normalizeWorkspacePath(path);
+  return normalized === null ? [] : [normalized];
+}
+
+/**
+ * Per reader, the writers of the files it covers, as bits over the writer
+ * columns (`readers.length × totalWords` words); null when there is nothing
+ * to check or it would not fit the bounds.
+ */
+function readerCoverage(
+  readers: readonly Reader[],
+  writersByPath: ReadonlyMap<string, number[]>,
+  columnOf: Int32Array,
+  totalWords: number,
+  bounds: FileHazardBounds,
+  notes: string[],
+): Uint32Array | null {
+  if (readers.length === 0) return null;
+  if (readers.length * totalWords > bounds.maxRowWords) {
+    notes.push(`Read/write races were not checked: ${readers.length} reads and searches × ${totalWords * 32} writers is too many.`);
+    return null;
+  }
+  const globMasks = new Map<string, Uint32Array>();
+  const globs = new Set(readers.flatMap((reader) => reader.globs));
+  if (globs.size * writersByPath.size > bounds.maxGlobChecks) {
+    notes.push(
+      `Globs were not matched against written files (${globs.size} globs × ${writersByPath.size} files is over ${bounds.maxGlobChecks}); races of globbed reads and searches were not checked.`,
+    );
+    globs.clear();
+  }
+  for (const glob of globs) {
+    const matcher = cachedGlobToRegExp(glob);
+    const mask = new Uint32Array(totalWords);
+    if (matcher !== null) {
+      for (const [path, writers] of writersByPath) if (matcher.test(path)) setColumns(mask, 0, writers, columnOf);
+    }
+    globMasks.set(glob, mask);
+  }
+
+  const coverage = new Uint32Array(readers.length * totalWords);
+  readers.forEach((reader, index) => {
+    const base = index * totalWords;
+    for (const path of reader.paths) setColumns(coverage, base, writersByPath.get(path) ?? [], columnOf);
+    for (const glob of reader.globs) {
+      const mask = globMasks.get(glob);
+      if (mask !== undefined) for (let word = 0; word < totalWords; word++) coverage[base + word]! |= mask[word] as number;
+    }
+  });
+  return coverage;
+}
+
+function setColumns(mask: Uint32Array, base: number, writers: readonly number[], columnOf: Int32Array): void {
+  for (const writer of writers) {
+    const column = columnOf[writer] as number;
+    mask[base + (column >>> 5)]! |= 1 << (column & 31);
+  }
+}
+
+function unorderedWritesHazard(planGraph: PlanGraph, earlierNode: number, laterNode: number, path: string): Hazard {
+  const earlier = planGraph.ids[earlierNode] as string;
+  const later = planGraph.ids[laterNode] as string;
+  return {
+    code: "unordered-writes",
+    severity: "warning",
+    nodeIds: [earlier, later],
+    path,
+    message:
+      `"${earlier}" and "${later}" both change "${path}" and neither waits for the other, so the ` +
+      `result depends on timing. Add an edge "${earlier}" → "${later}" (or the other way) to fix the order`,
+    fix: { kind: "add-edge", from: earlier, to: later },
+  };
+}
+
+function raceHazard(planGraph: PlanGraph, reader: Reader, writerNode: number): Hazard {
+  const readerId = planGraph.ids[reader.node] as string;
+  const writer = planGraph.ids[writerNode] as string;
+  // The first file they share, for the message; computed only for listed hazards.
+  const path =
+    writtenPaths(planGraph.nodes[writerNode] as PlanNode).find(
+      (written) => reader.paths.includes(written) || reader.globs.some((glob) => cachedGlobToRegExp(glob)?.test(written)),
+    ) ?? "";
+  const verb = planGraph.nodes[reader.node]?.type === "search" ? "searches" : "reads";
+  return {
+    code: "read-write-race",
+    severity: "warning",
+    nodeIds: [readerId, writer],
+    path,
+    message:
+      `"${readerId}" ${verb} "${path}", which "${writer}" changes, and neither waits for the other, so it may ` +
+      `see the old or the new content. Add an edge "${writer}" → "${readerId}" to see the new content (or the other way for the old)`,
+    fix: { kind: "add-edge", from: writer, to: readerId },
+  };
+}

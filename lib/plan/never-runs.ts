@@ -1,0 +1,117 @@
+/**
+ * Nodes that can never run because their incoming conditions contradict
+ * each other.
+ *
+ * Model (the runner's semantics): a node runs only when every incoming edge's
+ * condition holds — `success`: the source succeeded; `failure`: the source
+ * failed; `always`: the source finished, whatever the outcome. So if a node
+ * runs, every source of a `success`/`failure` edge into it ran, and so on
+ * upwards. A node reached from some node `u` both through a path starting
+ * with `u`'s `success` edge and through one starting with its `failure`
+ * edge, using only `success`/`failure` edges, would need `u` to both
+ * succeed and fail: it never runs.
+ *
+ * No operation type is treated as unable to fail: writes can hit a full
+ * disk, edits a changed file, commands a timeout, and any node can be
+ * cancelled. So a `failure` edge alone never makes a node unreachable; only
+ * contradictions do. This keeps the rule sound: every node it reports truly
+ * can never run.
+ *
+ * Detection: one forward pass in topological order carrying, per node, two
+ * bitsets over the nodes that have a `failure` edge ("requires u succeeded",
+ * "requires u failed"); a node whose two sets intersect never runs. Cost
+ * O((V + E) × U / 32) for U such nodes, in column chunks of bounded memory.
+ */
+import type { Hazard } from "./execution-plan";
+import type { PlanGraph } from "./plan-graph";
+import { WHEN_ALWAYS, WHEN_FAILURE, WHEN_SUCCESS } from "./plan-graph";
+
+export interface NeverRunsBounds {
+  /** Skip when the pass would exceed this many word operations. */
+  maxCost: number;
+  /** Most 32-bit words of bitset memory per chunk. */
+  maxRowWords: number;
+}
+
+/** Hazards for contradictory conditions; null when skipped for size. */
+export function findNeverRunningNodes(planGraph: PlanGraph, bounds: NeverRunsBounds): Hazard[] | null {
+  const { graph, order, when, ids, nodes, edges } = planGraph;
+  const { successorStart, successorEdges, predecessorStart, predecessors, predecessorEdges } = graph;
+
+  // Columns: the scheduled nodes with an outgoing failure edge, in topological order.
+  const columnOf = new Int32Array(nodes.length).fill(-1);
+  const columns: number[] = [];
+  for (const node of order) {
+    const end = successorStart[node + 1] as number;
+    for (let slot = successorStart[node] as number; slot < end; slot++) {
+      if (when[successorEdges[slot] as number] === WHEN_FAILURE) {
+        columnOf[node] = columns.length;
+        columns.push(node);
+        break;
+      }
+    }
+  }
+  if (columns.length === 0) return [];
+  if ((nodes.length + edges.length) * Math.ceil(columns.length / 32) > bounds.maxCost) return null;
+
+  const words = Math.max(1, Math.min(Math.ceil(columns.length / 32), Math.floor(bounds.maxRowWords / (2 * nodes.length))));
+  const needsSuccess = new Uint32Array(nodes.length * words);
+  const needsFailure = new Uint32Array(nodes.length * words);
+  // Stuck node → the first contradicted column's node, -1 when the node can run.
+  const contradictedBy = new Int32Array(nodes.length).fill(-1);
+
+  for (let firstColumn = 0; firstColumn < columns.length; firstColumn += words * 32) {
+    for (const node of order) {
+      const base = node * words;
+      needsSuccess.fill(0, base, base + words);
+      needsFailure.fill(0, base, base + words);
+      const end = predecessorStart[node + 1] as number;
+      for (let slot = predecessorStart[node] as number; slot < end; slot++) {
+        const condition = when[predecessorEdges[slot] as number] as number;
+        // `always` does not require the source to have run, so it carries no requirement.
+        if (condition === WHEN_ALWAYS) continue;
+        const before = predecessors[slot] as number;
+        const beforeBase = before * words;
+        for (let word = 0; word < words; word++) {
+          needsSuccess[base + word]! |= needsSuccess[beforeBase + word] as number;
+          needsFailure[base + word]! |= needsFailure[beforeBase + word] as number;
+        }
+        const column = (columnOf[before] as number) - firstColumn;
+        if (column >= 0 && column < words * 32) {
+          const target = condition === WHEN_SUCCESS ? needsSuccess : needsFailure;
+          target[base + (column >>> 5)]! |= 1 << (column & 31);
+        }
+      }
+      if (contradictedBy[node] !== -1) continue;
+      for (let word = 0; word < words; word++) {
+        const both = (needsSuccess[base + word] as number) & (needsFailure[base + word] as number);
+        if (both !== 0) {
+          contradictedBy[node] = columns[firstColumn + word * 32 + (31 - Math.clz32(both & -both))] as number;
+          break;
+        }
+      }
+    }
+  }
+
+  // One hazard per contradicted node `u`, listing what never runs because of it.
+  const stuckBySource = new Map<number, number[]>();
+  for (const node of order) {
+    const source = contradictedBy[node] as number;
+    if (source === -1) continue;
+    const stuck = stuckBySource.get(source);
+    if (stuck === undefined) stuckBySource.set(source, [node]);
+    else stuck.push(node);
+  }
+  return [...stuckBySource].map(([source, stuck]) => {
+    const first = `"${ids[stuck[0] as number]}"`;
+    const listed = stuck.length === 1 ? `${first} never runs` : `${first} and ${stuck.length - 1} node(s) after it never run`;
+    return {
+      code: "never-runs",
+      severity: "warning",
+      nodeIds: stuck.map((node) => ids[node] as string),
+      message:
+        `${listed}: ${first} waits both for "${ids[source]}" to succeed and for it to fail (through its "success" and ` +
+        `"failure" edges), which cannot both happen. Change one of those edges to "always", or join them on one branch only`,
+    };
+  });
+}
