@@ -8,6 +8,11 @@ import { createRunnerResources, type RunnerResources } from "../resources";
 import type { RunEvent } from "../run-events";
 import type { RunnerLimits } from "../limits";
 import { startRun, type StartRunOptions } from "../runs";
+import { openWorkspace } from "../workspace";
+import { FileJournal, type FileChangeRecord } from "../journal";
+import { createOverlayFileSystem, diskFileSystem } from "../file-system";
+import { DEFAULT_RUNNER_LIMITS } from "../limits";
+import type { BackgroundProcess, ExecutorContext, ExecutorEvent } from "../executors/types";
 
 /** A temporary directory, removed by `cleanup`. */
 export function temporaryDirectory(prefix = "batchboard-ws-"): { dir: string; cleanup(): void } {
@@ -55,4 +60,26 @@ export async function runPlan(
     ...options,
   });
   return { handle, outcome: await handle.done };
+}
+
+/** An executor context on a real workspace; `changes` collects committed journal records. */
+export async function executorContext(directory: string, options: { dryRun?: boolean; limits?: Partial<RunnerLimits>; signal?: AbortSignal } = {}) {
+  const workspace = await openWorkspace(directory);
+  const changes: FileChangeRecord[] = [];
+  const journal = new FileJournal(options.dryRun ? createOverlayFileSystem() : diskFileSystem, workspace, (records) => changes.push(...records));
+  const scope = journal.scope();
+  const output: ExecutorEvent[] = [];
+  const kept: BackgroundProcess[] = [];
+  const ctx: ExecutorContext = {
+    nodeId: "n",
+    signal: options.signal ?? new AbortController().signal,
+    workspace,
+    files: scope.forNode("n"),
+    upstream: new Map(),
+    emit: (event) => output.push(event),
+    keepProcess: (process) => kept.push(process),
+    dryRun: options.dryRun ?? false,
+    limits: { ...DEFAULT_RUNNER_LIMITS, killGraceMs: 300, ...options.limits },
+  };
+  return { ctx, scope, changes, output, kept };
 }
