@@ -61,6 +61,8 @@ export interface RunHandle {
   runId: string;
   /** Resolves when every node has finished and everything is persisted. */
   done: Promise<RunOutcome>;
+  /** Every node's current state, updated live (read only). */
+  nodes: ReadonlyMap<string, NodeRunState>;
   /** Cancels the whole run: running nodes are stopped, the rest cancelled. */
   cancel(): void;
   /** Cancels one node (stops it if running); its dependents follow edge rules. Returns false if it already finished. */
@@ -101,6 +103,7 @@ export function executeRun(resources: RunnerResources, input: ExecuteRunInput): 
   return {
     runId: input.runId,
     done: execution.start(),
+    nodes: execution.states,
     cancel: () => execution.cancel(),
     cancelNode: (nodeId) => execution.cancelNode(nodeId),
   };
@@ -206,8 +209,9 @@ class RunExecution implements TaskHost {
     const full = { ...event, runId: this.input.runId, seq: this.seq, at: this.resources.clock.now() } as Parameters<
       RunnerResources["bus"]["publish"]
     >[0];
-    this.resources.bus.publish(full);
+    // Project first, so subscribers reading node states see this event applied.
     this.persister.add(full);
+    this.resources.bus.publish(full);
   }
 
   /** Emits a node status change; terminal statuses release dependents. */

@@ -1,0 +1,236 @@
+/** The CLI's commands; each returns the process exit code. */
+import path from "node:path";
+import { stat } from "node:fs/promises";
+import type { ExecutionPlan } from "../plan/execution-plan";
+import { optimizePlan } from "../plan/optimize-plan";
+import type { PlanDocument } from "../plan/schema";
+import type { RunEvent } from "../runner/run-events";
+import type { RunHandle, RunOutcome } from "../runner/scheduler";
+import { recoverInterruptedRuns } from "../runner/recovery";
+import { planExecution, resumeRun, retryFailedNodes, retryNode, startRun } from "../runner/runs";
+import { undoRun } from "../runner/undo";
+import { openCliContext, recordPlanVersion, type CliContext } from "./cli-database";
+import { ProgressView, formatDuration } from "./progress-view";
+import { formatProblem, readPlanFile } from "./read-plan";
+
+/** Exit codes: 0 all succeeded, 1 the run (or check) failed, 2 bad usage or input. */
+export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+
+type Out = Pick<NodeJS.WriteStream, "write">;
+
+/** `validate plan.json` */
+export async function validateCommand(file: string, json: boolean, out: Out): Promise<number> {
+  const result = await readPlanFile(file);
+  if (json) {
+    out.write(JSON.stringify(result.ok ? { ok: true, warnings: result.warnings } : result, null, 2) + "\n");
+    return result.ok ? EXIT.ok : EXIT.failed;
+  }
+  for (const warning of result.warnings) out.write(`⚠ ${formatProblem(warning)}\n`);
+  if (!result.ok) {
+    for (const problem of result.problems) out.write(`✗ ${formatProblem(problem)}\n`);
+    out.write(`${file}: ${result.problems.length} problem${result.problems.length === 1 ? "" : "s"}\n`);
+    return EXIT.failed;
+  }
+  out.write(`✓ ${file}: "${result.plan.name}" is valid (${result.plan.nodes.length} nodes, ${result.plan.edges.length} edges)\n`);
+  return EXIT.ok;
+}
+
+/** `plan plan.json`: waves, batches, hazards. */
+export async function planCommand(file: string, json: boolean, out: Out): Promise<number> {
+  const result = await readPlanFile(file);
+  if (!result.ok) return validateCommand(file, json, out);
+  const execution = optimizePlan(result.plan);
+  if (json) {
+    out.write(JSON.stringify(execution, null, 2) + "\n");
+    return execution.hazards.some((hazard) => hazard.severity === "error") ? EXIT.failed : EXIT.ok;
+  }
+  out.write(`Plan "${result.plan.name}": ${result.plan.nodes.length} nodes in ${execution.waves.length} waves, ${execution.batches.length} batches\n`);
+  execution.waves.forEach((wave, index) => {
+    out.write(`\nWave ${index} (${wave.length} node${wave.length === 1 ? "" : "s"})\n`);
+    const batches = execution.batches.filter((batch) => batch.wave === index);
+    batches.forEach((batch, batchIndex) => {
+      const last = batchIndex === batches.length - 1;
+      out.write(`${last ? "└─" : "├─"} ${batch.id} [${batch.kind}${batch.atomic ? ", atomic" : ""}]\n`);
+      batch.units.forEach((unit, unitIndex) => {
+        const unitLast = unitIndex === batch.units.length - 1;
+        const target = unit.target ? ` ${unit.target}` : "";
+        out.write(`${last ? "   " : "│  "}${unitLast ? "└─" : "├─"} ${unit.kind === "node" ? "" : `${unit.kind}${target}: `}${unit.nodeIds.join(", ")}\n`);
+      });
+    });
+  });
+  out.write(`\nCritical path: ${execution.criticalPath.nodeIds.join(" → ") || "(empty)"} (~${formatDuration(execution.criticalPath.estimatedMs)})\n`);
+  out.write(`Widest wave: ${execution.widest.wave} (${execution.widest.width} nodes)\n`);
+  if (execution.hazards.length) {
+    out.write(`\nHazards:\n`);
+    for (const hazard of execution.hazards) out.write(`${hazard.severity === "error" ? "✗" : hazard.severity === "warning" ? "⚠" : "ℹ"} ${hazard.code}: ${hazard.message}\n`);
+  }
+  for (const note of execution.notes) out.write(`note: ${note}\n`);
+  return execution.hazards.some((hazard) => hazard.severity === "error") ? EXIT.failed : EXIT.ok;
+}
+
+/** Options of `run`. */
+export interface RunCommandOptions {
+  workspace: string;
+  concurrency?: number;
+  dryRun: boolean;
+  json: boolean;
+  keepBackground: boolean;
+}
+
+/** `run plan.json --workspace DIR` */
+export async function runCommand(file: string, options: RunCommandOptions, out: Out): Promise<number> {
+  const result = await readPlanFile(file);
+  if (!result.ok) {
+    for (const problem of result.problems) process.stderr.write(`✗ ${formatProblem(problem)}\n`);
+    return EXIT.usage;
+  }
+  const directory = path.resolve(options.workspace);
+  if (!(await stat(directory).catch(() => null))?.isDirectory()) {
+    process.stderr.write(`Workspace ${directory} is not a directory\n`);
+    return EXIT.usage;
+  }
+  const executionPlan = planExecution(result.plan);
+  return withContext(async (context) => {
+    const ownership = await recordPlanVersion(context, result.plan);
+    return follow(context, result.plan, executionPlan, options.json, out, () =>
+      startRun(context.resources, {
+        ...ownership,
+        plan: result.plan,
+        executionPlan,
+        directory,
+        dryRun: options.dryRun,
+        concurrency: options.concurrency,
+        keepBackground: options.keepBackground,
+      }),
+    );
+  });
+}
+
+/** `resume RUN_ID` */
+export async function resumeCommand(runId: string, json: boolean, out: Out): Promise<number> {
+  return withContext(async (context) => {
+    const run = await context.resources.store.loadRun(runId);
+    if (!run) throw new Error(`Run ${runId} was not found`);
+    return follow(context, run.plan, planExecution(run.plan), json, out, () => resumeRun(context.resources, runId));
+  });
+}
+
+/** `retry RUN_ID [--node ID]` */
+export async function retryCommand(runId: string, nodeId: string | undefined, json: boolean, out: Out): Promise<number> {
+  return withContext(async (context) => {
+    const run = await context.resources.store.loadRun(runId);
+    if (!run) throw new Error(`Run ${runId} was not found`);
+    return follow(context, run.plan, planExecution(run.plan), json, out, () =>
+      nodeId ? retryNode(context.resources, runId, nodeId) : retryFailedNodes(context.resources, runId),
+    );
+  });
+}
+
+/** `undo RUN_ID [--force]` */
+export async function undoCommand(runId: string, force: boolean, json: boolean, out: Out): Promise<number> {
+  return withContext(async (context) => {
+    const result = await undoRun(context.resources, runId, { force });
+    if (json) out.write(JSON.stringify(result, null, 2) + "\n");
+    else {
+      for (const conflict of result.conflicts) out.write(`⚠ ${conflict.path}: ${conflict.reason}\n`);
+      if (result.conflicts.length && !force) out.write(`Nothing undone: ${result.conflicts.length} file(s) changed since the run. Use --force to restore anyway.\n`);
+      else out.write(`↩ Restored ${result.restored.length} file(s)${result.restored.length ? `: ${result.restored.join(", ")}` : ""}\n`);
+    }
+    return result.conflicts.length && !force ? EXIT.failed : EXIT.ok;
+  });
+}
+
+async function withContext(work: (context: CliContext) => Promise<number>): Promise<number> {
+  const context = await openCliContext();
+  try {
+    const recovered = await recoverInterruptedRuns(context.resources);
+    for (const run of recovered) {
+      process.stderr.write(`Run ${run.runId} was left running by a stopped runner; marked interrupted (resume it with: batchboard resume ${run.runId})\n`);
+    }
+    return await work(context);
+  } finally {
+    await context.database.close();
+  }
+}
+
+/** Starts a run, shows its progress (or collects it for --json) and returns the exit code. */
+async function follow(
+  context: CliContext,
+  plan: PlanDocument,
+  executionPlan: ExecutionPlan,
+  json: boolean,
+  out: Out,
+  start: () => Promise<RunHandle>,
+): Promise<number> {
+  const buffered: RunEvent[] = [];
+  let view: ProgressView | null = null;
+  let runId: string | null = null;
+  const unsubscribe = context.resources.bus.subscribe("*", (event) => {
+    if (runId === null) buffered.push(event);
+    else if (event.runId === runId) view?.onEvent(event);
+  });
+  const started = Date.now();
+  const handle = await start();
+  runId = handle.runId;
+  if (!json) {
+    out.write(`▶ Run ${handle.runId} of "${plan.name}"\n\n`);
+    view = new ProgressView(plan, executionPlan, handle.nodes, process.stdout);
+    for (const event of buffered) if (event.runId === runId) view.onEvent(event);
+  }
+  buffered.length = 0;
+  const interrupt = () => handle.cancel();
+  process.once("SIGINT", interrupt);
+  process.once("SIGTERM", interrupt);
+  let outcome: RunOutcome;
+  try {
+    outcome = await handle.done;
+  } finally {
+    process.off("SIGINT", interrupt);
+    process.off("SIGTERM", interrupt);
+    unsubscribe();
+    view?.close();
+  }
+  const durationMs = Date.now() - started;
+  if (json) out.write(JSON.stringify(jsonReport(plan, outcome, durationMs), null, 2) + "\n");
+  else out.write(summaryLine(outcome, durationMs) + "\n");
+  return outcome.status === "succeeded" ? EXIT.ok : EXIT.failed;
+}
+
+function summaryLine(outcome: RunOutcome, durationMs: number): string {
+  const { counts } = outcome;
+  const reused = [...outcome.nodes.values()].filter((node) => node.reused).length;
+  const parts = [
+    `${counts.succeeded} succeeded`,
+    counts.failed && `${counts.failed} failed`,
+    counts.skipped && `${counts.skipped} skipped`,
+    counts.cancelled && `${counts.cancelled} cancelled`,
+    counts.interrupted && `${counts.interrupted} interrupted`,
+    reused && `${reused} reused`,
+  ].filter(Boolean);
+  const icon = outcome.status === "succeeded" ? "✅" : outcome.status === "cancelled" ? "■" : "❌";
+  const hint = outcome.status === "succeeded" ? "" : `\n   retry the failed nodes with: batchboard retry ${outcome.runId}`;
+  return `${icon} Run ${outcome.status}: ${parts.join(" · ")} in ${formatDuration(durationMs)} (run ${outcome.runId})${hint}`;
+}
+
+/** The --json report: structured per-node results for scripts and agents. */
+export function jsonReport(plan: PlanDocument, outcome: RunOutcome, durationMs: number) {
+  const types = new Map(plan.nodes.map((node) => [node.id, node.type]));
+  return {
+    runId: outcome.runId,
+    status: outcome.status,
+    durationMs,
+    counts: outcome.counts,
+    nodes: [...outcome.nodes.values()].map((node) => ({
+      id: node.nodeId,
+      type: types.get(node.nodeId),
+      status: node.status,
+      attempt: node.attempt,
+      reused: node.reused,
+      batchId: node.batchId,
+      durationMs: node.startedAt && node.finishedAt ? node.finishedAt.getTime() - node.startedAt.getTime() : null,
+      exitCode: node.exitCode,
+      error: node.error,
+      result: node.result,
+    })),
+  };
+}

@@ -1,0 +1,29 @@
+/** Reading and validating a plan file for the CLI. */
+import { readFile } from "node:fs/promises";
+import type { PlanProblem } from "../plan/plan-problem";
+import type { PlanDocument } from "../plan/schema";
+import { validatePlan } from "../plan/validate-plan";
+
+/** A plan file read and checked: the plan, or its problems. */
+export type PlanFileResult =
+  | { ok: true; plan: PlanDocument; warnings: PlanProblem[] }
+  | { ok: false; problems: PlanProblem[]; warnings: PlanProblem[] };
+
+/** Reads `file` as JSON and validates it; unreadable or non-JSON files become one problem. */
+export async function readPlanFile(file: string): Promise<PlanFileResult> {
+  let input: unknown;
+  try {
+    input = JSON.parse(await readFile(file, "utf8"));
+  } catch (error) {
+    const message = error instanceof SyntaxError ? `${file} is not valid JSON: ${error.message}` : `Cannot read ${file}: ${(error as Error).message}`;
+    return { ok: false, problems: [{ path: [], code: "invalid-input", message, severity: "error" }], warnings: [] };
+  }
+  return validatePlan(input);
+}
+
+/** `nodes.3.params.path (node "x"): message` */
+export function formatProblem(problem: PlanProblem): string {
+  const where = problem.path.length ? problem.path.join(".") : "plan";
+  const node = problem.nodeId ? ` (node "${problem.nodeId}")` : "";
+  return `${where}${node}: ${problem.message} [${problem.code}]`;
+}
