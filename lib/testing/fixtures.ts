@@ -12,3 +12,32 @@ export async function createTeamWithMember(client: DbClient, role: Role = "owner
   await client.membership.create({ data: { teamId: team.id, userId: user.id, role } });
   return { team, user };
 }
+
+/** An API token for a member, as a script would hold it; returns the secret and the row. */
+export async function createTokenFor(client: DbClient, userId: string, teamId: string, name = "test") {
+  const { generateSecret, hashSecret, VISIBLE_PREFIX_LENGTH } = await import("../auth/secret-tokens");
+  const secret = generateSecret("api");
+  const row = await client.apiToken.create({
+    data: { userId, teamId, name, tokenHash: hashSecret(secret), prefix: secret.slice(0, VISIBLE_PREFIX_LENGTH) },
+  });
+  return { secret, row };
+}
+
+/** A live browser session for a user, as the cookie's secret. */
+export async function createSessionFor(client: DbClient, userId: string, teamId?: string) {
+  const { generateSecret, hashSecret } = await import("../auth/secret-tokens");
+  const secret = generateSecret("session");
+  await client.session.create({
+    data: { userId, tokenHash: hashSecret(secret), expiresAt: new Date(Date.now() + 60 * 60 * 1000), currentTeam: teamId ?? null },
+  });
+  return secret;
+}
+
+/** Adds another member with `role` to an existing team. */
+export async function addMemberWithRole(client: DbClient, teamId: string, role: Role) {
+  counter += 1;
+  const suffix = `${process.pid}-${counter}-${Math.random().toString(36).slice(2, 8)}`;
+  const user = await client.user.create({ data: { email: `${role}-${suffix}@example.test`, name: `${role} ${suffix}` } });
+  await client.membership.create({ data: { teamId, userId: user.id, role } });
+  return user;
+}

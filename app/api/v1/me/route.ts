@@ -1,0 +1,1 @@
+export { getMeRoute as GET } from "@/lib/server/api/plan-routes";

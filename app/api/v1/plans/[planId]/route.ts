@@ -1,0 +1,1 @@
+export { getPlanRoute as GET, updatePlanRoute as PATCH } from "@/lib/server/api/plan-routes";

@@ -1,0 +1,1 @@
+export { listPlansRoute as GET, createPlanRoute as POST } from "@/lib/server/api/plan-routes";

@@ -1,0 +1,94 @@
+/**
+ * The OpenAPI 3.1 document of /api/v1, generated from the same zod schemas
+ * the route handlers validate with (z.toJSONSchema), so the published
+ * contract is the enforced one.
+ */
+import { z } from "zod";
+import { PlanDocument } from "../../plan/schema";
+import * as Schemas from "./schemas";
+
+type JsonSchema = Record<string, unknown>;
+
+interface Endpoint {
+  method: "get" | "post" | "patch";
+  path: string;
+  summary: string;
+  permission: string;
+  params?: z.ZodObject;
+  query?: z.ZodObject;
+  body?: z.ZodType;
+  response?: z.ZodType;
+  status?: number;
+  responseType?: "json" | "event-stream";
+}
+
+const ENDPOINTS: Endpoint[] = [
+  { method: "get", path: "/me", summary: "Who the token belongs to, its team and role", permission: "plan:read", response: Schemas.Me },
+  { method: "get", path: "/plans", summary: "List the team's plans", permission: "plan:read", query: Schemas.ListPlansQuery, response: Schemas.PlanList },
+  { method: "post", path: "/plans", summary: "Create a plan from a plan document", permission: "plan:edit", body: Schemas.CreatePlanBody, status: 201 },
+  { method: "get", path: "/plans/{planId}", summary: "Get a plan", permission: "plan:read", params: Schemas.PlanParams },
+  { method: "patch", path: "/plans/{planId}", summary: "Rename, describe, tag, archive or restore a plan", permission: "plan:edit", params: Schemas.PlanParams, body: Schemas.UpdatePlanBody },
+  { method: "get", path: "/plans/{planId}/versions", summary: "List a plan's versions, newest first", permission: "plan:read", params: Schemas.PlanParams, response: Schemas.VersionList },
+  { method: "post", path: "/plans/{planId}/versions", summary: "Save a new version on top of baseVersion", permission: "plan:edit", params: Schemas.PlanParams, body: Schemas.SaveVersionBody, response: Schemas.SavedVersion, status: 201 },
+  { method: "get", path: "/plans/{planId}/versions/{number}", summary: "Get one version with its document", permission: "plan:read", params: Schemas.VersionParams, response: z.object({ version: Schemas.Version }) },
+];
+
+/** Extra endpoints (runs) register here so one document lists everything. */
+export function registerEndpoints(endpoints: Endpoint[]): void {
+  ENDPOINTS.push(...endpoints);
+}
+export type { Endpoint };
+
+function toSchema(schema: z.ZodType, io: "input" | "output"): JsonSchema {
+  const json = z.toJSONSchema(schema, { io, unrepresentable: "any", target: "draft-2020-12" }) as JsonSchema;
+  delete json.$schema;
+  return json;
+}
+
+function parametersOf(endpoint: Endpoint): JsonSchema[] {
+  const parameters: JsonSchema[] = [];
+  for (const [where, schema] of [["path", endpoint.params], ["query", endpoint.query]] as const) {
+    if (!schema) continue;
+    for (const [name, field] of Object.entries(schema.shape)) {
+      parameters.push({ name, in: where, required: where === "path" || !field.safeParse(undefined).success, schema: toSchema(field, "input") });
+    }
+  }
+  return parameters;
+}
+
+function operationOf(endpoint: Endpoint): JsonSchema {
+  const error = { $ref: "#/components/responses/Error" };
+  const success = endpoint.responseType === "event-stream"
+    ? { description: "Server-sent events", content: { "text/event-stream": { schema: { type: "string" } } } }
+    : { description: "OK", content: { "application/json": { schema: endpoint.response ? toSchema(endpoint.response, "output") : {} } } };
+  return {
+    summary: endpoint.summary,
+    description: `Needs the \`${endpoint.permission}\` permission.`,
+    parameters: parametersOf(endpoint),
+    ...(endpoint.body
+      ? { requestBody: { required: true, content: { "application/json": { schema: toSchema(endpoint.body, "input") } } } }
+      : {}),
+    responses: { [String(endpoint.status ?? 200)]: success, 400: error, 401: error, 403: error, 404: error, 409: error, 422: error },
+  };
+}
+
+/** The document served at /api/v1/openapi.json. */
+export function buildOpenApiDocument(): JsonSchema {
+  const paths: Record<string, Record<string, JsonSchema>> = {};
+  for (const endpoint of ENDPOINTS) {
+    (paths[`/api/v1${endpoint.path}`] ??= {})[endpoint.method] = operationOf(endpoint);
+  }
+  return {
+    openapi: "3.1.0",
+    info: { title: "Batchboard API", version: "1", description: "See docs/api.md. Authenticate with `Authorization: Bearer <API token>`." },
+    components: {
+      securitySchemes: { token: { type: "http", scheme: "bearer", description: "An API token from Settings → API tokens" } },
+      schemas: { PlanDocument: toSchema(PlanDocument, "input"), Error: toSchema(Schemas.ApiErrorBody, "output") },
+      responses: {
+        Error: { description: "An error: `code`, `message`, and `issues` naming each offending field", content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } },
+      },
+    },
+    security: [{ token: [] }],
+    paths,
+  };
+}
