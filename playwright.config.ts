@@ -1,11 +1,11 @@
-import { mkdtempSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { defineConfig } from "@playwright/test";
+import { storageStatePath } from "./e2e/auth-fixtures";
 
-const port = 3107;
-// Every e2e run starts from an empty data directory: a fresh SQLite file and first-start data.
-const dataDir = mkdtempSync(path.join(os.tmpdir(), "batchboard-e2e-"));
+/** Every e2e run starts the production build on a fresh, empty database of each provider. */
+const servers = [
+  { provider: "sqlite", port: 3107 },
+  { provider: "postgresql", port: 3108 },
+] as const;
 
 export default defineConfig({
   testDir: "./e2e",
@@ -15,7 +15,6 @@ export default defineConfig({
   timeout: 60_000,
   reporter: [["list"], ["json", { outputFile: "test-results/e2e.json" }]],
   use: {
-    baseURL: `http://127.0.0.1:${port}`,
     browserName: "chromium",
     screenshot: "only-on-failure",
     trace: "retain-on-failure",
@@ -33,11 +32,27 @@ export default defineConfig({
       ],
     },
   },
-  webServer: {
-    command: "node_modules/.bin/tsx scripts/start.ts",
+  projects: [
+    // Each server is set up through its setup screen first (e2e/auth.setup.ts); every spec then starts signed in as the owner.
+    { name: "setup-sqlite", testMatch: /auth\.setup\.ts/, use: { baseURL: `http://127.0.0.1:${servers[0].port}` } },
+    { name: "setup-postgresql", testMatch: /auth\.setup\.ts/, use: { baseURL: `http://127.0.0.1:${servers[1].port}` } },
+    // The whole journey on the embedded default; the smoke test again on PostgreSQL.
+    {
+      name: "sqlite",
+      dependencies: ["setup-sqlite"],
+      use: { baseURL: `http://127.0.0.1:${servers[0].port}`, storageState: storageStatePath("sqlite") },
+    },
+    {
+      name: "postgresql",
+      testMatch: /smoke\.spec\.ts/,
+      dependencies: ["setup-postgresql"],
+      use: { baseURL: `http://127.0.0.1:${servers[1].port}`, storageState: storageStatePath("postgresql") },
+    },
+  ],
+  webServer: servers.map(({ provider, port }) => ({
+    command: `node_modules/.bin/tsx scripts/e2e-server.ts ${provider} ${port}`,
     url: `http://127.0.0.1:${port}/library`,
     timeout: 180_000,
     reuseExistingServer: false,
-    env: { PORT: String(port), BATCHBOARD_DATA_DIR: dataDir, NEXT_TELEMETRY_DISABLED: "1" },
-  },
+  })),
 });

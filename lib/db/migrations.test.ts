@@ -2,9 +2,8 @@ import { createHash } from "node:crypto";
 import { cpSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
-import { TEST_POSTGRES_ADMIN_URL } from "../testing/services";
+import { createScratchPostgresDatabase } from "../testing/test-database";
 import { parseDatabaseUrl, type DatabaseConfig } from "./database-config";
 import { applyPendingMigrations, createMigration, migrationFolderName, readMigrationStatus } from "./migrations";
 import { derivePostgresSchema, MIGRATIONS_DIRS, SCHEMA_PATHS } from "./schema-files";
@@ -17,23 +16,15 @@ function copyOfPrismaFolder(): string {
   return root;
 }
 
-const databasesToDrop: string[] = [];
+const scratchDatabases: { drop: () => Promise<void> }[] = [];
 async function freshPostgres(): Promise<DatabaseConfig> {
-  const name = `batchboard_migrate_${process.pid}_${databasesToDrop.length}`;
-  const admin = new pg.Client({ connectionString: TEST_POSTGRES_ADMIN_URL });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE "${name}"`);
-  await admin.end();
-  databasesToDrop.push(name);
-  return parseDatabaseUrl(TEST_POSTGRES_ADMIN_URL.replace(/\/test$/, `/${name}`));
+  const scratch = await createScratchPostgresDatabase("migrate");
+  scratchDatabases.push(scratch);
+  return scratch.config;
 }
 
 afterAll(async () => {
-  const admin = new pg.Client({ connectionString: TEST_POSTGRES_ADMIN_URL });
-  await admin.connect();
-  for (const name of databasesToDrop) await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-  await admin.end();
+  await Promise.all(scratchDatabases.map((scratch) => scratch.drop()));
 });
 
 describe("migrations", () => {

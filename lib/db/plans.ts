@@ -2,7 +2,7 @@
 import type { DbClient } from "./client";
 import { NotFoundError } from "./errors";
 import { toJsonColumn } from "./json";
-import { inTransaction, translated, type DbExecutor } from "./transaction";
+import { inTransaction, translated, withinTransaction, type DbExecutor } from "./transaction";
 import type { RunStatus } from "./generated/sqlite/enums";
 
 export interface PlanDraft {
@@ -49,10 +49,10 @@ async function writeTags(tx: DbExecutor, teamId: string, planId: string, tags: s
 }
 
 /** Creates a plan together with its first version. */
-export async function createPlan(client: DbClient, plan: PlanDraft, version: VersionDraft) {
+export async function createPlan(executor: DbExecutor, plan: PlanDraft, version: VersionDraft) {
   const tags = normaliseTags(plan.tags ?? []);
   const description = plan.description ?? "";
-  return inTransaction(client, async (tx) => {
+  return withinTransaction(executor, async (tx) => {
     const created = await tx.plan.create({
       data: {
         teamId: plan.teamId,

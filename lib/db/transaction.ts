@@ -27,3 +27,12 @@ export async function translated<T>(query: Promise<T>): Promise<T> {
     throw translateDatabaseError(error);
   }
 }
+
+/**
+ * Runs `work` atomically: inside the caller's transaction when given one,
+ * otherwise in a new one. Lets a repository function that needs atomicity
+ * also be composed into a larger transaction.
+ */
+export function withinTransaction<T>(executor: DbExecutor, work: (tx: DbTransaction) => Promise<T>): Promise<T> {
+  return "$transaction" in executor ? inTransaction(executor, work) : work(executor);
+}

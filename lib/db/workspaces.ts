@@ -1,7 +1,6 @@
 /** Registered workspace directories of a team. */
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import type { DbClient } from "./client";
 import { DomainError, NotFoundError } from "./errors";
 import { translated, type DbExecutor } from "./transaction";
 
@@ -9,7 +8,7 @@ import { translated, type DbExecutor } from "./transaction";
 const WORKSPACE_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
 /** Registers `<root>/<name>` for a team and creates the directory. */
-export async function registerWorkspace(client: DbClient, teamId: string, name: string, root: string) {
+export async function registerWorkspace(client: DbExecutor, teamId: string, name: string, root: string) {
   if (!WORKSPACE_NAME.test(name)) {
     throw new DomainError("invalid", "Invalid workspace name", {
       name: ["Use lower-case letters, digits and '-', starting with a letter or digit"],

@@ -27,6 +27,16 @@ async function withAdminConnection(work: (client: pg.Client) => Promise<void>): 
   }
 }
 
+/** A new, empty database on the real PostgreSQL server, for one test file or one e2e run. */
+export async function createScratchPostgresDatabase(label = "test"): Promise<{ config: DatabaseConfig; drop: () => Promise<void> }> {
+  const name = `batchboard_${label}_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
+  await withAdminConnection((admin) => admin.query(`CREATE DATABASE "${name}"`).then(() => undefined));
+  return {
+    config: parseDatabaseUrl(TEST_POSTGRES_ADMIN_URL.replace(/\/test$/, `/${name}`)),
+    drop: () => withAdminConnection((admin) => admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`).then(() => undefined)),
+  };
+}
+
 export async function createTestDatabase(provider: Provider): Promise<TestDatabase> {
   let config: DatabaseConfig;
   let dropDatabase: () => Promise<void>;
@@ -35,11 +45,7 @@ export async function createTestDatabase(provider: Provider): Promise<TestDataba
     config = parseDatabaseUrl(`file:${path.join(dir, "test.db")}`);
     dropDatabase = async () => rmSync(dir, { recursive: true, force: true });
   } else {
-    const name = `batchboard_test_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
-    await withAdminConnection((admin) => admin.query(`CREATE DATABASE "${name}"`).then(() => undefined));
-    config = parseDatabaseUrl(TEST_POSTGRES_ADMIN_URL.replace(/\/test$/, `/${name}`));
-    dropDatabase = () =>
-      withAdminConnection((admin) => admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`).then(() => undefined));
+    ({ config, drop: dropDatabase } = await createScratchPostgresDatabase());
   }
   await applyPendingMigrations(config);
   const database = await openDatabase(config);
