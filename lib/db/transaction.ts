@@ -34,5 +34,6 @@ export async function translated<T>(query: Promise<T>): Promise<T> {
  * also be composed into a larger transaction.
  */
 export function withinTransaction<T>(executor: DbExecutor, work: (tx: DbTransaction) => Promise<T>): Promise<T> {
-  return "$transaction" in executor ? inTransaction(executor, work) : work(executor);
+  // A transaction client lacks $connect (it still has $transaction, which would nest).
+  return "$connect" in executor ? inTransaction(executor, work) : work(executor);
 }
