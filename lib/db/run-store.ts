@@ -28,6 +28,11 @@ function jsonOrNull(value: unknown) {
   return value === null || value === undefined ? Prisma.DbNull : toJsonColumn(value);
 }
 
+/** Node run ids are derived, so batched persistence can replace rows and keep their ids. */
+function nodeRunId(runId: string, nodeId: string): string {
+  return `${runId}_${nodeId}`;
+}
+
 function nodeRunData(node: NodeRunState) {
   return {
     status: node.status,
@@ -118,6 +123,7 @@ export function createPrismaRunStore(client: DbClient): RunStore {
         if (input.nodes.length) {
           await tx.nodeRun.createMany({
             data: input.nodes.map((node) => ({
+              id: nodeRunId(run.id, node.nodeId),
               runId: run.id,
               nodeId: node.nodeId,
               status: node.status,
@@ -147,8 +153,14 @@ export function createPrismaRunStore(client: DbClient): RunStore {
             })),
           });
         }
-        for (const node of batch.nodes) {
-          await tx.nodeRun.update({ where: { runId_nodeId: { runId: batch.runId, nodeId: node.nodeId } }, data: nodeRunData(node) });
+        if (batch.nodes.length) {
+          // Two statements for any number of nodes (one update per node costs a round trip each):
+          // rows are replaced under their stable ids, inside the transaction.
+          const nodeIds = batch.nodes.map((node) => node.nodeId);
+          await tx.nodeRun.deleteMany({ where: { runId: batch.runId, nodeId: { in: nodeIds } } });
+          await tx.nodeRun.createMany({
+            data: batch.nodes.map((node) => ({ id: nodeRunId(batch.runId, node.nodeId), runId: batch.runId, nodeId: node.nodeId, ...nodeRunData(node) })),
+          });
         }
         if (batch.fileChanges.length) {
           await tx.fileChange.createMany({ data: batch.fileChanges.map((change) => fileChangeRow(batch.runId, change)) });

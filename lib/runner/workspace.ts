@@ -41,7 +41,8 @@ export async function openWorkspace(directory: string): Promise<Workspace> {
       if (problem || normalized === null) {
         throw new NonRetryableError("path-escape", problem?.message ?? `Path "${relativePath}" leaves the workspace`);
       }
-      const lexical = normalized === "." ? root : path.join(root, normalized);
+      if (normalized === ".") return root;
+      const lexical = path.join(root, normalized);
       const real = await realpathOfDeepestExisting(lexical);
       if (!inside(real)) {
         throw new NonRetryableError(

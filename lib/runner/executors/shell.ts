@@ -51,8 +51,10 @@ export const shellExecutor: Executor<ShellParams, ShellResult> = async (params, 
   if (ctx.dryRun) {
     return { command: params.command, exitCode: null, signal: null, durationMs: 0, pid: null, stdout: empty, stderr: empty, dryRun: true };
   }
-  const info = await stat(cwd).catch(() => null);
-  if (!info?.isDirectory()) throw new NonRetryableError("cwd-not-found", `Working directory "${params.cwd}" does not exist`);
+  if (cwd !== ctx.workspace.root) {
+    const info = await stat(cwd).catch(() => null);
+    if (!info?.isDirectory()) throw new NonRetryableError("cwd-not-found", `Working directory "${params.cwd}" does not exist`);
+  }
 
   const started = performance.now();
   const child = spawn("/bin/sh", ["-c", params.command], {
