@@ -43,12 +43,12 @@ export function buildBatches(
     const passes = new Map<string, BatchUnit>();
 
     for (const node of waveNodes) {
-      const members = schedule.members.get(node);
-      if (members === undefined) continue; // not a unit root: listed with its root
+      if (schedule.unitOf[node] !== node) continue; // a later member of a unit: listed with its root
       const first = nodes[node];
       if (first === undefined) continue;
       const kind = batchKindOf(first.type);
-      const memberIds = members.map((member) => ids[member] as string);
+      const members = schedule.members.get(node);
+      const memberIds = members === undefined ? [first.id] : members.map((member) => ids[member] as string);
 
       if (!settings.batching || first.checkpoint) {
         isolated.push({
@@ -78,7 +78,7 @@ export function buildBatches(
         units.push(unit);
         continue;
       }
-      if (members.length > 1 && first.type === "file.edit") {
+      if (members !== undefined && first.type === "file.edit") {
         units.push({ kind: "multi-edit", nodeIds: memberIds, target: normalizeWorkspacePath(first.params.path) ?? first.params.path });
       } else units.push({ kind: "node", nodeIds: memberIds });
     }

@@ -35,24 +35,35 @@ export interface NeverRunsBounds {
 
 /** Hazards for contradictory conditions; null when skipped for size. */
 export function findNeverRunningNodes(planGraph: PlanGraph, bounds: NeverRunsBounds): Hazard[] | null {
-  const { graph, order, when, ids, nodes, edges } = planGraph;
+  const { graph, order, position, when, ids, nodes, edges } = planGraph;
   const { successorStart, successorEdges, predecessorStart, predecessors, predecessorEdges } = graph;
 
-  // Columns: the scheduled nodes with an outgoing failure edge, in topological order.
+  // Columns: the scheduled nodes with both a success and a failure edge out, in
+  // topological order — only they can be required to both succeed and fail.
   const columnOf = new Int32Array(nodes.length).fill(-1);
   const columns: number[] = [];
-  for (const node of order) {
+  // columnsBefore[p]: how many columns sit before topological position p. A
+  // node can only require nodes before it, so its row is zero past that count.
+  const columnsBefore = new Int32Array(order.length + 1);
+  order.forEach((node, index) => {
+    columnsBefore[index] = columns.length;
+    let success = false;
+    let failure = false;
     const end = successorStart[node + 1] as number;
     for (let slot = successorStart[node] as number; slot < end; slot++) {
-      if (when[successorEdges[slot] as number] === WHEN_FAILURE) {
-        columnOf[node] = columns.length;
-        columns.push(node);
-        break;
-      }
+      const condition = when[successorEdges[slot] as number];
+      success ||= condition === WHEN_SUCCESS;
+      failure ||= condition === WHEN_FAILURE;
     }
-  }
+    if (success && failure) {
+      columnOf[node] = columns.length;
+      columns.push(node);
+    }
+  });
+  columnsBefore[order.length] = columns.length;
   if (columns.length === 0) return [];
-  if ((nodes.length + edges.length) * Math.ceil(columns.length / 32) > bounds.maxCost) return null;
+  // Rows only hold columns before the node, so on average half a row is merged.
+  if (((nodes.length + edges.length) * Math.ceil(columns.length / 32)) / 2 > bounds.maxCost) return null;
 
   const words = Math.max(1, Math.min(Math.ceil(columns.length / 32), Math.floor(bounds.maxRowWords / (2 * nodes.length))));
   const needsSuccess = new Uint32Array(nodes.length * words);
@@ -61,10 +72,14 @@ export function findNeverRunningNodes(planGraph: PlanGraph, bounds: NeverRunsBou
   const contradictedBy = new Int32Array(nodes.length).fill(-1);
 
   for (let firstColumn = 0; firstColumn < columns.length; firstColumn += words * 32) {
-    for (const node of order) {
+    // Nodes before the chunk's first column cannot require any of its columns (their rows are never read).
+    for (let index = position[columns[firstColumn] as number] as number; index < order.length; index++) {
+      const node = order[index] as number;
       const base = node * words;
-      needsSuccess.fill(0, base, base + words);
-      needsFailure.fill(0, base, base + words);
+      // Only words holding columns up to this node can be set (and are ever read).
+      const width = Math.min(words, ((columnsBefore[index + 1] as number) - firstColumn + 31) >> 5);
+      needsSuccess.fill(0, base, base + width);
+      needsFailure.fill(0, base, base + width);
       const end = predecessorStart[node + 1] as number;
       for (let slot = predecessorStart[node] as number; slot < end; slot++) {
         const condition = when[predecessorEdges[slot] as number] as number;
@@ -72,7 +87,11 @@ export function findNeverRunningNodes(planGraph: PlanGraph, bounds: NeverRunsBou
         if (condition === WHEN_ALWAYS) continue;
         const before = predecessors[slot] as number;
         const beforeBase = before * words;
-        for (let word = 0; word < words; word++) {
+        // Bits of the predecessor's row: columns before it, plus itself.
+        const used = (columnsBefore[(position[before] as number) + 1] as number) - firstColumn;
+        if (used <= 0) continue;
+        const high = Math.min(words, (used + 31) >> 5);
+        for (let word = 0; word < high; word++) {
           needsSuccess[base + word]! |= needsSuccess[beforeBase + word] as number;
           needsFailure[base + word]! |= needsFailure[beforeBase + word] as number;
         }
@@ -83,7 +102,7 @@ export function findNeverRunningNodes(planGraph: PlanGraph, bounds: NeverRunsBou
         }
       }
       if (contradictedBy[node] !== -1) continue;
-      for (let word = 0; word < words; word++) {
+      for (let word = 0; word < width; word++) {
         const both = (needsSuccess[base + word] as number) & (needsFailure[base + word] as number);
         if (both !== 0) {
           contradictedBy[node] = columns[firstColumn + word * 32 + (31 - Math.clz32(both & -both))] as number;

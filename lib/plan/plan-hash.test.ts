@@ -47,7 +47,7 @@ describe("hashPlan", () => {
   });
 
   it.each([
-    ["a node's params", (p: typeof plan) => ({ ...p, nodes: p.nodes.map((node) => (node.id === "c" ? { ...node, params: { ...node.params, command: "other" } } : node)) })],
+    ["a node's params", (p: typeof plan) => ({ ...p, nodes: p.nodes.map((node) => (node.type === "shell" ? { ...node, params: { ...node.params, command: "other" } } : node)) })],
     ["an edge condition", (p: typeof plan) => ({ ...p, edges: p.edges.map((edge) => ({ ...edge, when: "success" as const })) })],
     ["a setting", (p: typeof plan) => ({ ...p, settings: { ...p.settings, concurrency: 2 } })],
     ["the name", (p: typeof plan) => ({ ...p, name: "Renamed" })],

@@ -11,8 +11,10 @@ export interface WaveSchedule {
   waves: number[][];
   /** Node → wave, -1 when unscheduled. */
   waveOf: Int32Array;
-  /** Unit root → its members in dependency order (roots of single-node units map to `[root]`). */
+  /** Unit root → its members in dependency order, for units of two or more nodes only. */
   members: Map<number, number[]>;
+  /** Node → its unit's root (itself when not merged). */
+  unitOf: Int32Array;
 }
 
 /** Assigns waves; units come in document order of their first node within a wave. */
@@ -28,7 +30,9 @@ export function scheduleWaves(planGraph: PlanGraph, unitOf: Int32Array): WaveSch
     if (root !== node) {
       // Members' dependencies are all inside the unit (see edit-units.ts), so they share its wave.
       waveOf[node] = waveOf[root] as number;
-      (members.get(root) as number[]).push(node);
+      const list = members.get(root);
+      if (list === undefined) members.set(root, [root, node]);
+      else list.push(node);
       continue;
     }
     let wave = 0;
@@ -38,7 +42,6 @@ export function scheduleWaves(planGraph: PlanGraph, unitOf: Int32Array): WaveSch
       if (before + 1 > wave) wave = before + 1;
     }
     waveOf[node] = wave;
-    members.set(node, [node]);
     if (wave + 1 > waveCount) waveCount = wave + 1;
   }
 
@@ -46,7 +49,9 @@ export function scheduleWaves(planGraph: PlanGraph, unitOf: Int32Array): WaveSch
   for (let node = 0; node < nodes.length; node++) {
     if (position[node] === -1 || unitOf[node] !== node) continue;
     const wave = waves[waveOf[node] as number] as number[];
-    for (const member of members.get(node) as number[]) wave.push(member);
+    const list = members.get(node);
+    if (list === undefined) wave.push(node);
+    else for (const member of list) wave.push(member);
   }
-  return { waves, waveOf, members };
+  return { waves, waveOf, members, unitOf };
 }
