@@ -1,4 +1,5 @@
 /** Read side of runs for the screens; the runner writes them through run-store.ts. */
+import { NotFoundError } from "./errors";
 import type { DbExecutor } from "./transaction";
 import type { RunStatus } from "./generated/sqlite/enums";
 
@@ -21,4 +22,14 @@ export async function listRuns(client: DbExecutor, query: RunListQuery) {
       startedBy: { select: { name: true } },
     },
   });
+}
+
+/** A team's run, or NotFoundError: another team's run reads exactly like a missing one. */
+export async function getRunForTeam(client: DbExecutor, teamId: string, runId: string) {
+  const run = await client.run.findFirst({
+    where: { id: runId, teamId },
+    include: { plan: { select: { name: true } }, planVersion: { select: { number: true } }, startedBy: { select: { name: true } } },
+  });
+  if (!run) throw new NotFoundError("Run");
+  return run;
 }

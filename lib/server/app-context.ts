@@ -5,15 +5,21 @@
  * before the server starts (scripts/start.ts), keeping the schema engine's
  * WebAssembly out of the web bundle.
  */
+import path from "node:path";
 import { openDatabase, type Database } from "../db/client";
 import { parseDatabaseUrl } from "../db/database-config";
+import { createPrismaRunStore } from "../db/run-store";
 import { loadEnv, type Env } from "../env";
+import { recoverInterruptedRuns } from "../runner/recovery";
+import { createRunnerResources } from "../runner/resources";
+import { createRunService, type RunService } from "./run-service";
 import { ensureFirstStartData, type FirstStartData } from "../db/bootstrap";
 
 export interface AppContext {
   env: Env;
   db: Database;
   defaults: FirstStartData;
+  runs: RunService;
 }
 
 const globalSlot = globalThis as typeof globalThis & { batchboardAppContext?: Promise<AppContext> };
@@ -23,7 +29,14 @@ async function createAppContext(): Promise<AppContext> {
   const config = parseDatabaseUrl(env.DATABASE_URL);
   const db = await openDatabase(config);
   const defaults = await ensureFirstStartData(db.client, { workspaceRoot: env.BATCHBOARD_WORKSPACE_ROOT });
-  return { env, db, defaults };
+  const resources = createRunnerResources({
+    store: createPrismaRunStore(db.client),
+    serverConcurrency: env.BATCHBOARD_SERVER_CONCURRENCY,
+  });
+  // Runs a crashed server left `running` become `interrupted`, their orphans killed, ready to resume.
+  await recoverInterruptedRuns(resources);
+  const runs = createRunService({ client: db.client, resources, scratchRoot: path.join(env.BATCHBOARD_DATA_DIR, "scratch") });
+  return { env, db, defaults, runs };
 }
 
 /**

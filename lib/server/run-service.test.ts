@@ -1,0 +1,110 @@
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createPlan } from "../db/plans";
+import { createPrismaRunStore } from "../db/run-store";
+import { hashPlan } from "../plan/plan-hash";
+import { PlanDocument, type PlanDocumentInput } from "../plan/schema";
+import { createRunnerResources } from "../runner/resources";
+import type { RunEvent } from "../runner/run-events";
+import { createTeamWithMember } from "../testing/fixtures";
+import { createTestDatabase, type TestDatabase } from "../testing/test-database";
+import { createRunService, type RunScope, type RunService } from "./run-service";
+
+const twoStepPlan: PlanDocumentInput = {
+  name: "write then check",
+  nodes: [
+    { id: "write", type: "file.write", params: { path: "out/hello.txt", content: "hello\n" } },
+    { id: "check", type: "shell", params: { command: "grep -q hello out/hello.txt && echo checked" } },
+  ],
+  edges: [{ from: "write", to: "check" }],
+};
+
+function waitForTerminalStatus(events: RunEvent[], runId: string, timeoutMs = 20_000): Promise<RunEvent> {
+  const deadline = Date.now() + timeoutMs;
+  return new Promise((resolve, reject) => {
+    const check = () => {
+      const terminal = events.find(
+        (event) => event.runId === runId && event.type === "run.status" && !["queued", "running"].includes(event.status),
+      );
+      if (terminal) return resolve(terminal);
+      if (Date.now() > deadline) return reject(new Error(`run ${runId} did not finish`));
+      setTimeout(check, 20);
+    };
+    check();
+  });
+}
+
+describe("run service (in-process runner, real SQLite)", () => {
+  let db: TestDatabase;
+  let service: RunService;
+  let scope: RunScope;
+  let planId: string;
+  let scratchRoot: string;
+
+  beforeAll(async () => {
+    db = await createTestDatabase("sqlite");
+    scratchRoot = mkdtempSync(path.join(os.tmpdir(), "batchboard-scratch-"));
+    const resources = createRunnerResources({ store: createPrismaRunStore(db.client), reportError: () => {} });
+    service = createRunService({ client: db.client, resources, scratchRoot });
+    const { team, user } = await createTeamWithMember(db.client);
+    scope = { teamId: team.id, userId: user.id };
+    const document = PlanDocument.parse(twoStepPlan);
+    ({ plan: { id: planId } } = await createPlan(
+      db.client,
+      { teamId: team.id, ownerId: user.id, name: document.name },
+      { document, graphHash: hashPlan(document), authorId: user.id },
+    ));
+  });
+  afterAll(async () => {
+    await db.destroy();
+  });
+
+  it("runs a stored plan in a scratch directory and streams every event once, in order", async () => {
+    const events: RunEvent[] = [];
+    const { runId } = await service.startPlanRun(scope, { planId });
+    const stop = await service.streamEvents(scope, runId, 0, (event) => events.push(event));
+    const terminal = await waitForTerminalStatus(events, runId);
+    stop();
+    expect(terminal).toMatchObject({ type: "run.status", status: "succeeded" });
+    expect(events.map((event) => event.seq)).toEqual(events.map((_, index) => index + 1));
+
+    const run = await db.client.run.findUniqueOrThrow({ where: { id: runId } });
+    expect(run.directory.startsWith(scratchRoot)).toBe(true);
+    expect(readFileSync(path.join(run.directory, "out/hello.txt"), "utf8")).toBe("hello\n");
+
+    // A reconnect with Last-Event-ID gets exactly the rest, from the log.
+    const resumed: RunEvent[] = [];
+    const stopResumed = await service.streamEvents(scope, runId, 3, (event) => resumed.push(event));
+    stopResumed();
+    expect(resumed.map((event) => event.seq)).toEqual(events.slice(3).map((event) => event.seq));
+  });
+
+  it("does a dry run without writing", async () => {
+    const events: RunEvent[] = [];
+    const { runId } = await service.startPlanRun(scope, { planId, dryRun: true });
+    const stop = await service.streamEvents(scope, runId, 0, (event) => events.push(event));
+    await waitForTerminalStatus(events, runId);
+    stop();
+    const run = await db.client.run.findUniqueOrThrow({ where: { id: runId } });
+    expect(existsSync(path.join(run.directory, "out/hello.txt"))).toBe(false);
+  });
+
+  it("treats another team's runs and plans as missing", async () => {
+    const stranger = await createTeamWithMember(db.client);
+    const strangerScope = { teamId: stranger.team.id, userId: stranger.user.id };
+    await expect(service.startPlanRun(strangerScope, { planId })).rejects.toMatchObject({ code: "not_found" });
+    const { runId } = await service.startPlanRun(scope, { planId, dryRun: true });
+    await expect(service.streamEvents(strangerScope, runId, 0, () => {})).rejects.toMatchObject({ code: "not_found" });
+    await expect(service.cancelRun(strangerScope, runId)).rejects.toMatchObject({ code: "not_found" });
+    await expect(service.retryFailed(strangerScope, runId)).rejects.toMatchObject({ code: "not_found" });
+    await expect(service.undo(strangerScope, runId, {})).rejects.toMatchObject({ code: "not_found" });
+  });
+
+  it("refuses a workspace of another team", async () => {
+    const stranger = await createTeamWithMember(db.client);
+    const workspace = await db.client.workspace.create({ data: { teamId: stranger.team.id, name: "theirs", directory: scratchRoot } });
+    await expect(service.startPlanRun(scope, { planId, workspaceId: workspace.id })).rejects.toMatchObject({ code: "not_found" });
+  });
+});

@@ -1,0 +1,199 @@
+/**
+ * The web server's in-process runner: one set of runner resources per
+ * process, the live handles of the runs this process executes (so they can
+ * be cancelled), and team-scoped entry points for server actions and API
+ * routes. Permission checks happen in the caller (defineAction, route
+ * handler); every entry point here scopes by the caller's team.
+ */
+import { mkdirSync, mkdtempSync } from "node:fs";
+import path from "node:path";
+import type { DbClient } from "../db/client";
+import { DomainError } from "../db/errors";
+import { getPlanVersion } from "../db/plan-versions";
+import { getRunForTeam } from "../db/runs";
+import { getWorkspace } from "../db/workspaces";
+import { validatePlan } from "../plan/validate-plan";
+import type { RunEvent } from "../runner/run-events";
+import type { RunnerResources } from "../runner/resources";
+import { RunRequestError, resumeRun, retryFailedNodes, retryNode, startRun } from "../runner/runs";
+import type { RunHandle } from "../runner/scheduler";
+import { undoRun, type UndoResult } from "../runner/undo";
+
+export interface RunScope {
+  teamId: string;
+  userId: string;
+}
+
+export interface StartRunRequest {
+  planId: string;
+  /** The newest version when left out. */
+  versionNumber?: number;
+  /** A registered workspace of the team; a fresh scratch directory when left out. */
+  workspaceId?: string;
+  dryRun?: boolean;
+  concurrency?: number;
+}
+
+export interface RunService {
+  startPlanRun(scope: RunScope, request: StartRunRequest): Promise<{ runId: string }>;
+  cancelRun(scope: RunScope, runId: string): Promise<void>;
+  cancelNode(scope: RunScope, runId: string, nodeId: string): Promise<void>;
+  retryFailed(scope: RunScope, runId: string): Promise<{ runId: string }>;
+  retryNode(scope: RunScope, runId: string, nodeId: string): Promise<{ runId: string }>;
+  resume(scope: RunScope, runId: string): Promise<{ runId: string }>;
+  undo(scope: RunScope, runId: string, options: { force?: boolean }): Promise<UndoResult>;
+  /**
+   * Stored events after `afterSeq`, then live ones, each exactly once and in
+   * order: the basis of SSE resume after a reload or a dropped connection.
+   */
+  streamEvents(scope: RunScope, runId: string, afterSeq: number, send: (event: RunEvent) => void): Promise<() => void>;
+}
+
+/** RunRequestErrors are the runner's; the app speaks DomainErrors. */
+function translateRunRequestError(error: unknown): unknown {
+  if (!(error instanceof RunRequestError)) return error;
+  switch (error.code) {
+    case "not-found":
+      return new DomainError("not_found", error.message);
+    case "invalid-state":
+      return new DomainError("conflict", error.message);
+    case "invalid-plan":
+    case "unknown-node":
+      return new DomainError("invalid", error.message);
+  }
+}
+
+async function translated<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    throw translateRunRequestError(error);
+  }
+}
+
+/**
+ * Events are published the moment they happen but reach the log in batches
+ * (every ~50 ms), so the newest ones of a live run are kept here too: a
+ * subscriber replays the log, then this buffer, then live events, with no gap.
+ */
+const RECENT_EVENTS_PER_RUN = 20_000;
+/** How often a run executing in another process (CLI, worker) is polled for new events. */
+const FOREIGN_RUN_POLL_MS = 400;
+
+export function createRunService(deps: { client: DbClient; resources: RunnerResources; scratchRoot: string }): RunService {
+  const { client, resources } = deps;
+  const live = new Map<string, RunHandle>();
+  const recent = new Map<string, RunEvent[]>();
+  resources.bus.subscribe("*", (event) => {
+    // Created on a run's first event: startRun publishes before it returns a handle.
+    let buffer = recent.get(event.runId);
+    if (!buffer) recent.set(event.runId, (buffer = []));
+    buffer.push(event);
+    if (buffer.length > RECENT_EVENTS_PER_RUN) buffer.splice(0, buffer.length - RECENT_EVENTS_PER_RUN);
+  });
+
+  function track(handle: RunHandle): { runId: string } {
+    live.set(handle.runId, handle);
+    handle.done
+      .catch((error: unknown) => resources.reportError(error))
+      .finally(() => {
+        live.delete(handle.runId);
+        // Everything is in the log once `done` resolves.
+        recent.delete(handle.runId);
+      });
+    return { runId: handle.runId };
+  }
+
+  async function liveHandleOf(scope: RunScope, runId: string): Promise<RunHandle> {
+    await getRunForTeam(client, scope.teamId, runId);
+    const handle = live.get(runId);
+    if (!handle) throw new DomainError("conflict", "This run is not running on this server");
+    return handle;
+  }
+
+  async function directoryFor(scope: RunScope, workspaceId: string | undefined) {
+    if (workspaceId) return { workspaceId, directory: (await getWorkspace(client, scope.teamId, workspaceId)).directory };
+    mkdirSync(deps.scratchRoot, { recursive: true });
+    return { workspaceId: null, directory: mkdtempSync(path.join(deps.scratchRoot, "run-")) };
+  }
+
+  return {
+    async startPlanRun(scope, request) {
+      const version = await getPlanVersion(client, scope.teamId, request.planId, request.versionNumber);
+      if (version.isDraft) throw new DomainError("invalid", `Version ${version.number} is a draft with problems; fix them and save before running`);
+      const validation = validatePlan(version.graph);
+      if (!validation.ok) {
+        const [first] = validation.problems;
+        throw new DomainError("invalid", `Version ${version.number} cannot run: ${first?.message ?? "invalid plan"}`);
+      }
+      const { workspaceId, directory } = await directoryFor(scope, request.workspaceId);
+      const handle = await translated(
+        startRun(resources, {
+          teamId: scope.teamId,
+          planId: request.planId,
+          planVersionId: version.id,
+          startedById: scope.userId,
+          workspaceId,
+          plan: validation.plan,
+          directory,
+          dryRun: request.dryRun,
+          concurrency: request.concurrency,
+        }),
+      );
+      return track(handle);
+    },
+    async cancelRun(scope, runId) {
+      (await liveHandleOf(scope, runId)).cancel();
+    },
+    async cancelNode(scope, runId, nodeId) {
+      if (!(await liveHandleOf(scope, runId)).cancelNode(nodeId)) {
+        throw new DomainError("conflict", `Node ${nodeId} has already finished`);
+      }
+    },
+    async retryFailed(scope, runId) {
+      await getRunForTeam(client, scope.teamId, runId);
+      return track(await translated(retryFailedNodes(resources, runId)));
+    },
+    async retryNode(scope, runId, nodeId) {
+      await getRunForTeam(client, scope.teamId, runId);
+      return track(await translated(retryNode(resources, runId, nodeId)));
+    },
+    async resume(scope, runId) {
+      await getRunForTeam(client, scope.teamId, runId);
+      return track(await translated(resumeRun(resources, runId)));
+    },
+    async undo(scope, runId, options) {
+      await getRunForTeam(client, scope.teamId, runId);
+      return translated(undoRun(resources, runId, options));
+    },
+    async streamEvents(scope, runId, afterSeq, send) {
+      const run = await getRunForTeam(client, scope.teamId, runId);
+      let lastSent = afterSeq;
+      const deliver = (event: RunEvent) => {
+        if (event.seq <= lastSent) return;
+        lastSent = event.seq;
+        send(event);
+      };
+      const replay = async () => {
+        for (const event of await resources.store.listEvents(runId, lastSent)) deliver(event);
+      };
+      if (!live.has(runId)) {
+        await replay();
+        if (run.status !== "running" && run.status !== "queued") return () => {};
+        // Executing elsewhere (CLI, another server): follow the log.
+        const timer = setInterval(() => void replay().catch(resources.reportError), FOREIGN_RUN_POLL_MS);
+        return () => clearInterval(timer);
+      }
+      // Subscribe before reading, so nothing published meanwhile is lost; the
+      // sequence number drops what was already delivered.
+      const early: RunEvent[] = [];
+      let replaying = true;
+      const unsubscribe = resources.bus.subscribe(runId, (event) => (replaying ? early.push(event) : deliver(event)));
+      await replay();
+      for (const event of recent.get(runId) ?? []) deliver(event);
+      for (const event of early) deliver(event);
+      replaying = false;
+      return unsubscribe;
+    },
+  };
+}
