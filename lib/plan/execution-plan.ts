@@ -76,6 +76,7 @@ export const HazardCode = z.enum([
 ]);
 export type HazardCode = z.infer<typeof HazardCode>;
 
+/** `error`: the plan cannot run as drawn; `warning`: it runs, maybe not as meant; `info`: a tidy-up. */
 export const HazardSeverity = z.enum(["error", "warning", "info"]);
 export type HazardSeverity = z.infer<typeof HazardSeverity>;
 
@@ -86,6 +87,7 @@ export const HazardFix = z.discriminatedUnion("kind", [
 ]);
 export type HazardFix = z.infer<typeof HazardFix>;
 
+/** One problem the optimizer explains, with the nodes involved and a one-click fix when one exists. */
 export const Hazard = z.object({
   code: HazardCode,
   severity: HazardSeverity,

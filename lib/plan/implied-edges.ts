@@ -17,6 +17,7 @@ import type { PlanGraph } from "./plan-graph";
 import { WHEN_FAILURE, WHEN_SUCCESS } from "./plan-graph";
 import { computeReachability, reachabilityCost } from "./reachability";
 
+/** Size bounds for {@link findImpliedEdges}. */
 export interface ImpliedEdgeBounds {
   /** Skip plans with more nodes than this (the check is O(V × E / 32)). */
   maxNodes: number;

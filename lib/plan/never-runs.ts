@@ -26,6 +26,7 @@ import type { Hazard } from "./execution-plan";
 import type { PlanGraph } from "./plan-graph";
 import { WHEN_ALWAYS, WHEN_FAILURE, WHEN_SUCCESS } from "./plan-graph";
 
+/** Size bounds for {@link findNeverRunningNodes}. */
 export interface NeverRunsBounds {
   /** Skip when the pass would exceed this many word operations. */
   maxCost: number;

@@ -34,6 +34,7 @@ export interface OptimizerBounds {
   maxHazardsPerCode: number;
 }
 
+/** Bounds used when none are given: 10k-node plans get every check within the editor's budget. */
 export const DEFAULT_OPTIMIZER_BOUNDS: Readonly<OptimizerBounds> = Object.freeze({
   impliedEdgeMaxNodes: 20_000,
   maxReachabilityCost: 200_000_000,
@@ -42,6 +43,7 @@ export const DEFAULT_OPTIMIZER_BOUNDS: Readonly<OptimizerBounds> = Object.freeze
   maxHazardsPerCode: 1_000,
 });
 
+/** Options for {@link optimizePlan}. */
 export interface OptimizeOptions {
   /** Duration estimates for the critical path; defaults per operation type otherwise. */
   estimates?: DurationEstimates;

@@ -10,9 +10,12 @@ import { buildGraphIndex, findRepeatedEdges, type GraphIndex } from "./graph-ind
 
 /** Edge conditions as small numbers, for typed arrays. */
 export const WHEN_SUCCESS = 0;
+/** See {@link WHEN_SUCCESS}. */
 export const WHEN_FAILURE = 1;
+/** See {@link WHEN_SUCCESS}. */
 export const WHEN_ALWAYS = 2;
 
+/** A plan indexed for the optimizer's passes. */
 export interface PlanGraph {
   nodes: readonly PlanNode[];
   ids: readonly string[];

@@ -42,6 +42,7 @@ export const ProblemCode = z.enum([
 ]);
 export type ProblemCode = z.infer<typeof ProblemCode>;
 
+/** `error` makes the plan invalid; `warning` is shown but does not block saving or running. */
 export const ProblemSeverity = z.enum(["error", "warning"]);
 export type ProblemSeverity = z.infer<typeof ProblemSeverity>;
 

@@ -25,6 +25,7 @@ export interface ReachabilityChunk {
   position: Int32Array;
 }
 
+/** What {@link computeReachability} works on. */
 export interface ReachabilityInput {
   graph: GraphIndex;
   /** Scheduled nodes in topological order. */

@@ -15,16 +15,20 @@ export interface CharSet {
 /** Stands for "any character at all", used where the matched text is unknown. */
 export const ANY_CLASS = "<any>";
 
+/** Matches nothing (zero-width parts such as anchors). */
 export const EMPTY_CHAR_SET: CharSet = { literals: new Set(), classes: [] };
 
+/** One character, by UTF-16 code unit. */
 export function literalCharSet(code: number): CharSet {
   return { literals: new Set([code]), classes: [] };
 }
 
+/** The characters a regex class (`\d`, `.`, `[a-z]`) matches. */
 export function classCharSet(source: string): CharSet {
   return { literals: new Set(), classes: [source] };
 }
 
+/** True for a set that matches nothing. */
 export function isEmptyCharSet(set: CharSet): boolean {
   return set.literals.size === 0 && set.classes.length === 0;
 }

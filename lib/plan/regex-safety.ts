@@ -36,6 +36,7 @@ export type RegexCheck =
   | { ok: true }
   | { ok: false; code: "invalid-regex" | "catastrophic-regex" | "pattern-too-long"; message: string };
 
+/** Options for {@link checkRegex}. */
 export interface RegexCheckOptions {
   /** Flags the runner will compile the pattern with (only `u`/`v` change parsing). */
   flags?: string;

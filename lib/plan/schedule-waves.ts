@@ -6,6 +6,7 @@
  */
 import type { PlanGraph } from "./plan-graph";
 
+/** Waves of node numbers and the unit bookkeeping batches are built from. */
 export interface WaveSchedule {
   /** Node numbers per wave; a unit's members are adjacent and in dependency order. */
   waves: number[][];

@@ -16,6 +16,7 @@ export type PlanValidation =
   | { ok: true; plan: PlanDocument; warnings: PlanProblem[] }
   | { ok: false; problems: PlanProblem[]; warnings: PlanProblem[] };
 
+/** Options for {@link validatePlan}. */
 export interface ValidatePlanOptions {
   /** Overrides for {@link DEFAULT_PLAN_LIMITS}. */
   limits?: Partial<PlanLimits>;
