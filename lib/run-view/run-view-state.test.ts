@@ -1,0 +1,71 @@
+import { describe, expect, it } from "vitest";
+import type { RunEvent } from "../runner/run-events";
+import { applyRunEvents, initialRunViewState, OUTPUT_TAIL_BYTES } from "./run-view-state";
+
+let seq = 0;
+const at = (ms: number) => ms;
+function event<E extends RunEvent>(fields: Omit<E, "runId" | "seq">): RunEvent {
+  seq += 1;
+  return { runId: "run-1", seq, ...fields } as unknown as RunEvent;
+}
+
+function retriedThenSucceeded(): RunEvent[] {
+  seq = 0;
+  return [
+    event({ type: "run.status", status: "running", at: at(0) }),
+    event({ type: "node.status", nodeId: "build", status: "running", attempt: 1, batchId: "w0:shell", at: at(10) }),
+    event({ type: "node.output", nodeId: "build", stream: "stderr", data: "boom\n", at: at(20) }),
+    event({ type: "node.retry", nodeId: "build", attempt: 1, delayMs: 5, error: { code: "exit-code", message: "exited with 1" }, at: at(30) }),
+    event({ type: "node.status", nodeId: "build", status: "running", attempt: 2, at: at(40) }),
+    event({ type: "node.output", nodeId: "build", stream: "stdout", data: "ok\n", at: at(50) }),
+    event({ type: "file.change", nodeId: "write", path: "a.txt", operation: "create", diff: "+a", at: at(55) }),
+    event({ type: "node.status", nodeId: "write", status: "succeeded", attempt: 1, reused: true, at: at(56) }),
+    event({ type: "node.status", nodeId: "build", status: "succeeded", attempt: 2, durationMs: 25, result: { exitCode: 0 }, at: at(65) }),
+    event({ type: "node.status", nodeId: "deploy", status: "skipped", attempt: 0, at: at(66) }),
+    event({ type: "run.status", status: "succeeded", at: at(70) }),
+  ];
+}
+
+describe("run view state", () => {
+  it("folds node statuses, attempts, output, file changes and run timing", () => {
+    const state = applyRunEvents(initialRunViewState(["build", "write", "deploy"]), retriedThenSucceeded());
+    expect(state).toMatchObject({ status: "succeeded", startedAt: 0, finishedAt: 70, lastSeq: 11 });
+    const build = state.nodes.build;
+    expect(build?.status).toBe("succeeded");
+    expect(build?.spans).toEqual([
+      { attempt: 1, startedAt: 10, finishedAt: 30, status: "failed", error: { code: "exit-code", message: "exited with 1" } },
+      { attempt: 2, startedAt: 40, finishedAt: 65, status: "succeeded" },
+    ]);
+    expect(build?.output.map((chunk) => chunk.data).join("")).toBe("boom\nok\n");
+    expect(build?.batchId).toBe("w0:shell");
+    expect(build?.error).toBeUndefined();
+    expect(state.nodes.write).toMatchObject({ status: "succeeded", reused: true, fileChanges: [{ path: "a.txt", operation: "create", diff: "+a" }] });
+    expect(state.nodes.deploy).toMatchObject({ status: "skipped", spans: [] });
+  });
+
+  it("ends identical however the stream is cut into frames, and ignores replayed events", () => {
+    const events = retriedThenSucceeded();
+    const whole = applyRunEvents(initialRunViewState(["build", "write", "deploy"]), events);
+    for (const frame of [1, 2, 3, 5]) {
+      let state = initialRunViewState(["build", "write", "deploy"]);
+      for (let start = 0; start < events.length; start += frame) state = applyRunEvents(state, events.slice(start, start + frame));
+      expect(state).toEqual(whole);
+    }
+    // A reconnect that replays from an earlier point changes nothing.
+    expect(applyRunEvents(whole, events.slice(4))).toBe(whole);
+  });
+
+  it("keeps only a bounded tail of output in memory", () => {
+    seq = 0;
+    const chunk = "x".repeat(64 * 1024);
+    const flood = Array.from({ length: 20 }, () => event({ type: "node.output", nodeId: "noisy", stream: "stdout", data: chunk, at: 1 }));
+    const noisy = applyRunEvents(initialRunViewState(["noisy"]), flood).nodes.noisy;
+    expect(noisy?.outputBytes).toBeLessThanOrEqual(OUTPUT_TAIL_BYTES);
+    expect(noisy?.outputTrimmed).toBe(true);
+  });
+
+  it("does not copy state when nothing new arrives", () => {
+    const state = initialRunViewState(["a"]);
+    expect(applyRunEvents(state, [])).toBe(state);
+  });
+});
