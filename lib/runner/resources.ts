@@ -3,6 +3,7 @@ import { RunEventBus } from "./event-bus";
 import { DEFAULT_RUNNER_LIMITS, type RunnerLimits } from "./limits";
 import type { RunStore } from "./run-store";
 import { Semaphore } from "./semaphore";
+import { createZygoteSpawner, type ProcessSpawner } from "./spawner/process-spawner";
 
 /** Time source, replaceable in tests. */
 export interface Clock {
@@ -20,6 +21,8 @@ export interface RunnerResources {
   limits: RunnerLimits;
   /** The per-server limit on operations running at once, shared by all runs. */
   serverSlots: Semaphore;
+  /** Starts commands; by default through the Perl zygote (Node's spawner when Perl is missing). */
+  spawner: ProcessSpawner;
   /** Reports problems that must not fail a run (a failed flush, a broken subscriber). */
   reportError(error: unknown): void;
 }
@@ -36,6 +39,7 @@ export function createRunnerResources(options: {
   clock?: Clock;
   limits?: Partial<RunnerLimits>;
   serverConcurrency?: number;
+  spawner?: ProcessSpawner;
   reportError?: (error: unknown) => void;
 }): RunnerResources {
   return {
@@ -44,6 +48,7 @@ export function createRunnerResources(options: {
     clock: options.clock ?? { now: () => Date.now() },
     limits: { ...DEFAULT_RUNNER_LIMITS, ...options.limits },
     serverSlots: new Semaphore(options.serverConcurrency ?? 32),
+    spawner: options.spawner ?? createZygoteSpawner(),
     reportError: options.reportError ?? ((error) => console.error("[runner]", error)),
   };
 }

@@ -138,6 +138,7 @@ function contextFor(host: TaskHost, nodeId: string, signal: AbortSignal, files: 
     upstream: host.upstreamOf(nodeId),
     dryRun: host.dryRun,
     limits: host.limits,
+    spawner: host.resources.spawner,
     keepProcess: (process) => host.keepProcess(process),
     emit(event) {
       if (event.type === "pid") host.setStatus(nodeId, "running", { pid: event.pid });

@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import { stat } from "node:fs/promises";
 import net from "node:net";
 import type { ShellParams } from "../../plan/schema";
@@ -57,20 +56,6 @@ export const shellExecutor: Executor<ShellParams, ShellResult> = async (params, 
   }
 
   const started = performance.now();
-  const child = spawn("/bin/sh", ["-c", params.command], {
-    cwd,
-    // ProcessEnv's typing demands NODE_ENV; commands get only the safe base.
-    env: commandEnvironment(params, ctx, cwd) as NodeJS.ProcessEnv,
-    detached: true,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  const pid = child.pid;
-  if (pid === undefined) {
-    await new Promise<void>((resolve) => child.once("error", () => resolve()));
-    throw new OperationError("spawn-failed", "Could not start /bin/sh");
-  }
-  ctx.emit({ type: "pid", pid });
-
   const readyPattern = params.background && params.readyWhen && "output" in params.readyWhen ? new RegExp(params.readyWhen.output) : null;
   let recent = "";
   let markReady: () => void = () => undefined;
@@ -81,22 +66,24 @@ export const shellExecutor: Executor<ShellParams, ShellResult> = async (params, 
     );
   const stdout = capture("stdout");
   const stderr = capture("stderr");
-  const onData = (target: OutputCapture) => (chunk: Buffer) => {
-    target.push(chunk);
-    if (readyPattern) {
-      recent = (recent + chunk.toString("utf8")).slice(-8192);
-      if (readyPattern.test(recent)) markReady();
-    }
-  };
-  child.stdout.on("data", onData(stdout));
-  child.stderr.on("data", onData(stderr));
+  let spawned;
+  try {
+    spawned = await ctx.spawner.spawn({ command: params.command, cwd, env: commandEnvironment(params, ctx, cwd) }, (stream, chunk) => {
+      (stream === "stdout" ? stdout : stderr).push(chunk);
+      if (readyPattern) {
+        recent = (recent + chunk.toString("utf8")).slice(-8192);
+        if (readyPattern.test(recent)) markReady();
+      }
+    });
+  } catch (error) {
+    throw new OperationError("spawn-failed", `Could not start /bin/sh: ${(error as Error).message}`);
+  }
+  const { pid, exited, closed } = spawned;
+  ctx.emit({ type: "pid", pid });
 
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once("exit", (code, signal) => resolve({ code, signal })),
-  );
-  const closed = new Promise<void>((resolve) => child.once("close", () => resolve()));
   const abortListener = () => void stopGroup(pid, ctx.limits.killGraceMs);
   ctx.signal.addEventListener("abort", abortListener, { once: true });
+  if (ctx.signal.aborted) abortListener();
 
   const resultOf = (code: number | null, signal: string | null): ShellResult => ({
     command: params.command,

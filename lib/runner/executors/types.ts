@@ -6,6 +6,7 @@
 import type { RunnerLimits } from "../limits";
 import type { NodeFiles } from "../journal";
 import type { Workspace } from "../workspace";
+import type { ProcessSpawner } from "../spawner/process-spawner";
 
 /** What an executor may report while it works. */
 export type ExecutorEvent =
@@ -36,6 +37,8 @@ export interface ExecutorContext {
   keepProcess(process: BackgroundProcess): void;
   dryRun: boolean;
   limits: RunnerLimits;
+  /** Starts commands (shell executor). */
+  spawner: ProcessSpawner;
 }
 
 /** An operation kind's implementation. */

@@ -12,6 +12,7 @@ import { openWorkspace } from "../workspace";
 import { FileJournal, type FileChangeRecord } from "../journal";
 import { createOverlayFileSystem, diskFileSystem } from "../file-system";
 import { DEFAULT_RUNNER_LIMITS } from "../limits";
+import { createZygoteSpawner } from "../spawner/process-spawner";
 import type { BackgroundProcess, ExecutorContext, ExecutorEvent } from "../executors/types";
 
 /** A temporary directory, removed by `cleanup`. */
@@ -62,6 +63,8 @@ export async function runPlan(
   return { handle, outcome: await handle.done };
 }
 
+const testSpawner = createZygoteSpawner();
+
 /** An executor context on a real workspace; `changes` collects committed journal records. */
 export async function executorContext(directory: string, options: { dryRun?: boolean; limits?: Partial<RunnerLimits>; signal?: AbortSignal } = {}) {
   const workspace = await openWorkspace(directory);
@@ -80,6 +83,7 @@ export async function executorContext(directory: string, options: { dryRun?: boo
     keepProcess: (process) => kept.push(process),
     dryRun: options.dryRun ?? false,
     limits: { ...DEFAULT_RUNNER_LIMITS, killGraceMs: 300, ...options.limits },
+    spawner: testSpawner,
   };
   return { ctx, scope, changes, output, kept };
 }

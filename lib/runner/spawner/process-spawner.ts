@@ -1,0 +1,181 @@
+/**
+ * How commands are started: `/bin/sh -c` in a new process group, output as
+ * chunks, exit and close as promises. Two implementations: Node's
+ * child_process, and a Perl zygote that forks on request — much cheaper than
+ * forking a large Node process, which otherwise dominates the cost of
+ * thousands of short commands.
+ */
+import { spawn as spawnChild } from "node:child_process";
+import { existsSync } from "node:fs";
+import { ZYGOTE_SCRIPT } from "./zygote-script";
+
+/** What to run. */
+export interface SpawnRequest {
+  command: string;
+  /** Absolute working directory. */
+  cwd: string;
+  /** The complete environment (nothing is inherited). */
+  env: Record<string, string>;
+}
+
+export type OutputListener = (stream: "stdout" | "stderr", chunk: Buffer) => void;
+
+/** How a process ended. */
+export interface ProcessExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+/** A started command; its pid is also its process group id. */
+export interface SpawnedProcess {
+  pid: number;
+  /** Resolves when the shell exits. */
+  exited: Promise<ProcessExit>;
+  /** Resolves when it has exited and its output pipes are closed. */
+  closed: Promise<void>;
+}
+
+/** Starts commands. */
+export interface ProcessSpawner {
+  spawn(request: SpawnRequest, onOutput: OutputListener): Promise<SpawnedProcess>;
+  /** Stops the helper process, if any. */
+  close(): void;
+}
+
+/** Spawns with Node's child_process (detached: a new process group). */
+export function createNodeSpawner(): ProcessSpawner {
+  return {
+    async spawn(request, onOutput) {
+      const child = spawnChild("/bin/sh", ["-c", request.command], {
+        cwd: request.cwd,
+        // ProcessEnv's typing demands NODE_ENV; commands get exactly the given environment.
+        env: request.env as NodeJS.ProcessEnv,
+        detached: true,
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      const exited = new Promise<ProcessExit>((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
+      const closed = new Promise<void>((resolve) => child.once("close", () => resolve()));
+      if (child.pid === undefined) {
+        const error = await new Promise<Error>((resolve) => child.once("error", resolve));
+        throw error;
+      }
+      child.stdout.on("data", (chunk: Buffer) => onOutput("stdout", chunk));
+      child.stderr.on("data", (chunk: Buffer) => onOutput("stderr", chunk));
+      return { pid: child.pid, exited, closed };
+    },
+    close() {},
+  };
+}
+
+interface ZygoteJob {
+  onOutput: OutputListener;
+  started: { resolve(pid: number): void; reject(error: Error): void };
+  resolveExit(exit: ProcessExit): void;
+  resolveClosed(): void;
+}
+
+const SIGNAL_NAMES: Record<number, NodeJS.Signals> = { 1: "SIGHUP", 2: "SIGINT", 3: "SIGQUIT", 6: "SIGABRT", 9: "SIGKILL", 13: "SIGPIPE", 14: "SIGALRM", 15: "SIGTERM" };
+
+/**
+ * Spawns through a long-lived Perl zygote (started on first use; it exits
+ * when this process goes away). Falls back to Node's spawner when Perl is
+ * missing.
+ */
+export function createZygoteSpawner(perlPath = "/usr/bin/perl"): ProcessSpawner {
+  if (!existsSync(perlPath)) return createNodeSpawner();
+  let zygote: ReturnType<typeof spawnChild> | null = null;
+  const jobs = new Map<string, ZygoteJob>();
+  let nextId = 1;
+  let pending: Buffer | null = null;
+
+  const failAll = (error: Error) => {
+    for (const job of jobs.values()) {
+      job.started.reject(error);
+      job.resolveExit({ code: null, signal: "SIGKILL" });
+      job.resolveClosed();
+    }
+    jobs.clear();
+  };
+
+  const onData = (chunk: Buffer) => {
+    let buffer = pending ? Buffer.concat([pending, chunk]) : chunk;
+    let offset = 0;
+    for (;;) {
+      const newline = buffer.indexOf(10, offset);
+      if (newline === -1) break;
+      const line = buffer.toString("latin1", offset, newline);
+      const [kind, id, a, b] = line.split(" ");
+      const job = jobs.get(id as string);
+      if (kind === "O") {
+        const length = Number(b);
+        if (buffer.length < newline + 1 + length) break;
+        job?.onOutput(a === "1" ? "stdout" : "stderr", buffer.subarray(newline + 1, newline + 1 + length));
+        offset = newline + 1 + length;
+        continue;
+      }
+      offset = newline + 1;
+      if (!job) continue;
+      if (kind === "P") job.started.resolve(Number(a));
+      else if (kind === "E") {
+        job.started.reject(new Error(Buffer.from(a ?? "", "hex").toString()));
+        jobs.delete(id as string);
+      } else if (kind === "X") {
+        const code = Number(a);
+        job.resolveExit(code === -1 ? { code: null, signal: SIGNAL_NAMES[Number(b)] ?? "SIGKILL" } : { code, signal: null });
+      } else if (kind === "C") {
+        job.resolveClosed();
+        jobs.delete(id as string);
+        if (jobs.size === 0) setIdle(true);
+      }
+    }
+    buffer = buffer.subarray(offset);
+    pending = buffer.length ? Buffer.from(buffer) : null;
+  };
+
+  // While no job runs, the zygote must not keep this process alive.
+  const setIdle = (idle: boolean) => {
+    if (!zygote) return;
+    const method = idle ? "unref" : "ref";
+    zygote[method]();
+    const streams = [zygote.stdin, zygote.stdout] as Array<{ ref?: () => void; unref?: () => void } | null>;
+    for (const stream of streams) stream?.[method]?.();
+  };
+
+  const ensureZygote = () => {
+    if (zygote) return zygote;
+    const child = spawnChild(perlPath, ["-e", ZYGOTE_SCRIPT], { stdio: ["pipe", "pipe", "inherit"], env: {} as NodeJS.ProcessEnv });
+    child.stdout?.on("data", onData);
+    child.stdin?.on("error", () => undefined);
+    child.once("exit", () => {
+      if (zygote === child) zygote = null;
+      pending = null;
+      failAll(new Error("The process zygote exited"));
+    });
+    zygote = child;
+    return child;
+  };
+
+  const hex = (text: string) => Buffer.from(text, "utf8").toString("hex");
+
+  return {
+    spawn(request, onOutput) {
+      const child = ensureZygote();
+      const id = String(nextId++);
+      let resolveExit!: (exit: ProcessExit) => void;
+      let resolveClosed!: () => void;
+      const exited = new Promise<ProcessExit>((resolve) => (resolveExit = resolve));
+      const closed = new Promise<void>((resolve) => (resolveClosed = resolve));
+      const started = new Promise<number>((resolve, reject) => {
+        jobs.set(id, { onOutput, started: { resolve, reject }, resolveExit, resolveClosed });
+      });
+      if (jobs.size === 1) setIdle(false);
+      const env = Object.entries(request.env).map(([name, value]) => hex(`${name}=${value}`));
+      child.stdin?.write(`S ${id} ${hex(request.cwd)} ${hex(request.command)}${env.length ? " " + env.join(" ") : ""}\n`);
+      return started.then((pid) => ({ pid, exited, closed }));
+    },
+    close() {
+      zygote?.stdin?.end();
+      zygote = null;
+    },
+  };
+}
