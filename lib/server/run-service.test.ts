@@ -64,7 +64,7 @@ describe("run service (in-process runner, real SQLite)", () => {
   it("runs a stored plan in a scratch directory and streams every event once, in order", async () => {
     const events: RunEvent[] = [];
     const { runId } = await service.startPlanRun(scope, { planId });
-    const stop = await service.streamEvents(scope, runId, 0, (event) => events.push(event));
+    const stop = await (await service.openEventStream(scope, runId, 0))((event) => events.push(event));
     const terminal = await waitForTerminalStatus(events, runId);
     stop();
     expect(terminal).toMatchObject({ type: "run.status", status: "succeeded" });
@@ -76,7 +76,7 @@ describe("run service (in-process runner, real SQLite)", () => {
 
     // A reconnect with Last-Event-ID gets exactly the rest, from the log.
     const resumed: RunEvent[] = [];
-    const stopResumed = await service.streamEvents(scope, runId, 3, (event) => resumed.push(event));
+    const stopResumed = await (await service.openEventStream(scope, runId, 3))((event) => resumed.push(event));
     stopResumed();
     expect(resumed.map((event) => event.seq)).toEqual(events.slice(3).map((event) => event.seq));
   });
@@ -84,7 +84,7 @@ describe("run service (in-process runner, real SQLite)", () => {
   it("does a dry run without writing", async () => {
     const events: RunEvent[] = [];
     const { runId } = await service.startPlanRun(scope, { planId, dryRun: true });
-    const stop = await service.streamEvents(scope, runId, 0, (event) => events.push(event));
+    const stop = await (await service.openEventStream(scope, runId, 0))((event) => events.push(event));
     await waitForTerminalStatus(events, runId);
     stop();
     const run = await db.client.run.findUniqueOrThrow({ where: { id: runId } });
@@ -96,7 +96,7 @@ describe("run service (in-process runner, real SQLite)", () => {
     const strangerScope = { teamId: stranger.team.id, userId: stranger.user.id };
     await expect(service.startPlanRun(strangerScope, { planId })).rejects.toMatchObject({ code: "not_found" });
     const { runId } = await service.startPlanRun(scope, { planId, dryRun: true });
-    await expect(service.streamEvents(strangerScope, runId, 0, () => {})).rejects.toMatchObject({ code: "not_found" });
+    await expect(service.openEventStream(strangerScope, runId, 0)).rejects.toMatchObject({ code: "not_found" });
     await expect(service.cancelRun(strangerScope, runId)).rejects.toMatchObject({ code: "not_found" });
     await expect(service.retryFailed(strangerScope, runId)).rejects.toMatchObject({ code: "not_found" });
     await expect(service.undo(strangerScope, runId, {})).rejects.toMatchObject({ code: "not_found" });

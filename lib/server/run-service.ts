@@ -34,6 +34,9 @@ export interface StartRunRequest {
   concurrency?: number;
 }
 
+/** Starts delivering to `send`; resolves to the unsubscribe. */
+export type EventSubscription = (send: (event: RunEvent) => void) => Promise<() => void>;
+
 export interface RunService {
   startPlanRun(scope: RunScope, request: StartRunRequest): Promise<{ runId: string }>;
   cancelRun(scope: RunScope, runId: string): Promise<void>;
@@ -43,10 +46,12 @@ export interface RunService {
   resume(scope: RunScope, runId: string): Promise<{ runId: string }>;
   undo(scope: RunScope, runId: string, options: { force?: boolean }): Promise<UndoResult>;
   /**
-   * Stored events after `afterSeq`, then live ones, each exactly once and in
-   * order: the basis of SSE resume after a reload or a dropped connection.
+   * Checks access to a run's events (NotFoundError for another team's run),
+   * then returns a subscription that delivers the stored events after
+   * `afterSeq` and then live ones, each exactly once and in order: the basis
+   * of SSE resume after a reload or a dropped connection.
    */
-  streamEvents(scope: RunScope, runId: string, afterSeq: number, send: (event: RunEvent) => void): Promise<() => void>;
+  openEventStream(scope: RunScope, runId: string, afterSeq: number): Promise<EventSubscription>;
 }
 
 /** RunRequestErrors are the runner's; the app speaks DomainErrors. */
@@ -166,34 +171,36 @@ export function createRunService(deps: { client: DbClient; resources: RunnerReso
       await getRunForTeam(client, scope.teamId, runId);
       return translated(undoRun(resources, runId, options));
     },
-    async streamEvents(scope, runId, afterSeq, send) {
+    async openEventStream(scope, runId, afterSeq) {
       const run = await getRunForTeam(client, scope.teamId, runId);
-      let lastSent = afterSeq;
-      const deliver = (event: RunEvent) => {
-        if (event.seq <= lastSent) return;
-        lastSent = event.seq;
-        send(event);
-      };
-      const replay = async () => {
-        for (const event of await resources.store.listEvents(runId, lastSent)) deliver(event);
-      };
-      if (!live.has(runId)) {
+      return async (send) => {
+        let lastSent = afterSeq;
+        const deliver = (event: RunEvent) => {
+          if (event.seq <= lastSent) return;
+          lastSent = event.seq;
+          send(event);
+        };
+        const replay = async () => {
+          for (const event of await resources.store.listEvents(runId, lastSent)) deliver(event);
+        };
+        if (!live.has(runId)) {
+          await replay();
+          if (run.status !== "running" && run.status !== "queued") return () => {};
+          // Executing elsewhere (CLI, another server): follow the log.
+          const timer = setInterval(() => void replay().catch(resources.reportError), FOREIGN_RUN_POLL_MS);
+          return () => clearInterval(timer);
+        }
+        // Subscribe before reading, so nothing published meanwhile is lost; the
+        // sequence number drops what was already delivered.
+        const early: RunEvent[] = [];
+        let replaying = true;
+        const unsubscribe = resources.bus.subscribe(runId, (event) => (replaying ? early.push(event) : deliver(event)));
         await replay();
-        if (run.status !== "running" && run.status !== "queued") return () => {};
-        // Executing elsewhere (CLI, another server): follow the log.
-        const timer = setInterval(() => void replay().catch(resources.reportError), FOREIGN_RUN_POLL_MS);
-        return () => clearInterval(timer);
-      }
-      // Subscribe before reading, so nothing published meanwhile is lost; the
-      // sequence number drops what was already delivered.
-      const early: RunEvent[] = [];
-      let replaying = true;
-      const unsubscribe = resources.bus.subscribe(runId, (event) => (replaying ? early.push(event) : deliver(event)));
-      await replay();
-      for (const event of recent.get(runId) ?? []) deliver(event);
-      for (const event of early) deliver(event);
-      replaying = false;
-      return unsubscribe;
+        for (const event of recent.get(runId) ?? []) deliver(event);
+        for (const event of early) deliver(event);
+        replaying = false;
+        return unsubscribe;
+      };
     },
   };
 }

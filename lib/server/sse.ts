@@ -1,0 +1,67 @@
+/**
+ * Server-Sent Events for run streams: `id:` is the run's event sequence, so
+ * a browser's EventSource sends it back as Last-Event-ID when it reconnects
+ * and the stream resumes exactly after the last event it had.
+ */
+import type { RunEvent } from "../runner/run-events";
+
+/** Comment lines keep proxies from closing an idle stream. */
+const HEARTBEAT_MS = 15_000;
+
+export function formatSseEvent(event: RunEvent): string {
+  return `id: ${event.seq}\ndata: ${JSON.stringify(event)}\n\n`;
+}
+
+/** The sequence to resume after: the Last-Event-ID header, else `?after=`, else 0 (everything). */
+export function resumePointOf(request: Request): number {
+  const raw = request.headers.get("last-event-id") ?? new URL(request.url).searchParams.get("after") ?? "0";
+  const seq = Number.parseInt(raw, 10);
+  return Number.isFinite(seq) && seq > 0 ? seq : 0;
+}
+
+/**
+ * A streaming response fed by `subscribe`, which delivers events to `send`
+ * and returns its unsubscribe. The stream ends when the run reaches a final
+ * status or the client goes away.
+ */
+export function runEventStream(
+  request: Request,
+  subscribe: (send: (event: RunEvent) => void) => Promise<() => void>,
+  isFinal: (event: RunEvent) => boolean,
+): Response {
+  const encoder = new TextEncoder();
+  let cleanup = () => {};
+  const body = new ReadableStream<Uint8Array>({
+    async start(controller) {
+      let closed = false;
+      const close = () => {
+        if (closed) return;
+        closed = true;
+        cleanup();
+        controller.close();
+      };
+      const heartbeat = setInterval(() => controller.enqueue(encoder.encode(": keep-alive\n\n")), HEARTBEAT_MS);
+      let unsubscribe = () => {};
+      cleanup = () => {
+        clearInterval(heartbeat);
+        unsubscribe();
+      };
+      request.signal.addEventListener("abort", close);
+      controller.enqueue(encoder.encode("retry: 1000\n\n"));
+      let finished = false;
+      unsubscribe = await subscribe((event) => {
+        if (closed) return;
+        controller.enqueue(encoder.encode(formatSseEvent(event)));
+        if (isFinal(event)) finished = true;
+        if (finished) queueMicrotask(close);
+      });
+      if (finished) close();
+    },
+    cancel() {
+      cleanup();
+    },
+  });
+  return new Response(body, {
+    headers: { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache, no-transform", "x-accel-buffering": "no" },
+  });
+}
