@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import type { ReactNode } from "react";
 import { AppNavigation } from "./app-navigation";
+import { Providers } from "./providers";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -21,7 +22,9 @@ export default function RootLayout({ children }: { children: ReactNode }) {
             <AppNavigation />
             <div className="sidebar-foot">Plan → batch → execute → monitor</div>
           </aside>
-          <main className="main">{children}</main>
+          <main className="main">
+            <Providers>{children}</Providers>
+          </main>
         </div>
       </body>
     </html>

@@ -1,0 +1,379 @@
+/**
+ * The editor's state outside React: the graph, undo/redo history, the
+ * latest validation and the optimizer overlay. Components subscribe to
+ * slices (`useEditorSelector`), so typing in one node's form re-renders that
+ * node, not two thousand of them.
+ */
+import { applyEdgeChanges, applyNodeChanges, type Connection, type EdgeChange, type NodeChange, type XYPosition } from "@xyflow/react";
+import { layoutPlan } from "@/lib/library/layout-plan";
+import type { ExecutionPlan, HazardFix } from "@/lib/plan/execution-plan";
+import { optimizePlan } from "@/lib/plan/optimize-plan";
+import type { PlanProblem } from "@/lib/plan/plan-problem";
+import { PlanDocument, type EdgeCondition, type OperationType } from "@/lib/plan/schema";
+import { validatePlan } from "@/lib/plan/validate-plan";
+import {
+  defaultParams,
+  documentFromGraph,
+  edgeFlowId,
+  freeId,
+  ID_STEM,
+  makeEdge,
+  type DependencyFlowEdge,
+  type EditorGraph,
+  type OperationFlowNode,
+  type OperationSpec,
+  type PlanMeta,
+} from "./editor-model";
+
+export interface ValidationView {
+  /** Errors (the plan cannot run while there are any). */
+  problems: PlanProblem[];
+  warnings: PlanProblem[];
+  /** Errors and warnings per node id, including every node of a multi-node problem (a cycle). */
+  byNode: Map<string, PlanProblem[]>;
+  byEdge: Map<string, PlanProblem[]>;
+}
+
+export interface NodeOverlay {
+  wave: number;
+  batchId: string;
+  color: string;
+  critical: boolean;
+  hazards: string[];
+}
+
+export type OverlayView =
+  | { state: "ready"; execution: ExecutionPlan; byNode: Map<string, NodeOverlay>; criticalEdges: Set<string>; colorOf: Map<string, string> }
+  | { state: "unavailable"; reason: string };
+
+export interface EditorState {
+  graph: EditorGraph;
+  past: EditorGraph[];
+  future: EditorGraph[];
+  /** Bumped on every change to the plan's content (not selection); compared with `savedRevision` for "unsaved". */
+  revision: number;
+  savedRevision: number;
+  /** The version this editor started from; the next save must be based on it. */
+  baseVersion: number;
+  validation: ValidationView;
+  overlayOn: boolean;
+  overlay: OverlayView | null;
+}
+
+const HISTORY_LIMIT = 200;
+const COALESCE_MS = 1000;
+const VALIDATE_DELAY_MS = 120;
+/** Distinct, readable on white; batches cycle through them by index. */
+const BATCH_COLORS = ["#4c6ef5", "#12b886", "#fab005", "#e64980", "#7950f2", "#15aabf", "#fd7e14", "#82c91e", "#be4bdb", "#228be6"];
+
+const EMPTY_VALIDATION: ValidationView = { problems: [], warnings: [], byNode: new Map(), byEdge: new Map() };
+
+function addTo<K, V>(map: Map<K, V[]>, key: K, value: V) {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+/** Runs the one validator on the document and indexes its problems by node and edge. */
+export function validationViewOf(document: unknown): { view: ValidationView; plan: PlanDocument | null } {
+  const result = validatePlan(document);
+  const byNode = new Map<string, PlanProblem[]>();
+  const byEdge = new Map<string, PlanProblem[]>();
+  const all = result.ok ? result.warnings : [...result.problems, ...result.warnings];
+  for (const problem of all) {
+    const nodes = new Set([...(problem.nodeId ? [problem.nodeId] : []), ...(problem.nodeIds ?? [])]);
+    for (const id of nodes) addTo(byNode, id, problem);
+    if (problem.edgeId) addTo(byEdge, problem.edgeId, problem);
+  }
+  const view = { problems: result.ok ? [] : result.problems, warnings: result.warnings, byNode, byEdge };
+  if (result.ok) return { view, plan: result.plan };
+  // A plan with graph problems (a cycle) still has a shape the optimizer can explain.
+  const shaped = PlanDocument.safeParse(document);
+  return { view, plan: shaped.success ? shaped.data : null };
+}
+
+function overlayOf(plan: PlanDocument | null): OverlayView {
+  if (!plan) return { state: "unavailable", reason: "Fix the problems marked on the nodes to see how the plan will run." };
+  const execution = optimizePlan(plan);
+  const colorOf = new Map<string, string>();
+  execution.batches.forEach((batch, index) => colorOf.set(batch.id, BATCH_COLORS[index % BATCH_COLORS.length] as string));
+  const critical = new Set(execution.criticalPath.nodeIds);
+  const criticalEdges = new Set<string>();
+  const path = execution.criticalPath.nodeIds;
+  for (let i = 1; i < path.length; i += 1) criticalEdges.add(`${path[i - 1]}->${path[i]}`);
+  const hazardsOf = new Map<string, string[]>();
+  for (const hazard of execution.hazards) for (const id of hazard.nodeIds) addTo(hazardsOf, id, hazard.code);
+  const byNode = new Map<string, NodeOverlay>();
+  execution.waves.forEach((wave, waveIndex) => {
+    for (const id of wave) {
+      const batchId = execution.batchIdOf[id] ?? "";
+      byNode.set(id, { wave: waveIndex, batchId, color: colorOf.get(batchId) ?? "#adb5bd", critical: critical.has(id), hazards: hazardsOf.get(id) ?? [] });
+    }
+  });
+  for (const [id, hazards] of hazardsOf) {
+    if (!byNode.has(id)) byNode.set(id, { wave: -1, batchId: "", color: "#adb5bd", critical: false, hazards });
+  }
+  return { state: "ready", execution, byNode, criticalEdges, colorOf };
+}
+
+interface Clipboard {
+  nodes: OperationFlowNode[];
+  edges: DependencyFlowEdge[];
+}
+
+export class EditorStore {
+  private state: EditorState;
+  private readonly listeners = new Set<() => void>();
+  private lastCheckpoint: { key: string; at: number } | null = null;
+  private validateTimer: ReturnType<typeof setTimeout> | null = null;
+  private clipboard: Clipboard | null = null;
+  private pasteCount = 0;
+
+  constructor(graph: EditorGraph, baseVersion: number) {
+    const { view, plan } = validationViewOf(documentFromGraph(graph));
+    this.state = {
+      graph,
+      past: [],
+      future: [],
+      revision: 0,
+      savedRevision: 0,
+      baseVersion,
+      validation: view ?? EMPTY_VALIDATION,
+      overlayOn: false,
+      overlay: null,
+    };
+    this.latestPlan = plan;
+  }
+
+  private latestPlan: PlanDocument | null;
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  getState = (): EditorState => this.state;
+
+  private set(patch: Partial<EditorState>) {
+    this.state = { ...this.state, ...patch };
+    for (const listener of this.listeners) listener();
+  }
+
+  /** Records the current graph for undo. Calls with the same `key` within a second make one undo step (typing). */
+  checkpoint(key?: string) {
+    const now = Date.now();
+    if (key && this.lastCheckpoint?.key === key && now - this.lastCheckpoint.at < COALESCE_MS) {
+      this.lastCheckpoint.at = now;
+      return;
+    }
+    this.lastCheckpoint = key ? { key, at: now } : null;
+    const past = [...this.state.past, this.state.graph].slice(-HISTORY_LIMIT);
+    this.state = { ...this.state, past, future: [] };
+  }
+
+  private commit(graph: EditorGraph, options: { validate?: boolean } = {}) {
+    this.set({ graph, revision: this.state.revision + 1 });
+    if (options.validate !== false) this.scheduleValidation();
+  }
+
+  /** Validates (and refreshes the overlay) shortly after the last change, not on every keystroke. */
+  scheduleValidation() {
+    if (this.validateTimer) clearTimeout(this.validateTimer);
+    this.validateTimer = setTimeout(() => {
+      this.validateTimer = null;
+      this.validateNow();
+    }, VALIDATE_DELAY_MS);
+  }
+
+  validateNow() {
+    const { view, plan } = validationViewOf(documentFromGraph(this.state.graph));
+    this.latestPlan = plan;
+    this.set({ validation: view, overlay: this.state.overlayOn ? overlayOf(plan) : null });
+  }
+
+  dispose() {
+    if (this.validateTimer) clearTimeout(this.validateTimer);
+  }
+
+  // ---- React Flow change handlers -------------------------------------------------
+
+  onNodesChange = (changes: NodeChange<OperationFlowNode>[]) => {
+    const removes = changes.some((change) => change.type === "remove");
+    if (removes) this.checkpoint("delete");
+    const nodes = applyNodeChanges(changes, this.state.graph.nodes);
+    const movedDone = changes.some((change) => change.type === "position" && change.dragging === false);
+    const contentChanged = removes || movedDone || changes.some((change) => change.type === "add" || change.type === "replace");
+    const graph = { ...this.state.graph, nodes };
+    if (removes) {
+      const alive = new Set(nodes.map((node) => node.id));
+      graph.edges = graph.edges.filter((edge) => alive.has(edge.source) && alive.has(edge.target));
+    }
+    if (contentChanged) this.commit(graph, { validate: removes });
+    else this.set({ graph });
+  };
+
+  onEdgesChange = (changes: EdgeChange<DependencyFlowEdge>[]) => {
+    const removes = changes.some((change) => change.type === "remove");
+    if (removes) this.checkpoint("delete");
+    const edges = applyEdgeChanges(changes, this.state.graph.edges);
+    if (removes) this.commit({ ...this.state.graph, edges });
+    else this.set({ graph: { ...this.state.graph, edges } });
+  };
+
+  onConnect = (connection: Connection) => {
+    const { source, target } = connection;
+    if (!source || !target || source === target) return;
+    const id = edgeFlowId(source, target);
+    if (this.state.graph.edges.some((edge) => edge.id === id)) return;
+    this.checkpoint();
+    this.commit({ ...this.state.graph, edges: [...this.state.graph.edges, makeEdge(source, target, "success")] });
+  };
+
+  onNodeDragStart = () => this.checkpoint();
+
+  // ---- Editing commands -----------------------------------------------------------
+
+  addNode(type: OperationType, position: XYPosition): string {
+    const taken = new Set(this.state.graph.nodes.map((node) => node.id));
+    const id = freeId(ID_STEM[type], taken);
+    this.checkpoint();
+    const node: OperationFlowNode = { id, type, position, data: { spec: { type, params: defaultParams(type) } }, selected: true };
+    const nodes = this.state.graph.nodes.map((other) => (other.selected ? { ...other, selected: false } : other));
+    const edges = this.state.graph.edges.map((edge) => (edge.selected ? { ...edge, selected: false } : edge));
+    this.commit({ ...this.state.graph, nodes: [...nodes, node], edges });
+    return id;
+  }
+
+  updateSpec(id: string, update: (spec: OperationSpec) => OperationSpec, coalesceKey: string) {
+    this.checkpoint(`${id}:${coalesceKey}`);
+    const nodes = this.state.graph.nodes.map((node) => (node.id === id ? { ...node, data: { spec: update(node.data.spec) } } : node));
+    this.commit({ ...this.state.graph, nodes });
+  }
+
+  /** Renames a node and every edge touching it. Refuses an id in use. */
+  renameNode(oldId: string, newId: string): boolean {
+    if (oldId === newId) return true;
+    if (!newId || this.state.graph.nodes.some((node) => node.id === newId)) return false;
+    this.checkpoint(`${oldId}:rename`);
+    const nodes = this.state.graph.nodes.map((node) => (node.id === oldId ? { ...node, id: newId } : node));
+    const edges = this.state.graph.edges.map((edge) => {
+      if (edge.source !== oldId && edge.target !== oldId) return edge;
+      const source = edge.source === oldId ? newId : edge.source;
+      const target = edge.target === oldId ? newId : edge.target;
+      return { ...edge, id: edgeFlowId(source, target, edge.data?.explicitId), source, target };
+    });
+    this.commit({ ...this.state.graph, nodes, edges });
+    return true;
+  }
+
+  setEdgeCondition(edgeId: string, when: EdgeCondition) {
+    this.checkpoint();
+    const edges = this.state.graph.edges.map((edge) => (edge.id === edgeId ? { ...edge, data: { ...edge.data, when } } : edge));
+    this.commit({ ...this.state.graph, edges });
+  }
+
+  updateMeta(update: (meta: PlanMeta) => PlanMeta, coalesceKey: string) {
+    this.checkpoint(`plan:${coalesceKey}`);
+    this.commit({ ...this.state.graph, meta: update(this.state.graph.meta) });
+  }
+
+  deleteSelection() {
+    const { nodes, edges } = this.state.graph;
+    const removed = new Set(nodes.filter((node) => node.selected).map((node) => node.id));
+    const keptEdges = edges.filter((edge) => !edge.selected && !removed.has(edge.source) && !removed.has(edge.target));
+    if (removed.size === 0 && keptEdges.length === edges.length) return;
+    this.checkpoint();
+    this.commit({ ...this.state.graph, nodes: nodes.filter((node) => !removed.has(node.id)), edges: keptEdges });
+  }
+
+  selectOnly(nodeIds: readonly string[]) {
+    const wanted = new Set(nodeIds);
+    const nodes = this.state.graph.nodes.map((node) => (node.selected === wanted.has(node.id) ? node : { ...node, selected: wanted.has(node.id) }));
+    const edges = this.state.graph.edges.map((edge) => (edge.selected ? { ...edge, selected: false } : edge));
+    this.set({ graph: { ...this.state.graph, nodes, edges } });
+  }
+
+  copySelection(): number {
+    const nodes = this.state.graph.nodes.filter((node) => node.selected);
+    const ids = new Set(nodes.map((node) => node.id));
+    const edges = this.state.graph.edges.filter((edge) => ids.has(edge.source) && ids.has(edge.target));
+    this.clipboard = { nodes, edges };
+    this.pasteCount = 0;
+    return nodes.length;
+  }
+
+  /** Pastes the copied nodes (with the edges between them) under fresh ids, offset so they are visible. */
+  paste(): number {
+    if (!this.clipboard || this.clipboard.nodes.length === 0) return 0;
+    this.pasteCount += 1;
+    const offset = 40 * this.pasteCount;
+    const taken = new Set(this.state.graph.nodes.map((node) => node.id));
+    const renamed = new Map<string, string>();
+    const pasted = this.clipboard.nodes.map((node): OperationFlowNode => {
+      const id = freeId(`${node.id}-copy`.slice(0, 58), taken);
+      taken.add(id);
+      renamed.set(node.id, id);
+      return { ...node, id, position: { x: node.position.x + offset, y: node.position.y + offset }, selected: true, data: structuredClone(node.data) };
+    });
+    const pastedEdges = this.clipboard.edges.map((edge) =>
+      makeEdge(renamed.get(edge.source) as string, renamed.get(edge.target) as string, edge.data?.when ?? "success"),
+    );
+    this.checkpoint();
+    const nodes = this.state.graph.nodes.map((node) => (node.selected ? { ...node, selected: false } : node));
+    this.commit({ ...this.state.graph, nodes: [...nodes, ...pasted], edges: [...this.state.graph.edges, ...pastedEdges] });
+    return pasted.length;
+  }
+
+  undo() {
+    const previous = this.state.past.at(-1);
+    if (!previous) return;
+    this.lastCheckpoint = null;
+    this.set({ past: this.state.past.slice(0, -1), future: [this.state.graph, ...this.state.future] });
+    this.commit(previous);
+  }
+
+  redo() {
+    const next = this.state.future[0];
+    if (!next) return;
+    this.lastCheckpoint = null;
+    this.set({ past: [...this.state.past, this.state.graph], future: this.state.future.slice(1) });
+    this.commit(next);
+  }
+
+  autoLayout() {
+    const { nodes, edges } = this.state.graph;
+    const positions = layoutPlan({
+      nodes: nodes.map((node) => ({ id: node.id, width: node.measured?.width, height: node.measured?.height })),
+      edges: edges.map((edge) => ({ from: edge.source, to: edge.target })),
+    });
+    this.checkpoint();
+    this.commit({ ...this.state.graph, nodes: nodes.map((node) => ({ ...node, position: positions.get(node.id) ?? node.position })) }, { validate: false });
+  }
+
+  applyFix(fix: HazardFix) {
+    this.checkpoint();
+    const graph = this.state.graph;
+    if (fix.kind === "add-edge") {
+      if (graph.edges.some((edge) => edge.source === fix.from && edge.target === fix.to)) return;
+      this.commit({ ...graph, edges: [...graph.edges, makeEdge(fix.from, fix.to, "success")] });
+    } else {
+      this.commit({ ...graph, edges: graph.edges.filter((edge) => edge.id !== fix.edgeId) });
+    }
+    this.validateNow();
+  }
+
+  setOverlay(on: boolean) {
+    this.set({ overlayOn: on, overlay: on ? overlayOf(this.latestPlan) : null });
+  }
+
+  markSaved(version: number, atRevision: number) {
+    this.set({ baseVersion: version, savedRevision: atRevision });
+  }
+
+  /** Replaces the graph with another version's (restore), as one undoable step. */
+  replaceGraph(graph: EditorGraph, version: number) {
+    this.checkpoint();
+    this.set({ graph, baseVersion: version, revision: this.state.revision + 1, savedRevision: this.state.revision + 1 });
+    this.validateNow();
+  }
+}
