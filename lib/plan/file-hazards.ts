@@ -97,7 +97,7 @@ export function findFileHazards(planGraph: PlanGraph, bounds: FileHazardBounds):
 
   const pairOrdered = new Uint8Array(pairEarlier.length);
   // Per reader: the writers it is ordered with, as bits over the columns.
-  const orderedWith = covered === null ? null : new Uint32Array(readers.length * totalWords);
+  const orderedWith = covered === null ? null : new Int32Array(readers.length * totalWords);
   const targets = Int32Array.from(columns);
   const mergeReaderRows = (chunk: ReachabilityChunk) => {
     if (orderedWith === null) return;
@@ -193,13 +193,13 @@ function readerCoverage(
   totalWords: number,
   bounds: FileHazardBounds,
   notes: string[],
-): Uint32Array | null {
+): Int32Array | null {
   if (readers.length === 0) return null;
   if (readers.length * totalWords > bounds.maxRowWords) {
     notes.push(`Read/write races were not checked: ${readers.length} reads and searches × ${totalWords * 32} writers is too many.`);
     return null;
   }
-  const globMasks = new Map<string, Uint32Array>();
+  const globMasks = new Map<string, Int32Array>();
   const globs = new Set(readers.flatMap((reader) => reader.globs));
   if (globs.size * writersByPath.size > bounds.maxGlobChecks) {
     notes.push(
@@ -209,14 +209,14 @@ function readerCoverage(
   }
   for (const glob of globs) {
     const matcher = cachedGlobToRegExp(glob);
-    const mask = new Uint32Array(totalWords);
+    const mask = new Int32Array(totalWords);
     if (matcher !== null) {
       for (const [path, writers] of writersByPath) if (matcher.test(path)) setColumns(mask, 0, writers, columnOf);
     }
     globMasks.set(glob, mask);
   }
 
-  const coverage = new Uint32Array(readers.length * totalWords);
+  const coverage = new Int32Array(readers.length * totalWords);
   readers.forEach((reader, index) => {
     const base = index * totalWords;
     for (const path of reader.paths) setColumns(coverage, base, writersByPath.get(path) ?? [], columnOf);
@@ -228,7 +228,7 @@ function readerCoverage(
   return coverage;
 }
 
-function setColumns(mask: Uint32Array, base: number, writers: readonly number[], columnOf: Int32Array): void {
+function setColumns(mask: Int32Array, base: number, writers: readonly number[], columnOf: Int32Array): void {
   for (const writer of writers) {
     const column = columnOf[writer] as number;
     mask[base + (column >>> 5)]! |= 1 << (column & 31);

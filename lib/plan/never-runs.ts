@@ -67,8 +67,8 @@ export function findNeverRunningNodes(planGraph: PlanGraph, bounds: NeverRunsBou
   if (((nodes.length + edges.length) * Math.ceil(columns.length / 32)) / 2 > bounds.maxCost) return null;
 
   const words = Math.max(1, Math.min(Math.ceil(columns.length / 32), Math.floor(bounds.maxRowWords / (2 * nodes.length))));
-  const needsSuccess = new Uint32Array(nodes.length * words);
-  const needsFailure = new Uint32Array(nodes.length * words);
+  const needsSuccess = new Int32Array(nodes.length * words);
+  const needsFailure = new Int32Array(nodes.length * words);
   // Stuck node → the first contradicted column's node, -1 when the node can run.
   const contradictedBy = new Int32Array(nodes.length).fill(-1);
 

@@ -6,6 +6,10 @@
  * Cost: O((V + E) × T / 32) word operations for T targets, and at most
  * `maxRowWords` 32-bit words of memory. Callers decide beforehand whether a
  * plan is small enough (see {@link reachabilityCost}).
+ *
+ * Bitsets are Int32Arrays, not Uint32Arrays: reading a Uint32 above 2^31
+ * gives a number outside V8's small-integer range and pushes the hot loops
+ * off their fast integer path.
  */
 import type { GraphIndex } from "./graph-index";
 
@@ -14,7 +18,7 @@ export interface ReachabilityChunk {
   /** Words per row. */
   words: number;
   /** Row of node `n` is `rows[n * words .. (n + 1) * words)`; bit `b` stands for `targets[firstTarget + b]`. */
-  rows: Uint32Array;
+  rows: Int32Array;
   /** Index into `targets` of this chunk's bit 0. */
   firstTarget: number;
   /** Node number → bit in this chunk, or -1 when the node is not a target of this chunk. */
@@ -81,7 +85,7 @@ export function computeReachability(input: ReachabilityInput): void {
   if (targets.length === 0 || nodeCount === 0) return;
   const words = reachabilityWords(nodeCount, targets.length, input.maxRowWords);
   const perChunk = words * 32;
-  const rows = new Uint32Array(nodeCount * words);
+  const rows = new Int32Array(nodeCount * words);
   const bitOf = new Int32Array(nodeCount).fill(-1);
   const descendants = (input.direction ?? "descendants") === "descendants";
   // targetsBefore[p]: how many targets sit before position p. A node reaches

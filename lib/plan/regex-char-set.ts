@@ -50,7 +50,7 @@ export function unionCharSets(sets: readonly CharSet[]): CharSet {
 /** Characters 0–0x2FF cover ASCII, Latin and the common symbols that patterns use. */
 const SAMPLE_SIZE = 0x300;
 const testers = new Map<string, RegExp | null>();
-const samples = new Map<string, Uint32Array | null>();
+const samples = new Map<string, Int32Array | null>();
 
 /** Caches live as long as the server; a cap keeps user-written patterns from growing them forever. */
 const CACHE_LIMIT = 2_000;
@@ -76,13 +76,13 @@ function testerFor(source: string, unicode: boolean): RegExp | null {
 }
 
 /** Which sample characters the class matches, as a bitmask; null means "treat as everything". */
-function sampleOf(source: string, unicode: boolean): Uint32Array | null {
+function sampleOf(source: string, unicode: boolean): Int32Array | null {
   const key = (unicode ? "u" : "-") + source;
   if (samples.has(key)) return samples.get(key) ?? null;
   const tester = testerFor(source, unicode);
-  let mask: Uint32Array | null = null;
+  let mask: Int32Array | null = null;
   if (tester) {
-    mask = new Uint32Array(SAMPLE_SIZE / 32);
+    mask = new Int32Array(SAMPLE_SIZE / 32);
     for (let code = 0; code < SAMPLE_SIZE; code++) {
       if (tester.test(String.fromCharCode(code))) mask[code >>> 5]! |= 1 << (code & 31);
     }
