@@ -1,7 +1,7 @@
 /** Read side of runs for the screens; the runner writes them through run-store.ts. */
 import { NotFoundError } from "./errors";
 import type { DbExecutor } from "./transaction";
-import type { RunStatus } from "./generated/sqlite/enums";
+import type { NodeStatus, RunStatus } from "./generated/sqlite/enums";
 
 export interface RunListQuery {
   teamId: string;
@@ -10,9 +10,9 @@ export interface RunListQuery {
   limit?: number;
 }
 
-/** Runs of a team, newest first, with the plan's name and who started them. */
+/** Runs of a team, newest first, with the plan's name, who started them and node counts by status. */
 export async function listRuns(client: DbExecutor, query: RunListQuery) {
-  return client.run.findMany({
+  const runs = await client.run.findMany({
     where: { teamId: query.teamId, ...(query.planId ? { planId: query.planId } : {}), ...(query.status ? { status: query.status } : {}) },
     orderBy: { createdAt: "desc" },
     take: query.limit ?? 100,
@@ -22,6 +22,16 @@ export async function listRuns(client: DbExecutor, query: RunListQuery) {
       startedBy: { select: { name: true } },
     },
   });
+  const groups = runs.length
+    ? await client.nodeRun.groupBy({ by: ["runId", "status"], where: { runId: { in: runs.map((run) => run.id) } }, _count: { _all: true } })
+    : [];
+  const countsOf = new Map<string, Partial<Record<NodeStatus, number>>>();
+  for (const group of groups) {
+    const counts = countsOf.get(group.runId) ?? {};
+    counts[group.status] = group._count._all;
+    countsOf.set(group.runId, counts);
+  }
+  return runs.map((run) => ({ ...run, nodeCounts: countsOf.get(run.id) ?? {} }));
 }
 
 /** A team's run, or NotFoundError: another team's run reads exactly like a missing one. */
@@ -32,4 +42,11 @@ export async function getRunForTeam(client: DbExecutor, teamId: string, runId: s
   });
   if (!run) throw new NotFoundError("Run");
   return run;
+}
+
+/** The plan document a team's run executed. */
+export async function getRunPlanGraph(client: DbExecutor, teamId: string, runId: string): Promise<unknown> {
+  const version = await client.planVersion.findFirst({ where: { runs: { some: { id: runId, teamId } } }, select: { graph: true } });
+  if (!version) throw new NotFoundError("Run");
+  return version.graph;
 }

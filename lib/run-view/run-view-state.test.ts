@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
-import type { RunEvent } from "../runner/run-events";
+import type { RunEvent, RunEventInput } from "../runner/run-events";
 import { applyRunEvents, initialRunViewState, OUTPUT_TAIL_BYTES } from "./run-view-state";
 
 let seq = 0;
 const at = (ms: number) => ms;
-function event<E extends RunEvent>(fields: Omit<E, "runId" | "seq">): RunEvent {
+function event(fields: RunEventInput & { at: number }): RunEvent {
   seq += 1;
-  return { runId: "run-1", seq, ...fields } as unknown as RunEvent;
+  return { runId: "run-1", seq, ...fields };
 }
 
 function retriedThenSucceeded(): RunEvent[] {

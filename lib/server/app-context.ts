@@ -6,12 +6,12 @@
  * WebAssembly out of the web bundle.
  */
 import path from "node:path";
-import { openDatabase, type Database } from "../db/client";
+import { openDatabase, type Database, type DbClient } from "../db/client";
 import { parseDatabaseUrl } from "../db/database-config";
 import { createPrismaRunStore } from "../db/run-store";
 import { loadEnv, type Env } from "../env";
 import { recoverInterruptedRuns } from "../runner/recovery";
-import { createRunnerResources } from "../runner/resources";
+import { createRunnerResources, type RunnerResources } from "../runner/resources";
 import { createRunService, type RunService } from "./run-service";
 import { ensureFirstStartData, type FirstStartData } from "../db/bootstrap";
 
@@ -24,18 +24,20 @@ export interface AppContext {
 
 const globalSlot = globalThis as typeof globalThis & { batchboardAppContext?: Promise<AppContext> };
 
+/** The in-process runner on this database, and the team-scoped service the app uses to drive it. */
+export function createServerRunner(env: Env, client: DbClient): { resources: RunnerResources; runs: RunService } {
+  const resources = createRunnerResources({ store: createPrismaRunStore(client), serverConcurrency: env.BATCHBOARD_SERVER_CONCURRENCY });
+  const runs = createRunService({ client, resources, scratchRoot: path.join(env.BATCHBOARD_DATA_DIR, "scratch") });
+  return { resources, runs };
+}
+
 async function createAppContext(): Promise<AppContext> {
   const env = loadEnv();
-  const config = parseDatabaseUrl(env.DATABASE_URL);
-  const db = await openDatabase(config);
+  const db = await openDatabase(parseDatabaseUrl(env.DATABASE_URL));
   const defaults = await ensureFirstStartData(db.client, { workspaceRoot: env.BATCHBOARD_WORKSPACE_ROOT });
-  const resources = createRunnerResources({
-    store: createPrismaRunStore(db.client),
-    serverConcurrency: env.BATCHBOARD_SERVER_CONCURRENCY,
-  });
+  const { resources, runs } = createServerRunner(env, db.client);
   // Runs a crashed server left `running` become `interrupted`, their orphans killed, ready to resume.
   await recoverInterruptedRuns(resources);
-  const runs = createRunService({ client: db.client, resources, scratchRoot: path.join(env.BATCHBOARD_DATA_DIR, "scratch") });
   return { env, db, defaults, runs };
 }
 

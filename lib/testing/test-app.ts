@@ -3,12 +3,13 @@ import { mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { loadEnv } from "../env";
-import type { AppContext } from "../server/app-context";
+import { createServerRunner, type AppContext } from "../server/app-context";
 import type { TestDatabase } from "./test-database";
 
 export function createTestApp(db: TestDatabase, defaults: AppContext["defaults"]): AppContext {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "batchboard-app-"));
-  return { env: loadEnv({ BATCHBOARD_DATA_DIR: dataDir, DATABASE_URL: db.config.url }), db, defaults };
+  const env = loadEnv({ BATCHBOARD_DATA_DIR: dataDir, DATABASE_URL: db.config.url });
+  return { env, db, defaults, runs: createServerRunner(env, db.client).runs };
 }
 
 /** Calls a route handler with a request to `path` on http://batchboard.test. */

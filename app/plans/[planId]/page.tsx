@@ -1,9 +1,13 @@
+import Link from "next/link";
 import { notFound } from "next/navigation";
 import { NotFoundError } from "@/lib/db/errors";
 import { getPlanVersion } from "@/lib/db/plan-versions";
 import { getPlan } from "@/lib/db/plans";
+import { listWorkspaces } from "@/lib/db/workspaces";
 import { getAppContext } from "@/lib/server/app-context";
 import { resolveCaller } from "@/lib/server/caller";
+import { roleAllows } from "@/lib/server/permissions";
+import { StartRunButton } from "../../runs/start-run-button";
 import { PlanEditor } from "../../editor/plan-editor";
 import { formatWhen } from "../../format";
 
@@ -15,7 +19,8 @@ async function loadPlan(planId: string) {
   try {
     const plan = await getPlan(db.client, caller.teamId, planId);
     const version = await getPlanVersion(db.client, caller.teamId, planId);
-    return { plan, version };
+    const workspaces = await listWorkspaces(db.client, caller.teamId);
+    return { plan, version, workspaces, canRun: roleAllows(caller.role, "run:start") };
   } catch (error) {
     if (error instanceof NotFoundError) notFound();
     throw error;
@@ -33,17 +38,30 @@ export async function generateMetadata({ params }: { params: Promise<{ planId: s
 /** The plan editor, opened on the newest version. */
 export default async function PlanPage({ params }: { params: Promise<{ planId: string }> }) {
   const { planId } = await params;
-  const { version } = await loadPlan(planId);
+  const { version, workspaces, canRun } = await loadPlan(planId);
   return (
-    <PlanEditor
-      planId={planId}
-      version={{
-        number: version.number,
-        document: version.graph,
-        isDraft: version.isDraft,
-        authorName: version.author.name,
-        createdAtText: formatWhen(version.createdAt),
-      }}
-    />
+    <>
+      <div className="plan-run-bar">
+        <span className="muted">Runs execute the saved version v{version.number}.</span>
+        <Link href={`/runs?plan=${planId}`}>Runs of this plan</Link>
+        <StartRunButton
+          planId={planId}
+          versionNumber={version.number}
+          workspaces={workspaces.map((workspace) => ({ id: workspace.id, name: workspace.name }))}
+          disabled={!canRun || version.isDraft}
+          disabledReason={!canRun ? "Your role may not start runs" : "This version is a draft with problems; fix them and save to run"}
+        />
+      </div>
+      <PlanEditor
+        planId={planId}
+        version={{
+          number: version.number,
+          document: version.graph,
+          isDraft: version.isDraft,
+          authorName: version.author.name,
+          createdAtText: formatWhen(version.createdAt),
+        }}
+      />
+    </>
   );
 }

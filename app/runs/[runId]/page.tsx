@@ -1,0 +1,37 @@
+import { notFound } from "next/navigation";
+import { NotFoundError } from "@/lib/db/errors";
+import { getRunForTeam, getRunPlanGraph } from "@/lib/db/runs";
+import { getAppContext } from "@/lib/server/app-context";
+import { resolveCaller } from "@/lib/server/caller";
+import { roleAllows } from "@/lib/server/permissions";
+import { RunView } from "./run-view";
+
+export const dynamic = "force-dynamic";
+export const metadata = { title: "Run" };
+
+export default async function RunPage({ params }: { params: Promise<{ runId: string }> }) {
+  const { runId } = await params;
+  const caller = await resolveCaller();
+  const { db } = await getAppContext();
+  try {
+    const run = await getRunForTeam(db.client, caller.teamId, runId);
+    const document = await getRunPlanGraph(db.client, caller.teamId, runId);
+    return (
+      <RunView
+        runId={run.id}
+        planId={run.planId}
+        planName={run.plan.name}
+        versionNumber={run.planVersion.number}
+        startedBy={run.startedBy.name}
+        dryRun={run.dryRun}
+        directory={run.directory}
+        parentRunId={run.parentRunId}
+        document={document}
+        permissions={{ repair: roleAllows(caller.role, "run:repair") }}
+      />
+    );
+  } catch (error) {
+    if (error instanceof NotFoundError) notFound();
+    throw error;
+  }
+}

@@ -1,0 +1,99 @@
+"use client";
+
+import { useMemo, useState } from "react";
+import type { NodeView } from "@/lib/run-view/run-view-state";
+import { STATUS_COLORS } from "./status-colors";
+
+const ROW_HEIGHT = 18;
+const LABEL_WIDTH = 180;
+const VISIBLE_ROWS = 12;
+
+interface TimelineRow {
+  nodeId: string;
+  label: string;
+  critical: boolean;
+  view: NodeView;
+  start: number;
+}
+
+/**
+ * A Gantt chart of node executions: one row per node that ran, one bar per
+ * attempt (failed attempts in red), critical-path rows marked, so waiting
+ * and idle gaps show as white space. Only the rows in view are drawn.
+ */
+export function RunTimeline(props: {
+  nodes: Readonly<Record<string, NodeView>>;
+  labels: ReadonlyMap<string, string>;
+  critical: ReadonlySet<string>;
+  runStartedAt: number | undefined;
+  now: number;
+  selectedId: string | null;
+  onSelect(nodeId: string): void;
+}) {
+  const [scrollTop, setScrollTop] = useState(0);
+  const rows = useMemo((): TimelineRow[] => {
+    const list: TimelineRow[] = [];
+    for (const [nodeId, view] of Object.entries(props.nodes)) {
+      const first = view.spans[0];
+      if (!first) continue;
+      list.push({ nodeId, view, start: first.startedAt, label: props.labels.get(nodeId) ?? nodeId, critical: props.critical.has(nodeId) });
+    }
+    return list.sort((a, b) => a.start - b.start || a.nodeId.localeCompare(b.nodeId));
+  }, [props.nodes, props.labels, props.critical]);
+
+  if (rows.length === 0) {
+    return <div className="timeline-empty">The timeline fills in as operations start.</div>;
+  }
+  const origin = props.runStartedAt ?? rows[0]?.start ?? props.now;
+  let end = origin + 1;
+  for (const row of rows) for (const span of row.view.spans) end = Math.max(end, span.finishedAt ?? props.now);
+  const total = end - origin;
+  const width = 1000;
+  const x = (time: number) => LABEL_WIDTH + ((time - origin) / total) * (width - LABEL_WIDTH - 8);
+  const firstRow = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - 2);
+  const shown = rows.slice(firstRow, firstRow + VISIBLE_ROWS + 4);
+
+  return (
+    <div className="timeline" data-testid="run-timeline">
+      <div className="timeline-axis">
+        <span>0 s</span>
+        <span>{(total / 2000).toFixed(1)} s</span>
+        <span>{(total / 1000).toFixed(1)} s</span>
+      </div>
+      <div className="timeline-scroll" style={{ height: Math.min(rows.length, VISIBLE_ROWS) * ROW_HEIGHT + 4 }} onScroll={(event) => setScrollTop(event.currentTarget.scrollTop)}>
+        <svg width="100%" height={rows.length * ROW_HEIGHT} viewBox={`0 0 ${width} ${rows.length * ROW_HEIGHT}`} preserveAspectRatio="none" role="img" aria-label="Timeline of node executions">
+          {shown.map((row, index) => {
+            const y = (firstRow + index) * ROW_HEIGHT;
+            return (
+              <g key={row.nodeId} className={`timeline-row${row.nodeId === props.selectedId ? " is-selected" : ""}`} onClick={() => props.onSelect(row.nodeId)} data-testid="timeline-row" data-node-id={row.nodeId}>
+                <rect x={0} y={y} width={width} height={ROW_HEIGHT} className="timeline-row-bg" />
+                <text x={6} y={y + 13} className={row.critical ? "timeline-label is-critical" : "timeline-label"}>
+                  {row.critical ? "◆ " : ""}
+                  {row.label.length > 26 ? `${row.label.slice(0, 25)}…` : row.label}
+                </text>
+                {row.view.spans.map((span) => {
+                  const left = x(span.startedAt);
+                  const right = x(span.finishedAt ?? props.now);
+                  return (
+                    <rect
+                      key={span.attempt}
+                      x={left}
+                      y={y + 3}
+                      width={Math.max(2, right - left)}
+                      height={ROW_HEIGHT - 6}
+                      rx={2}
+                      fill={STATUS_COLORS[span.status].border}
+                      className={span.finishedAt === null ? "timeline-bar is-running" : "timeline-bar"}
+                    >
+                      <title>{`${row.label} · attempt ${span.attempt} · ${span.status} · ${(((span.finishedAt ?? props.now) - span.startedAt) / 1000).toFixed(2)} s${span.error ? ` · ${span.error.message}` : ""}`}</title>
+                    </rect>
+                  );
+                })}
+              </g>
+            );
+          })}
+        </svg>
+      </div>
+    </div>
+  );
+}

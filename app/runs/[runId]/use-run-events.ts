@@ -1,0 +1,53 @@
+"use client";
+
+import { useEffect, useRef, useState } from "react";
+import { RunEvent } from "@/lib/runner/run-events";
+import { isTerminalRunStatus } from "@/lib/runner/status";
+import { applyRunEvents, initialRunViewState, type RunViewState } from "@/lib/run-view/run-view-state";
+
+export type StreamState = "connecting" | "live" | "reconnecting" | "closed";
+
+/**
+ * Follows a run's SSE stream into a RunViewState. Events are parsed with the
+ * shared zod union and applied once per animation frame (not once per
+ * event), so thousands of events a second cost one render per frame. The
+ * browser's EventSource resends Last-Event-ID on reconnect, and the fold
+ * ignores anything already seen, so a dropped connection misses nothing.
+ */
+export function useRunEvents(runId: string, nodeIds: readonly string[]): { state: RunViewState; stream: StreamState } {
+  const [state, setState] = useState(() => initialRunViewState(nodeIds));
+  const [stream, setStream] = useState<StreamState>("connecting");
+  const queue = useRef<RunEvent[]>([]);
+  const frame = useRef<number | null>(null);
+
+  useEffect(() => {
+    const source = new EventSource(`/api/v1/runs/${encodeURIComponent(runId)}/events`);
+    const flush = () => {
+      frame.current = null;
+      const events = queue.current;
+      queue.current = [];
+      if (events.length) setState((current) => applyRunEvents(current, events));
+    };
+    source.onopen = () => setStream("live");
+    source.onerror = () => setStream(source.readyState === EventSource.CLOSED ? "closed" : "reconnecting");
+    source.onmessage = (message: MessageEvent<string>) => {
+      const parsed = RunEvent.safeParse(JSON.parse(message.data));
+      if (!parsed.success) return;
+      queue.current.push(parsed.data);
+      frame.current ??= requestAnimationFrame(flush);
+      if (parsed.data.type === "run.status" && isTerminalRunStatus(parsed.data.status)) {
+        // The server ends the stream here; without this the browser would reconnect forever.
+        source.close();
+        setStream("closed");
+      }
+    };
+    return () => {
+      source.close();
+      if (frame.current !== null) cancelAnimationFrame(frame.current);
+      // A retry opens another run id; nothing queued belongs to it.
+      queue.current = [];
+    };
+  }, [runId]);
+
+  return { state, stream };
+}

@@ -1,0 +1,165 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { expect, test, type Page } from "@playwright/test";
+import type { PlanDocumentInput } from "../lib/plan/schema";
+
+/** Stores a plan through the HTTP API (signed in as the owner) and returns its id. */
+async function storePlan(page: Page, document: PlanDocumentInput): Promise<string> {
+  const origin = new URL(page.url() === "about:blank" ? (test.info().project.use.baseURL ?? "") : page.url()).origin;
+  const response = await page.request.post("/api/v1/plans", { data: { document }, headers: { origin } });
+  expect(response.status(), await response.text()).toBe(201);
+  const body = (await response.json()) as { planId: string };
+  return body.planId;
+}
+
+/** Starts a run of the plan from its page, as a person would, and waits for the run view. */
+async function startRunFromPlanPage(page: Page, planId: string, options: { dryRun?: boolean } = {}): Promise<void> {
+  await page.goto(`/plans/${planId}`);
+  await page.getByRole("button", { name: "▶ Run" }).click();
+  const dialog = page.getByRole("dialog", { name: "Start a run" });
+  await dialog.getByRole("combobox").selectOption({ label: "A fresh scratch directory" });
+  if (options.dryRun) await dialog.getByRole("checkbox").check();
+  await dialog.getByRole("button", { name: "Start run" }).click();
+  await page.waitForURL(/\/runs\/[^/]+$/);
+}
+
+const node = (page: Page, id: string) => page.locator(`[data-testid="run-node"][data-node-id="${id}"]`);
+const runDirectory = async (page: Page) => (await page.locator(".run-title code").first().textContent()) ?? "";
+
+async function nodeStatuses(page: Page): Promise<Record<string, string>> {
+  const entries = await page
+    .locator('[data-testid="run-node"]')
+    .evaluateAll((elements) => elements.map((element) => [element.getAttribute("data-node-id"), element.getAttribute("data-status")]));
+  return Object.fromEntries(entries);
+}
+
+function screenshotPath(name: string): string {
+  mkdirSync("docs/screenshots", { recursive: true });
+  return path.join("docs/screenshots", name);
+}
+
+test("a failing node turns red with its stderr and exit code; retry failed reuses the successes", async ({ page }) => {
+  const planId = await storePlan(page, {
+    name: "Needs a ready file",
+    nodes: [
+      { id: "write-config", type: "file.write", label: "write config", params: { path: "config.txt", content: "mode=fast\n" } },
+      {
+        id: "check",
+        type: "shell",
+        label: "check readiness",
+        params: { command: 'cat config.txt; test -f ready.txt || { echo "ready.txt is missing" >&2; exit 3; }' },
+      },
+      { id: "after-check", type: "shell", label: "after check", params: { command: "echo after" } },
+      { id: "independent", type: "shell", label: "independent branch", params: { command: "echo independent branch finished" } },
+    ],
+    edges: [
+      { from: "write-config", to: "check" },
+      { from: "check", to: "after-check" },
+    ],
+  });
+  await startRunFromPlanPage(page, planId);
+
+  await expect(page.getByTestId("run-status")).toHaveText("failed", { timeout: 20_000 });
+  await expect(node(page, "check")).toHaveAttribute("data-status", "failed");
+  await expect(node(page, "after-check")).toHaveAttribute("data-status", "skipped");
+  await expect(node(page, "independent")).toHaveAttribute("data-status", "succeeded");
+  await expect(node(page, "write-config")).toHaveAttribute("data-status", "succeeded");
+
+  await node(page, "check").click();
+  const panel = page.getByTestId("node-panel");
+  await expect(panel.getByTestId("node-exit")).toHaveText("code 3");
+  await expect(panel.getByTestId("log-view")).toContainText("ready.txt is missing");
+  await expect(panel.getByTestId("log-view")).toContainText("mode=fast");
+  await page.screenshot({ path: screenshotPath("run-failed.png"), fullPage: true });
+  await page.locator(".run-timeline-section").screenshot({ path: screenshotPath("run-timeline.png") });
+
+  // Fix the cause in the workspace, then retry only what failed.
+  const directory = await runDirectory(page);
+  writeFileSync(path.join(directory, "ready.txt"), "yes\n");
+  const failedRunUrl = page.url();
+  await page.getByRole("button", { name: "Retry failed" }).click();
+  await page.waitForURL((url) => url.href !== failedRunUrl && /\/runs\//.test(url.pathname));
+  await expect(page.getByTestId("run-status")).toHaveText("succeeded", { timeout: 20_000 });
+  for (const id of ["write-config", "check", "after-check", "independent"]) await expect(node(page, id)).toHaveAttribute("data-status", "succeeded");
+  await expect(node(page, "write-config")).toContainText("(reused)");
+  await expect(node(page, "independent")).toContainText("(reused)");
+  await expect(node(page, "check")).not.toContainText("(reused)");
+  await node(page, "independent").click();
+  await expect(page.getByTestId("node-status")).toContainText("reused from the earlier run");
+});
+
+test("a long command cancelled from the view leaves no process behind", async ({ page }) => {
+  const planId = await storePlan(page, {
+    name: "Sleeps for a long time",
+    nodes: [{ id: "sleeper", type: "shell", params: { command: "echo $$ > sleeper.pid; exec sleep 300" } }],
+  });
+  await startRunFromPlanPage(page, planId);
+  await expect(node(page, "sleeper")).toHaveAttribute("data-status", "running", { timeout: 15_000 });
+  const pidFile = path.join(await runDirectory(page), "sleeper.pid");
+  await expect.poll(() => existsSync(pidFile)).toBe(true);
+  const pid = Number(readFileSync(pidFile, "utf8").trim());
+  expect(() => process.kill(pid, 0)).not.toThrow();
+
+  await page.getByRole("button", { name: "Cancel run" }).click();
+  await expect(page.getByTestId("run-status")).toHaveText("cancelled", { timeout: 15_000 });
+  await expect(node(page, "sleeper")).toHaveAttribute("data-status", "cancelled");
+  await expect
+    .poll(() => {
+      try {
+        process.kill(pid, 0);
+        return "alive";
+      } catch {
+        return "gone";
+      }
+    })
+    .toBe("gone");
+});
+
+test("reloading mid-run ends on the same graph as a view that watched it all", async ({ page, context }) => {
+  const steps = ["a", "b", "c", "d", "e", "f"];
+  const planId = await storePlan(page, {
+    name: "Slow chain with a branch",
+    settings: { concurrency: 2 },
+    nodes: [
+      ...steps.map((id) => ({ id, type: "shell" as const, params: { command: `sleep 0.4; echo step ${id}` } })),
+      { id: "fails", type: "shell", params: { command: "sleep 0.6; echo nope >&2; exit 1" } },
+      { id: "after-fail", type: "shell", params: { command: "echo never" } },
+    ],
+    edges: [
+      ...steps.slice(1).map((id, index) => ({ from: steps[index] ?? "a", to: id })),
+      { from: "fails", to: "after-fail" },
+    ],
+  });
+  await startRunFromPlanPage(page, planId);
+  const watcher = await context.newPage();
+  await watcher.goto(page.url());
+
+  await expect(node(page, "b")).toHaveAttribute("data-status", /running|succeeded/, { timeout: 15_000 });
+  await page.reload();
+  await expect(page.getByTestId("run-status")).toHaveText("failed", { timeout: 20_000 });
+  await expect(watcher.getByTestId("run-status")).toHaveText("failed", { timeout: 20_000 });
+
+  expect(await nodeStatuses(page)).toEqual(await nodeStatuses(watcher));
+  expect(await page.getByTestId("run-counts").textContent()).toBe(await watcher.getByTestId("run-counts").textContent());
+  expect((await nodeStatuses(page))["after-fail"]).toBe("skipped");
+  expect((await nodeStatuses(page)).f).toBe("succeeded");
+});
+
+test("a dry run shows the diffs and changes no file", async ({ page }) => {
+  const planId = await storePlan(page, {
+    name: "Dry run preview",
+    nodes: [
+      { id: "greet", type: "file.write", params: { path: "greeting.txt", content: "hello from a dry run\n" } },
+      { id: "echo", type: "shell", params: { command: "echo this must not run > ran.txt" } },
+    ],
+    edges: [{ from: "greet", to: "echo" }],
+  });
+  await startRunFromPlanPage(page, planId, { dryRun: true });
+  await expect(page.getByTestId("run-status")).toHaveText("succeeded", { timeout: 20_000 });
+  await node(page, "greet").click();
+  await page.getByRole("tab", { name: /Changes/ }).click();
+  await expect(page.getByTestId("diff-view")).toContainText("+hello from a dry run");
+  const directory = await runDirectory(page);
+  expect(existsSync(path.join(directory, "greeting.txt"))).toBe(false);
+  expect(existsSync(path.join(directory, "ran.txt"))).toBe(false);
+});
