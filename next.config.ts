@@ -7,6 +7,7 @@ const nextConfig: NextConfig = {
     "@prisma/adapter-better-sqlite3",
     "@prisma/adapter-pg",
     "pg",
+    "@node-rs/argon2",
   ],
   poweredByHeader: false,
   typedRoutes: false,
