@@ -1,7 +1,9 @@
 /**
- * A small unified diff: common leading and trailing lines are trimmed and the
- * middle is shown as one hunk. Linear time, so journalling thousands of edits
- * stays cheap; not minimal, but always correct to apply.
+ * A small unified diff: the common beginning and end of the two versions are
+ * skipped by scanning characters, and the changed middle is shown as one hunk
+ * with three lines of context. Linear time and no per-line work outside the
+ * hunk, so journalling thousands of edits stays cheap; not minimal, but
+ * always correct to apply.
  */
 
 const CONTEXT = 3;
@@ -10,48 +12,80 @@ const CONTEXT = 3;
 export interface DiffOptions {
   /** Longest diff text returned; longer diffs end with a marker line. */
   maxChars?: number;
+  /**
+   * Known bounds of the change (text before `start` and the last `suffix`
+   * characters are equal in both versions), to skip scanning for them.
+   */
+  changed?: { start: number; suffix: number };
 }
 
+type Content = Buffer | string | null;
+
 /**
- * Unified diff of two versions of `path` (null = file absent).
+ * Unified diff of two versions of `path` (null = file absent); "" when equal.
  *
  * @example
- * unifiedDiff("a.txt", Buffer.from("x\n"), Buffer.from("y\n"));
+ * unifiedDiff("a.txt", "x\n", "y\n");
  * // "--- a/a.txt\n+++ b/a.txt\n@@ -1,1 +1,1 @@\n-x\n+y\n"
  */
-export function unifiedDiff(path: string, before: Buffer | null, after: Buffer | null, options: DiffOptions = {}): string {
+export function unifiedDiff(path: string, before: Content, after: Content, options: DiffOptions = {}): string {
   const maxChars = options.maxChars ?? 64 * 1024;
   const header = `--- ${before === null ? "/dev/null" : `a/${path}`}\n+++ ${after === null ? "/dev/null" : `b/${path}`}\n`;
-  if ((before && before.includes(0)) || (after && after.includes(0))) return `${header}Binary files differ\n`;
-  const a = splitLines(before);
-  const b = splitLines(after);
-  let start = 0;
-  while (start < a.length && start < b.length && a[start] === b[start]) start += 1;
-  let endA = a.length;
-  let endB = b.length;
-  while (endA > start && endB > start && a[endA - 1] === b[endB - 1]) {
-    endA -= 1;
-    endB -= 1;
+  if (isBinary(before) || isBinary(after)) return `${header}Binary files differ\n`;
+  const a = before === null ? "" : before.toString();
+  const b = after === null ? "" : after.toString();
+  if (a === b) return "";
+  // Common prefix, backed up to a line start.
+  const shorter = Math.min(a.length, b.length);
+  let prefix = Math.min(options.changed?.start ?? 0, shorter);
+  while (prefix < shorter && a.charCodeAt(prefix) === b.charCodeAt(prefix)) prefix += 1;
+  const start = prefix === 0 ? 0 : a.lastIndexOf("\n", prefix - 1) + 1;
+  // Common suffix not overlapping the prefix, extended to a line end.
+  let suffix = Math.max(0, Math.min(options.changed?.suffix ?? 0, a.length - start, b.length - start));
+  while (suffix < a.length - start && suffix < b.length - start && a.charCodeAt(a.length - 1 - suffix) === b.charCodeAt(b.length - 1 - suffix)) {
+    suffix += 1;
   }
-  if (start === endA && start === endB) return "";
-  const from = Math.max(0, start - CONTEXT);
-  const toA = Math.min(a.length, endA + CONTEXT);
-  const toB = Math.min(b.length, endB + CONTEXT);
-  const lines: string[] = [];
-  for (let i = from; i < start; i += 1) lines.push(` ${a[i]}`);
-  for (let i = start; i < endA; i += 1) lines.push(`-${a[i]}`);
-  for (let i = start; i < endB; i += 1) lines.push(`+${b[i]}`);
-  for (let i = endA; i < toA; i += 1) lines.push(` ${a[i]}`);
-  const countA = toA - from;
-  const countB = toB - from;
-  const hunk = `@@ -${countA === 0 ? from : from + 1},${countA} +${countB === 0 ? from : from + 1},${countB} @@\n`;
-  const text = header + hunk + lines.join("\n") + "\n";
+  let endA = a.length - suffix;
+  let endB = b.length - suffix;
+  if (endA > start && a.charCodeAt(endA - 1) !== 10) {
+    const newline = a.indexOf("\n", endA);
+    const extra = newline === -1 ? a.length - endA : newline + 1 - endA;
+    endA += extra;
+    endB += extra;
+  } else if (endB > start && b.charCodeAt(endB - 1) !== 10) {
+    const newline = b.indexOf("\n", endB);
+    const extra = newline === -1 ? b.length - endB : newline + 1 - endB;
+    endA += extra;
+    endB += extra;
+  }
+  const removed = lines(a.slice(start, endA));
+  const added = lines(b.slice(start, endB));
+  let contextStart = start;
+  for (let i = 0; i < CONTEXT && contextStart > 0; i += 1) contextStart = a.lastIndexOf("\n", contextStart - 2) + 1;
+  const before_ = lines(a.slice(contextStart, start));
+  let contextEnd = endA;
+  for (let i = 0; i < CONTEXT && contextEnd < a.length; i += 1) {
+    const newline = a.indexOf("\n", contextEnd);
+    contextEnd = newline === -1 ? a.length : newline + 1;
+  }
+  const after_ = lines(a.slice(endA, contextEnd));
+  let firstLine = 1;
+  for (let i = a.indexOf("\n"); i !== -1 && i < contextStart; i = a.indexOf("\n", i + 1)) firstLine += 1;
+  const countA = before_.length + removed.length + after_.length;
+  const countB = before_.length + added.length + after_.length;
+  const body = [...before_.map((l) => ` ${l}`), ...removed.map((l) => `-${l}`), ...added.map((l) => `+${l}`), ...after_.map((l) => ` ${l}`)];
+  const hunk = `@@ -${countA === 0 ? firstLine - 1 : firstLine},${countA} +${countB === 0 ? firstLine - 1 : firstLine},${countB} @@\n`;
+  const text = header + hunk + body.join("\n") + "\n";
   return text.length > maxChars ? text.slice(0, maxChars) + "\n… diff truncated\n" : text;
 }
 
-function splitLines(content: Buffer | null): string[] {
-  if (content === null || content.length === 0) return [];
-  const lines = content.toString("utf8").split("\n");
-  if (lines[lines.length - 1] === "") lines.pop();
-  return lines;
+function isBinary(content: Content): boolean {
+  return Buffer.isBuffer(content) && content.subarray(0, 8192).includes(0);
+}
+
+function lines(text: string): string[] {
+  if (text === "") return [];
+  const list = text.split("\n");
+  if (list[list.length - 1] === "") list.pop();
+  return list;
 }

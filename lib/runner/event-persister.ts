@@ -23,6 +23,8 @@ export class EventPersister {
   private lastSeq = 0;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private flushing: Promise<void> = Promise.resolve();
+  /** A size-triggered flush is queued and has not taken the buffer yet. */
+  private flushQueued = false;
 
   constructor(
     private readonly store: RunStore,
@@ -37,8 +39,12 @@ export class EventPersister {
     this.events.push(event);
     this.lastSeq = event.seq;
     this.project(event);
-    if (this.events.length >= this.options.flushMaxEvents) void this.flush();
-    else this.schedule();
+    if (this.events.length >= this.options.flushMaxEvents) {
+      if (!this.flushQueued) {
+        this.flushQueued = true;
+        void this.flush();
+      }
+    } else this.schedule();
   }
 
   addFileChanges(records: FileChangeRecord[]): void {
@@ -61,6 +67,7 @@ export class EventPersister {
   }
 
   private async write(): Promise<void> {
+    this.flushQueued = false;
     if (!this.events.length && !this.fileChanges.length && !this.dirty.size && !Object.keys(this.run).length) return;
     const events = this.events;
     const fileChanges = this.fileChanges;

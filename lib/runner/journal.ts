@@ -67,6 +67,17 @@ export class FileJournal {
   scope(): ChangeScope {
     const pending: Array<Omit<FileChangeRecord, "seq"> & { absolutePath: string }> = [];
     const { fs, workspace } = this;
+    // Paths resolved in this scope: an edit resolves, reads, then writes the same path.
+    const resolved = new Map<string, Promise<string>>();
+    const resolve = (relativePath: string) => {
+      let found = resolved.get(relativePath);
+      if (!found) {
+        found = workspace.resolve(relativePath);
+        resolved.set(relativePath, found);
+        found.catch(() => resolved.delete(relativePath));
+      }
+      return found;
+    };
     const record = (nodeId: string, absolutePath: string, before: Buffer | null, after: Buffer | null) => {
       const change = {
         nodeId,
@@ -83,18 +94,18 @@ export class FileJournal {
     };
     return {
       forNode: (nodeId) => ({
-        resolve: (relativePath) => workspace.resolve(relativePath),
-        read: async (relativePath) => fs.read(await workspace.resolve(relativePath)),
+        resolve,
+        read: async (relativePath) => fs.read(await resolve(relativePath)),
         readResolved: (absolutePath) => fs.read(absolutePath),
         async write(relativePath, data, known) {
-          const absolutePath = await workspace.resolve(relativePath);
+          const absolutePath = await resolve(relativePath);
           const before = known ? known.before : await fs.read(absolutePath);
           if (before !== null && before.equals(data)) return null;
           await fs.write(absolutePath, data);
           return record(nodeId, absolutePath, before, data);
         },
         async remove(relativePath) {
-          const absolutePath = await workspace.resolve(relativePath);
+          const absolutePath = await resolve(relativePath);
           const before = await fs.read(absolutePath);
           if (before === null) return null;
           await fs.remove(absolutePath);

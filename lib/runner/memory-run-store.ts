@@ -8,6 +8,7 @@ export function createMemoryRunStore(planOf: (planVersionId: string) => PlanDocu
   const runs = new Map<string, StoredRun>();
   const events = new Map<string, RunEvent[]>();
   const changes = new Map<string, StoredFileChange[]>();
+  const nodeIndexes = new Map<string, Map<string, number>>();
   let nextId = 1;
   const store = {
     flushes: 0,
@@ -50,10 +51,16 @@ export function createMemoryRunStore(planOf: (planVersionId: string) => PlanDocu
       const run = runs.get(batch.runId);
       if (!run) throw new Error(`Run ${batch.runId} not found`);
       events.get(batch.runId)?.push(...batch.events);
+      let indexOf = nodeIndexes.get(batch.runId);
+      if (!indexOf) nodeIndexes.set(batch.runId, (indexOf = new Map(run.nodes.map((node, index) => [node.nodeId, index]))));
       for (const node of batch.nodes) {
-        const index = run.nodes.findIndex((existing) => existing.nodeId === node.nodeId);
-        if (index === -1) run.nodes.push(structuredClone(node));
-        else run.nodes[index] = structuredClone(node);
+        // Shallow copies: persisted states must not change when the runner updates its own.
+        const copy = { ...node, attempts: [...node.attempts] };
+        const index = indexOf.get(node.nodeId);
+        if (index === undefined) {
+          indexOf.set(node.nodeId, run.nodes.length);
+          run.nodes.push(copy);
+        } else run.nodes[index] = copy;
       }
       if (batch.run.status) run.status = batch.run.status;
       if (batch.run.error !== undefined) run.error = batch.run.error;

@@ -19,6 +19,8 @@ import type { RunnerLimits } from "./limits";
 import { decideNode } from "./node-decision";
 import type { NodeError, NodeStatus, RunEventInput } from "./run-events";
 import type { RunGraph, Task } from "./run-graph";
+import type { BatchUnit } from "../plan/execution-plan";
+import { normalizeWorkspacePath } from "../plan/workspace-path";
 import type { NodeRunState } from "./run-store";
 import type { RunnerResources } from "./resources";
 import type { ExecuteRunInput } from "./scheduler";
@@ -36,6 +38,8 @@ export interface TaskHost {
   readonly journal: FileJournal;
   readonly dryRun: boolean;
   readonly limits: RunnerLimits;
+  /** The run's concurrency limit (units of an atomic batch run up to this many at once). */
+  readonly concurrency: number;
   emit(event: RunEventInput): void;
   setStatus(
     nodeId: string,
@@ -58,13 +62,15 @@ export async function runTask(host: TaskHost, task: Task): Promise<void> {
   const shared = task.atomic ? host.journal.scope() : null;
   const outcomes = new Map<string, Outcome>();
   const wanted = new Set(task.nodeIds);
+  let anyFailed = false;
   if (shared) host.emit({ type: "batch.status", batchId: task.batch.id, kind: task.batch.kind, status: "started", nodeIds: task.nodeIds });
-  for (const unit of task.units) {
+  const runUnit = async (unit: BatchUnit) => {
     const ids = unit.nodeIds.filter((id) => wanted.has(id));
-    if (!ids.length) continue;
-    if (shared && [...outcomes.values()].some((outcome) => outcome.status !== "succeeded" && outcome.status !== "skipped")) {
+    if (!ids.length) return;
+    if (shared && anyFailed) {
+      // All or nothing: once a change failed, the rest of the batch would be rolled back anyway.
       for (const id of ids) outcomes.set(id, rolledBack(host, id, "it was not run"));
-      continue;
+      return;
     }
     const scope = shared ?? host.journal.scope();
     let unitOutcomes: Map<string, Outcome>;
@@ -74,16 +80,18 @@ export async function runTask(host: TaskHost, task: Task): Promise<void> {
       unitOutcomes = new Map();
       for (const id of ids) unitOutcomes.set(id, await runSingle(host, id, scope, !shared));
     }
+    for (const outcome of unitOutcomes.values()) if (outcome.status === "failed" || outcome.status === "cancelled") anyFailed = true;
     if (!shared) {
       const failedSingle = unit.kind !== "multi-edit" && [...unitOutcomes.values()].some((outcome) => outcome.status === "failed");
       if (failedSingle) await scope.rollback();
       else scope.commit();
       report(host, unitOutcomes);
     } else for (const [id, outcome] of unitOutcomes) outcomes.set(id, outcome);
-  }
+  };
+  if (shared) await runConcurrently(task.units, host.concurrency, (unit) => pathsOf(host, unit), runUnit);
+  else for (const unit of task.units) await runUnit(unit);
   if (!shared) return;
-  const failed = [...outcomes.values()].some((outcome) => outcome.status === "failed" || outcome.status === "cancelled");
-  if (failed) {
+  if (anyFailed) {
     await shared.rollback();
     for (const [id, outcome] of outcomes) if (outcome.status === "succeeded") outcomes.set(id, rolledBack(host, id, "its batch was rolled back", outcome));
     host.emit({ type: "batch.status", batchId: task.batch.id, kind: task.batch.kind, status: "rolled-back", nodeIds: task.nodeIds });
@@ -92,6 +100,45 @@ export async function runTask(host: TaskHost, task: Task): Promise<void> {
     host.emit({ type: "batch.status", batchId: task.batch.id, kind: task.batch.kind, status: "succeeded", nodeIds: task.nodeIds });
   }
   report(host, outcomes);
+}
+
+/** The workspace paths a unit changes, so units of one batch touching the same file never overlap. */
+function pathsOf(host: TaskHost, unit: BatchUnit): string[] {
+  const paths: string[] = [];
+  for (const id of unit.nodeIds) {
+    const node = host.graph.nodes.get(id);
+    if (!node) continue;
+    const raw = node.type === "file.move" ? [node.params.from, node.params.to] : "path" in node.params ? [node.params.path] : [];
+    for (const path of raw) paths.push(normalizeWorkspacePath(path) ?? path);
+  }
+  return paths;
+}
+
+/**
+ * Runs `work` over `items`, at most `limit` at a time, in order; an item
+ * waits for earlier items sharing one of its keys.
+ */
+async function runConcurrently<T>(items: readonly T[], limit: number, keysOf: (item: T) => string[], work: (item: T) => Promise<void>): Promise<void> {
+  const busy = new Map<string, Promise<void>>();
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const item = items[next++] as T;
+      const keys = keysOf(item);
+      const before = keys.flatMap((key) => {
+        const running = busy.get(key);
+        return running ? [running] : [];
+      });
+      const done = (async () => {
+        if (before.length) await Promise.all(before);
+        await work(item);
+      })();
+      for (const key of keys) busy.set(key, done);
+      await done;
+      for (const key of keys) if (busy.get(key) === done) busy.delete(key);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
 }
 
 function rolledBack(host: TaskHost, nodeId: string, why: string, previous?: Outcome): Outcome {

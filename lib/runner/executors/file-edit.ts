@@ -62,7 +62,7 @@ export async function editFileInSteps(
       continue;
     }
     text = outcome.content;
-    const diff = unifiedDiff(path, Buffer.from(previous), Buffer.from(text), { maxChars: ctx.limits.diffMaxChars });
+    const diff = unifiedDiff(path, previous, text, { maxChars: ctx.limits.diffMaxChars, changed: outcome.changed });
     outcomes.push({ ok: true, value: { path, replacements: outcome.replacements, diff } });
   }
   if (text !== original) {

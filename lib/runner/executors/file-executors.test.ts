@@ -56,7 +56,7 @@ describe("file.write", () => {
 
 describe("file.edit (multi-edit contract)", () => {
   it("applies ordered edits, each to the previous result", () => {
-    expect(applyEdits("a a b", [{ find: "a", replace: "c", all: true }, { find: "c b", replace: "d" }])).toEqual({ ok: true, content: "c d", replacements: 3 });
+    expect(applyEdits("a a b", [{ find: "a", replace: "c", all: true }, { find: "c b", replace: "d" }])).toMatchObject({ ok: true, content: "c d", replacements: 3 });
   });
 
   it("is atomic: a missing or ambiguous find writes nothing and names the edit", async () => {

@@ -1,0 +1,111 @@
+/**
+ * 20,000 `file.edit` nodes over 2,000 files (ten chained edits per file,
+ * which the optimizer merges into one multi-edit per file) run by the runner,
+ * against a minimal hand-written Node script doing the same reads and writes
+ * (one read and one write per file), alternately. Target: ≤ 1.3×.
+ *
+ * The runner side is the engine as the server runs it — scheduler, journal
+ * (before/after bytes of every change), diffs, events — on the in-memory
+ * store; database persistence is measured by runner-dag.bench.ts. Planning
+ * (validation + optimizer) happens before a run starts and is shown apart.
+ * Usage: npx tsx bench/runner-edits.bench.ts [rounds]
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { readFile, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { optimizePlan } from "../lib/plan/optimize-plan";
+import { validatePlan } from "../lib/plan/validate-plan";
+import { memoryResources, runPlan } from "../lib/runner/testing/harness";
+import { median, ms, printTable } from "./runner-bench-kit";
+
+const FILES = 2_000;
+const EDITS_PER_FILE = 10;
+const LINES = 100;
+const ROUNDS = Number(process.argv[2] ?? 3);
+
+const work = mkdtempSync(path.join(os.tmpdir(), "batchboard-bench-edits-"));
+const fileName = (file: number) => `src/m${Math.floor(file / 100)}/file${file}.ts`;
+function originalContent(file: number): string {
+  const lines: string[] = [];
+  for (let line = 0; line < LINES; line += 1) {
+    const token = line % (LINES / EDITS_PER_FILE) === 0 ? ` token_${file}_${line / (LINES / EDITS_PER_FILE)}` : "";
+    lines.push(`export const value${line} = compute(${line}, "${file}");${token}`);
+  }
+  return lines.join("\n") + "\n";
+}
+function resetFiles(root: string): void {
+  for (let file = 0; file < FILES; file += 1) {
+    const target = path.join(root, fileName(file));
+    mkdirSync(path.dirname(target), { recursive: true });
+    writeFileSync(target, originalContent(file));
+  }
+}
+
+const nodes = [];
+const edges = [];
+for (let file = 0; file < FILES; file += 1) {
+  for (let edit = 0; edit < EDITS_PER_FILE; edit += 1) {
+    nodes.push({
+      id: `e${file}_${edit}`,
+      type: "file.edit" as const,
+      params: { path: fileName(file), edits: [{ find: `token_${file}_${edit}`, replace: `renamed_${file}_${edit}` }] },
+    });
+    if (edit > 0) edges.push({ from: `e${file}_${edit - 1}`, to: `e${file}_${edit}` });
+  }
+}
+const planningStarted = performance.now();
+const validation = validatePlan({ name: "edits bench", settings: { concurrency: 8 }, nodes, edges });
+if (!validation.ok) throw new Error(JSON.stringify(validation.problems.slice(0, 3)));
+const document = validation.plan;
+const executionPlan = optimizePlan(document);
+const planningMs = performance.now() - planningStarted;
+const units = executionPlan.batches.reduce((sum, batch) => sum + batch.units.length, 0);
+
+/** The reference: read each file, apply its ten replacements, write it. */
+async function reference(root: string): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < FILES) {
+      const file = next++;
+      const target = path.join(root, fileName(file));
+      let text = await readFile(target, "utf8");
+      for (let edit = 0; edit < EDITS_PER_FILE; edit += 1) text = text.replace(`token_${file}_${edit}`, `renamed_${file}_${edit}`);
+      await writeFile(target, text);
+    }
+  };
+  await Promise.all(Array.from({ length: 8 }, worker));
+}
+
+const referenceTimes: number[] = [];
+const runnerTimes: number[] = [];
+for (let round = 0; round < ROUNDS; round += 1) {
+  resetFiles(work);
+  let started = performance.now();
+  await reference(work);
+  referenceTimes.push(performance.now() - started);
+
+  resetFiles(work);
+  const resources = memoryResources();
+  started = performance.now();
+  const { outcome } = await runPlan(resources, document, work, { executionPlan });
+  runnerTimes.push(performance.now() - started);
+  if (outcome.status !== "succeeded") throw new Error(`run ${outcome.status}`);
+}
+rmSync(work, { recursive: true, force: true });
+
+const referenceMs = median(referenceTimes);
+const runnerMs = median(runnerTimes);
+const ratio = runnerMs / referenceMs;
+console.log(`${FILES} files × ${EDITS_PER_FILE} edits (${units} multi-edit units), ${LINES}-line files, median of ${ROUNDS} alternating rounds\n`);
+printTable(
+  ["side", "wall time (median)", "rounds", "ratio", "target"],
+  [
+    ["hand-written Node script (read, replace, write)", ms(referenceMs), referenceTimes.map(ms).join(", "), "1.00×", ""],
+    ["batchboard runner (journal, diffs, events)", ms(runnerMs), runnerTimes.map(ms).join(", "), `${ratio.toFixed(2)}×`, "≤ 1.3×"],
+    ["planning: validate + optimize (before the run)", ms(planningMs), "", "", ""],
+  ],
+);
+const missed = ratio > 1.3;
+console.log(missed ? "\nTarget missed." : "\nTarget met.");
+process.exit(missed ? 1 : 0);

@@ -1,0 +1,37 @@
+import { describe, expect, it } from "vitest";
+import { unifiedDiff } from "./diff";
+import { applyEdits } from "./executors/edit-text";
+
+describe("unifiedDiff", () => {
+  it("shows one hunk with context, with correct line numbers", () => {
+    const before = Array.from({ length: 10 }, (_, i) => `line ${i + 1}`).join("\n") + "\n";
+    const after = before.replace("line 5\n", "line five\nextra\n");
+    expect(unifiedDiff("f.txt", before, after)).toBe(
+      "--- a/f.txt\n+++ b/f.txt\n@@ -2,7 +2,8 @@\n line 2\n line 3\n line 4\n-line 5\n+line five\n+extra\n line 6\n line 7\n line 8\n",
+    );
+  });
+
+  it("handles creation, deletion, equality, a change inside a line and binaries", () => {
+    expect(unifiedDiff("n.txt", null, Buffer.from("a\nb\n"))).toBe("--- /dev/null\n+++ b/n.txt\n@@ -0,0 +1,2 @@\n+a\n+b\n");
+    expect(unifiedDiff("n.txt", "a\n", null)).toBe("--- a/n.txt\n+++ /dev/null\n@@ -1,1 +0,0 @@\n-a\n");
+    expect(unifiedDiff("n.txt", "same", "same")).toBe("");
+    expect(unifiedDiff("n.txt", "x = 1;\n", "x = 2;\n")).toBe("--- a/n.txt\n+++ b/n.txt\n@@ -1,1 +1,1 @@\n-x = 1;\n+x = 2;\n");
+    expect(unifiedDiff("n.txt", "aXb", "aYb")).toBe("--- a/n.txt\n+++ b/n.txt\n@@ -1,1 +1,1 @@\n-aXb\n+aYb\n");
+    expect(unifiedDiff("b.bin", Buffer.from([0, 1]), Buffer.from([0, 2]))).toContain("Binary files differ");
+  });
+
+  it("gives the same diff with the change bounds an edit reports as without them", () => {
+    const text = Array.from({ length: 30 }, (_, i) => `row ${i} value ${i % 7}`).join("\n") + "\n";
+    const cases = [
+      [{ find: "row 3 ", replace: "ROW 3 " }],
+      [{ find: "value 6", replace: "six", all: true }],
+      [{ find: "row 29 value 1\n", replace: "" }, { find: "row 0", replace: "first row\nrow 0" }],
+      [{ find: "value 2\nrow 10", replace: "x" }],
+    ];
+    for (const edits of cases) {
+      const outcome = applyEdits(text, edits);
+      if (!outcome.ok) throw new Error(outcome.message);
+      expect(unifiedDiff("f", text, outcome.content, { changed: outcome.changed })).toBe(unifiedDiff("f", text, outcome.content));
+    }
+  });
+});
