@@ -24,7 +24,7 @@ import type { z } from "zod";
 import type { FileMoveNode, PlanNode } from "./schema";
 import type { Hazard } from "./execution-plan";
 import type { PlanGraph } from "./plan-graph";
-import { computeReachability, chunkHas, reachabilityCost, type ReachabilityChunk } from "./reachability";
+import { BitsetScratch, computeReachability, chunkHas, reachabilityCost, type ReachabilityChunk } from "./reachability";
 import { cachedGlobToRegExp } from "./glob";
 import { normalizeWorkspacePath } from "./workspace-path";
 
@@ -47,7 +47,11 @@ interface Reader {
 }
 
 /** Finds unordered writers and read/write races; returns hazards and notes. */
-export function findFileHazards(planGraph: PlanGraph, bounds: FileHazardBounds): { hazards: Hazard[]; notes: string[] } {
+export function findFileHazards(
+  planGraph: PlanGraph,
+  bounds: FileHazardBounds,
+  scratch = new BitsetScratch(),
+): { hazards: Hazard[]; notes: string[] } {
   const { nodes, order, edges, graph } = planGraph;
   const notes: string[] = [];
   const writersByPath = new Map<string, number[]>();
@@ -112,7 +116,7 @@ export function findFileHazards(planGraph: PlanGraph, bounds: FileHazardBounds):
       }
     });
   };
-  const common = { graph, order, position: planGraph.position, targets, maxRowWords: bounds.maxRowWords };
+  const common = { graph, order, position: planGraph.position, targets, maxRowWords: bounds.maxRowWords, scratch };
   computeReachability({
     ...common,
     direction: "descendants",

@@ -15,20 +15,20 @@
  */
 import type { PlanGraph } from "./plan-graph";
 import { WHEN_FAILURE, WHEN_SUCCESS } from "./plan-graph";
-import { computeReachability, reachabilityCost } from "./reachability";
+import { BitsetScratch, computeReachability, reachabilityCost } from "./reachability";
 
 /** Size bounds for {@link findImpliedEdges}. */
 export interface ImpliedEdgeBounds {
   /** Skip plans with more nodes than this (the check is O(V × E / 32)). */
-  maxNodes: number;
+  impliedEdgeMaxNodes: number;
   maxReachabilityCost: number;
   maxRowWords: number;
 }
 
 /** Edge indexes (into `plan.edges`) of implied edges, in edge order; null when skipped for size. */
-export function findImpliedEdges(planGraph: PlanGraph, bounds: ImpliedEdgeBounds): number[] | null {
+export function findImpliedEdges(planGraph: PlanGraph, bounds: ImpliedEdgeBounds, scratch = new BitsetScratch()): number[] | null {
   const { graph, order, position, when, edges } = planGraph;
-  if (order.length > bounds.maxNodes) return null;
+  if (order.length > bounds.impliedEdgeMaxNodes) return null;
   if (reachabilityCost(graph.nodeCount, edges.length, order.length) > bounds.maxReachabilityCost) return null;
   const follows = new Uint8Array(edges.length);
   for (let edge = 0; edge < edges.length; edge++) follows[edge] = when[edge] === WHEN_SUCCESS ? 1 : 0;
@@ -42,6 +42,7 @@ export function findImpliedEdges(planGraph: PlanGraph, bounds: ImpliedEdgeBounds
     targets: order,
     follows,
     maxRowWords: bounds.maxRowWords,
+    scratch,
     beforeMerge: (node, slot, chunk) => {
       const edge = successorEdges[slot] as number;
       if (when[edge] === WHEN_FAILURE) return;

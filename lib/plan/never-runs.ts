@@ -29,7 +29,7 @@ import { WHEN_ALWAYS, WHEN_FAILURE, WHEN_SUCCESS } from "./plan-graph";
 /** Size bounds for {@link findNeverRunningNodes}. */
 export interface NeverRunsBounds {
   /** Skip when the pass would exceed this many word operations. */
-  maxCost: number;
+  maxReachabilityCost: number;
   /** Most 32-bit words of bitset memory per chunk. */
   maxRowWords: number;
 }
@@ -64,7 +64,7 @@ export function findNeverRunningNodes(planGraph: PlanGraph, bounds: NeverRunsBou
   columnsBefore[order.length] = columns.length;
   if (columns.length === 0) return [];
   // Rows only hold columns before the node, so on average half a row is merged.
-  if (((nodes.length + edges.length) * Math.ceil(columns.length / 32)) / 2 > bounds.maxCost) return null;
+  if (((nodes.length + edges.length) * Math.ceil(columns.length / 32)) / 2 > bounds.maxReachabilityCost) return null;
 
   const words = Math.max(1, Math.min(Math.ceil(columns.length / 32), Math.floor(bounds.maxRowWords / (2 * nodes.length))));
   const needsSuccess = new Int32Array(nodes.length * words);

@@ -14,6 +14,7 @@ import { findCycles } from "./find-cycles";
 import { findFileHazards } from "./file-hazards";
 import { findImpliedEdges } from "./implied-edges";
 import { findNeverRunningNodes } from "./never-runs";
+import { BitsetScratch } from "./reachability";
 import type { DurationEstimates } from "./duration-estimates";
 
 /**
@@ -99,27 +100,20 @@ function findHazards(planGraph: PlanGraph, bounds: OptimizerBounds): { hazards: 
     notes.push(`${planGraph.nodes.length - planGraph.order.length} node(s) are on or after a cycle and were not scheduled.`);
   }
 
-  const fileHazards = findFileHazards(planGraph, {
-    maxReachabilityCost: bounds.maxReachabilityCost,
-    maxGlobChecks: bounds.maxGlobChecks,
-    maxRowWords: bounds.maxRowWords,
-    maxHazardsPerCode: bounds.maxHazardsPerCode,
-  });
+  // One buffer for all bitset passes: they run one after another.
+  const scratch = new BitsetScratch();
+  const fileHazards = findFileHazards(planGraph, bounds, scratch);
   hazards.push(...fileHazards.hazards);
   notes.push(...fileHazards.notes);
 
-  const implied = findImpliedEdges(planGraph, {
-    maxNodes: bounds.impliedEdgeMaxNodes,
-    maxReachabilityCost: bounds.maxReachabilityCost,
-    maxRowWords: bounds.maxRowWords,
-  });
+  const implied = findImpliedEdges(planGraph, bounds, scratch);
   if (implied === null) {
     notes.push(`Implied edges were not looked for: the check runs on plans of up to ${bounds.impliedEdgeMaxNodes} nodes.`);
   } else {
     for (const edge of implied) hazards.push(impliedEdgeHazard(planGraph, edge));
   }
 
-  const neverRuns = findNeverRunningNodes(planGraph, { maxCost: bounds.maxReachabilityCost, maxRowWords: bounds.maxRowWords });
+  const neverRuns = findNeverRunningNodes(planGraph, bounds);
   if (neverRuns === null) notes.push("Nodes that can never run were not looked for: the plan has too many failure edges for the check.");
   else hazards.push(...neverRuns);
 

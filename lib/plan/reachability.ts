@@ -29,6 +29,21 @@ export interface ReachabilityChunk {
   position: Int32Array;
 }
 
+/**
+ * A reusable bitset buffer: the optimizer runs several passes over one plan,
+ * and giving each its own megabytes to allocate, zero and collect costs more
+ * than some of the passes themselves.
+ */
+export class BitsetScratch {
+  private buffer = new Int32Array(0);
+
+  /** A buffer of at least `words` words; its contents are left over from earlier use. */
+  take(words: number): Int32Array {
+    if (this.buffer.length < words) this.buffer = new Int32Array(words);
+    return this.buffer;
+  }
+}
+
 /** What {@link computeReachability} works on. */
 export interface ReachabilityInput {
   graph: GraphIndex;
@@ -47,6 +62,8 @@ export interface ReachabilityInput {
   follows?: Uint8Array;
   /** Memory bound for the rows of one chunk, in 32-bit words. */
   maxRowWords: number;
+  /** Where to keep the rows; a fresh buffer when absent. Rows need no zeroing: each pass clears the rows it fills. */
+  scratch?: BitsetScratch;
   /**
    * `descendants` only: called for each successor slot of `node` (in order of
    * position, before that successor's row is merged into `node`'s): the row
@@ -85,7 +102,7 @@ export function computeReachability(input: ReachabilityInput): void {
   if (targets.length === 0 || nodeCount === 0) return;
   const words = reachabilityWords(nodeCount, targets.length, input.maxRowWords);
   const perChunk = words * 32;
-  const rows = new Int32Array(nodeCount * words);
+  const rows = input.scratch?.take(nodeCount * words) ?? new Int32Array(nodeCount * words);
   const bitOf = new Int32Array(nodeCount).fill(-1);
   const descendants = (input.direction ?? "descendants") === "descendants";
   // targetsBefore[p]: how many targets sit before position p. A node reaches
