@@ -33,8 +33,16 @@ my %job_of_pid;
 my %job_of_fd;
 my $inbuf = '';
 
+# Replies of one loop iteration are sent together: fewer wake-ups for the server.
+my $outbuf = '';
+
 sub reply {
-    my ($data) = @_;
+    $outbuf .= $_[0];
+}
+
+sub flush_replies {
+    my $data = $outbuf;
+    $outbuf = '';
     my $offset = 0;
     while ($offset < length $data) {
         my $written = syswrite(STDOUT, $data, length($data) - $offset, $offset);
@@ -119,7 +127,10 @@ while (1) {
         sysread($wake_r, $drain, 4096);
     }
     reap();
-    next if $ready <= 0;
+    if ($ready <= 0) {
+        flush_replies() if length $outbuf;
+        next;
+    }
     if (vec($rout, 0, 1)) {
         my $read = sysread(STDIN, $inbuf, 1 << 16, length $inbuf);
         exit 0 if defined $read && $read == 0;
@@ -139,6 +150,10 @@ while (1) {
             $job->{open} -= 1;
             maybe_closed($job);
         }
+        # Keep memory bounded when a command floods output.
+        flush_replies() if length($outbuf) > (1 << 20);
     }
+    reap();
+    flush_replies() if length $outbuf;
 }
 `;
