@@ -2,9 +2,11 @@ import { defineConfig } from "@playwright/test";
 import { storageStatePath } from "./e2e/auth-fixtures";
 
 /** Every e2e run starts the production build on a fresh, empty database of each provider. */
+// E2E_PORT moves both servers, so two checkouts can run their suites side by side.
+const basePort = Number(process.env.E2E_PORT ?? 3107);
 const servers = [
-  { provider: "sqlite", port: 3107 },
-  { provider: "postgresql", port: 3108 },
+  { provider: "sqlite", port: basePort },
+  { provider: "postgresql", port: basePort + 1 },
 ] as const;
 
 export default defineConfig({
