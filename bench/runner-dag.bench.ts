@@ -86,9 +86,11 @@ function schedulingLatencies(events: RunEvent[]): number[] {
   const finishedAt = new Map<string, number>();
   let lastTerminal = events[0]?.at ?? 0;
   const latencies: number[] = [];
+  const started = new Set<string>();
   for (const event of events) {
     if (event.type !== "node.status") continue;
-    if (event.status === "running" && event.pid === undefined) {
+    if (event.status === "running" && !started.has(event.nodeId)) {
+      started.add(event.nodeId);
       const ready = Math.max(0, ...(incoming.get(event.nodeId) ?? []).map((from) => finishedAt.get(from) ?? 0));
       latencies.push(event.at - Math.max(ready, lastTerminal));
     } else if (isTerminalNodeStatus(event.status)) {

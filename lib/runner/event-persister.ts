@@ -103,12 +103,13 @@ export class EventPersister {
       case "node.status": {
         const node = this.nodes.get(event.nodeId);
         if (!node) return;
+        const starting = event.status === "running" && (node.status !== "running" || node.attempt !== event.attempt);
         node.status = event.status;
         node.attempt = event.attempt;
         if (event.batchId !== undefined) node.batchId = event.batchId;
         if (event.pid !== undefined) node.pid = event.pid;
         if (event.reused !== undefined) node.reused = event.reused;
-        if (event.status === "running" && event.pid === undefined) {
+        if (starting) {
           node.startedAt = new Date(event.at);
           node.finishedAt = null;
           node.error = null;

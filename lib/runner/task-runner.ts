@@ -176,7 +176,7 @@ function startAttempt(host: TaskHost, nodeIds: readonly string[], timeoutMs: num
   };
 }
 
-function contextFor(host: TaskHost, nodeId: string, signal: AbortSignal, files: NodeFiles): ExecutorContext {
+function contextFor(host: TaskHost, nodeId: string, signal: AbortSignal, files: NodeFiles, attempt?: number): ExecutorContext {
   return {
     nodeId,
     signal,
@@ -188,7 +188,7 @@ function contextFor(host: TaskHost, nodeId: string, signal: AbortSignal, files: 
     spawner: host.resources.spawner,
     keepProcess: (process) => host.keepProcess(process),
     emit(event) {
-      if (event.type === "pid") host.setStatus(nodeId, "running", { pid: event.pid });
+      if (event.type === "pid") host.setStatus(nodeId, "running", { pid: event.pid, attempt });
       else host.emit({ type: "node.output", nodeId, stream: event.stream, data: event.data, truncated: event.truncated });
     },
   };
@@ -229,11 +229,13 @@ async function runSingle(host: TaskHost, nodeId: string, scope: ChangeScope, rol
   let attempt = host.states.get(nodeId)?.attempt ?? 0;
   for (;;) {
     attempt += 1;
-    host.setStatus(nodeId, "running", { attempt });
+    // A command reports `running` once it has a pid (one event instead of two).
+    const announcesItself = node.type === "shell" && !host.dryRun;
+    if (!announcesItself) host.setStatus(nodeId, "running", { attempt });
     const started = performance.now();
     const { signal, dispose } = startAttempt(host, [nodeId], timeoutOf(host, node));
     try {
-      const result = await execute(node, contextFor(host, nodeId, signal, scope.forNode(nodeId)));
+      const result = await execute(node, contextFor(host, nodeId, signal, scope.forNode(nodeId), attempt));
       return { status: "succeeded", attempt, durationMs: Math.round(performance.now() - started), result };
     } catch (thrown) {
       const error = abortError(signal, thrown);
