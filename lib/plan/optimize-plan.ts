@@ -30,6 +30,8 @@ export interface OptimizerBounds {
   maxRowWords: number;
   /** Most glob × written-file matches when checking read/write races. */
   maxGlobChecks: number;
+  /** Most reader–writer pairs checked for races. */
+  maxRacePairs: number;
 
   /** Hazards of one code beyond this many are counted in a note, not listed. */
   maxHazardsPerCode: number;
@@ -41,6 +43,7 @@ export const DEFAULT_OPTIMIZER_BOUNDS: Readonly<OptimizerBounds> = Object.freeze
   maxReachabilityCost: 200_000_000,
   maxRowWords: 4 * 1024 * 1024,
   maxGlobChecks: 2_000_000,
+  maxRacePairs: 2_000_000,
   maxHazardsPerCode: 1_000,
 });
 
@@ -110,7 +113,11 @@ function findHazards(planGraph: PlanGraph, bounds: OptimizerBounds): { hazards: 
   if (implied === null) {
     notes.push(`Implied edges were not looked for: the check runs on plans of up to ${bounds.impliedEdgeMaxNodes} nodes.`);
   } else {
-    for (const edge of implied) hazards.push(impliedEdgeHazard(planGraph, edge));
+    // Built only up to the cap: a dense plan can have tens of thousands of implied edges.
+    for (const edge of implied.slice(0, bounds.maxHazardsPerCode)) hazards.push(impliedEdgeHazard(planGraph, edge));
+    if (implied.length > bounds.maxHazardsPerCode) {
+      notes.push(`${implied.length - bounds.maxHazardsPerCode} more "implied-edge" hazard(s) were found but not listed (${bounds.maxHazardsPerCode} are).`);
+    }
   }
 
   const neverRuns = findNeverRunningNodes(planGraph, bounds);
