@@ -192,3 +192,41 @@ describe.each(["sqlite", "postgresql"] as const)("Prisma run store on %s", (prov
     expect(events[0]?.seq).toBe(4);
   });
 });
+
+describe("threaded run store (worker thread, SQLite fast path)", () => {
+  it("persists runs that read back through Prisma exactly like the main-thread store's", async () => {
+    const db = await createTestDatabase("sqlite");
+    const ws = temporaryDirectory();
+    const { createThreadedRunStore } = await import("./threaded-run-store");
+    const store = await createThreadedRunStore(db.config);
+    try {
+      const resources = createRunnerResources({ store, limits: { flushIntervalMs: 5 } });
+      writeFileSync(path.join(ws.dir, "a.txt"), "one\n");
+      const { document, ownership } = await seedPlan(db.client, {
+        name: "threaded",
+        nodes: [
+          { id: "e", type: "file.edit", params: { path: "a.txt", edits: [{ find: "one", replace: "two" }] } },
+          shell("s", "echo out; exit 4"),
+        ],
+        edges: [{ from: "e", to: "s" }],
+      });
+      const outcome = await (await startRun(resources, { ...ownership, plan: document, directory: ws.dir })).done;
+      expect(outcome.status).toBe("failed");
+      const prismaStore = createPrismaRunStore(db.client);
+      const run = await prismaStore.loadRun(outcome.runId);
+      expect(run).toMatchObject({ status: "failed", lastEventSeq: (await prismaStore.listEvents(outcome.runId, 0)).length });
+      const byId = new Map(run?.nodes.map((node) => [node.nodeId, node]));
+      expect(byId.get("e")).toMatchObject({ status: "succeeded", reused: false, result: { replacements: 1 } });
+      expect(byId.get("e")?.startedAt).toBeInstanceOf(Date);
+      expect(byId.get("s")).toMatchObject({ status: "failed", exitCode: 4, error: { code: "exit-code" } });
+      const changes = await store.listFileChanges(outcome.runId);
+      expect(changes.map((change) => [change.path, change.before?.toString(), change.after?.toString()])).toEqual([["a.txt", "one\n", "two\n"]]);
+      expect((await undoRun(resources, outcome.runId)).restored).toEqual(["a.txt"]);
+      expect(readFileSync(path.join(ws.dir, "a.txt"), "utf8")).toBe("one\n");
+    } finally {
+      await store.close();
+      ws.cleanup();
+      await db.destroy();
+    }
+  });
+});

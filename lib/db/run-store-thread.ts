@@ -1,0 +1,49 @@
+/**
+ * Worker-thread side of {@link createThreadedRunStore}: owns its own database
+ * connection and answers the runner's store calls, so persistence work
+ * (Prisma, the SQLite driver) stays off the scheduler's thread.
+ */
+import { parentPort, workerData } from "node:worker_threads";
+import { openDatabase } from "./client";
+import type { DatabaseConfig } from "./database-config";
+import { createPrismaRunStore } from "./run-store";
+import { createSqliteRunWriter } from "./sqlite-run-writer";
+import type { RunStore } from "../runner/run-store";
+
+/** A call from the main thread. */
+export interface StoreRequest {
+  id: number;
+  method: keyof RunStore | "close";
+  args: unknown[];
+}
+
+/** The answer to a {@link StoreRequest}. */
+export type StoreReply = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: { name: string; message: string } };
+
+const port = parentPort;
+if (port) {
+  const config = workerData as DatabaseConfig;
+  const database = await openDatabase(config);
+  const store = createPrismaRunStore(database.client);
+  // SQLite: the hot write skips Prisma (see sqlite-run-writer.ts).
+  const writer = config.provider === "sqlite" ? createSqliteRunWriter(config.filePath) : null;
+  if (writer) store.persist = async (batch) => writer.persist(batch);
+  port.on("message", async (request: StoreRequest) => {
+    try {
+      if (request.method === "close") {
+        writer?.close();
+        await database.close();
+        port.postMessage({ id: request.id, ok: true, value: null } satisfies StoreReply);
+        port.close();
+        return;
+      }
+      const method = store[request.method] as (...args: unknown[]) => Promise<unknown>;
+      const value = await method(...request.args);
+      port.postMessage({ id: request.id, ok: true, value } satisfies StoreReply);
+    } catch (error) {
+      const { name, message } = error instanceof Error ? error : { name: "Error", message: String(error) };
+      port.postMessage({ id: request.id, ok: false, error: { name, message } } satisfies StoreReply);
+    }
+  });
+  port.postMessage({ id: 0, ok: true, value: "ready" } satisfies StoreReply);
+}

@@ -1,0 +1,108 @@
+/**
+ * The hot write of a run — a flush of events, node states and file changes —
+ * as prepared statements on better-sqlite3, for SQLite. Prisma's per-row
+ * argument processing costs ~50× more than the insert itself; rows are
+ * written in the exact formats Prisma reads back (ISO dates with an explicit
+ * offset, JSON as text, booleans as 0/1). Used by the threaded store only.
+ */
+import BetterSqlite3 from "better-sqlite3";
+import type { NodeRunState, PersistBatch } from "../runner/run-store";
+
+const BUSY_TIMEOUT_MS = 10_000;
+
+function isoDate(date: Date | null | undefined): string | null {
+  return date ? date.toISOString().replace("Z", "+00:00") : null;
+}
+
+function json(value: unknown): string | null {
+  return value === null || value === undefined ? null : JSON.stringify(value);
+}
+
+/** Writes {@link PersistBatch}es to an SQLite file. */
+export interface SqliteRunWriter {
+  persist(batch: PersistBatch): void;
+  close(): void;
+}
+
+/** Opens a second connection to the SQLite file for batched run writes. */
+export function createSqliteRunWriter(filePath: string): SqliteRunWriter {
+  const db = new BetterSqlite3(filePath, { timeout: BUSY_TIMEOUT_MS });
+  db.pragma("synchronous = NORMAL");
+  const insertEvent = db.prepare(
+    `INSERT INTO "RunEvent" ("runId", "seq", "type", "nodeId", "payload", "createdAt") VALUES (?, ?, ?, ?, ?, ?)`,
+  );
+  const upsertNode = db.prepare(
+    `INSERT INTO "NodeRun" ("id", "runId", "nodeId", "status", "attempt", "batchId", "reused", "startedAt", "finishedAt", "exitCode", "signal", "pid", "error", "result", "attempts")
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT ("runId", "nodeId") DO UPDATE SET "status" = excluded."status", "attempt" = excluded."attempt", "batchId" = excluded."batchId",
+       "reused" = excluded."reused", "startedAt" = excluded."startedAt", "finishedAt" = excluded."finishedAt", "exitCode" = excluded."exitCode",
+       "signal" = excluded."signal", "pid" = excluded."pid", "error" = excluded."error", "result" = excluded."result", "attempts" = excluded."attempts"`,
+  );
+  const insertChange = db.prepare(
+    `INSERT INTO "FileChange" ("id", "runId", "nodeId", "seq", "path", "operation", "beforeHash", "afterHash", "beforeContent", "afterContent", "createdAt")
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const updateRun = db.prepare(
+    `UPDATE "Run" SET "lastEventSeq" = ?,
+       "status" = COALESCE(?, "status"),
+       "startedAt" = CASE WHEN ? THEN ? ELSE "startedAt" END,
+       "finishedAt" = CASE WHEN ? THEN ? ELSE "finishedAt" END,
+       "error" = CASE WHEN ? THEN ? ELSE "error" END
+     WHERE "id" = ?`,
+  );
+  const nodeRow = (runId: string, node: NodeRunState) => [
+    `${runId}_${node.nodeId}`,
+    runId,
+    node.nodeId,
+    node.status,
+    node.attempt,
+    node.batchId,
+    node.reused ? 1 : 0,
+    isoDate(node.startedAt),
+    isoDate(node.finishedAt),
+    node.exitCode,
+    node.signal,
+    node.pid,
+    json(node.error),
+    json(node.result),
+    JSON.stringify(node.attempts),
+  ];
+  const write = db.transaction((batch: PersistBatch) => {
+    const now = isoDate(new Date());
+    for (const event of batch.events) {
+      insertEvent.run(batch.runId, event.seq, event.type, "nodeId" in event ? event.nodeId : null, JSON.stringify(event), now);
+    }
+    for (const node of batch.nodes) upsertNode.run(...nodeRow(batch.runId, node));
+    for (const change of batch.fileChanges) {
+      insertChange.run(
+        `${batch.runId}_fc${change.seq}`,
+        batch.runId,
+        change.nodeId,
+        change.seq,
+        change.path,
+        change.operation,
+        change.beforeHash,
+        change.afterHash,
+        change.before ? Buffer.from(change.before) : null,
+        change.after ? Buffer.from(change.after) : null,
+        now,
+      );
+    }
+    const run = batch.run;
+    updateRun.run(
+      batch.lastEventSeq,
+      run.status ?? null,
+      run.startedAt ? 1 : 0,
+      isoDate(run.startedAt),
+      run.finishedAt !== undefined ? 1 : 0,
+      isoDate(run.finishedAt),
+      run.error !== undefined ? 1 : 0,
+      run.error ?? null,
+      batch.runId,
+    );
+  });
+  return {
+    persist: (batch) => write(batch),
+    close: () => db.close(),
+  };
+}
