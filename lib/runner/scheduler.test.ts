@@ -146,4 +146,17 @@ describe("scheduler", () => {
     expect(outcome.nodes.get("w1")?.error?.code).toBe("batch-rolled-back");
     expect(await resources.store.listFileChanges(outcome.runId)).toEqual([]);
   });
+
+  it("persists in batches: far fewer writes than events", async () => {
+    const resources = memoryResources({ flushIntervalMs: 50 });
+    const document = plan({ settings: { concurrency: 8 }, nodes: Array.from({ length: 40 }, (_, i) => shell(`n${i}`, "true")) });
+    const { outcome } = await runPlan(resources, document, ws.dir);
+    expect(outcome.status).toBe("succeeded");
+    const events = resources.events.filter((event) => event.runId === outcome.runId).length;
+    const store = resources.store as typeof resources.store & { flushes: number };
+    expect(events).toBeGreaterThan(80);
+    expect(store.flushes).toBeLessThan(events / 4);
+    expect((await store.loadRun(outcome.runId))?.nodes.every((node) => node.status === "succeeded")).toBe(true);
+  });
 });
+
