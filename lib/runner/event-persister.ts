@@ -104,6 +104,8 @@ export class EventPersister {
         const node = this.nodes.get(event.nodeId);
         if (!node) return;
         const starting = event.status === "running" && (node.status !== "running" || node.attempt !== event.attempt);
+        // A node may finish without a `running` event (multi-edit members): derive its start.
+        const finishedUnannounced = event.attempt !== node.attempt && event.status !== "running" && event.status !== "pending";
         node.status = event.status;
         node.attempt = event.attempt;
         if (event.batchId !== undefined) node.batchId = event.batchId;
@@ -114,6 +116,7 @@ export class EventPersister {
           node.finishedAt = null;
           node.error = null;
         }
+        if (finishedUnannounced) node.startedAt = new Date(event.at - (event.durationMs ?? 0));
         if (event.status !== "running" && event.status !== "queued" && event.status !== "pending") {
           node.finishedAt = new Date(event.at);
           node.error = event.error ?? null;

@@ -282,7 +282,7 @@ async function runMultiEdit(host: TaskHost, ids: string[], target: string | unde
   const steps = nodes.map((node) => (node.type === "file.edit" ? node.params.edits : []));
   const path = target ?? (nodes[0]?.type === "file.edit" ? nodes[0].params.path : "");
   const attempts = ids.map((id) => (host.states.get(id)?.attempt ?? 0) + 1);
-  ids.forEach((id, index) => host.setStatus(id, "running", { attempt: attempts[index] }));
+  // No `running` events: the unit is one in-memory read-modify-write; final events carry durations.
   const started = performance.now();
   const timeout = Math.max(...nodes.map((node) => timeoutOf(host, node)));
   const { signal, dispose } = startAttempt(host, ids, timeout);
