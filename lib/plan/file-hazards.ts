@@ -15,15 +15,16 @@
  * Shell commands can touch any file, but what they touch is unknown, so they
  * are left out rather than guessed at.
  *
- * Ordering is decided with bitsets (see reachability.ts) whose columns are
- * the readers and the later writer of each pair: one pass for what each node
- * reaches, one for what reaches it; each pair is then one bit lookup.
+ * Ordering is decided with bitsets over the writers (see reachability.ts):
+ * one pass for what each node reaches, one for what reaches it, so a reader
+ * covering thousands of files costs a few word operations per writer rather
+ * than a query each.
  */
 import type { z } from "zod";
 import type { FileMoveNode, PlanNode } from "./schema";
 import type { Hazard } from "./execution-plan";
 import type { PlanGraph } from "./plan-graph";
-import { BitsetScratch, computeReachability, chunkHas, reachabilityCost } from "./reachability";
+import { BitsetScratch, computeReachability, chunkHas, reachabilityCost, type ReachabilityChunk } from "./reachability";
 import { cachedGlobToRegExp } from "./glob";
 import { normalizeWorkspacePath } from "./workspace-path";
 
@@ -33,9 +34,7 @@ export interface FileHazardBounds {
   maxReachabilityCost: number;
   /** Skip glob coverage when distinct globs × distinct written files exceeds this. */
   maxGlobChecks: number;
-  /** Check at most this many reader–writer pairs for races. */
-  maxRacePairs: number;
-  /** Most 32-bit words of bitset memory per pass. */
+  /** Most 32-bit words of bitset memory per structure. */
   maxRowWords: number;
   /** Hazards of one code beyond this many are counted in a note, not listed. */
   maxHazardsPerCode: number;
@@ -47,35 +46,27 @@ interface Reader {
   globs: string[];
 }
 
-/** A growable list of int32s: hundreds of thousands of pairs as objects would cost more than checking them. */
-class IntList {
-  values = new Int32Array(1024);
-  length = 0;
-
-  push(value: number): void {
-    if (this.length === this.values.length) {
-      const grown = new Int32Array(this.values.length * 2);
-      grown.set(this.values);
-      this.values = grown;
-    }
-    this.values[this.length++] = value;
-  }
-}
-
 /** Finds unordered writers and read/write races; returns hazards and notes. */
 export function findFileHazards(
   planGraph: PlanGraph,
   bounds: FileHazardBounds,
   scratch = new BitsetScratch(),
 ): { hazards: Hazard[]; notes: string[] } {
-  const { nodes, order, edges, graph, position } = planGraph;
+  const { nodes, order, edges, graph } = planGraph;
   const notes: string[] = [];
   const writersByPath = new Map<string, number[]>();
   const readers: Reader[] = [];
+  // Writers become bitset columns, numbered in topological order.
+  const columnOf = new Int32Array(nodes.length).fill(-1);
+  const columns: number[] = [];
 
   for (const node of order) {
     const current = nodes[node] as PlanNode;
     for (const path of writtenPaths(current)) {
+      if (columnOf[node] === -1) {
+        columnOf[node] = columns.length;
+        columns.push(node);
+      }
       const writers = writersByPath.get(path);
       if (writers === undefined) writersByPath.set(path, [node]);
       else if (writers[writers.length - 1] !== node) writers.push(node); // a move onto itself counts once
@@ -85,103 +76,92 @@ export function findFileHazards(
       readers.push({ node, paths, globs: current.params.glob === undefined ? [] : [current.params.glob] });
     } else if (current.type === "search") readers.push({ node, paths: [], globs: [current.params.glob] });
   }
-  if (writersByPath.size === 0) return { hazards: [], notes };
+  if (columns.length === 0) return { hazards: [], notes };
 
   // Neighbouring writers of each file; `order` was walked topologically, so they are sorted.
-  const writeEarlier = new IntList();
-  const writeLater = new IntList();
-  const writePath: string[] = [];
+  const pairEarlier: number[] = [];
+  const pairLater: number[] = [];
+  const pairPath: string[] = [];
   for (const [path, writers] of writersByPath) {
     for (let at = 1; at < writers.length; at++) {
-      writeEarlier.push(writers[at - 1] as number);
-      writeLater.push(writers[at] as number);
-      writePath.push(path);
+      pairEarlier.push(writers[at - 1] as number);
+      pairLater.push(writers[at] as number);
+      pairPath.push(path);
     }
   }
 
-  // Reader–writer pairs: each reader with every writer of a file it covers, once.
-  const raceReader = new IntList();
-  const raceWriter = new IntList();
-  const coveredBy = globCoverage(readers, writersByPath, bounds.maxGlobChecks, notes);
-  const lastReaderOf = new Int32Array(nodes.length).fill(-1);
-  readerLoop: for (const reader of readers) {
-    const lists = [...reader.paths.map((path) => writersByPath.get(path) ?? []), ...reader.globs.map((glob) => coveredBy.get(glob) ?? [])];
-    for (const writers of lists) {
-      for (const writer of writers) {
-        if (writer === reader.node || lastReaderOf[writer] === reader.node) continue;
-        lastReaderOf[writer] = reader.node;
-        if (raceReader.length === bounds.maxRacePairs) {
-          notes.push(`Read/write races were checked for the first ${bounds.maxRacePairs} reader–writer pairs only.`);
-          break readerLoop;
-        }
-        raceReader.push(reader.node);
-        raceWriter.push(writer);
-      }
-    }
-  }
-  if (writeEarlier.length === 0 && raceReader.length === 0) return { hazards: [], notes };
+  const totalWords = Math.ceil(columns.length / 32);
+  const covered = readerCoverage(readers, writersByPath, columnOf, totalWords, bounds, notes);
+  if (pairEarlier.length === 0 && covered === null) return { hazards: [], notes };
 
-  // Bitset columns: readers and later writers only — usually far fewer than all
-  // writers — so a race is decided from the writer's row: a writer before the
-  // reader must reach it (descendants pass), one after it must be reached from
-  // it (ancestors pass).
-  const isTarget = new Uint8Array(nodes.length);
-  for (let pair = 0; pair < writeLater.length; pair++) isTarget[writeLater.values[pair] as number] = 1;
-  for (let pair = 0; pair < raceReader.length; pair++) isTarget[raceReader.values[pair] as number] = 1;
-  const targets = order.filter((node) => isTarget[node] === 1);
-  const passes = raceReader.length > 0 ? 2 : 1;
-  if (passes * reachabilityCost(graph.nodeCount, edges.length, targets.length) > bounds.maxReachabilityCost) {
-    notes.push(`File hazards were not checked: the plan is too large for the ordering check (${targets.length} nodes share files with others).`);
+  if (2 * reachabilityCost(graph.nodeCount, edges.length, columns.length) > bounds.maxReachabilityCost) {
+    notes.push(`File hazards were not checked: the plan is too large for the ordering check (${columns.length} nodes change files).`);
     return { hazards: [], notes };
   }
 
-  const writeOrdered = new Uint8Array(writeEarlier.length);
-  const raceOrdered = new Uint8Array(raceReader.length);
-  const common = { graph, order, position, targets, maxRowWords: bounds.maxRowWords, scratch };
+  const pairOrdered = new Uint8Array(pairEarlier.length);
+  // Per reader: the writers it is ordered with, as bits over the columns.
+  const orderedWith = covered === null ? null : new Int32Array(readers.length * totalWords);
+  const targets = Int32Array.from(columns);
+  const mergeReaderRows = (chunk: ReachabilityChunk) => {
+    if (orderedWith === null) return;
+    const offset = chunk.firstTarget >>> 5;
+    readers.forEach((reader, index) => {
+      const at = chunk.position[reader.node] as number;
+      if (at < chunk.minPosition || at > chunk.maxPosition) return; // reaches no target of this chunk
+      const row = reader.node * chunk.words;
+      const base = index * totalWords + offset;
+      for (let word = 0; word < chunk.words && offset + word < totalWords; word++) {
+        orderedWith[base + word]! |= chunk.rows[row + word] as number;
+      }
+    });
+  };
+  const common = { graph, order, position: planGraph.position, targets, maxRowWords: bounds.maxRowWords, scratch };
   computeReachability({
     ...common,
     direction: "descendants",
     onChunk: (chunk) => {
-      for (let pair = 0; pair < writeEarlier.length; pair++) {
-        if (chunkHas(chunk, writeEarlier.values[pair] as number, writeLater.values[pair] as number)) writeOrdered[pair] = 1;
+      for (let pair = 0; pair < pairEarlier.length; pair++) {
+        if (chunkHas(chunk, pairEarlier[pair] as number, pairLater[pair] as number)) pairOrdered[pair] = 1;
       }
-      for (let pair = 0; pair < raceReader.length; pair++) {
-        if (chunkHas(chunk, raceWriter.values[pair] as number, raceReader.values[pair] as number)) raceOrdered[pair] = 1;
-      }
+      mergeReaderRows(chunk);
     },
   });
-  if (raceReader.length > 0) {
-    computeReachability({
-      ...common,
-      direction: "ancestors",
-      onChunk: (chunk) => {
-        for (let pair = 0; pair < raceReader.length; pair++) {
-          if (chunkHas(chunk, raceWriter.values[pair] as number, raceReader.values[pair] as number)) raceOrdered[pair] = 1;
+  if (orderedWith !== null) computeReachability({ ...common, direction: "ancestors", onChunk: mergeReaderRows });
+
+  const hazards: Hazard[] = [];
+  let omittedWrites = 0;
+  let listedWrites = 0;
+  for (let pair = 0; pair < pairEarlier.length; pair++) {
+    if (pairOrdered[pair] === 1) continue;
+    if (listedWrites++ < bounds.maxHazardsPerCode) {
+      hazards.push(unorderedWritesHazard(planGraph, pairEarlier[pair] as number, pairLater[pair] as number, pairPath[pair] as string));
+    } else omittedWrites += 1;
+  }
+
+  let omittedRaces = 0;
+  let listedRaces = 0;
+  if (covered !== null && orderedWith !== null) {
+    readers.forEach((reader, index) => {
+      const base = index * totalWords;
+      for (let word = 0; word < totalWords; word++) {
+        let racing = (covered[base + word] as number) & ~(orderedWith[base + word] as number);
+        while (racing !== 0) {
+          const bit = 31 - Math.clz32(racing & -racing);
+          racing &= racing - 1;
+          if (listedRaces++ >= bounds.maxHazardsPerCode) {
+            omittedRaces += 1;
+            continue;
+          }
+          const writer = columns[word * 32 + bit] as number;
+          hazards.push(raceHazard(planGraph, reader, writer));
         }
-      },
+      }
     });
   }
 
-  const hazards: Hazard[] = [];
-  let unorderedWrites = 0;
-  for (let pair = 0; pair < writeEarlier.length; pair++) {
-    if (writeOrdered[pair] === 1 || unorderedWrites++ >= bounds.maxHazardsPerCode) continue;
-    hazards.push(unorderedWritesHazard(planGraph, writeEarlier.values[pair] as number, writeLater.values[pair] as number, writePath[pair] as string));
-  }
-  const readerOf = new Map(readers.map((reader) => [reader.node, reader]));
-  let races = 0;
-  for (let pair = 0; pair < raceReader.length; pair++) {
-    if (raceOrdered[pair] === 1 || races++ >= bounds.maxHazardsPerCode) continue;
-    hazards.push(raceHazard(planGraph, readerOf.get(raceReader.values[pair] as number) as Reader, raceWriter.values[pair] as number));
-  }
-  for (const [count, code] of [
-    [unorderedWrites, "unordered-writes"],
-    [races, "read-write-race"],
-  ] as const) {
-    if (count > bounds.maxHazardsPerCode) {
-      notes.push(`${count - bounds.maxHazardsPerCode} more "${code}" hazard(s) were found but not listed (${bounds.maxHazardsPerCode} are).`);
-    }
-  }
+  if (omittedWrites > 0) notes.push(`${omittedWrites} more "unordered-writes" hazard(s) were found but not listed (${bounds.maxHazardsPerCode} are).`);
+  if (omittedRaces > 0) notes.push(`${omittedRaces} more "read-write-race" hazard(s) were found but not listed (${bounds.maxHazardsPerCode} are).`);
   return { hazards, notes };
 }
 
@@ -205,33 +185,54 @@ function normalizedOrEmpty(path: string): string[] {
   return normalized === null ? [] : [normalized];
 }
 
-/** The writers of the written files each distinct glob covers; empty when that would exceed the bounds. */
-function globCoverage(
+/**
+ * Per reader, the writers of the files it covers, as bits over the writer
+ * columns (`readers.length × totalWords` words); null when there is nothing
+ * to check or it would not fit the bounds.
+ */
+function readerCoverage(
   readers: readonly Reader[],
   writersByPath: ReadonlyMap<string, number[]>,
-  maxChecks: number,
+  columnOf: Int32Array,
+  totalWords: number,
+  bounds: FileHazardBounds,
   notes: string[],
-): Map<string, number[]> {
-  const coverage = new Map<string, number[]>();
+): Int32Array | null {
+  if (readers.length === 0) return null;
+  if (readers.length * totalWords > bounds.maxRowWords) {
+    notes.push(`Read/write races were not checked: ${readers.length} reads and searches × ${totalWords * 32} writers is too many.`);
+    return null;
+  }
+  const globMasks = new Map<string, Int32Array>();
   const globs = new Set(readers.flatMap((reader) => reader.globs));
-  if (globs.size * writersByPath.size > maxChecks) {
+  if (globs.size * writersByPath.size > bounds.maxGlobChecks) {
     notes.push(
-      `Globs were not matched against written files (${globs.size} globs × ${writersByPath.size} files is over ${maxChecks}); races of globbed reads and searches were not checked.`,
+      `Globs were not matched against written files (${globs.size} globs × ${writersByPath.size} files is over ${bounds.maxGlobChecks}); races of globbed reads and searches were not checked.`,
     );
-    return coverage;
+    globs.clear();
   }
   for (const glob of globs) {
     const matcher = cachedGlobToRegExp(glob);
-    const writers: number[] = [];
+    const mask = new Int32Array(totalWords);
     // A glob's literal start (`src/module-1` of `src/module-1*/**`) rules most files out without the regex.
     const prefix = literalPrefix(glob);
     if (matcher !== null) {
-      for (const [path, pathWriters] of writersByPath) {
-        if (path.startsWith(prefix) && matcher.test(path)) for (const writer of pathWriters) writers.push(writer);
+      for (const [path, writers] of writersByPath) {
+        if (path.startsWith(prefix) && matcher.test(path)) setColumns(mask, 0, writers, columnOf);
       }
     }
-    coverage.set(glob, writers);
+    globMasks.set(glob, mask);
   }
+
+  const coverage = new Int32Array(readers.length * totalWords);
+  readers.forEach((reader, index) => {
+    const base = index * totalWords;
+    for (const path of reader.paths) setColumns(coverage, base, writersByPath.get(path) ?? [], columnOf);
+    for (const glob of reader.globs) {
+      const mask = globMasks.get(glob);
+      if (mask !== undefined) for (let word = 0; word < totalWords; word++) coverage[base + word]! |= mask[word] as number;
+    }
+  });
   return coverage;
 }
 
@@ -240,6 +241,13 @@ function literalPrefix(glob: string): string {
   const plain = glob.replace(/^(\.\/)+/, "");
   const special = plain.search(/[*?[{\\]/);
   return special === -1 ? plain : plain.slice(0, special);
+}
+
+function setColumns(mask: Int32Array, base: number, writers: readonly number[], columnOf: Int32Array): void {
+  for (const writer of writers) {
+    const column = columnOf[writer] as number;
+    mask[base + (column >>> 5)]! |= 1 << (column & 31);
+  }
 }
 
 function unorderedWritesHazard(planGraph: PlanGraph, earlierNode: number, laterNode: number, path: string): Hazard {

@@ -30,8 +30,6 @@ export interface OptimizerBounds {
   maxRowWords: number;
   /** Most glob × written-file matches when checking read/write races. */
   maxGlobChecks: number;
-  /** Most reader–writer pairs checked for races. */
-  maxRacePairs: number;
 
   /** Hazards of one code beyond this many are counted in a note, not listed. */
   maxHazardsPerCode: number;
@@ -43,7 +41,6 @@ export const DEFAULT_OPTIMIZER_BOUNDS: Readonly<OptimizerBounds> = Object.freeze
   maxReachabilityCost: 200_000_000,
   maxRowWords: 4 * 1024 * 1024,
   maxGlobChecks: 2_000_000,
-  maxRacePairs: 2_000_000,
   maxHazardsPerCode: 1_000,
 });
 
