@@ -30,7 +30,6 @@ export interface OptimizerBounds {
   maxRowWords: number;
   /** Most glob × written-file matches when checking read/write races. */
   maxGlobChecks: number;
-
   /** Hazards of one code beyond this many are counted in a note, not listed. */
   maxHazardsPerCode: number;
 }
