@@ -7,8 +7,6 @@ import { hash, verify } from "@node-rs/argon2";
 /** Parameters from the OWASP password storage cheat sheet (19 MiB, 2 passes). */
 const OPTIONS = { memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
 
-export const MIN_PASSWORD_LENGTH = 8;
-
 /** Hashes a password into a self-describing PHC string (algorithm, parameters and salt included). */
 export function hashPassword(password: string): Promise<string> {
   return hash(password, OPTIONS);

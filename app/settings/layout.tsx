@@ -1,0 +1,29 @@
+import type { ReactNode } from "react";
+import { resolveCaller } from "@/lib/server/caller";
+import { signOut } from "../sign-in/sign-out-action";
+import { SettingsTabs } from "./settings-tabs";
+import "../sign-in/auth.css";
+
+export const dynamic = "force-dynamic";
+
+export default async function SettingsLayout({ children }: { children: ReactNode }) {
+  const caller = await resolveCaller();
+  return (
+    <section>
+      <header className="page-head">
+        <h1>Settings</h1>
+        <p>
+          Signed in as <strong data-testid="signed-in-as">{caller.user.email}</strong> in{" "}
+          <strong data-testid="current-team">{caller.team.teamName}</strong> as <strong data-testid="current-role">{caller.role}</strong>.
+        </p>
+        <form action={signOut}>
+          <button type="submit" className="button">
+            Sign out
+          </button>
+        </form>
+      </header>
+      <SettingsTabs />
+      {children}
+    </section>
+  );
+}

@@ -1,0 +1,23 @@
+import { redirect } from "next/navigation";
+import { isSetupPending } from "@/lib/db/users";
+import { getAppContext } from "@/lib/server/app-context";
+import { SetupForm } from "./setup-form";
+import "../sign-in/auth.css";
+
+export const dynamic = "force-dynamic";
+export const metadata = { title: "Set up" };
+
+/** Shown once, on a fresh install: the first person becomes the owner of the first team. */
+export default async function SetupPage() {
+  const { db, defaults } = await getAppContext();
+  if (!(await isSetupPending(db.client))) redirect("/sign-in");
+  return (
+    <section className="auth-page">
+      <header className="page-head">
+        <h1>Welcome to Batchboard</h1>
+        <p>Create the owner account. You can invite your team afterwards from Settings.</p>
+      </header>
+      <SetupForm teamName={defaults.team.name} />
+    </section>
+  );
+}

@@ -1,0 +1,26 @@
+"use server";
+
+import { redirect } from "next/navigation";
+import { SetupInput } from "@/lib/auth/schemas";
+import { DomainError } from "@/lib/db/errors";
+import { completeSetup } from "@/lib/server/account-service";
+import { getAppContext } from "@/lib/server/app-context";
+import { startSession } from "@/lib/server/session-cookie";
+import { formStateOfZodError, textValuesOf, type FormState } from "../sign-in/form-state";
+
+/** First start: the built-in owner and team get their real details, and the owner is signed in. */
+export async function completeFirstStartSetup(_previous: FormState, formData: FormData): Promise<FormState> {
+  const values = textValuesOf(formData, ["name", "email", "teamName"]);
+  const parsed = SetupInput.safeParse({ ...values, password: formData.get("password") ?? "" });
+  if (!parsed.success) return formStateOfZodError(parsed.error, values);
+  const { db, defaults } = await getAppContext();
+  let session: { userId: string; teamId: string };
+  try {
+    session = await completeSetup(db.client, { ownerId: defaults.owner.id, teamId: defaults.team.id }, parsed.data);
+  } catch (error) {
+    if (error instanceof DomainError) return { message: error.message, values };
+    throw error;
+  }
+  await startSession(session.userId, session.teamId);
+  redirect("/library");
+}

@@ -1,0 +1,26 @@
+"use client";
+
+import { useActionState } from "react";
+import { FormField } from "../sign-in/form-field";
+import type { FormState } from "../sign-in/form-state";
+import { completeFirstStartSetup } from "./setup-action";
+
+export function SetupForm({ teamName }: { teamName: string }) {
+  const [state, submit, pending] = useActionState<FormState, FormData>(completeFirstStartSetup, { values: { teamName } });
+  return (
+    <form action={submit} className="card auth-form" aria-label="Set up Batchboard">
+      <FormField name="name" label="Your name" autoComplete="name" state={state} />
+      <FormField name="email" label="Email" type="email" autoComplete="username" state={state} />
+      <FormField name="password" label="Password (8 characters or more)" type="password" autoComplete="new-password" state={state} />
+      <FormField name="teamName" label="Team name" state={state} />
+      {state.message ? (
+        <p role="alert" className="form-error">
+          {state.message}
+        </p>
+      ) : null}
+      <button type="submit" className="button button-primary" disabled={pending}>
+        {pending ? "Setting up…" : "Create owner account"}
+      </button>
+    </form>
+  );
+}

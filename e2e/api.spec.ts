@@ -1,0 +1,65 @@
+import { expect, test } from "@playwright/test";
+
+/** Creates an API token through the settings screen, where its secret is shown once. */
+async function createToken(page: import("@playwright/test").Page, name: string): Promise<string> {
+  await page.goto("/settings/tokens");
+  await page.getByLabel("Token name").fill(name);
+  await page.getByRole("button", { name: "Create token" }).click();
+  const secret = page.getByLabel("New API token");
+  await expect(secret).toBeVisible();
+  return secret.inputValue();
+}
+
+test("a token drives the plan API; revoking it stops it at once", async ({ page, playwright, baseURL }) => {
+  const token = await createToken(page, "e2e script");
+  expect(token).toMatch(/^bbt_/);
+  const api = await playwright.request.newContext({ baseURL, extraHTTPHeaders: { authorization: `Bearer ${token}` } });
+
+  const me = await api.get("/api/v1/me");
+  expect(await me.json()).toMatchObject({ role: "owner", user: { email: "olivia@example.test" } });
+
+  const document = { name: "From the API", nodes: [{ id: "hello", type: "file.write", params: { path: "hello.txt", content: "hi" } }] };
+  const created = await api.post("/api/v1/plans", { data: { document, tags: ["api"] } });
+  expect(created.status()).toBe(201);
+  const { plan } = (await created.json()) as { plan: { id: string; latestVersion: number } };
+
+  const saved = await api.post(`/api/v1/plans/${plan.id}/versions`, {
+    data: { baseVersion: 1, document: { ...document, description: "second" }, message: "Describe" },
+  });
+  expect(saved.status()).toBe(201);
+  const stale = await api.post(`/api/v1/plans/${plan.id}/versions`, { data: { baseVersion: 1, document } });
+  expect(stale.status()).toBe(409);
+  expect(await stale.json()).toMatchObject({ error: { code: "stale", latestVersion: 2 } });
+
+  const versions = (await (await api.get(`/api/v1/plans/${plan.id}/versions`)).json()) as { versions: { number: number }[] };
+  expect(versions.versions.map((version) => version.number)).toEqual([2, 1]);
+  const first = await api.get(`/api/v1/plans/${plan.id}/versions/1`);
+  expect(await first.json()).toMatchObject({ version: { number: 1, document: { name: "From the API" } } });
+
+  const invalid = await api.post("/api/v1/plans", { data: { document: { name: "Bad", nodes: [{ id: "x", type: "file.write", params: { path: "../out", content: "" } }] } } });
+  expect(invalid.status()).toBe(422);
+  expect(await invalid.json()).toMatchObject({ error: { code: "invalid", issues: [expect.objectContaining({ path: "document.nodes.0.params.path" })] } });
+
+  const missing = await api.get("/api/v1/plans/not-a-real-id");
+  expect(missing.status()).toBe(404);
+  expect((await api.get("/api/v1/no-such-endpoint")).status()).toBe(404);
+
+  // The token list shows it was used; revoking it is immediate.
+  await page.goto("/settings/tokens");
+  const row = page.getByTestId("token-row").filter({ hasText: "e2e script" });
+  await expect(row).not.toContainText("Never");
+  await row.getByRole("button", { name: "Revoke" }).click();
+  await expect(row).toContainText("Revoked");
+  const afterRevoke = await api.get("/api/v1/me");
+  expect(afterRevoke.status()).toBe(401);
+  await api.dispose();
+});
+
+test("the OpenAPI document is served and generated from the schemas", async ({ request }) => {
+  const response = await request.get("/api/v1/openapi.json");
+  expect(response.status()).toBe(200);
+  const document = (await response.json()) as { openapi: string; paths: Record<string, Record<string, { requestBody?: unknown }>> };
+  expect(document.openapi).toBe("3.1.0");
+  expect(document.paths["/api/v1/plans"]?.post?.requestBody).toBeTruthy();
+  expect(Object.keys(document.paths)).toContain("/api/v1/plans/{planId}/versions/{number}");
+});

@@ -1,0 +1,12 @@
+/** The owner the setup project creates, and where each project's signed-in browser state is kept. */
+export const OWNER = {
+  name: "Olivia Owner",
+  email: "olivia@example.test",
+  password: "correct horse battery",
+  teamName: "My team",
+} as const;
+
+/** Saved by e2e/auth.setup.ts, loaded by every other test of the same project. */
+export function storageStatePath(provider: string): string {
+  return `test-results/.auth/${provider}.json`;
+}

@@ -1,0 +1,34 @@
+/**
+ * Runs before every request (Next 16's successor of middleware.ts). Two
+ * cheap checks that need no database: state-changing requests from another
+ * site are refused (CSRF, for server actions and API routes alike), and
+ * visitors without a session cookie are sent to sign-in. The real
+ * authorisation happens in resolveCaller and defineRoute; this only saves
+ * rendering a page for someone who is plainly signed out.
+ */
+import { NextResponse, type NextRequest } from "next/server";
+import { SESSION_COOKIE } from "./lib/auth/session-policy";
+import { isSafeMethod, isSameOriginRequest } from "./lib/server/same-origin";
+
+/** Pages a signed-out visitor may see; the API answers 401 JSON itself. */
+const PUBLIC_PREFIXES = ["/sign-in", "/setup", "/invite/", "/api/"];
+
+export function proxy(request: NextRequest): NextResponse {
+  const { pathname, search } = request.nextUrl;
+  if (!isSafeMethod(request.method) && !isSameOriginRequest(request.headers)) {
+    const body = { error: { code: "cross_origin", message: "Cross-site requests may not change anything", issues: [] } };
+    return NextResponse.json(body, { status: 403 });
+  }
+  const isPublic = PUBLIC_PREFIXES.some((prefix) => pathname === prefix || pathname.startsWith(prefix));
+  if (!isPublic && isSafeMethod(request.method) && !request.cookies.has(SESSION_COOKIE)) {
+    const signIn = new URL("/sign-in", request.url);
+    if (pathname !== "/") signIn.searchParams.set("next", pathname + search);
+    return NextResponse.redirect(signIn);
+  }
+  return NextResponse.next();
+}
+
+export const config = {
+  // Everything except build assets and files in public/ (names with a dot).
+  matcher: ["/((?!_next/|favicon\\.ico|.*\\.[a-z0-9]+$).*)"],
+};
