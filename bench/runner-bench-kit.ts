@@ -2,7 +2,10 @@
  * Shared pieces of the runner benchmarks: a migrated SQLite database with a
  * plan version to run against, timing helpers and the markdown table.
  */
+import os from "node:os";
+import path from "node:path";
 import { PlanDocument, type PlanDocumentInput } from "../lib/plan/schema";
+import { createZygoteSpawner } from "../lib/runner/spawner/process-spawner";
 import { createPrismaRunStore } from "../lib/db/run-store";
 import { toJsonColumn } from "../lib/db/json";
 import { createRunnerResources, type RunnerResources } from "../lib/runner/resources";
@@ -21,6 +24,7 @@ export async function benchDatabase(input: PlanDocumentInput, concurrency: numbe
   });
   const resources: RunnerResources = createRunnerResources({
     store: createPrismaRunStore(db.client),
+    spawner: createZygoteSpawner({ nativeCacheDir: path.join(os.tmpdir(), "batchboard-bench-bin") }),
     serverConcurrency: concurrency,
     // Sub-millisecond event times, for scheduling latency.
     clock: { now: () => performance.timeOrigin + performance.now() },

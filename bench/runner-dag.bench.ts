@@ -28,11 +28,12 @@ const CONCURRENCY = 8;
 const ROUNDS = Number(process.argv[2] ?? 3);
 
 const id = (level: number, index: number) => `n${level}_${index}`;
-const nodes: Array<{ id: string; type: "shell"; params: { command: string } }> = [];
+const nodes: Array<{ id: string; type: "shell"; params: { command: string; env: Record<string, string> } }> = [];
 const edges: Array<{ from: string; to: string }> = [];
 for (let level = 0; level < LEVELS; level += 1) {
   for (let index = 0; index < WIDTH; index += 1) {
-    nodes.push({ id: id(level, index), type: "shell" as const, params: { command: "true" } });
+    // NODE_ID lets the benchmark see when the scheduler hands each node to the spawner.
+    nodes.push({ id: id(level, index), type: "shell" as const, params: { command: "true", env: { NODE_ID: id(level, index) } } });
     if (level > 0) {
       edges.push({ from: id(level - 1, index), to: id(level, index) });
       edges.push({ from: id(level - 1, (index + 1) % WIDTH), to: id(level, index) });
@@ -70,6 +71,16 @@ const { db, document, resources: mainThreadResources, ownership } = await benchD
 );
 const threadedStore = await createThreadedRunStore(db.config);
 const threadedResources = createRunnerResources({ ...mainThreadResources, store: threadedStore, serverConcurrency: CONCURRENCY });
+/** When each node reached the spawner (performance.timeOrigin-based, like event times). */
+const handedOver = new Map<string, number>();
+const spawner = threadedResources.spawner;
+threadedResources.spawner = {
+  spawn: (request, onOutput) => {
+    handedOver.set(request.env.NODE_ID ?? "", performance.timeOrigin + performance.now());
+    return spawner.spawn(request, onOutput);
+  },
+  close: () => spawner.close(),
+};
 
 async function timeRunner(resources: RunnerResources): Promise<{ wallMs: number; latencies: number[] }> {
   const events: RunEvent[] = [];
@@ -86,26 +97,38 @@ async function timeRunner(resources: RunnerResources): Promise<{ wallMs: number;
 }
 
 /**
- * For each node start: the time since what allowed it — its last dependency
- * finishing or a slot freeing (the latest terminal event before it), whichever is later.
+ * Scheduling latency of each node: from what allowed it to start — its last
+ * dependency finishing or a slot freeing (the latest node completion before
+ * it), whichever is later — to the scheduler handing it to the spawner.
  */
 function schedulingLatencies(events: RunEvent[]): number[] {
   const incoming = new Map<string, string[]>();
   for (const edge of edges) incoming.set(edge.to, [...(incoming.get(edge.to) ?? []), edge.from]);
   const finishedAt = new Map<string, number>();
-  let lastTerminal = events[0]?.at ?? 0;
-  const latencies: number[] = [];
-  const started = new Set<string>();
+  const completions: number[] = [];
+  let runStart = 0;
   for (const event of events) {
-    if (event.type !== "node.status") continue;
-    if (event.status === "running" && !started.has(event.nodeId)) {
-      started.add(event.nodeId);
-      const ready = Math.max(0, ...(incoming.get(event.nodeId) ?? []).map((from) => finishedAt.get(from) ?? 0));
-      latencies.push(event.at - Math.max(ready, lastTerminal));
-    } else if (isTerminalNodeStatus(event.status)) {
+    if (event.type === "run.status" && event.status === "running" && runStart === 0) runStart = event.at;
+    if (event.type === "node.status" && isTerminalNodeStatus(event.status)) {
       finishedAt.set(event.nodeId, event.at);
-      lastTerminal = event.at;
+      completions.push(event.at);
     }
+  }
+  completions.sort((a, b) => a - b);
+  const latencies: number[] = [];
+  for (const node of nodes) {
+    const start = handedOver.get(node.id);
+    if (start === undefined) continue;
+    const ready = Math.max(0, ...(incoming.get(node.id) ?? []).map((from) => finishedAt.get(from) ?? 0));
+    let low = 0;
+    let high = completions.length;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if ((completions[middle] as number) <= start) low = middle + 1;
+      else high = middle;
+    }
+    const lastCompletion = low > 0 ? (completions[low - 1] as number) : 0;
+    latencies.push(start - Math.max(ready, lastCompletion, runStart));
   }
   return latencies;
 }
@@ -117,6 +140,7 @@ const mainThreadTimes: number[] = [];
 const latencies: number[] = [];
 for (let round = 0; round < ROUNDS; round += 1) {
   makeTimes.push(timeMake(shellMakefile));
+  handedOver.clear();
   const runner = await timeRunner(threadedResources);
   runnerTimes.push(runner.wallMs);
   latencies.push(...runner.latencies);

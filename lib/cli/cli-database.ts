@@ -16,6 +16,7 @@ import { loadEnv } from "../env";
 import { hashPlan } from "../plan/plan-hash";
 import type { PlanDocument } from "../plan/schema";
 import { createRunnerResources, type RunnerResources } from "../runner/resources";
+import { createZygoteSpawner } from "../runner/spawner/process-spawner";
 import type { RunOwnership } from "../runner/runs";
 
 /** The repository root, where the migrations live, whatever the working directory. */
@@ -39,6 +40,8 @@ export async function openCliContext(): Promise<CliContext> {
   const firstStart = await ensureFirstStartData(database.client, { workspaceRoot: env.BATCHBOARD_WORKSPACE_ROOT });
   const resources = createRunnerResources({
     store: createPrismaRunStore(database.client),
+    // The native zygote is compiled once into the (private) data directory.
+    spawner: createZygoteSpawner({ nativeCacheDir: path.join(env.BATCHBOARD_DATA_DIR, "bin") }),
     serverConcurrency: env.BATCHBOARD_SERVER_CONCURRENCY,
     reportError: (error) => process.stderr.write(`batchboard: ${error instanceof Error ? error.message : String(error)}\n`),
   });

@@ -3,10 +3,14 @@
  * chunks, exit and close as promises. Two implementations: Node's
  * child_process, and a Perl zygote that forks on request — much cheaper than
  * forking a large Node process, which otherwise dominates the cost of
- * thousands of short commands.
+ * thousands of short commands. The zygote comes in C (compiled on first use
+ * when a compiler is available) and in Perl (perl-base is on every Debian).
  */
-import { spawn as spawnChild } from "node:child_process";
-import { existsSync } from "node:fs";
+import { spawn as spawnChild, spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { NATIVE_ZYGOTE_SOURCE } from "./native-zygote-source";
 import { ZYGOTE_SCRIPT } from "./zygote-script";
 
 /** What to run. */
@@ -76,13 +80,58 @@ interface ZygoteJob {
 
 const SIGNAL_NAMES: Record<number, NodeJS.Signals> = { 1: "SIGHUP", 2: "SIGINT", 3: "SIGQUIT", 6: "SIGABRT", 9: "SIGKILL", 13: "SIGPIPE", 14: "SIGALRM", 15: "SIGTERM" };
 
+/** Options of {@link createZygoteSpawner}. */
+export interface ZygoteOptions {
+  perlPath?: string;
+  /**
+   * A private directory where the native (C) zygote may be compiled and
+   * cached. Without it, or without a C compiler, the Perl zygote is used.
+   */
+  nativeCacheDir?: string;
+  /** The C compiler. */
+  compilerPath?: string;
+}
+
 /**
- * Spawns through a long-lived Perl zygote (started on first use; it exits
- * when this process goes away). Falls back to Node's spawner when Perl is
- * missing.
+ * Compiles the native zygote into `cacheDir` once (named by a hash of its
+ * source) and returns its path, or null when that is not possible.
  */
-export function createZygoteSpawner(perlPath = "/usr/bin/perl"): ProcessSpawner {
-  if (!existsSync(perlPath)) return createNodeSpawner();
+export function ensureNativeZygote(cacheDir: string, compilerPath = "/usr/bin/cc"): string | null {
+  const name = `batchboard-zygote-${createHash("sha256").update(NATIVE_ZYGOTE_SOURCE).digest("hex").slice(0, 12)}`;
+  const binary = path.join(cacheDir, name);
+  if (existsSync(binary)) return binary;
+  if (!existsSync(compilerPath)) return null;
+  try {
+    mkdirSync(cacheDir, { recursive: true, mode: 0o700 });
+    const work = mkdtempSync(path.join(cacheDir, "build-"));
+    try {
+      writeFileSync(path.join(work, "zygote.c"), NATIVE_ZYGOTE_SOURCE);
+      const compiled = spawnSync(compilerPath, ["-O2", "-o", path.join(work, "zygote"), path.join(work, "zygote.c")], { stdio: "ignore", timeout: 60_000 });
+      if (compiled.status !== 0) return null;
+      renameSync(path.join(work, "zygote"), binary);
+      return binary;
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Spawns through a long-lived zygote (started on first use; it exits when
+ * this process goes away): the native one when it can be compiled (see
+ * {@link ZygoteOptions.nativeCacheDir}), else the Perl one, else Node's
+ * child_process.
+ */
+export function createZygoteSpawner(options: ZygoteOptions = {}): ProcessSpawner {
+  const perlPath = options.perlPath ?? "/usr/bin/perl";
+  let command: { file: string; args: string[] } | null = null;
+  const native = options.nativeCacheDir ? ensureNativeZygote(options.nativeCacheDir, options.compilerPath) : null;
+  if (native) command = { file: native, args: [] };
+  else if (existsSync(perlPath)) command = { file: perlPath, args: ["-e", ZYGOTE_SCRIPT] };
+  if (!command) return createNodeSpawner();
+  const zygoteCommand = command;
   let zygote: ReturnType<typeof spawnChild> | null = null;
   const jobs = new Map<string, ZygoteJob>();
   let nextId = 1;
@@ -143,7 +192,7 @@ export function createZygoteSpawner(perlPath = "/usr/bin/perl"): ProcessSpawner 
 
   const ensureZygote = () => {
     if (zygote) return zygote;
-    const child = spawnChild(perlPath, ["-e", ZYGOTE_SCRIPT], { stdio: ["pipe", "pipe", "inherit"], env: {} as NodeJS.ProcessEnv });
+    const child = spawnChild(zygoteCommand.file, zygoteCommand.args, { stdio: ["pipe", "pipe", "inherit"], env: {} as NodeJS.ProcessEnv });
     child.stdout?.on("data", onData);
     child.stdin?.on("error", () => undefined);
     child.once("exit", () => {

@@ -1,0 +1,51 @@
+import os from "node:os";
+import { afterAll, describe, expect, it } from "vitest";
+import { signalGroup } from "../process-group";
+import { temporaryDirectory } from "../testing/harness";
+import { createNodeSpawner, createZygoteSpawner, ensureNativeZygote, type ProcessSpawner } from "./process-spawner";
+
+const cache = temporaryDirectory("batchboard-zygote-");
+afterAll(() => cache.cleanup());
+const nativeAvailable = ensureNativeZygote(cache.dir) !== null;
+
+const spawners: Array<[string, () => ProcessSpawner, boolean]> = [
+  ["node", () => createNodeSpawner(), true],
+  ["perl zygote", () => createZygoteSpawner({ nativeCacheDir: undefined }), true],
+  ["native zygote", () => createZygoteSpawner({ nativeCacheDir: cache.dir }), nativeAvailable],
+];
+
+describe.each(spawners)("%s spawner", (_name, create, available) => {
+  it.runIf(available)("streams output, reports exit codes, passes only the given environment, leads its own process group", async () => {
+    const spawner = create();
+    try {
+      const chunks: string[] = [];
+      const started = await spawner.spawn(
+        { command: 'echo "$GREETING from $(pwd)"; echo oops >&2; ps -o pgid= -p $$; exit 3', cwd: os.tmpdir(), env: { PATH: "/usr/bin:/bin", GREETING: "hi" } },
+        (stream, chunk) => chunks.push(`${stream}:${chunk.toString()}`),
+      );
+      expect(await started.exited).toEqual({ code: 3, signal: null });
+      await started.closed;
+      const text = chunks.join("");
+      expect(text).toContain(`stdout:hi from ${os.tmpdir()}`);
+      expect(text).toContain("stderr:oops");
+      expect(text).toContain(String(started.pid));
+
+      const sleeper = await spawner.spawn({ command: "sleep 30", cwd: os.tmpdir(), env: { PATH: "/usr/bin:/bin" } }, () => undefined);
+      signalGroup(sleeper.pid, "SIGKILL");
+      expect(await sleeper.exited).toEqual({ code: null, signal: "SIGKILL" });
+      await sleeper.closed;
+
+      const many = await Promise.all(
+        Array.from({ length: 20 }, async (_, i) => {
+          const out: Buffer[] = [];
+          const child = await spawner.spawn({ command: `echo ${i}`, cwd: os.tmpdir(), env: {} }, (_stream, chunk) => out.push(chunk));
+          await child.closed;
+          return Buffer.concat(out).toString().trim();
+        }),
+      );
+      expect(many).toEqual(Array.from({ length: 20 }, (_, i) => String(i)));
+    } finally {
+      spawner.close();
+    }
+  });
+});
