@@ -16,23 +16,21 @@ const MAX_CYCLES_REPORTED = 100;
 export function checkGraph(nodes: readonly NodeView[], edges: readonly EdgeView[], out: PlanProblem[]): void {
   // Node number (position in `nodes`) of the first node with each id.
   const numberOf = new Map<string, number>();
-  const indexOfFirst = new Map<string, number>();
   for (let number = 0; number < nodes.length; number++) {
     const node = nodes[number] as NodeView;
     if (node.id === undefined) continue;
-    const first = indexOfFirst.get(node.id);
+    const first = numberOf.get(node.id);
     if (first !== undefined) {
       out.push({
         nodeId: node.id,
         path: ["nodes", node.index, "id"],
         code: "duplicate-node-id",
-        message: `Node id "${node.id}" is already used by nodes[${first}]; give each node its own id`,
+        message: `Node id "${node.id}" is already used by nodes[${(nodes[first] as NodeView).index}]; give each node its own id`,
         severity: "error",
       });
       continue;
     }
     numberOf.set(node.id, number);
-    indexOfFirst.set(node.id, node.index);
   }
 
   const from = new Int32Array(edges.length).fill(-1);
