@@ -116,7 +116,11 @@ test("copy/paste, edge conditions, history with diff and restore, and a stale sa
   await page.keyboard.press("Control+v");
   await expect(planNode(page, "write-1-copy-1")).toBeVisible();
   await expectCounts(page, 3, 1);
+  // Success edges show their label once selected; clicking it switches the condition.
   const condition = page.locator('[data-testid="edge-condition"][data-edge-id="write-1->shell-1"]');
+  await expect(condition).toHaveCount(0);
+  await page.locator('.react-flow__edge[data-id="write-1->shell-1"]').click({ force: true });
+  await expect(condition).toHaveText("success");
   await condition.click();
   await expect(condition).toHaveText("failure");
   await saveVersion(page, "Copy and failure edge", /Saved v3/);

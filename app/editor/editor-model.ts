@@ -1,8 +1,10 @@
 /**
- * The editor's view of a plan: React Flow nodes and edges whose `data` is the
- * plan's own (serialisable) node and edge configuration, and the conversions
- * to and from the plan document. A node's id is its React Flow id; its
- * position lives on the React Flow node and is written back on save.
+ * The editor's view of a plan: React Flow nodes and edges, the plan nodes'
+ * configuration ("specs") kept beside them by node id, and the conversions to
+ * and from the plan document. A node's id is its React Flow id; its position
+ * lives on the React Flow node and is written back on save. Specs live outside
+ * React Flow's nodes so that typing in a form changes one map entry, not the
+ * 2,000-element array React Flow would re-process on every keystroke.
  */
 import type { Edge, Node } from "@xyflow/react";
 import { layoutPlan } from "@/lib/library/layout-plan";
@@ -18,7 +20,8 @@ export interface OperationSpec {
   params: Record<string, unknown>;
 }
 
-export type OperationData = { spec: OperationSpec };
+/** Serialisable and constant for a node's life; its configuration is in {@link EditorGraph.specs}. */
+export type OperationData = { kind: OperationType };
 export type OperationFlowNode = Node<OperationData, OperationType>;
 
 export type DependencyData = { when: EdgeCondition; explicitId?: string };
@@ -37,6 +40,8 @@ export interface EditorGraph {
   meta: PlanMeta;
   nodes: OperationFlowNode[];
   edges: DependencyFlowEdge[];
+  /** Node id → configuration; replaced (never mutated) on every change. */
+  specs: ReadonlyMap<string, OperationSpec>;
 }
 
 const OPERATION_TYPE_SET = new Set<string>(["file.write", "file.edit", "file.delete", "file.move", "file.read", "search", "shell"]);
@@ -125,6 +130,7 @@ export function graphFromDocument(document: unknown): EditorGraph {
   const laidOut = needsLayout
     ? layoutPlan({ nodes: rawNodes.map((node) => ({ id: String(node.id ?? "") })), edges: edges.map((edge) => ({ from: edge.source, to: edge.target })) })
     : null;
+  const specs = new Map<string, OperationSpec>();
   const nodes = rawNodes.map((node): OperationFlowNode => {
     const id = String(node.id ?? "");
     const type = (OPERATION_TYPE_SET.has(String(node.type)) ? node.type : "shell") as OperationType;
@@ -134,9 +140,10 @@ export function graphFromDocument(document: unknown): EditorGraph {
     if (typeof node.timeoutMs === "number") spec.timeoutMs = node.timeoutMs;
     if (typeof node.checkpoint === "boolean") spec.checkpoint = node.checkpoint;
     const stored = isRecord(node.position) ? { x: Number(node.position.x) || 0, y: Number(node.position.y) || 0 } : null;
-    return { id, type, position: laidOut?.get(id) ?? stored ?? { x: 0, y: 0 }, data: { spec } };
+    specs.set(id, spec);
+    return { id, type, position: laidOut?.get(id) ?? stored ?? { x: 0, y: 0 }, data: { kind: type } };
   });
-  return { meta, nodes, edges };
+  return { meta, nodes, edges, specs };
 }
 
 /** The plan document the editor shows, in the schema's key order. */
@@ -149,7 +156,7 @@ export function documentFromGraph(graph: EditorGraph): Record<string, unknown> {
     description: meta.description,
     settings: meta.settings,
     nodes: graph.nodes.map((node) => {
-      const { type, label, retries, timeoutMs, checkpoint, params } = node.data.spec;
+      const { type, label, retries, timeoutMs, checkpoint, params } = graph.specs.get(node.id) ?? { type: node.data.kind, params: {} };
       return {
         id: node.id,
         ...(label !== undefined ? { label } : {}),

@@ -10,7 +10,7 @@ import type { ExecutionPlan, HazardFix } from "@/lib/plan/execution-plan";
 import { optimizePlan } from "@/lib/plan/optimize-plan";
 import type { PlanProblem } from "@/lib/plan/plan-problem";
 import { PlanDocument, type EdgeCondition, type OperationType } from "@/lib/plan/schema";
-import { validatePlan } from "@/lib/plan/validate-plan";
+import { validatePlan, type PlanValidation } from "@/lib/plan/validate-plan";
 import {
   defaultParams,
   documentFromGraph,
@@ -63,6 +63,7 @@ export interface EditorState {
 const HISTORY_LIMIT = 200;
 const COALESCE_MS = 1000;
 const VALIDATE_DELAY_MS = 120;
+const DEFER_VALIDATION_ABOVE = 300;
 /** Distinct, readable on white; batches cycle through them by index. */
 const BATCH_COLORS = ["#4c6ef5", "#12b886", "#fab005", "#e64980", "#7950f2", "#15aabf", "#fd7e14", "#82c91e", "#be4bdb", "#228be6"];
 
@@ -74,9 +75,8 @@ function addTo<K, V>(map: Map<K, V[]>, key: K, value: V) {
   else map.set(key, [value]);
 }
 
-/** Runs the one validator on the document and indexes its problems by node and edge. */
-export function validationViewOf(document: unknown): { view: ValidationView; plan: PlanDocument | null } {
-  const result = validatePlan(document);
+/** Indexes a validation's problems by node and edge. */
+function indexValidation(result: PlanValidation): ValidationView {
   const byNode = new Map<string, PlanProblem[]>();
   const byEdge = new Map<string, PlanProblem[]>();
   const all = result.ok ? result.warnings : [...result.problems, ...result.warnings];
@@ -85,11 +85,21 @@ export function validationViewOf(document: unknown): { view: ValidationView; pla
     for (const id of nodes) addTo(byNode, id, problem);
     if (problem.edgeId) addTo(byEdge, problem.edgeId, problem);
   }
-  const view = { problems: result.ok ? [] : result.problems, warnings: result.warnings, byNode, byEdge };
-  if (result.ok) return { view, plan: result.plan };
-  // A plan with graph problems (a cycle) still has a shape the optimizer can explain.
+  return { problems: result.ok ? [] : result.problems, warnings: result.warnings, byNode, byEdge };
+}
+
+/** Runs the one validator on the document (on this thread) and indexes its problems. */
+export function validationViewOf(document: unknown): { view: ValidationView; plan: PlanDocument | null } {
+  const result = validatePlan(document);
+  if (result.ok) return { view: indexValidation(result), plan: result.plan };
   const shaped = PlanDocument.safeParse(document);
-  return { view, plan: shaped.success ? shaped.data : null };
+  return { view: indexValidation(result), plan: shaped.success ? shaped.data : null };
+}
+
+interface ValidationAnswer {
+  id: number;
+  result: PlanValidation;
+  shaped: PlanDocument | null;
 }
 
 function overlayOf(plan: PlanDocument | null): OverlayView {
@@ -119,6 +129,7 @@ function overlayOf(plan: PlanDocument | null): OverlayView {
 interface Clipboard {
   nodes: OperationFlowNode[];
   edges: DependencyFlowEdge[];
+  specs: Map<string, OperationSpec>;
 }
 
 export class EditorStore {
@@ -126,11 +137,15 @@ export class EditorStore {
   private readonly listeners = new Set<() => void>();
   private lastCheckpoint: { key: string; at: number } | null = null;
   private validateTimer: ReturnType<typeof setTimeout> | null = null;
+  private worker: Worker | null = null;
+  private validationRequest = 0;
   private clipboard: Clipboard | null = null;
   private pasteCount = 0;
 
   constructor(graph: EditorGraph, baseVersion: number) {
-    const { view, plan } = validationViewOf(documentFromGraph(graph));
+    // A large plan is shown first and validated right after (the editor schedules it once mounted).
+    const deferValidation = graph.nodes.length > DEFER_VALIDATION_ABOVE;
+    const initial = deferValidation ? { view: EMPTY_VALIDATION, plan: null } : validationViewOf(documentFromGraph(graph));
     this.state = {
       graph,
       past: [],
@@ -138,11 +153,11 @@ export class EditorStore {
       revision: 0,
       savedRevision: 0,
       baseVersion,
-      validation: view ?? EMPTY_VALIDATION,
+      validation: initial.view,
       overlayOn: false,
       overlay: null,
     };
-    this.latestPlan = plan;
+    this.latestPlan = initial.plan;
   }
 
   private latestPlan: PlanDocument | null;
@@ -181,18 +196,48 @@ export class EditorStore {
     if (this.validateTimer) clearTimeout(this.validateTimer);
     this.validateTimer = setTimeout(() => {
       this.validateTimer = null;
-      this.validateNow();
+      this.validateInBackground();
     }, VALIDATE_DELAY_MS);
   }
 
+  /** Validates in a worker when the browser has them; only the newest request's answer is applied. */
+  private validateInBackground() {
+    const worker = this.validationWorker();
+    if (!worker) return this.validateNow();
+    this.validationRequest += 1;
+    worker.postMessage({ id: this.validationRequest, document: documentFromGraph(this.state.graph) });
+  }
+
+  private validationWorker(): Worker | null {
+    if (this.worker || typeof Worker === "undefined") return this.worker;
+    try {
+      this.worker = new Worker(new URL("./validation.worker.ts", import.meta.url), { type: "module" });
+    } catch {
+      return null;
+    }
+    this.worker.onmessage = (event: MessageEvent<ValidationAnswer>) => {
+      if (event.data.id !== this.validationRequest) return; // a newer edit is being checked
+      this.applyValidation(indexValidation(event.data.result), event.data.shaped);
+    };
+    return this.worker;
+  }
+
+  /** Validates on this thread, now: after a fix or a restore, and before saving. */
   validateNow() {
+    this.validationRequest += 1; // answers still on their way are older than this
     const { view, plan } = validationViewOf(documentFromGraph(this.state.graph));
+    this.applyValidation(view, plan);
+  }
+
+  private applyValidation(view: ValidationView, plan: PlanDocument | null) {
     this.latestPlan = plan;
     this.set({ validation: view, overlay: this.state.overlayOn ? overlayOf(plan) : null });
   }
 
   dispose() {
     if (this.validateTimer) clearTimeout(this.validateTimer);
+    this.worker?.terminate();
+    this.worker = null;
   }
 
   // ---- React Flow change handlers -------------------------------------------------
@@ -237,17 +282,20 @@ export class EditorStore {
     const taken = new Set(this.state.graph.nodes.map((node) => node.id));
     const id = freeId(ID_STEM[type], taken);
     this.checkpoint();
-    const node: OperationFlowNode = { id, type, position, data: { spec: { type, params: defaultParams(type) } }, selected: true };
+    const node: OperationFlowNode = { id, type, position, data: { kind: type }, selected: true };
     const nodes = this.state.graph.nodes.map((other) => (other.selected ? { ...other, selected: false } : other));
     const edges = this.state.graph.edges.map((edge) => (edge.selected ? { ...edge, selected: false } : edge));
-    this.commit({ ...this.state.graph, nodes: [...nodes, node], edges });
+    const specs = new Map(this.state.graph.specs).set(id, { type, params: defaultParams(type) });
+    this.commit({ ...this.state.graph, nodes: [...nodes, node], edges, specs });
     return id;
   }
 
   updateSpec(id: string, update: (spec: OperationSpec) => OperationSpec, coalesceKey: string) {
+    const current = this.state.graph.specs.get(id);
+    if (!current) return;
     this.checkpoint(`${id}:${coalesceKey}`);
-    const nodes = this.state.graph.nodes.map((node) => (node.id === id ? { ...node, data: { spec: update(node.data.spec) } } : node));
-    this.commit({ ...this.state.graph, nodes });
+    const specs = new Map(this.state.graph.specs).set(id, update(current));
+    this.commit({ ...this.state.graph, specs });
   }
 
   /** Renames a node and every edge touching it. Refuses an id in use. */
@@ -262,7 +310,11 @@ export class EditorStore {
       const target = edge.target === oldId ? newId : edge.target;
       return { ...edge, id: edgeFlowId(source, target, edge.data?.explicitId), source, target };
     });
-    this.commit({ ...this.state.graph, nodes, edges });
+    const specs = new Map(this.state.graph.specs);
+    const spec = specs.get(oldId);
+    specs.delete(oldId);
+    if (spec) specs.set(newId, spec);
+    this.commit({ ...this.state.graph, nodes, edges, specs });
     return true;
   }
 
@@ -293,11 +345,18 @@ export class EditorStore {
     this.set({ graph: { ...this.state.graph, nodes, edges } });
   }
 
+  selectEdge(edgeId: string) {
+    const nodes = this.state.graph.nodes.map((node) => (node.selected ? { ...node, selected: false } : node));
+    const edges = this.state.graph.edges.map((edge) => (Boolean(edge.selected) === (edge.id === edgeId) ? edge : { ...edge, selected: edge.id === edgeId }));
+    this.set({ graph: { ...this.state.graph, nodes, edges } });
+  }
+
   copySelection(): number {
     const nodes = this.state.graph.nodes.filter((node) => node.selected);
     const ids = new Set(nodes.map((node) => node.id));
     const edges = this.state.graph.edges.filter((edge) => ids.has(edge.source) && ids.has(edge.target));
-    this.clipboard = { nodes, edges };
+    const specs = new Map(nodes.map((node) => [node.id, this.state.graph.specs.get(node.id) ?? { type: node.data.kind, params: {} }]));
+    this.clipboard = { nodes, edges, specs };
     this.pasteCount = 0;
     return nodes.length;
   }
@@ -309,18 +368,21 @@ export class EditorStore {
     const offset = 40 * this.pasteCount;
     const taken = new Set(this.state.graph.nodes.map((node) => node.id));
     const renamed = new Map<string, string>();
+    const specs = new Map(this.state.graph.specs);
+    const clipboard = this.clipboard;
     const pasted = this.clipboard.nodes.map((node): OperationFlowNode => {
       const id = freeId(`${node.id}-copy`.slice(0, 58), taken);
       taken.add(id);
       renamed.set(node.id, id);
-      return { ...node, id, position: { x: node.position.x + offset, y: node.position.y + offset }, selected: true, data: structuredClone(node.data) };
+      specs.set(id, structuredClone(clipboard.specs.get(node.id) ?? { type: node.data.kind, params: {} }));
+      return { ...node, id, position: { x: node.position.x + offset, y: node.position.y + offset }, selected: true, data: { kind: node.data.kind } };
     });
     const pastedEdges = this.clipboard.edges.map((edge) =>
       makeEdge(renamed.get(edge.source) as string, renamed.get(edge.target) as string, edge.data?.when ?? "success"),
     );
     this.checkpoint();
     const nodes = this.state.graph.nodes.map((node) => (node.selected ? { ...node, selected: false } : node));
-    this.commit({ ...this.state.graph, nodes: [...nodes, ...pasted], edges: [...this.state.graph.edges, ...pastedEdges] });
+    this.commit({ ...this.state.graph, nodes: [...nodes, ...pasted], edges: [...this.state.graph.edges, ...pastedEdges], specs });
     return pasted.length;
   }
 

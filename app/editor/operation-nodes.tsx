@@ -66,25 +66,29 @@ function NodeShell({ id, type, label, summary, selected }: { id: string; type: O
   );
 }
 
-function labelOf(props: NodeProps<OperationFlowNode>): string {
-  return props.data.spec.label || props.id;
+const NO_PARAMS: Record<string, unknown> = {};
+
+/** The node's configuration, read from the editor store by id (see EditorGraph.specs). */
+function useSpec(id: string) {
+  const spec = useEditorSelector((state) => state.graph.specs.get(id));
+  return { label: spec?.label || id, params: spec?.params ?? NO_PARAMS };
 }
 
 const Mono = ({ children }: { children: ReactNode }) => <code className="op-mono">{children || "—"}</code>;
 
 const FileWriteNode = memo(function FileWriteNode(props: NodeProps<OperationFlowNode>) {
-  const { params } = props.data.spec;
-  return <NodeShell id={props.id} type="file.write" label={labelOf(props)} selected={props.selected} summary={<Mono>{text(params.path)}</Mono>} />;
+  const { label, params } = useSpec(props.id);
+  return <NodeShell id={props.id} type="file.write" label={label} selected={props.selected} summary={<Mono>{text(params.path)}</Mono>} />;
 });
 
 const FileEditNode = memo(function FileEditNode(props: NodeProps<OperationFlowNode>) {
-  const { params } = props.data.spec;
+  const { label, params } = useSpec(props.id);
   const count = Array.isArray(params.edits) ? params.edits.length : 0;
   return (
     <NodeShell
       id={props.id}
       type="file.edit"
-      label={labelOf(props)}
+      label={label}
       selected={props.selected}
       summary={
         <>
@@ -96,16 +100,17 @@ const FileEditNode = memo(function FileEditNode(props: NodeProps<OperationFlowNo
 });
 
 const FileDeleteNode = memo(function FileDeleteNode(props: NodeProps<OperationFlowNode>) {
-  return <NodeShell id={props.id} type="file.delete" label={labelOf(props)} selected={props.selected} summary={<Mono>{text(props.data.spec.params.path)}</Mono>} />;
+  const { label, params } = useSpec(props.id);
+  return <NodeShell id={props.id} type="file.delete" label={label} selected={props.selected} summary={<Mono>{text(params.path)}</Mono>} />;
 });
 
 const FileMoveNode = memo(function FileMoveNode(props: NodeProps<OperationFlowNode>) {
-  const { params } = props.data.spec;
+  const { label, params } = useSpec(props.id);
   return (
     <NodeShell
       id={props.id}
       type="file.move"
-      label={labelOf(props)}
+      label={label}
       selected={props.selected}
       summary={
         <>
@@ -117,19 +122,19 @@ const FileMoveNode = memo(function FileMoveNode(props: NodeProps<OperationFlowNo
 });
 
 const FileReadNode = memo(function FileReadNode(props: NodeProps<OperationFlowNode>) {
-  const { params } = props.data.spec;
+  const { label, params } = useSpec(props.id);
   const paths = Array.isArray(params.paths) ? params.paths.map(String) : [];
   const what = text(params.glob) || paths.join(", ");
-  return <NodeShell id={props.id} type="file.read" label={labelOf(props)} selected={props.selected} summary={<Mono>{what}</Mono>} />;
+  return <NodeShell id={props.id} type="file.read" label={label} selected={props.selected} summary={<Mono>{what}</Mono>} />;
 });
 
 const SearchNode = memo(function SearchNode(props: NodeProps<OperationFlowNode>) {
-  const { params } = props.data.spec;
+  const { label, params } = useSpec(props.id);
   return (
     <NodeShell
       id={props.id}
       type="search"
-      label={labelOf(props)}
+      label={label}
       selected={props.selected}
       summary={
         <>
@@ -141,13 +146,13 @@ const SearchNode = memo(function SearchNode(props: NodeProps<OperationFlowNode>)
 });
 
 const ShellNode = memo(function ShellNode(props: NodeProps<OperationFlowNode>) {
-  const { params } = props.data.spec;
+  const { label, params } = useSpec(props.id);
   const firstLine = text(params.command).split("\n")[0] ?? "";
   return (
     <NodeShell
       id={props.id}
       type="shell"
-      label={labelOf(props)}
+      label={label}
       selected={props.selected}
       summary={
         <>

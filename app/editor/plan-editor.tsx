@@ -3,8 +3,8 @@
 import "@xyflow/react/dist/style.css";
 import "../_components/ui.css";
 import "./editor.css";
-import { useCallback, useEffect, useState, type DragEvent } from "react";
-import { Background, Controls, MiniMap, ReactFlow, ReactFlowProvider, useReactFlow } from "@xyflow/react";
+import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from "react";
+import { Background, Controls, MiniMap, ReactFlow, ReactFlowProvider, useReactFlow, type Viewport } from "@xyflow/react";
 import { OPERATION_TYPES, type OperationType } from "@/lib/plan/schema";
 import { serializePlanJson } from "@/lib/library/plan-json";
 import { queryKeys } from "@/lib/query-keys";
@@ -13,7 +13,7 @@ import { restorePlanVersion } from "../actions/restore-plan-version";
 import { getPlanVersion } from "../actions/get-plan-version";
 import { unwrap, useActionMutation } from "../_components/use-action-mutation";
 import { EditorStoreContext, useEditorSelector, useEditorStore } from "./editor-context";
-import { documentFromGraph, graphFromDocument, type OperationFlowNode } from "./editor-model";
+import { documentFromGraph, graphFromDocument, type DependencyFlowEdge, type OperationFlowNode } from "./editor-model";
 import { EditorStore } from "./editor-store";
 import { nodeTypes } from "./operation-nodes";
 import { edgeTypes } from "./dependency-edge";
@@ -32,7 +32,10 @@ export interface PlanEditorProps {
 /** The visual plan editor: palette, React Flow canvas, inspector / optimizer / history side panel. */
 export function PlanEditor({ planId, version }: PlanEditorProps) {
   const [store] = useState(() => new EditorStore(graphFromDocument(version.document), version.number));
-  useEffect(() => () => store.dispose(), [store]);
+  useEffect(() => {
+    store.scheduleValidation();
+    return () => store.dispose();
+  }, [store]);
   return (
     <EditorStoreContext.Provider value={store}>
       <ReactFlowProvider>
@@ -46,6 +49,79 @@ type Tab = "inspector" | "optimizer" | "history";
 const EDITABLE = "input, textarea, select, [contenteditable='true']";
 /** Large plans open at a readable zoom around their centre instead of shrinking every node to a dot. */
 const FIT_VIEW_OPTIONS = { minZoom: 0.5, maxZoom: 1.2, padding: 0.15 };
+
+/**
+ * Above this many nodes the canvas drops React Flow's moving dot background
+ * (repainted on every pan frame) for a static one; software-rendered browsers
+ * spend most of a pan frame rasterising it.
+ */
+const LARGE_PLAN_NODES = 300;
+
+/** Most nodes fitted into view on open; a larger plan opens on its first columns (where it starts). */
+const OPENING_VIEW_NODES = 60;
+
+function openingView(nodes: readonly OperationFlowNode[]) {
+  if (nodes.length <= OPENING_VIEW_NODES) return FIT_VIEW_OPTIONS;
+  const first = [...nodes].sort((a, b) => a.position.x - b.position.x || a.position.y - b.position.y).slice(0, OPENING_VIEW_NODES);
+  return { ...FIT_VIEW_OPTIONS, nodes: first.map((node) => ({ id: node.id })) };
+}
+
+interface FlowRect {
+  left: number;
+  top: number;
+  right: number;
+  bottom: number;
+}
+
+/**
+ * Level of detail for large plans: React Flow is handed only the edges with
+ * an end within a window around the view (one screen of margin each side),
+ * plus selected edges. Edges of a dense plan cross the view by the hundred,
+ * and rasterising them was most of a pan frame; the window moves only when
+ * the view nears its edge, so panning does not churn the edge list.
+ */
+function useEdgesNearView(edges: DependencyFlowEdge[], nodes: OperationFlowNode[], enabled: boolean) {
+  const [edgeWindow, setEdgeWindow] = useState<FlowRect | null>(null);
+  const current = useRef<FlowRect | null>(null);
+  const onMove = useCallback(
+    (_event: unknown, viewport: Viewport) => {
+      if (!enabled) return;
+      const pane = document.querySelector(".editor-canvas")?.getBoundingClientRect();
+      if (!pane) return;
+      const view = { left: -viewport.x / viewport.zoom, top: -viewport.y / viewport.zoom, right: (pane.width - viewport.x) / viewport.zoom, bottom: (pane.height - viewport.y) / viewport.zoom };
+      const width = view.right - view.left;
+      const height = view.bottom - view.top;
+      const held = current.current;
+      const inside = held && view.left - width / 4 >= held.left && view.right + width / 4 <= held.right && view.top - height / 4 >= held.top && view.bottom + height / 4 <= held.bottom;
+      const tooLoose = held && held.right - held.left > 6 * width;
+      if (inside && !tooLoose) return;
+      const next = { left: view.left - width, top: view.top - height, right: view.right + width, bottom: view.bottom + height };
+      current.current = next;
+      setEdgeWindow(next);
+    },
+    [enabled],
+  );
+  const shownEdges = useMemo(() => {
+    if (!enabled || !edgeWindow) return edges;
+    const inWindow = new Set<string>();
+    for (const node of nodes) {
+      const { x, y } = node.position;
+      if (x + 240 >= edgeWindow.left && x <= edgeWindow.right && y + 80 >= edgeWindow.top && y <= edgeWindow.bottom) inWindow.add(node.id);
+    }
+    return edges.filter((edge) => edge.selected || inWindow.has(edge.source) || inWindow.has(edge.target));
+  }, [edges, nodes, enabled, edgeWindow]);
+  return { shownEdges, onMove };
+}
+
+/** False until `delayMs` after mounting: the minimap of a large plan draws every node, so it waits until the canvas is shown. */
+function useDeferredMount(delayMs: number): boolean {
+  const [mounted, setMounted] = useState(false);
+  useEffect(() => {
+    const timer = setTimeout(() => setMounted(true), delayMs);
+    return () => clearTimeout(timer);
+  }, [delayMs]);
+  return mounted;
+}
 
 function isOperationType(value: string): value is OperationType {
   return (OPERATION_TYPES as readonly string[]).includes(value);
@@ -66,7 +142,11 @@ function EditorLayout({ planId, openedDraft }: { planId: string; openedDraft: bo
   const selectedId = useEditorSelector((state) => state.graph.nodes.find((node) => node.selected)?.id ?? null);
   // Fit only a plan that has nodes when opened: fitting an empty canvas would jump the view on the first drop.
   const [fitOnOpen] = useState(() => store.getState().graph.nodes.length > 0);
+  const [fitViewOptions] = useState(() => openingView(store.getState().graph.nodes));
   const [tab, setTab] = useState<Tab>("inspector");
+  const [largePlan] = useState(() => store.getState().graph.nodes.length > LARGE_PLAN_NODES);
+  const miniMapShown = useDeferredMount(largePlan ? 600 : 0);
+  const { shownEdges, onMove: onMoveEdges } = useEdgesNearView(edges, nodes, largePlan);
   const [saving, setSaving] = useState(false);
   const [stale, setStale] = useState<string | null>(null);
   const [savedAsDraft, setSavedAsDraft] = useState(openedDraft);
@@ -292,13 +372,13 @@ function EditorLayout({ planId, openedDraft }: { planId: string; openedDraft: bo
 
       <div className="editor-body">
         <Palette onAdd={(type) => addAt(type)} />
-        <div className="editor-canvas" onDrop={onDrop} onDragOver={(event) => {
+        <div className={`editor-canvas${largePlan ? " is-large" : ""}`} onDrop={onDrop} onDragOver={(event) => {
           event.preventDefault();
           event.dataTransfer.dropEffect = "move";
         }}>
           <ReactFlow
             nodes={nodes}
-            edges={edges}
+            edges={shownEdges}
             nodeTypes={nodeTypes}
             edgeTypes={edgeTypes}
             onNodesChange={store.onNodesChange}
@@ -307,12 +387,14 @@ function EditorLayout({ planId, openedDraft }: { planId: string; openedDraft: bo
             onNodeDragStart={store.onNodeDragStart}
             deleteKeyCode={["Backspace", "Delete"]}
             fitView={fitOnOpen}
-            fitViewOptions={FIT_VIEW_OPTIONS}
+            fitViewOptions={fitViewOptions}
             minZoom={0.05}
             onlyRenderVisibleElements
+            onMove={onMoveEdges}
+            onInit={(instance) => onMoveEdges(null, instance.getViewport())}
           >
-            <Background gap={20} />
-            <MiniMap pannable zoomable nodeStrokeWidth={3} ariaLabel="Mini map" />
+            {!largePlan && <Background gap={20} />}
+            {miniMapShown && <MiniMap pannable zoomable nodeStrokeWidth={3} ariaLabel="Mini map" />}
             <Controls />
             <BatchGroups />
           </ReactFlow>
