@@ -84,3 +84,9 @@ export async function createTeam(client: DbExecutor, input: { name: string; owne
     return team;
   });
 }
+
+export async function getTeam(client: DbExecutor, teamId: string) {
+  const team = await client.team.findUnique({ where: { id: teamId }, select: { id: true, name: true } });
+  if (!team) throw new NotFoundError("Team");
+  return team;
+}

@@ -5,6 +5,8 @@
  */
 import { z } from "zod";
 import { PlanDocument } from "../../plan/schema";
+import { RunEvent } from "../../runner/run-events";
+import * as RunSchemas from "./run-schemas";
 import * as Schemas from "./schemas";
 
 type JsonSchema = Record<string, unknown>;
@@ -22,7 +24,7 @@ interface Endpoint {
   responseType?: "json" | "event-stream";
 }
 
-const ENDPOINTS: Endpoint[] = [
+const ENDPOINTS: readonly Endpoint[] = [
   { method: "get", path: "/me", summary: "Who the token belongs to, its team and role", permission: "plan:read", response: Schemas.Me },
   { method: "get", path: "/plans", summary: "List the team's plans", permission: "plan:read", query: Schemas.ListPlansQuery, response: Schemas.PlanList },
   { method: "post", path: "/plans", summary: "Create a plan from a plan document", permission: "plan:edit", body: Schemas.CreatePlanBody, status: 201 },
@@ -31,13 +33,14 @@ const ENDPOINTS: Endpoint[] = [
   { method: "get", path: "/plans/{planId}/versions", summary: "List a plan's versions, newest first", permission: "plan:read", params: Schemas.PlanParams, response: Schemas.VersionList },
   { method: "post", path: "/plans/{planId}/versions", summary: "Save a new version on top of baseVersion", permission: "plan:edit", params: Schemas.PlanParams, body: Schemas.SaveVersionBody, response: Schemas.SavedVersion, status: 201 },
   { method: "get", path: "/plans/{planId}/versions/{number}", summary: "Get one version with its document", permission: "plan:read", params: Schemas.VersionParams, response: z.object({ version: Schemas.Version }) },
+  { method: "get", path: "/runs", summary: "List the team's runs, newest first", permission: "plan:read", query: RunSchemas.ListRunsQuery, response: RunSchemas.RunList },
+  { method: "post", path: "/runs", summary: "Start a run of a stored plan or an inline plan document", permission: "run:start", body: RunSchemas.StartRunBody, response: RunSchemas.StartedRun, status: 202 },
+  { method: "get", path: "/runs/{runId}", summary: "Run status with per-node results", permission: "plan:read", params: RunSchemas.RunParams, response: RunSchemas.RunDetail },
+  { method: "get", path: "/runs/{runId}/events", summary: "Stream the run's events (SSE); resumes after Last-Event-ID or ?after=; ends at the final status", permission: "plan:read", params: RunSchemas.RunParams, responseType: "event-stream" },
+  { method: "post", path: "/runs/{runId}/retry-failed", summary: "Start a new run of only the failed, skipped, cancelled and interrupted nodes", permission: "run:repair", params: RunSchemas.RunParams, response: RunSchemas.StartedRun, status: 202 },
+  { method: "post", path: "/runs/{runId}/cancel", summary: "Cancel a running run", permission: "run:repair", params: RunSchemas.RunParams, status: 202 },
 ];
 
-/** Extra endpoints (runs) register here so one document lists everything. */
-export function registerEndpoints(endpoints: Endpoint[]): void {
-  ENDPOINTS.push(...endpoints);
-}
-export type { Endpoint };
 
 function toSchema(schema: z.ZodType, io: "input" | "output"): JsonSchema {
   const json = z.toJSONSchema(schema, { io, unrepresentable: "any", target: "draft-2020-12" }) as JsonSchema;
@@ -83,7 +86,11 @@ export function buildOpenApiDocument(): JsonSchema {
     info: { title: "Batchboard API", version: "1", description: "See docs/api.md. Authenticate with `Authorization: Bearer <API token>`." },
     components: {
       securitySchemes: { token: { type: "http", scheme: "bearer", description: "An API token from Settings → API tokens" } },
-      schemas: { PlanDocument: toSchema(PlanDocument, "input"), Error: toSchema(Schemas.ApiErrorBody, "output") },
+      schemas: {
+        PlanDocument: toSchema(PlanDocument, "input"),
+        RunEvent: toSchema(RunEvent, "output"),
+        Error: toSchema(Schemas.ApiErrorBody, "output"),
+      },
       responses: {
         Error: { description: "An error: `code`, `message`, and `issues` naming each offending field", content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } },
       },

@@ -5,6 +5,7 @@
  */
 import { getPlanVersion, listPlanVersions } from "../../db/plan-versions";
 import { createPlan, getPlan, listPlans, setPlanArchived, updatePlanDetails } from "../../db/plans";
+import { getTeam } from "../../db/teams";
 import { getUser } from "../../db/users";
 import { savePlan } from "../../library/plan-library";
 import { toVersionDocument } from "../../library/version-document";
@@ -33,7 +34,7 @@ function refusePlanProblems(document: unknown, asDraft: boolean): Response | nul
 
 export const getMeRoute = defineRoute({ permission: "plan:read" }, async ({ app, caller }) => {
   const user = await getUser(app.db.client, caller.userId);
-  const team = await app.db.client.team.findUniqueOrThrow({ where: { id: caller.teamId }, select: { id: true, name: true } });
+  const team = await getTeam(app.db.client, caller.teamId);
   return { user, team, role: caller.role };
 });
 

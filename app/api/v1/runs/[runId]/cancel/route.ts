@@ -1,0 +1,1 @@
+export { cancelRunRoute as POST } from "@/lib/server/api/run-routes";

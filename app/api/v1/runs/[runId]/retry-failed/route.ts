@@ -1,0 +1,1 @@
+export { retryFailedRoute as POST } from "@/lib/server/api/run-routes";

@@ -1,0 +1,1 @@
+export { getRunRoute as GET } from "@/lib/server/api/run-routes";

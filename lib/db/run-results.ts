@@ -1,0 +1,9 @@
+/** Per-node results of a team's run, for the API: another team's run reads as missing. */
+import { NotFoundError } from "./errors";
+import type { DbExecutor } from "./transaction";
+
+export async function listNodeResults(client: DbExecutor, teamId: string, runId: string) {
+  const run = await client.run.findFirst({ where: { id: runId, teamId }, select: { id: true } });
+  if (!run) throw new NotFoundError("Run");
+  return client.nodeRun.findMany({ where: { runId }, orderBy: { nodeId: "asc" } });
+}

@@ -1,0 +1,65 @@
+/** Request and response bodies of the run endpoints of /api/v1 (see schemas.ts for the plan ones). */
+import { z } from "zod";
+import { NodeStatus, RunStatus } from "../../runner/run-events";
+
+const Id = z.string().min(1).max(100);
+const Timestamp = z.iso.datetime().nullable();
+
+export const RunParams = z.object({ runId: Id });
+
+export const StartRunBody = z
+  .object({
+    planId: Id.optional().describe("Run a stored plan…"),
+    versionNumber: z.number().int().positive().optional().describe("…at this version (the newest when left out)"),
+    plan: z.unknown().optional().describe("…or an inline plan document, recorded as a version of the team's plan with its name"),
+    workspaceId: Id.optional().describe("A registered workspace of the team; a fresh scratch directory when left out"),
+    dryRun: z.boolean().default(false),
+    concurrency: z.number().int().min(1).max(256).optional(),
+  })
+  .refine((body) => (body.planId === undefined) !== (body.plan === undefined), {
+    message: "Send either planId or plan, not both",
+    path: ["planId"],
+  });
+export type StartRunBody = z.infer<typeof StartRunBody>;
+
+export const ListRunsQuery = z.object({
+  planId: Id.optional(),
+  status: RunStatus.optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+});
+
+export const StartedRun = z.object({ runId: Id, planId: Id.optional(), versionNumber: z.number().int().optional() });
+
+export const NodeResult = z.object({
+  nodeId: z.string(),
+  status: NodeStatus,
+  attempt: z.number().int(),
+  reused: z.boolean().describe("Carried over from the parent run instead of executed again"),
+  startedAt: Timestamp,
+  finishedAt: Timestamp,
+  exitCode: z.number().int().nullable(),
+  signal: z.string().nullable(),
+  error: z.unknown().describe("Structured error: message, code, and the edit or field that caused it"),
+  result: z.unknown().describe("Result summary: bytes written, matches, output tails…"),
+});
+export type NodeResult = z.infer<typeof NodeResult>;
+
+export const RunSummary = z.object({
+  id: Id,
+  planId: Id,
+  planName: z.string(),
+  versionNumber: z.number().int(),
+  status: RunStatus,
+  dryRun: z.boolean(),
+  workspaceId: Id.nullable(),
+  parentRunId: Id.nullable(),
+  startedBy: z.string(),
+  error: z.string().nullable(),
+  createdAt: z.iso.datetime(),
+  startedAt: Timestamp,
+  finishedAt: Timestamp,
+});
+export type RunSummary = z.infer<typeof RunSummary>;
+
+export const RunDetail = z.object({ run: RunSummary.extend({ nodes: z.array(NodeResult) }) });
+export const RunList = z.object({ runs: z.array(RunSummary) });
