@@ -188,7 +188,7 @@ class RunExecution implements TaskHost {
   cancel(): void {
     if (this.cancelled) return;
     this.cancelled = true;
-    this.stopRest("cancelled");
+    this.stopRest();
   }
 
   cancelNode(nodeId: string): boolean {
@@ -236,7 +236,7 @@ class RunExecution implements TaskHost {
     if (!isTerminalNodeStatus(status) || wasTerminal) return;
     this.controllers.delete(nodeId);
     this.scheduleProgress();
-    if (status === "failed" && this.input.plan.settings.failurePolicy === "stop") this.stopRest("stop");
+    if (status === "failed" && this.input.plan.settings.failurePolicy === "stop") this.stopRest();
     for (const task of this.graph.waiters.get(nodeId) ?? []) {
       task.waitingOn -= 1;
       if (task.waitingOn === 0) this.onTaskReady(task);
@@ -313,10 +313,10 @@ class RunExecution implements TaskHost {
     }
   }
 
-  private stopRest(why: "stop" | "cancelled"): void {
+  /** Failure policy `stop` or a cancel: running nodes are aborted, the rest cancelled as they come up. */
+  private stopRest(): void {
     if (this.stopping) return;
     this.stopping = true;
-    void why;
     for (const controller of this.controllers.values()) controller.abort(cancelReason());
     this.runAbort.abort(cancelReason());
   }
