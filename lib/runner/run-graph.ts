@@ -1,6 +1,7 @@
 /**
  * The scheduler's view of a plan: incoming edges per node and the tasks it
- * starts — an atomic file batch as one task, every other unit on its own.
+ * starts — an atomic file batch as one task (all its changes apply or none,
+ * even a partly failing multi-edit), every other unit on its own.
  */
 import type { Batch, BatchUnit, ExecutionPlan } from "../plan/execution-plan";
 import type { PlanDocument, PlanNode } from "../plan/schema";
@@ -56,7 +57,7 @@ export function buildRunGraph(
     for (const id of nodeIds) taskOf.set(id, task);
   };
   for (const batch of executionPlan.batches) {
-    if (batch.atomic && batch.kind === "file-change" && batch.units.length > 1) addTask(batch, batch.units, true);
+    if (batch.atomic && batch.kind === "file-change") addTask(batch, batch.units, true);
     else for (const unit of batch.units) addTask(batch, [unit], false);
   }
   // Nodes the optimizer left out (it should not) still run, each on its own.

@@ -158,5 +158,38 @@ describe("scheduler", () => {
     expect(store.flushes).toBeLessThan(events / 4);
     expect((await store.loadRun(outcome.runId))?.nodes.every((node) => node.status === "succeeded")).toBe(true);
   });
+
+  it("multi-edit units: one write, per-node results; atomic batches apply all or nothing", async () => {
+    const edits = (mode: "atomic" | "independent") =>
+      plan({
+        settings: { fileBatchMode: mode },
+        nodes: [
+          { id: "e1", type: "file.edit", params: { path: "f.txt", edits: [{ find: "a", replace: "A" }] } },
+          { id: "e2", type: "file.edit", params: { path: "f.txt", edits: [{ find: "missing", replace: "x" }] } },
+          { id: "e3", type: "file.edit", params: { path: "f.txt", edits: [{ find: "c", replace: "C" }] } },
+          { id: "s1", type: "search", params: { pattern: "b" } },
+          { id: "s2", type: "search", params: { pattern: "zzz" } },
+        ],
+        edges: [
+          { from: "e1", to: "e2" },
+          { from: "e2", to: "e3" },
+        ],
+      });
+    const resources = memoryResources();
+    writeFileSync(path.join(ws.dir, "f.txt"), "a b c\n");
+    const independent = await runPlan(resources, edits("independent"), ws.dir);
+    const status = (outcome: typeof independent.outcome, id: string) => outcome.nodes.get(id)?.status;
+    expect(["e1", "e2", "e3"].map((id) => status(independent.outcome, id))).toEqual(["succeeded", "failed", "skipped"]);
+    expect(independent.outcome.nodes.get("e2")?.error).toMatchObject({ code: "edit-not-found", editIndex: 0 });
+    expect(readFileSync(path.join(ws.dir, "f.txt"), "utf8")).toBe("A b c\n");
+    expect((independent.outcome.nodes.get("s1")?.result as { matches: unknown[] }).matches).toHaveLength(1);
+    expect((independent.outcome.nodes.get("s2")?.result as { matches: unknown[] }).matches).toHaveLength(0);
+
+    writeFileSync(path.join(ws.dir, "f.txt"), "a b c\n");
+    const atomic = await runPlan(resources, edits("atomic"), ws.dir);
+    expect(["e1", "e2", "e3"].map((id) => status(atomic.outcome, id))).toEqual(["failed", "failed", "skipped"]);
+    expect(atomic.outcome.nodes.get("e1")?.error?.code).toBe("batch-rolled-back");
+    expect(readFileSync(path.join(ws.dir, "f.txt"), "utf8")).toBe("a b c\n");
+  });
 });
 
