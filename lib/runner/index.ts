@@ -6,6 +6,7 @@ export { startRun, resumeRun, retryFailedNodes, retryNode, planExecution, RunReq
 export type { RunOwnership, StartRunOptions } from "./runs";
 export { executeRun, pendingNodeState } from "./scheduler";
 export type { ExecuteRunInput, RunHandle, RunOutcome, NodeOutcome } from "./scheduler";
+export { RunRegistry } from "./run-registry";
 export { recoverInterruptedRuns } from "./recovery";
 export type { RecoveredRun, RecoveryOptions } from "./recovery";
 export { undoRun } from "./undo";

@@ -116,16 +116,20 @@ describe("scheduler", () => {
     const document = plan({ nodes: [shell("a", "sleep 10"), shell("b", "sleep 10"), shell("c", "true")], edges: [{ from: "b", to: "c" }] });
     resources.plans.set("v1", document);
     const { startRun } = await import("./runs");
-    const handle = await startRun(resources, { teamId: "t", planId: "p", planVersionId: "v1", startedById: "u", plan: document, directory: ws.dir });
+    const { RunRegistry } = await import("./run-registry");
+    const registry = new RunRegistry();
+    const handle = registry.track(await startRun(resources, { teamId: "t", planId: "p", planVersionId: "v1", startedById: "u", plan: document, directory: ws.dir }));
     await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(handle.cancelNode("a")).toBe(true);
+    expect(registry.cancelNode(handle.runId, "a")).toBe(true);
     await new Promise((resolve) => setTimeout(resolve, 100));
-    handle.cancel();
+    expect(registry.cancel(handle.runId)).toBe(true);
     const outcome = await handle.done;
     expect(outcome.status).toBe("cancelled");
     expect(outcome.nodes.get("a")?.status).toBe("cancelled");
     expect(outcome.nodes.get("b")?.status).toBe("cancelled");
     expect(["cancelled", "skipped"]).toContain(outcome.nodes.get("c")?.status);
+    await Promise.resolve();
+    expect(registry.activeRunIds()).toEqual([]);
   });
 
   it("atomic file batch: one failing change rolls back the others", async () => {
