@@ -62,7 +62,9 @@ export interface EditorState {
 
 const HISTORY_LIMIT = 200;
 const COALESCE_MS = 1000;
+/** Validation waits for a pause in typing: longer on large plans, where sending the plan to the worker costs a few ms. */
 const VALIDATE_DELAY_MS = 120;
+const VALIDATE_DELAY_LARGE_MS = 400;
 const DEFER_VALIDATION_ABOVE = 300;
 /** Distinct, readable on white; batches cycle through them by index. */
 const BATCH_COLORS = ["#4c6ef5", "#12b886", "#fab005", "#e64980", "#7950f2", "#15aabf", "#fd7e14", "#82c91e", "#be4bdb", "#228be6"];
@@ -197,7 +199,7 @@ export class EditorStore {
     this.validateTimer = setTimeout(() => {
       this.validateTimer = null;
       this.validateInBackground();
-    }, VALIDATE_DELAY_MS);
+    }, this.state.graph.nodes.length > DEFER_VALIDATION_ABOVE ? VALIDATE_DELAY_LARGE_MS : VALIDATE_DELAY_MS);
   }
 
   /** Validates in a worker when the browser has them; only the newest request's answer is applied. */
