@@ -20,8 +20,13 @@ export interface OperationSpec {
   params: Record<string, unknown>;
 }
 
-/** Serialisable and constant for a node's life; its configuration is in {@link EditorGraph.specs}. */
-export type OperationData = { kind: OperationType };
+/**
+ * Serialisable and constant for a node's life. `spec` is the configuration the
+ * node was loaded or created with, for read-only views of a plan (the run
+ * view); the editor's live configuration is {@link EditorGraph.specs}, which
+ * typing updates without touching React Flow's nodes.
+ */
+export type OperationData = { kind: OperationType; spec: OperationSpec };
 export type OperationFlowNode = Node<OperationData, OperationType>;
 
 export type DependencyData = { when: EdgeCondition; explicitId?: string };
@@ -141,7 +146,7 @@ export function graphFromDocument(document: unknown): EditorGraph {
     if (typeof node.checkpoint === "boolean") spec.checkpoint = node.checkpoint;
     const stored = isRecord(node.position) ? { x: Number(node.position.x) || 0, y: Number(node.position.y) || 0 } : null;
     specs.set(id, spec);
-    return { id, type, position: laidOut?.get(id) ?? stored ?? { x: 0, y: 0 }, data: { kind: type } };
+    return { id, type, position: laidOut?.get(id) ?? stored ?? { x: 0, y: 0 }, data: { kind: type, spec } };
   });
   return { meta, nodes, edges, specs };
 }
@@ -156,7 +161,7 @@ export function documentFromGraph(graph: EditorGraph): Record<string, unknown> {
     description: meta.description,
     settings: meta.settings,
     nodes: graph.nodes.map((node) => {
-      const { type, label, retries, timeoutMs, checkpoint, params } = graph.specs.get(node.id) ?? { type: node.data.kind, params: {} };
+      const { type, label, retries, timeoutMs, checkpoint, params } = graph.specs.get(node.id) ?? node.data.spec;
       return {
         id: node.id,
         ...(label !== undefined ? { label } : {}),

@@ -284,10 +284,11 @@ export class EditorStore {
     const taken = new Set(this.state.graph.nodes.map((node) => node.id));
     const id = freeId(ID_STEM[type], taken);
     this.checkpoint();
-    const node: OperationFlowNode = { id, type, position, data: { kind: type }, selected: true };
+    const spec: OperationSpec = { type, params: defaultParams(type) };
+    const node: OperationFlowNode = { id, type, position, data: { kind: type, spec }, selected: true };
     const nodes = this.state.graph.nodes.map((other) => (other.selected ? { ...other, selected: false } : other));
     const edges = this.state.graph.edges.map((edge) => (edge.selected ? { ...edge, selected: false } : edge));
-    const specs = new Map(this.state.graph.specs).set(id, { type, params: defaultParams(type) });
+    const specs = new Map(this.state.graph.specs).set(id, spec);
     this.commit({ ...this.state.graph, nodes: [...nodes, node], edges, specs });
     return id;
   }
@@ -357,7 +358,7 @@ export class EditorStore {
     const nodes = this.state.graph.nodes.filter((node) => node.selected);
     const ids = new Set(nodes.map((node) => node.id));
     const edges = this.state.graph.edges.filter((edge) => ids.has(edge.source) && ids.has(edge.target));
-    const specs = new Map(nodes.map((node) => [node.id, this.state.graph.specs.get(node.id) ?? { type: node.data.kind, params: {} }]));
+    const specs = new Map(nodes.map((node) => [node.id, this.state.graph.specs.get(node.id) ?? node.data.spec]));
     this.clipboard = { nodes, edges, specs };
     this.pasteCount = 0;
     return nodes.length;
@@ -376,8 +377,9 @@ export class EditorStore {
       const id = freeId(`${node.id}-copy`.slice(0, 58), taken);
       taken.add(id);
       renamed.set(node.id, id);
-      specs.set(id, structuredClone(clipboard.specs.get(node.id) ?? { type: node.data.kind, params: {} }));
-      return { ...node, id, position: { x: node.position.x + offset, y: node.position.y + offset }, selected: true, data: { kind: node.data.kind } };
+      const spec = structuredClone(clipboard.specs.get(node.id) ?? node.data.spec);
+      specs.set(id, spec);
+      return { ...node, id, position: { x: node.position.x + offset, y: node.position.y + offset }, selected: true, data: { kind: node.data.kind, spec } };
     });
     const pastedEdges = this.clipboard.edges.map((edge) =>
       makeEdge(renamed.get(edge.source) as string, renamed.get(edge.target) as string, edge.data?.when ?? "success"),

@@ -39,7 +39,7 @@ function NodeInspector({ node }: { node: OperationFlowNode }) {
   const problems = useEditorSelector((state) => state.validation.byNode.get(node.id));
   const errors = useMemo(() => errorsByField(problems), [problems]);
   const errorsAt: ErrorsAt = (path) => errors.get(path);
-  const spec = useEditorSelector((state) => state.graph.specs.get(node.id)) ?? { type: node.data.kind, params: {} };
+  const spec = useEditorSelector((state) => state.graph.specs.get(node.id)) ?? node.data.spec;
   const [idDraft, setIdDraft] = useState(node.id);
   const [idError, setIdError] = useState<string | null>(null);
   const kind = OPERATION_KINDS[spec.type];
