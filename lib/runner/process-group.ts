@@ -3,11 +3,17 @@ import { readdirSync, readFileSync } from "node:fs";
 
 /** Sends `signal` to the group led by `pid`; false when the group no longer exists. */
 export function signalGroup(pid: number, signal: NodeJS.Signals | 0): boolean {
+  // Signalling a group that is already gone is the common case (every finished
+  // command is swept); skip capturing a stack trace for that error.
+  const stackTraceLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
   try {
     process.kill(-pid, signal);
     return true;
   } catch {
     return false;
+  } finally {
+    Error.stackTraceLimit = stackTraceLimit;
   }
 }
 

@@ -136,6 +136,7 @@ export function createZygoteSpawner(options: ZygoteOptions = {}): ProcessSpawner
   const jobs = new Map<string, ZygoteJob>();
   let nextId = 1;
   let pending: Buffer | null = null;
+  let corked = false;
 
   const failAll = (error: Error) => {
     for (const job of jobs.values()) {
@@ -219,7 +220,17 @@ export function createZygoteSpawner(options: ZygoteOptions = {}): ProcessSpawner
       });
       if (jobs.size === 1) setIdle(false);
       const env = Object.entries(request.env).map(([name, value]) => hex(`${name}=${value}`));
-      child.stdin?.write(`S ${id} ${hex(request.cwd)} ${hex(request.command)}${env.length ? " " + env.join(" ") : ""}\n`);
+      // Requests made in the same tick leave in one write.
+      const stdin = child.stdin;
+      if (stdin && !corked) {
+        corked = true;
+        stdin.cork();
+        process.nextTick(() => {
+          corked = false;
+          stdin.uncork();
+        });
+      }
+      stdin?.write(`S ${id} ${hex(request.cwd)} ${hex(request.command)}${env.length ? " " + env.join(" ") : ""}\n`);
       return started.then((pid) => ({ pid, exited, closed }));
     },
     close() {
