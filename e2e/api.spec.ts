@@ -63,3 +63,43 @@ test("the OpenAPI document is served and generated from the schemas", async ({ r
   expect(document.paths["/api/v1/plans"]?.post?.requestBody).toBeTruthy();
   expect(Object.keys(document.paths)).toContain("/api/v1/plans/{planId}/versions/{number}");
 });
+
+test("an inline plan sent with a token runs; its events stream to completion; per-node results are read back", async ({ page, playwright, baseURL }) => {
+  const token = await createToken(page, "e2e runner");
+  const api = await playwright.request.newContext({ baseURL, extraHTTPHeaders: { authorization: `Bearer ${token}` } });
+  const plan = {
+    name: "E2E inline run",
+    nodes: [
+      { id: "write", type: "file.write", params: { path: "greeting.txt", content: "hello\n" } },
+      { id: "check", type: "shell", params: { command: "grep -c hello greeting.txt" } },
+    ],
+    edges: [{ from: "write", to: "check" }],
+  };
+  const started = await api.post("/api/v1/runs", { data: { plan } });
+  expect(started.status()).toBe(202);
+  const { runId } = (await started.json()) as { runId: string };
+
+  // The server ends the stream at the run's final status, so reading the whole body is reading to completion.
+  const stream = await api.get(`/api/v1/runs/${runId}/events`);
+  expect(stream.headers()["content-type"]).toContain("text/event-stream");
+  const events = (await stream.text())
+    .split("\n")
+    .filter((line) => line.startsWith("data: "))
+    .map((line) => JSON.parse(line.slice(6)) as { type: string; status?: string; nodeId?: string; seq: number });
+  expect(events.at(-1)).toMatchObject({ type: "run.status", status: "succeeded" });
+  expect(events.some((event) => event.nodeId === "check")).toBe(true);
+
+  await expect
+    .poll(async () => ((await (await api.get(`/api/v1/runs/${runId}`)).json()) as { run: { status: string } }).run.status)
+    .toBe("succeeded");
+  const detail = (await (await api.get(`/api/v1/runs/${runId}`)).json()) as {
+    run: { nodes: { nodeId: string; status: string; exitCode: number | null }[] };
+  };
+  expect(detail.run.nodes).toEqual(
+    expect.arrayContaining([
+      expect.objectContaining({ nodeId: "write", status: "succeeded" }),
+      expect.objectContaining({ nodeId: "check", status: "succeeded", exitCode: 0 }),
+    ]),
+  );
+  await api.dispose();
+});

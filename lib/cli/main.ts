@@ -3,6 +3,7 @@
  * recorded in the configured database, so they show up in the web app.
  */
 import { parseArgs } from "node:util";
+import { runRemotely } from "./remote-client";
 import { EXIT, planCommand, resumeCommand, retryCommand, runCommand, undoCommand, validateCommand } from "./commands";
 
 const USAGE = `Usage: batchboard <command> [options]
@@ -12,6 +13,9 @@ Commands:
   plan PLAN.json                     Show waves, batches, critical path and hazards
   run PLAN.json --workspace DIR      Run a plan in DIR
       [--concurrency N] [--dry-run] [--keep-background] [--json]
+  run PLAN.json --server URL --token TOKEN
+                                     Run it on a remote Batchboard (API token
+                                     from Settings; scratch directory there)
   resume RUN_ID                      Continue an interrupted run
   retry RUN_ID [--node ID]           Re-run failed nodes (or one node and its dependents)
   undo RUN_ID [--force]              Revert a run's file changes
@@ -38,6 +42,8 @@ export async function main(argv: string[]): Promise<number> {
         node: { type: "string" },
         force: { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
+        server: { type: "string" },
+        token: { type: "string" },
       },
     });
   } catch (error) {
@@ -62,12 +68,16 @@ export async function main(argv: string[]): Promise<number> {
       return target ? planCommand(target, values.json, out) : needTarget("a plan file");
     case "run": {
       if (!target) return needTarget("a plan file");
-      if (!values.workspace) return needTarget("--workspace DIR");
       const concurrency = values.concurrency === undefined ? undefined : Number(values.concurrency);
       if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256)) {
         process.stderr.write("--concurrency must be a whole number from 1 to 256\n");
         return EXIT.usage;
       }
+      if (values.server) {
+        if (!values.token) return needTarget("--token TOKEN with --server");
+        return runRemotely(target, { server: values.server, token: values.token, concurrency, dryRun: values["dry-run"], json: values.json }, out);
+      }
+      if (!values.workspace) return needTarget("--workspace DIR");
       return runCommand(target, { workspace: values.workspace, concurrency, dryRun: values["dry-run"], json: values.json, keepBackground: values["keep-background"] }, out);
     }
     case "resume":
