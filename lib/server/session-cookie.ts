@@ -7,7 +7,7 @@
 import { cookies, headers } from "next/headers";
 import { generateSecret, hashSecret } from "../auth/secret-tokens";
 import { SESSION_COOKIE, SESSION_LIFETIME_MS } from "../auth/session-policy";
-import { createSession, deleteSession, setSessionTeam } from "../db/sessions";
+import { createSession, deleteExpiredSessions, deleteSession, setSessionTeam } from "../db/sessions";
 import { getAppContext } from "./app-context";
 
 async function isHttps(): Promise<boolean> {
@@ -21,6 +21,8 @@ export async function startSession(userId: string, teamId?: string): Promise<voi
   const secret = generateSecret("session");
   const expiresAt = new Date(Date.now() + SESSION_LIFETIME_MS);
   await createSession(db.client, { userId, tokenHash: hashSecret(secret), expiresAt, currentTeam: teamId ?? null });
+  // Expired rows are never read; sweeping them at sign-in keeps the table small without a scheduler.
+  await deleteExpiredSessions(db.client);
   (await cookies()).set(SESSION_COOKIE, secret, {
     httpOnly: true,
     sameSite: "lax",
