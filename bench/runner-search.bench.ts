@@ -74,7 +74,7 @@ for (let round = 0; round < ROUNDS; round += 1) {
   let started = performance.now();
   rgCounts = runRipgrep();
   rgTimes.push(performance.now() - started);
-  const resources = memoryResources();
+  const resources = memoryResources({ flushIntervalMs: 50 });
   started = performance.now();
   const { outcome } = await runPlan(resources, document, work, { executionPlan });
   runnerTimes.push(performance.now() - started);
@@ -87,7 +87,9 @@ const same = rgCounts.every((count, index) => count === runnerCounts[index]);
 const rgMs = median(rgTimes);
 const runnerMs = median(runnerTimes);
 const ratio = runnerMs / rgMs;
-console.log(`${patterns.length} patterns (10 literal, 10 regex) over ${FILES} files, ${passes} search pass(es), median of ${ROUNDS} alternating rounds\n`);
+console.log(
+  `${patterns.length} patterns (10 literal, 10 regex) over ${FILES} files, ${passes} search pass(es), median of ${ROUNDS} alternating rounds, load average ${os.loadavg()[0]?.toFixed(1)}\n`,
+);
 printTable(
   ["side", "wall time (median)", "rounds", "ratio", "target"],
   [
