@@ -65,7 +65,15 @@ test("the OpenAPI document is served and generated from the schemas", async ({ r
 });
 
 test("an inline plan sent with a token runs; its events stream to completion; per-node results are read back", async ({ page, playwright, baseURL }) => {
+  // Runs go to a team of their own, so the main team stays free of runs for the other specs.
+  await page.goto("/settings/teams");
+  await page.getByLabel("New team").fill("API runs");
+  await page.getByRole("button", { name: "Create team" }).click();
+  await expect(page.getByTestId("current-team")).toHaveText("API runs");
   const token = await createToken(page, "e2e runner");
+  await page.goto("/settings/teams");
+  await page.getByRole("button", { name: "Switch to My team" }).click();
+  await expect(page.getByTestId("current-team")).toHaveText("My team");
   const api = await playwright.request.newContext({ baseURL, extraHTTPHeaders: { authorization: `Bearer ${token}` } });
   const plan = {
     name: "E2E inline run",

@@ -105,7 +105,10 @@ test("sign-out ends the session; wrong passwords are rate limited, even before t
   for (let attempt = 0; attempt < 5; attempt += 1) {
     await visitor.getByLabel("Email").fill(target);
     await visitor.getByLabel("Password").fill(`wrong ${attempt}`);
+    // Wait for each answer: the message from the previous attempt is already on screen.
+    const answered = visitor.waitForResponse((response) => response.request().method() === "POST");
     await visitor.getByRole("button", { name: "Sign in" }).click();
+    await answered;
     await expect(visitor.locator(".form-error")).toHaveText("Wrong email or password");
   }
   await visitor.getByLabel("Email").fill(target);
