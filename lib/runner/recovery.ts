@@ -39,7 +39,10 @@ function orphanPid(run: StoredRun, node: NodeRunState): number | null {
   if (node.pid === null) return null;
   if (STOPPED_BY_CRASH.has(node.status)) return node.pid;
   const background = typeof node.result === "object" && node.result !== null && "background" in node.result;
-  return background && node.status === "succeeded" && !run.settings.keepBackground ? node.pid : null;
+  if (!background || node.status !== "succeeded" || run.settings.keepBackground) return null;
+  const planNode = run.plan.nodes.find((candidate) => candidate.id === node.nodeId);
+  const keepRunning = planNode?.type === "shell" && planNode.params.keepRunning;
+  return keepRunning ? null : node.pid;
 }
 
 /**
