@@ -8,8 +8,8 @@ async function storePlan(page: Page, document: PlanDocumentInput): Promise<strin
   const origin = new URL(page.url() === "about:blank" ? (test.info().project.use.baseURL ?? "") : page.url()).origin;
   const response = await page.request.post("/api/v1/plans", { data: { document }, headers: { origin } });
   expect(response.status(), await response.text()).toBe(201);
-  const body = (await response.json()) as { planId: string };
-  return body.planId;
+  const body = (await response.json()) as { plan: { id: string } };
+  return body.plan.id;
 }
 
 /** Starts a run of the plan from its page, as a person would, and waits for the run view. */

@@ -4,17 +4,12 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useEffect, useMemo, useState } from "react";
 import { ReactFlowProvider } from "@xyflow/react";
-import { unwrap } from "@/app/_components/use-action-mutation";
 import { graphFromDocument } from "@/app/editor/editor-model";
 import { optimizePlan } from "@/lib/plan/optimize-plan";
 import { PlanDocument } from "@/lib/plan/schema";
 import { isTerminalNodeStatus, isTerminalRunStatus } from "@/lib/runner/status";
-import { cancelRun } from "../actions/cancel-run";
-import { resumeRun } from "../actions/resume-run";
-import { retryFailedNodes } from "../actions/retry-failed-nodes";
-import { retryNode } from "../actions/retry-node";
-import { undoRun } from "../actions/undo-run";
 import { NodeDetailPanel } from "./node-detail-panel";
+import { runApi } from "./run-api";
 import { RunGraph } from "./run-graph";
 import { RunTimeline } from "./run-timeline";
 import { useRunEvents } from "./use-run-events";
@@ -109,17 +104,17 @@ export function RunView(props: RunViewProps) {
         </div>
         <div className="run-actions">
           {!finished && (
-            <button className="button" disabled={!props.permissions.repair || busy} onClick={() => act(() => unwrap(cancelRun({ runId: props.runId })))}>
+            <button className="button" disabled={!props.permissions.repair || busy} onClick={() => act(() => runApi.cancelRun(props.runId))}>
               Cancel run
             </button>
           )}
           {state.status === "interrupted" && (
-            <button className="button button-primary" disabled={!props.permissions.repair || busy} onClick={() => act(() => unwrap(resumeRun({ runId: props.runId })), openRun)}>
+            <button className="button button-primary" disabled={!props.permissions.repair || busy} onClick={() => act(() => runApi.resume(props.runId), openRun)}>
               Resume
             </button>
           )}
           {finished && failedOrSkipped && (
-            <button className="button button-primary" disabled={!props.permissions.repair || busy} onClick={() => act(() => unwrap(retryFailedNodes({ runId: props.runId })), openRun)}>
+            <button className="button button-primary" disabled={!props.permissions.repair || busy} onClick={() => act(() => runApi.retryFailed(props.runId), openRun)}>
               Retry failed
             </button>
           )}
@@ -199,9 +194,9 @@ export function RunView(props: RunViewProps) {
               busy,
               cancel:
                 props.permissions.repair && (selectedView.status === "running" || selectedView.status === "queued")
-                  ? () => act(() => unwrap(cancelRun({ runId: props.runId, nodeId: selected.id })))
+                  ? () => act(() => runApi.cancelNode(props.runId, selected.id))
                   : undefined,
-              retry: props.permissions.repair && finished ? () => act(() => unwrap(retryNode({ runId: props.runId, nodeId: selected.id })), openRun) : undefined,
+              retry: props.permissions.repair && finished ? () => act(() => runApi.retryNode(props.runId, selected.id), openRun) : undefined,
             }}
           />
         )}
@@ -233,7 +228,7 @@ export function RunView(props: RunViewProps) {
                 disabled={busy}
                 onClick={() =>
                   act(
-                    () => unwrap(undoRun({ runId: props.runId, force: false })),
+                    () => runApi.undo(props.runId, false),
                     (result) => {
                       setUndoOpen(false);
                       setProblem(

@@ -1,0 +1,1 @@
+export { cancelNodeRoute as POST } from "@/lib/server/api/run-repair-routes";

@@ -1,0 +1,1 @@
+export { retryNodeRoute as POST } from "@/lib/server/api/run-repair-routes";

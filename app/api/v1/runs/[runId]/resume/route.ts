@@ -1,0 +1,1 @@
+export { resumeRunRoute as POST } from "@/lib/server/api/run-repair-routes";

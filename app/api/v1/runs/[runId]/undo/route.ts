@@ -1,0 +1,1 @@
+export { undoRunRoute as POST } from "@/lib/server/api/run-repair-routes";
