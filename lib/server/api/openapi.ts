@@ -33,6 +33,7 @@ const ENDPOINTS: readonly Endpoint[] = [
   { method: "get", path: "/plans/{planId}/versions", summary: "List a plan's versions, newest first", permission: "plan:read", params: Schemas.PlanParams, response: Schemas.VersionList },
   { method: "post", path: "/plans/{planId}/versions", summary: "Save a new version on top of baseVersion", permission: "plan:edit", params: Schemas.PlanParams, body: Schemas.SaveVersionBody, response: Schemas.SavedVersion, status: 201 },
   { method: "get", path: "/plans/{planId}/versions/{number}", summary: "Get one version with its document", permission: "plan:read", params: Schemas.VersionParams, response: z.object({ version: Schemas.Version }) },
+  { method: "get", path: "/workspaces", summary: "The team's registered workspaces (ids for starting runs)", permission: "plan:read", response: Schemas.WorkspaceList },
   { method: "get", path: "/runs", summary: "List the team's runs, newest first", permission: "plan:read", query: RunSchemas.ListRunsQuery, response: RunSchemas.RunList },
   { method: "post", path: "/runs", summary: "Start a run of a stored plan or an inline plan document", permission: "run:start", body: RunSchemas.StartRunBody, response: RunSchemas.StartedRun, status: 202 },
   { method: "get", path: "/runs/{runId}", summary: "Run status with per-node results", permission: "plan:read", params: RunSchemas.RunParams, response: RunSchemas.RunDetail },

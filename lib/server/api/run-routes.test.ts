@@ -40,6 +40,7 @@ describe.each(TEST_PROVIDERS)("run API on %s", (provider) => {
   let app: AppContext;
   const tokens = {} as Record<Role, string>;
   let outsider: string;
+  let outsiderTeamId: string;
   const bearer = (secret: string) => ({ authorization: `Bearer ${secret}` });
 
   async function startInline(role: Role, plan: unknown) {
@@ -73,6 +74,7 @@ describe.each(TEST_PROVIDERS)("run API on %s", (provider) => {
     }
     const other = await createTeamWithMember(db.client, "owner");
     outsider = (await createTokenFor(db.client, other.user.id, other.team.id)).secret;
+    outsiderTeamId = other.team.id;
   });
   afterAll(async () => {
     await db.destroy();
@@ -160,6 +162,13 @@ describe.each(TEST_PROVIDERS)("run API on %s", (provider) => {
     }
     const list = (await (await callRoute(listRunsRoute.withApp(app), { path: "/x", headers: bearer(outsider) })).json()) as { runs: unknown[] };
     expect(list.runs).toEqual([]);
+
+    // Runs act only in the caller's team's workspaces: another team's workspace reads as missing.
+    const theirWorkspace = await db.client.workspace.create({ data: { teamId: outsiderTeamId, name: "theirs", directory: "/tmp/not-yours" } });
+    const intoTheirs = await callRoute(startRunRoute.withApp(app), {
+      method: "POST", path: "/x", headers: bearer(tokens.editor), body: { plan: inlinePlan("trespass"), workspaceId: theirWorkspace.id },
+    });
+    expect(intoTheirs.status).toBe(404);
   });
 
   it("answers an invalid inline plan with its problems at their paths", async () => {

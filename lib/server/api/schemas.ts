@@ -94,3 +94,7 @@ export const ApiErrorBody = z.object({
     issues: z.array(ApiIssue),
   }),
 });
+
+export const WorkspaceList = z.object({
+  workspaces: z.array(z.object({ id: Id, name: z.string(), directory: z.string(), createdAt: Timestamp })),
+});

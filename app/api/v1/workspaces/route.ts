@@ -1,0 +1,1 @@
+export { listWorkspacesRoute as GET } from "@/lib/server/api/plan-routes";
