@@ -21,7 +21,7 @@ interface Endpoint {
   body?: z.ZodType;
   response?: z.ZodType;
   status?: number;
-  responseType?: "json" | "event-stream";
+  responseType?: "json" | "event-stream" | "text";
 }
 
 const ENDPOINTS: readonly Endpoint[] = [
@@ -40,6 +40,11 @@ const ENDPOINTS: readonly Endpoint[] = [
   { method: "get", path: "/runs/{runId}/events", summary: "Stream the run's events (SSE); resumes after Last-Event-ID or ?after=; ends at the final status", permission: "plan:read", params: RunSchemas.RunParams, responseType: "event-stream" },
   { method: "post", path: "/runs/{runId}/retry-failed", summary: "Start a new run of only the failed, skipped, cancelled and interrupted nodes", permission: "run:repair", params: RunSchemas.RunParams, response: RunSchemas.StartedRun, status: 202 },
   { method: "post", path: "/runs/{runId}/cancel", summary: "Cancel a running run", permission: "run:repair", params: RunSchemas.RunParams, status: 202 },
+  { method: "post", path: "/runs/{runId}/resume", summary: "Continue an interrupted run in place", permission: "run:repair", params: RunSchemas.RunParams, response: RunSchemas.StartedRun, status: 202 },
+  { method: "post", path: "/runs/{runId}/undo", summary: "Revert the run's file changes; with conflicts and no force, nothing is restored", permission: "run:repair", params: RunSchemas.RunParams },
+  { method: "post", path: "/runs/{runId}/nodes/{nodeId}/retry", summary: "A new run of one node and its dependents", permission: "run:repair", params: RunSchemas.NodeParams, response: RunSchemas.StartedRun, status: 202 },
+  { method: "post", path: "/runs/{runId}/nodes/{nodeId}/cancel", summary: "Cancel one running node", permission: "run:repair", params: RunSchemas.NodeParams, status: 202 },
+  { method: "get", path: "/runs/{runId}/nodes/{nodeId}/log", summary: "A node's stdout and stderr as text", permission: "plan:read", params: RunSchemas.NodeParams, responseType: "text" },
 ];
 
 
@@ -64,7 +69,9 @@ function operationOf(endpoint: Endpoint): JsonSchema {
   const error = { $ref: "#/components/responses/Error" };
   const success = endpoint.responseType === "event-stream"
     ? { description: "Server-sent events", content: { "text/event-stream": { schema: { type: "string" } } } }
-    : { description: "OK", content: { "application/json": { schema: endpoint.response ? toSchema(endpoint.response, "output") : {} } } };
+    : endpoint.responseType === "text"
+      ? { description: "Plain text", content: { "text/plain": { schema: { type: "string" } } } }
+      : { description: "OK", content: { "application/json": { schema: endpoint.response ? toSchema(endpoint.response, "output") : {} } } };
   return {
     summary: endpoint.summary,
     description: `Needs the \`${endpoint.permission}\` permission.`,

@@ -11,7 +11,8 @@ import { addMemberWithRole, createTeamWithMember, createTokenFor } from "../../t
 import { callRoute, createTestApp } from "../../testing/test-app";
 import { createTestDatabase, TEST_PROVIDERS, type TestDatabase } from "../../testing/test-database";
 import type { AppContext } from "../app-context";
-import { cancelRunRoute, getRunRoute, listRunsRoute, retryFailedRoute, startRunRoute, streamRunEventsRoute } from "./run-routes";
+import { cancelNodeRoute, resumeRunRoute, retryNodeRoute, undoRunRoute } from "./run-repair-routes";
+import { cancelRunRoute, getNodeLogRoute, getRunRoute, listRunsRoute, retryFailedRoute, startRunRoute, streamRunEventsRoute } from "./run-routes";
 
 const inlinePlan = (name: string, command = "grep -q hello out/hello.txt && echo checked") => ({
   name,
@@ -104,6 +105,9 @@ describe.each(TEST_PROVIDERS)("run API on %s", (provider) => {
     });
     expect(await readEvents(resumed)).toEqual([]);
 
+    const log = await callRoute(getNodeLogRoute.withApp(app), { path: "/x", params: { runId, nodeId: "check" }, headers: bearer(tokens.viewer) });
+    expect(await log.text()).toContain("checked");
+
     const list = (await (await callRoute(listRunsRoute.withApp(app), { path: "/api/v1/runs", headers: bearer(tokens.viewer) })).json()) as { runs: { id: string }[] };
     expect(list.runs.map((run) => run.id)).toContain(runId);
   });
@@ -154,9 +158,14 @@ describe.each(TEST_PROVIDERS)("run API on %s", (provider) => {
       [streamRunEventsRoute, "GET"],
       [retryFailedRoute, "POST"],
       [cancelRunRoute, "POST"],
+      [getNodeLogRoute, "GET"],
+      [cancelNodeRoute, "POST"],
+      [retryNodeRoute, "POST"],
+      [resumeRunRoute, "POST"],
+      [undoRunRoute, "POST"],
     ] as const) {
-      const theirs = await callRoute(handler.withApp(app), { method, path: "/x", params: { runId }, headers: bearer(outsider) });
-      const none = await callRoute(handler.withApp(app), { method, path: "/x", params: { runId: missing }, headers: bearer(outsider) });
+      const theirs = await callRoute(handler.withApp(app), { method, path: "/x", params: { runId, nodeId: "check" }, headers: bearer(outsider) });
+      const none = await callRoute(handler.withApp(app), { method, path: "/x", params: { runId: missing, nodeId: "check" }, headers: bearer(outsider) });
       expect(theirs.status).toBe(404);
       expect(await theirs.json()).toEqual(await none.json());
     }

@@ -14,7 +14,7 @@ import { recordInlinePlan } from "../inline-plan";
 import { defineRoute } from "../route-handler";
 import type { RunScope } from "../run-service";
 import { resumePointOf, runEventStream } from "../sse";
-import { ListRunsQuery, RunParams, StartRunBody, type NodeResult, type RunSummary } from "./run-schemas";
+import { ListRunsQuery, NodeParams, RunParams, StartRunBody, type NodeResult, type RunSummary } from "./run-schemas";
 
 const iso = (date: Date | null) => date?.toISOString() ?? null;
 
@@ -120,4 +120,20 @@ export const streamRunEventsRoute = defineRoute({ permission: "plan:read", param
   }
   const subscribe = await app.runs.openEventStream(scopeOf(caller), params.runId, after);
   return runEventStream(request, subscribe, (event) => event.type === "run.status" && isTerminalRunStatus(event.status));
+});
+
+/** A node's stored stdout and stderr, in order, as text (replays what is stored, and buffered for a live run). */
+export const getNodeLogRoute = defineRoute({ permission: "plan:read", params: NodeParams }, async ({ app, caller, params }) => {
+  const subscribe = await app.runs.openEventStream(scopeOf(caller), params.runId, 0);
+  const chunks: string[] = [];
+  const stop = await subscribe((event) => {
+    if (event.type === "node.output" && event.nodeId === params.nodeId) chunks.push(event.data);
+  });
+  stop();
+  return new Response(chunks.join(""), {
+    headers: {
+      "content-type": "text/plain; charset=utf-8",
+      "content-disposition": `attachment; filename="${params.runId}-${params.nodeId}.log"`,
+    },
+  });
 });

@@ -6,6 +6,7 @@ const Id = z.string().min(1).max(100);
 const Timestamp = z.iso.datetime().nullable();
 
 export const RunParams = z.object({ runId: Id });
+export const NodeParams = RunParams.extend({ nodeId: z.string().min(1).max(200) });
 
 export const StartRunBody = z
   .object({
