@@ -82,19 +82,37 @@ async function importPlan(page: Page, text: string): Promise<string> {
   return href;
 }
 
-/** Milliseconds from navigation start until every node React Flow renders (those in view) is measured and visible. */
-async function measureOpen(page: Page, href: string): Promise<{ ms: number; shown: number }> {
+/** The ids of rendered nodes that intersect the canvas, as drawn now. */
+const NODES_IN_VIEW = `(() => {
+  const pane = document.querySelector(".react-flow__pane").getBoundingClientRect();
+  return [...document.querySelectorAll(".react-flow__node")].filter((node) => {
+    const box = node.getBoundingClientRect();
+    return getComputedStyle(node).visibility !== "hidden" && box.right > pane.left && box.left < pane.right && box.bottom > pane.top && box.top < pane.bottom;
+  }).map((node) => node.getAttribute("data-id")).sort();
+})()`;
+
+/**
+ * Milliseconds from navigation start until every node React Flow renders is
+ * measured and visible. The editor hands a large plan to React Flow in chunks
+ * after the first paint, so once it has finished the nodes in view are
+ * compared with those shown at that moment: `complete` says none was missing.
+ */
+async function measureOpen(page: Page, href: string): Promise<{ ms: number; shown: number; complete: boolean; loadedMs: number }> {
   await page.goto(`${BASE}${href}`, { waitUntil: "commit" });
   const handle = await page.waitForFunction(
-    () => {
-      const nodes = [...document.querySelectorAll<HTMLElement>(".react-flow__node")];
+    `(() => {
+      const nodes = [...document.querySelectorAll(".react-flow__node")];
       if (nodes.length === 0 || nodes.some((node) => getComputedStyle(node).visibility === "hidden")) return null;
-      return { ms: performance.now(), shown: nodes.length };
-    },
+      return { ms: performance.now(), inView: ${NODES_IN_VIEW} };
+    })()`,
     undefined,
     { polling: "raf", timeout: 30_000 },
   );
-  return (await handle.jsonValue()) as { ms: number; shown: number };
+  const first = (await handle.jsonValue()) as { ms: number; inView: string[] };
+  const loadedMs = (await (await page.waitForFunction(`document.querySelector(".editor-canvas")?.dataset.loading === "false" && performance.now()`, undefined, { timeout: 30_000 })).jsonValue()) as number;
+  await page.waitForTimeout(300);
+  const later = (await page.evaluate(NODES_IN_VIEW)) as string[];
+  return { ms: first.ms, shown: first.inView.length, complete: later.every((id) => first.inView.includes(id)), loadedMs };
 }
 
 /**
@@ -181,9 +199,10 @@ async function main(): Promise<void> {
     const href = await importPlan(page, benchPlan());
 
     await measureOpen(page, href); // warm-up: route code compiled and cached, as for anyone but the very first visitor
-    const opens: { ms: number; shown: number }[] = [];
+    const opens: Awaited<ReturnType<typeof measureOpen>>[] = [];
     for (let run = 0; run < 3; run += 1) opens.push(await measureOpen(page, href));
-    const open = [...opens].sort((a, b) => a.ms - b.ms)[1] as { ms: number; shown: number };
+    const open = [...opens].sort((a, b) => a.ms - b.ms)[1] as (typeof opens)[number];
+    const complete = opens.every((run) => run.complete);
     const nodeCount = await page.getByTestId("plan-counts").textContent();
     const pan = await measurePan(page);
     const keys = await measureTyping(page);
@@ -193,7 +212,12 @@ async function main(): Promise<void> {
 
     const rows: [string, string, string, boolean][] = [
       ["plan", `${nodeCount}`, `${NODES} nodes, ${EDGES} edges`, nodeCount === `${NODES} operations, ${EDGES} dependencies`],
-      ["open → all nodes in view shown (median of 3)", `${Math.round(open.ms)} ms (${open.shown} nodes rendered)`, `< ${TARGETS.openMs} ms`, open.ms < TARGETS.openMs],
+      [
+        "open → every node in view shown (median of 3)",
+        `${Math.round(open.ms)} ms (${open.shown} nodes in view${complete ? "" : ", SOME MISSING"}; all 2,000 handed to React Flow at ${Math.round(open.loadedMs)} ms)`,
+        `< ${TARGETS.openMs} ms`,
+        open.ms < TARGETS.openMs && complete,
+      ],
       ["pan (2 s drag, a move per frame)", `${pan.fps.toFixed(1)} fps, worst frame ${Math.round(pan.worstFrameMs)} ms`, `≥ ${TARGETS.panFps} fps`, pan.fps >= TARGETS.panFps && pan.moved],
       ["inspector keystroke → next frame", `p50 ${p50.toFixed(1)} ms, p95 ${p95.toFixed(1)} ms, max ${max.toFixed(1)} ms (${keys.length} keys)`, `p95 < ${TARGETS.keystrokeP95Ms} ms`, p95 < TARGETS.keystrokeP95Ms],
     ];
