@@ -4,6 +4,7 @@ import "@xyflow/react/dist/style.css";
 import "../_components/ui.css";
 import "./editor.css";
 import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from "react";
+import { useRouter } from "next/navigation";
 import { Background, Controls, MiniMap, ReactFlow, ReactFlowProvider, useReactFlow, type Viewport } from "@xyflow/react";
 import { OPERATION_TYPES, type OperationType } from "@/lib/plan/schema";
 import { serializePlanJson } from "@/lib/library/plan-json";
@@ -193,6 +194,7 @@ function isOperationType(value: string): value is OperationType {
 
 function EditorLayout({ planId, openedDraft }: { planId: string; openedDraft: boolean }) {
   const store = useEditorStore();
+  const router = useRouter();
   const flow = useReactFlow<OperationFlowNode>();
   const nodes = useEditorSelector((state) => state.graph.nodes);
   const edges = useEditorSelector((state) => state.graph.edges);
@@ -264,6 +266,8 @@ function EditorLayout({ planId, openedDraft }: { planId: string; openedDraft: bo
           setSavedAsDraft(saved.isDraft);
           setSaving(false);
           setToast(`Saved v${saved.number}${saved.isDraft ? " as a draft" : ""}`);
+          // Server-rendered parts of the page (the run bar) show the newest version; the editor's state is kept.
+          router.refresh();
         },
         onError: (error) => {
           if (error.code === "stale") {
@@ -285,6 +289,7 @@ function EditorLayout({ planId, openedDraft }: { planId: string; openedDraft: bo
           store.replaceGraph(graphFromDocument(restored.document), saved.number);
           setSavedAsDraft(saved.isDraft);
           setToast(`Restored v${number} as v${saved.number}`);
+          router.refresh();
         },
         onError: (error) => error.code === "stale" && setStale(error.message),
       },
