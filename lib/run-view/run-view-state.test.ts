@@ -69,3 +69,15 @@ describe("run view state", () => {
     expect(applyRunEvents(state, [])).toBe(state);
   });
 });
+
+describe("a retry's carried-over nodes", () => {
+  it("start as reused successes and stay so while the retried nodes run", () => {
+    seq = 0;
+    const state = applyRunEvents(initialRunViewState(["kept", "again"], [{ nodeId: "kept", status: "succeeded", attempt: 1, result: { exitCode: 0 } }]), [
+      event({ type: "node.status", nodeId: "again", status: "running", attempt: 1, at: 5 }),
+      event({ type: "node.status", nodeId: "again", status: "succeeded", attempt: 1, at: 9 }),
+    ]);
+    expect(state.nodes.kept).toMatchObject({ status: "succeeded", reused: true, result: { exitCode: 0 }, spans: [] });
+    expect(state.nodes.again).toMatchObject({ status: "succeeded", reused: false });
+  });
+});

@@ -67,8 +67,20 @@ export function emptyNodeView(): NodeView {
   return { status: "pending", attempt: 0, reused: false, spans: [], output: [], outputBytes: 0, outputTrimmed: false, outputTruncated: false, fileChanges: [] };
 }
 
-export function initialRunViewState(nodeIds: readonly string[], status: RunStatus = "queued"): RunViewState {
-  return { status, nodes: Object.fromEntries(nodeIds.map((id) => [id, emptyNodeView()])), lastSeq: 0 };
+/** What a node carried over from the parent run looks like; a retry's events never mention it. */
+export interface ReusedNode {
+  nodeId: string;
+  status: NodeStatus;
+  attempt: number;
+  result?: unknown;
+}
+
+export function initialRunViewState(nodeIds: readonly string[], reused: readonly ReusedNode[] = []): RunViewState {
+  const nodes: Record<string, NodeView> = Object.fromEntries(nodeIds.map((id) => [id, emptyNodeView()]));
+  for (const node of reused) {
+    nodes[node.nodeId] = { ...emptyNodeView(), status: node.status, attempt: node.attempt, result: node.result, reused: true };
+  }
+  return { status: "queued", nodes, lastSeq: 0 };
 }
 
 function closeOpenSpan(spans: AttemptSpan[], at: number, status: NodeStatus, error?: NodeError): AttemptSpan[] {

@@ -1,5 +1,6 @@
 import { notFound } from "next/navigation";
 import { NotFoundError } from "@/lib/db/errors";
+import { listNodeResults } from "@/lib/db/run-results";
 import { getRunForTeam, getRunPlanGraph } from "@/lib/db/runs";
 import { getAppContext } from "@/lib/server/app-context";
 import { resolveCaller } from "@/lib/server/caller";
@@ -16,6 +17,7 @@ export default async function RunPage({ params }: { params: Promise<{ runId: str
   try {
     const run = await getRunForTeam(db.client, caller.teamId, runId);
     const document = await getRunPlanGraph(db.client, caller.teamId, runId);
+    const reused = run.parentRunId ? (await listNodeResults(db.client, caller.teamId, runId)).filter((node) => node.reused) : [];
     return (
       <RunView
         runId={run.id}
@@ -27,6 +29,7 @@ export default async function RunPage({ params }: { params: Promise<{ runId: str
         directory={run.directory}
         parentRunId={run.parentRunId}
         document={document}
+        reused={reused.map((node) => ({ nodeId: node.nodeId, status: node.status, attempt: node.attempt, result: node.result ?? undefined }))}
         permissions={{ repair: roleAllows(caller.role, "run:repair") }}
       />
     );

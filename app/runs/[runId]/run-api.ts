@@ -1,7 +1,6 @@
 /**
- * The run view's repairs, through the JSON API with fetch. A page holding a
- * live event stream does not get its server actions dispatched by the router
- * until the stream ends, so this page talks to the routes directly.
+ * The run view's repairs, through the same JSON routes scripts and agents
+ * use, so each repair has one server-side entry point.
  */
 import type { UndoResult } from "@/lib/runner/undo";
 

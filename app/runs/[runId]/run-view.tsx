@@ -7,6 +7,7 @@ import { ReactFlowProvider } from "@xyflow/react";
 import { graphFromDocument } from "@/app/editor/editor-model";
 import { optimizePlan } from "@/lib/plan/optimize-plan";
 import { PlanDocument } from "@/lib/plan/schema";
+import type { ReusedNode } from "@/lib/run-view/run-view-state";
 import { isTerminalNodeStatus, isTerminalRunStatus } from "@/lib/runner/status";
 import { NodeDetailPanel } from "./node-detail-panel";
 import { runApi } from "./run-api";
@@ -26,6 +27,8 @@ export interface RunViewProps {
   directory: string;
   parentRunId: string | null;
   document: unknown;
+  /** Nodes carried over from the parent run (retries): their state comes from the database, not events. */
+  reused: readonly ReusedNode[];
   permissions: { repair: boolean };
 }
 
@@ -46,7 +49,7 @@ export function RunView(props: RunViewProps) {
     return parsed.success ? optimizePlan(parsed.data) : null;
   }, [props.document]);
   const critical = useMemo(() => new Set(execution?.criticalPath.nodeIds ?? []), [execution]);
-  const { state, stream } = useRunEvents(props.runId, nodeIds);
+  const { state, stream } = useRunEvents(props.runId, nodeIds, props.reused);
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
@@ -72,7 +75,9 @@ export function RunView(props: RunViewProps) {
     setBusy(true);
     setProblem(null);
     try {
-      then?.(await work());
+      // Not `then?.(await work())`: an optional call skips its arguments, and the work with them.
+      const result = await work();
+      then?.(result);
     } catch (error) {
       setProblem(error instanceof Error ? error.message : String(error));
     } finally {

@@ -3,7 +3,7 @@
 import { useEffect, useRef, useState } from "react";
 import { RunEvent } from "@/lib/runner/run-events";
 import { isTerminalRunStatus } from "@/lib/runner/status";
-import { applyRunEvents, initialRunViewState, type RunViewState } from "@/lib/run-view/run-view-state";
+import { applyRunEvents, initialRunViewState, type ReusedNode, type RunViewState } from "@/lib/run-view/run-view-state";
 
 export type StreamState = "connecting" | "live" | "reconnecting" | "closed";
 
@@ -14,8 +14,12 @@ export type StreamState = "connecting" | "live" | "reconnecting" | "closed";
  * browser's EventSource resends Last-Event-ID on reconnect, and the fold
  * ignores anything already seen, so a dropped connection misses nothing.
  */
-export function useRunEvents(runId: string, nodeIds: readonly string[]): { state: RunViewState; stream: StreamState } {
-  const [state, setState] = useState(() => initialRunViewState(nodeIds));
+export function useRunEvents(
+  runId: string,
+  nodeIds: readonly string[],
+  reused: readonly ReusedNode[],
+): { state: RunViewState; stream: StreamState } {
+  const [state, setState] = useState(() => initialRunViewState(nodeIds, reused));
   const [stream, setStream] = useState<StreamState>("connecting");
   const queue = useRef<RunEvent[]>([]);
   const frame = useRef<number | null>(null);
