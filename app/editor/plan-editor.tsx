@@ -24,6 +24,7 @@ import { OptimizerPanel } from "./optimizer-panel";
 import { HistoryPanel } from "./history-panel";
 import { SaveDialog } from "./save-dialog";
 import { BatchGroups } from "./batch-groups";
+import { CanvasMiniMap } from "./canvas-minimap";
 
 export interface PlanEditorProps {
   planId: string;
@@ -464,7 +465,7 @@ function EditorLayout({ planId, openedDraft }: { planId: string; openedDraft: bo
             onInit={(instance) => onMoveEdges(null, instance.getViewport())}
           >
             {!largePlan && <Background gap={20} />}
-            {miniMapShown && <MiniMap pannable zoomable nodeStrokeWidth={3} ariaLabel="Mini map" />}
+            {largePlan ? miniMapShown && <CanvasMiniMap /> : <MiniMap pannable zoomable nodeStrokeWidth={3} ariaLabel="Mini map" />}
             <Controls />
             <BatchGroups />
           </ReactFlow>
