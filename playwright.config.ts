@@ -38,12 +38,20 @@ export default defineConfig({
     // Each server is set up through its setup screen first (e2e/auth.setup.ts); every spec then starts signed in as the owner.
     { name: "setup-sqlite", testMatch: /auth\.setup\.ts/, use: { baseURL: `http://127.0.0.1:${servers[0].port}` } },
     { name: "setup-postgresql", testMatch: /auth\.setup\.ts/, use: { baseURL: `http://127.0.0.1:${servers[1].port}` } },
-    // The whole journey on the embedded default; the smoke test again on PostgreSQL.
+    // The smoke test first, while the install still holds only the sample plan and no runs; then the whole journey on the embedded default.
     {
-      name: "sqlite",
+      name: "smoke-sqlite",
+      testMatch: /smoke\.spec\.ts/,
       dependencies: ["setup-sqlite"],
       use: { baseURL: `http://127.0.0.1:${servers[0].port}`, storageState: storageStatePath("sqlite") },
     },
+    {
+      name: "sqlite",
+      testIgnore: /smoke\.spec\.ts/,
+      dependencies: ["smoke-sqlite"],
+      use: { baseURL: `http://127.0.0.1:${servers[0].port}`, storageState: storageStatePath("sqlite") },
+    },
+    // The smoke test again on PostgreSQL.
     {
       name: "postgresql",
       testMatch: /smoke\.spec\.ts/,
