@@ -1,4 +1,5 @@
 import { expect, test, type Browser, type Page } from "@playwright/test";
+import { SAMPLE_PLAN_NAME } from "../lib/samples/sample-plan";
 import { OWNER } from "./auth-fixtures";
 
 /** A browser with nobody signed in. */
@@ -67,6 +68,16 @@ test("an invited viewer signs in, sees what they may not do disabled, and the se
   const refused = await viewer.request.post("/api/v1/plans", { data: planBody });
   expect(refused.status()).toBe(403);
   expect(await refused.json()).toMatchObject({ error: { code: "forbidden" } });
+
+  // The sample plan: the viewer reads it, sees Run disabled, and a run request is refused.
+  const { plans } = (await (await viewer.request.get("/api/v1/plans")).json()) as { plans: { id: string; name: string }[] };
+  const sample = plans.find((plan) => plan.name === SAMPLE_PLAN_NAME);
+  expect(sample).toBeTruthy();
+  await viewer.goto(`/plans/${sample?.id}`);
+  await expect(viewer.getByRole("heading", { name: SAMPLE_PLAN_NAME })).toBeVisible();
+  await expect(viewer.getByRole("button", { name: "▶ Run" })).toBeDisabled();
+  const runRefused = await viewer.request.post("/api/v1/runs", { data: { planId: sample?.id } });
+  expect(runRefused.status()).toBe(403);
 
   // The owner sees the new member and promotes them to runner; still no plan edits.
   await page.goto("/settings/members");
