@@ -1,4 +1,5 @@
 /** Rows most repository tests need: a team with one member of a given role. */
+import { generateSecret, hashSecret, VISIBLE_PREFIX_LENGTH } from "../auth/secret-tokens";
 import type { DbClient } from "../db/client";
 import type { Role } from "../db/generated/sqlite/enums";
 
@@ -15,7 +16,6 @@ export async function createTeamWithMember(client: DbClient, role: Role = "owner
 
 /** An API token for a member, as a script would hold it; returns the secret and the row. */
 export async function createTokenFor(client: DbClient, userId: string, teamId: string, name = "test") {
-  const { generateSecret, hashSecret, VISIBLE_PREFIX_LENGTH } = await import("../auth/secret-tokens");
   const secret = generateSecret("api");
   const row = await client.apiToken.create({
     data: { userId, teamId, name, tokenHash: hashSecret(secret), prefix: secret.slice(0, VISIBLE_PREFIX_LENGTH) },
@@ -25,7 +25,6 @@ export async function createTokenFor(client: DbClient, userId: string, teamId: s
 
 /** A live browser session for a user, as the cookie's secret. */
 export async function createSessionFor(client: DbClient, userId: string, teamId?: string) {
-  const { generateSecret, hashSecret } = await import("../auth/secret-tokens");
   const secret = generateSecret("session");
   await client.session.create({
     data: { userId, tokenHash: hashSecret(secret), expiresAt: new Date(Date.now() + 60 * 60 * 1000), currentTeam: teamId ?? null },
