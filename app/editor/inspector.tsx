@@ -2,13 +2,29 @@
 
 import { useMemo, useState } from "react";
 import type { PlanProblem } from "@/lib/plan/plan-problem";
-import { EdgeCondition, FailurePolicy, FileBatchMode, type OperationType } from "@/lib/plan/schema";
+import {
+  EdgeCondition,
+  FailurePolicy,
+  FileBatchMode,
+  FileDeleteParams,
+  FileReadParams,
+  FileWriteParams,
+  PlanSettings,
+  SearchParams,
+  ShellParams,
+  WorkspacePath,
+  type OperationType,
+} from "@/lib/plan/schema";
 import { useEditorSelector, useEditorStore } from "./editor-context";
 import type { DependencyFlowEdge, OperationFlowNode, OperationSpec } from "./editor-model";
 import { CheckField, CodeField, Field, FieldErrors, KeyValueField, NumberField, SelectField, TextField } from "./inspector-fields";
 import { OPERATION_KINDS } from "./operation-kinds";
 
 type Params = Record<string, unknown>;
+
+/** Choices and hints come from the plan schema itself, so the form cannot drift from what validation accepts. */
+const IF_EXISTS = FileWriteParams.shape.ifExists.unwrap().options;
+const PATH_HINT = WorkspacePath.description;
 type ErrorsAt = (path: string) => string[] | undefined;
 
 /** Problems of one node by field path below the node (`params.path`, `params.edits.0.find`); `""` for the node itself. */
@@ -106,15 +122,15 @@ function ParamsForm({ type, params, setParam, errorsAt }: { type: OperationType;
     case "file.write":
       return (
         <>
-          <TextField label="Path" mono value={params.path} onChange={(value) => setParam("path", value)} errors={at("path")} hint="Relative to the workspace root" />
+          <TextField label="Path" mono value={params.path} onChange={(value) => setParam("path", value)} errors={at("path")} hint={PATH_HINT} />
           <CodeField label="Content" value={params.content} onChange={(value) => setParam("content", value)} errors={at("content")} rows={10} />
-          <SelectField label="If the file exists" value={params.ifExists} options={["overwrite", "fail", "skip"] as const} onChange={(value) => setParam("ifExists", value)} errors={at("ifExists")} />
+          <SelectField label="If the file exists" value={params.ifExists} options={IF_EXISTS} onChange={(value) => setParam("ifExists", value)} errors={at("ifExists")} />
         </>
       );
     case "file.edit":
       return (
         <>
-          <TextField label="Path" mono value={params.path} onChange={(value) => setParam("path", value)} errors={at("path")} />
+          <TextField label="Path" mono value={params.path} onChange={(value) => setParam("path", value)} errors={at("path")} hint={PATH_HINT} />
           <EditsField value={params.edits} onChange={(value) => setParam("edits", value)} errorsAt={(suffix) => at(`edits${suffix}`)} />
         </>
       );
@@ -122,7 +138,7 @@ function ParamsForm({ type, params, setParam, errorsAt }: { type: OperationType;
       return (
         <>
           <TextField label="Path" mono value={params.path} onChange={(value) => setParam("path", value)} errors={at("path")} />
-          <CheckField label="Succeed when the file does not exist" checked={params.missingOk} onChange={(value) => setParam("missingOk", value)} />
+          <CheckField label="Missing is fine" hint={FileDeleteParams.shape.missingOk.description} checked={params.missingOk} onChange={(value) => setParam("missingOk", value)} />
         </>
       );
     case "file.move":
@@ -144,15 +160,15 @@ function ParamsForm({ type, params, setParam, errorsAt }: { type: OperationType;
             errors={at("paths") ?? pathsErrors(errorsAt)}
           />
           <TextField label="Glob" mono value={params.glob} onChange={(value) => setParam("glob", value === "" ? undefined : value)} errors={at("glob")} placeholder="src/**/*.ts" />
-          <NumberField label="Max bytes per file" value={params.maxBytes} onChange={(value) => setParam("maxBytes", value)} errors={at("maxBytes")} />
+          <NumberField label="Max bytes per file" hint={FileReadParams.shape.maxBytes.description} value={params.maxBytes} onChange={(value) => setParam("maxBytes", value)} errors={at("maxBytes")} />
         </>
       );
     case "search":
       return (
         <>
           <TextField label="Pattern" mono value={params.pattern} onChange={(value) => setParam("pattern", value)} errors={at("pattern")} />
-          <CheckField label="Regular expression" checked={params.regex} onChange={(value) => setParam("regex", value)} errors={at("regex")} />
-          <TextField label="Glob" mono value={params.glob} onChange={(value) => setParam("glob", value)} errors={at("glob")} />
+          <CheckField label="Regular expression" hint={SearchParams.shape.regex.description} checked={params.regex} onChange={(value) => setParam("regex", value)} errors={at("regex")} />
+          <TextField label="Glob" mono value={params.glob} onChange={(value) => setParam("glob", value)} errors={at("glob")} hint={SearchParams.shape.glob.description} />
           <CheckField label="Case sensitive" checked={params.caseSensitive} onChange={(value) => setParam("caseSensitive", value)} />
           <NumberField label="Max matches" value={params.maxMatches} onChange={(value) => setParam("maxMatches", value)} errors={at("maxMatches")} />
         </>
@@ -163,9 +179,9 @@ function ParamsForm({ type, params, setParam, errorsAt }: { type: OperationType;
           <CodeField label="Command" value={params.command} onChange={(value) => setParam("command", value)} errors={at("command")} rows={4} />
           <TextField label="Working directory" mono value={params.cwd} onChange={(value) => setParam("cwd", value)} errors={at("cwd")} />
           <KeyValueField label="Environment" value={params.env} onChange={(value) => setParam("env", value)} errors={at("env")} />
-          <CheckField label="Background (ready, then keep running)" checked={params.background} onChange={(value) => setParam("background", value)} errors={at("background")} />
+          <CheckField label="Background" hint={ShellParams.shape.background.description} checked={params.background} onChange={(value) => setParam("background", value)} errors={at("background")} />
           {params.background === true && <ReadinessField value={params.readyWhen} onChange={(value) => setParam("readyWhen", value)} errors={at("readyWhen") ?? errorsAt("params.readyWhen.output") ?? errorsAt("params.readyWhen.port")} />}
-          {params.background === true && <CheckField label="Keep running after the run ends" checked={params.keepRunning} onChange={(value) => setParam("keepRunning", value)} />}
+          {params.background === true && <CheckField label="Keep running after the run ends" hint={ShellParams.shape.keepRunning.description} checked={params.keepRunning} onChange={(value) => setParam("keepRunning", value)} />}
         </>
       );
   }
@@ -316,11 +332,11 @@ function PlanInspector() {
       <TextField label="Plan name" value={meta.name} onChange={(name) => store.updateMeta((current) => ({ ...current, name }), "name")} errors={planErrors.get("name")} />
       <CodeField label="Description" rows={3} value={meta.description} onChange={(description) => store.updateMeta((current) => ({ ...current, description }), "description")} />
       <NumberField label="Concurrency" value={settings.concurrency} onChange={(value) => setSetting("concurrency", value)} errors={planErrors.get("settings.concurrency")} placeholder="8" />
-      <SelectField label="When a node fails" value={settings.failurePolicy} options={FailurePolicy.options} onChange={(value) => setSetting("failurePolicy", value)} />
+      <SelectField label="When a node fails" value={settings.failurePolicy} options={FailurePolicy.options} onChange={(value) => setSetting("failurePolicy", value)} hint={PlanSettings.shape.failurePolicy.description} />
       <NumberField label="Default retries" value={settings.retries} onChange={(value) => setSetting("retries", value)} errors={planErrors.get("settings.retries")} placeholder="0" />
       <NumberField label="Default timeout (ms)" value={settings.timeoutMs} onChange={(value) => setSetting("timeoutMs", value)} errors={planErrors.get("settings.timeoutMs")} placeholder="600000" />
-      <CheckField label="Batch independent same-kind operations" checked={settings.batching ?? true} onChange={(value) => setSetting("batching", value)} />
-      <SelectField label="File batches" value={settings.fileBatchMode} options={FileBatchMode.options} onChange={(value) => setSetting("fileBatchMode", value)} />
+      <CheckField label="Batching" hint={PlanSettings.shape.batching.description} checked={settings.batching ?? true} onChange={(value) => setSetting("batching", value)} />
+      <SelectField label="File batches" value={settings.fileBatchMode} options={FileBatchMode.options} onChange={(value) => setSetting("fileBatchMode", value)} hint={PlanSettings.shape.fileBatchMode.description} />
       <FieldErrors errors={planErrors.get("")} />
     </div>
   );
