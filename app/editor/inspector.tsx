@@ -112,6 +112,9 @@ function NodeInspector({ node }: { node: OperationFlowNode }) {
         <NumberField label="Timeout (ms)" value={spec.timeoutMs} onChange={(value) => setCommon("timeoutMs", value)} errors={errorsAt("timeoutMs")} placeholder="plan default" />
         <CheckField label="Checkpoint (never batch with others)" checked={spec.checkpoint} onChange={(value) => setCommon("checkpoint", value)} />
       </details>
+      <button type="button" className="button button-small" onClick={() => store.deleteSelection()}>
+        Delete node
+      </button>
     </div>
   );
 }

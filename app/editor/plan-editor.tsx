@@ -469,6 +469,12 @@ function EditorLayout({ planId, openedDraft }: { planId: string; openedDraft: bo
             <Controls />
             <BatchGroups />
           </ReactFlow>
+          {nodes.length === 0 && (
+            <div className="canvas-empty" data-testid="canvas-empty">
+              <strong>An empty plan</strong>
+              <span>Drag an operation from the palette onto the canvas (or click it), then join nodes by dragging from a node&apos;s right handle to another&apos;s left one.</span>
+            </div>
+          )}
         </div>
         <aside className="side-panel">
           <div className="tabs" role="tablist">
