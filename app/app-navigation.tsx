@@ -6,6 +6,7 @@ import { usePathname } from "next/navigation";
 const LINKS = [
   { href: "/library", label: "Library", matches: ["/library", "/plans"] },
   { href: "/runs", label: "Runs", matches: ["/runs"] },
+  { href: "/settings", label: "Settings", matches: ["/settings"] },
 ] as const;
 
 export function AppNavigation() {

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import type { ReactNode } from "react";
 import { AppNavigation } from "./app-navigation";
+import { AccountMenu } from "./settings/account-menu";
 import { Providers } from "./providers";
 import "./globals.css";
 
@@ -20,7 +21,9 @@ export default function RootLayout({ children }: { children: ReactNode }) {
               Batchboard
             </div>
             <AppNavigation />
-            <div className="sidebar-foot">Plan → batch → execute → monitor</div>
+            <div className="sidebar-foot">
+              <AccountMenu />
+            </div>
           </aside>
           <main className="main">
             <Providers>{children}</Providers>

@@ -3,8 +3,8 @@ import { findSessionCaller } from "@/lib/server/caller";
 import { signOut } from "../sign-in/sign-out-action";
 
 /**
- * Who is signed in, in which team and role, with links to settings and the
- * team switcher, and sign-out. For the app shell's sidebar; renders nothing
+ * Who is signed in, in which team and role, with a link to the team
+ * switcher, and sign-out (Settings is in the main navigation). For the app shell's sidebar; renders nothing
  * for signed-out visitors (sign-in, setup and invitation pages).
  */
 export async function AccountMenu() {
@@ -12,20 +12,15 @@ export async function AccountMenu() {
   if (!caller) return null;
   return (
     <div className="account-menu" data-testid="account-menu">
-      <div>{caller.user.name}</div>
-      <Link href="/settings/teams" className="muted" title="Switch team">
+      <div className="account-name">{caller.user.name}</div>
+      <Link href="/settings/teams" className="account-team" title="Switch team">
         {caller.team.teamName} · {caller.role}
       </Link>
-      <div>
-        <Link href="/settings" className="nav-link">
-          Settings
-        </Link>
-        <form action={signOut} style={{ display: "inline" }}>
-          <button type="submit" className="button">
-            Sign out
-          </button>
-        </form>
-      </div>
+      <form action={signOut}>
+        <button type="submit" className="account-sign-out">
+          Sign out
+        </button>
+      </form>
     </div>
   );
 }

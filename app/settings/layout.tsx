@@ -1,6 +1,5 @@
 import type { ReactNode } from "react";
 import { resolveCaller } from "@/lib/server/caller";
-import { signOut } from "../sign-in/sign-out-action";
 import { SettingsTabs } from "./settings-tabs";
 import "../sign-in/auth.css";
 
@@ -16,11 +15,6 @@ export default async function SettingsLayout({ children }: { children: ReactNode
           Signed in as <strong data-testid="signed-in-as">{caller.user.email}</strong> in{" "}
           <strong data-testid="current-team">{caller.team.teamName}</strong> as <strong data-testid="current-role">{caller.role}</strong>.
         </p>
-        <form action={signOut}>
-          <button type="submit" className="button">
-            Sign out
-          </button>
-        </form>
       </header>
       <SettingsTabs />
       {children}
