@@ -11,21 +11,22 @@ interface LogLine {
   text: string;
 }
 
+/** Splits output chunks into lines; a line left open by one stream is continued only by that stream. */
 function toLines(chunks: readonly OutputChunk[]): LogLine[] {
   const lines: LogLine[] = [];
-  let partial: LogLine | null = null;
+  let open: LogLine | null = null;
   for (const chunk of chunks) {
     const pieces = chunk.data.split("\n");
     pieces.forEach((piece, index) => {
-      if (partial && partial.stream === chunk.stream && index === 0) partial.text += piece;
-      else {
-        partial = { stream: chunk.stream, text: piece };
-        lines.push(partial);
+      const last = index === pieces.length - 1;
+      if (open && open.stream === chunk.stream) open.text += piece;
+      else if (piece !== "" || !last) {
+        open = { stream: chunk.stream, text: piece };
+        lines.push(open);
       }
-      if (index < pieces.length - 1) partial = null;
+      if (!last) open = null;
     });
   }
-  if (lines.length && lines[lines.length - 1]?.text === "") lines.pop();
   return lines;
 }
 
