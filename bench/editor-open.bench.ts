@@ -171,9 +171,18 @@ async function measureTyping(page: Page): Promise<number[]> {
       requestAnimationFrame(() => setTimeout(() => window.benchKeys.push(performance.now() - start), 0));
     }, true);
   })()`);
-  await page.keyboard.type(" && echo benchmark-typing-done", { delay: 200 });
+  await page.keyboard.type(" && echo benchmark-typing-done && echo the-second-sentence-here", { delay: 200 });
   await page.waitForTimeout(500);
   return (await page.evaluate("window.benchKeys")) as number[];
+}
+
+/** Runs one step, naming it in the error if it fails (a timeout alone does not say where). */
+async function step<T>(name: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    throw new Error(`${name}: ${error instanceof Error ? error.message : String(error)}`);
+  }
 }
 
 async function main(): Promise<void> {
@@ -195,17 +204,17 @@ async function main(): Promise<void> {
   try {
     await waitForServer(server);
     const page = await (await browser.newContext({ viewport: { width: 1600, height: 1000 } })).newPage();
-    await signIn(page);
-    const href = await importPlan(page, benchPlan());
+    await step("sign in", () => signIn(page));
+    const href = await step("import the plan", () => importPlan(page, benchPlan()));
 
-    await measureOpen(page, href); // warm-up: route code compiled and cached, as for anyone but the very first visitor
+    await step("open (warm-up)", () => measureOpen(page, href)); // route code compiled and cached, as for anyone but the very first visitor
     const opens: Awaited<ReturnType<typeof measureOpen>>[] = [];
-    for (let run = 0; run < 3; run += 1) opens.push(await measureOpen(page, href));
+    for (let run = 0; run < 3; run += 1) opens.push(await step(`open #${run + 1}`, () => measureOpen(page, href)));
     const open = [...opens].sort((a, b) => a.ms - b.ms)[1] as (typeof opens)[number];
     const complete = opens.every((run) => run.complete);
     const nodeCount = await page.getByTestId("plan-counts").textContent();
-    const pan = await measurePan(page);
-    const keys = await measureTyping(page);
+    const pan = await step("pan", () => measurePan(page));
+    const keys = await step("typing", () => measureTyping(page));
     const p50 = percentile(keys, 50);
     const p95 = percentile(keys, 95);
     const max = Math.max(...keys);
