@@ -1,4 +1,4 @@
-/** Runs once when the server starts: migrations and first-start data before the first request. */
+/** Runs once when the server starts: first-start data and crash recovery before the first request (migrations ran in scripts/start.ts). */
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   const { getAppContext } = await import("./lib/server/app-context");

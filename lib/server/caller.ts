@@ -15,8 +15,11 @@ export type { Caller, SessionCaller } from "./authenticate";
 
 /** The signed-in caller, or null; cached per request so a page and its parts look it up once. */
 export const findSessionCaller = cache(async (): Promise<SessionCaller | null> => {
+  // The cookie first: no session, no database work; and reading it marks the page dynamic, so a build never prerenders against a database.
+  const secret = (await cookies()).get(SESSION_COOKIE)?.value;
+  if (!secret) return null;
   const { db } = await getAppContext();
-  return authenticateSession(db.client, (await cookies()).get(SESSION_COOKIE)?.value);
+  return authenticateSession(db.client, secret);
 });
 
 /** Where a signed-out visitor goes: setup on a fresh install, sign-in otherwise. */
