@@ -12,6 +12,7 @@ import { isTerminalNodeStatus, isTerminalRunStatus } from "@/lib/runner/status";
 import { NodeDetailPanel } from "./node-detail-panel";
 import { runApi } from "./run-api";
 import { RunGraph } from "./run-graph";
+import { RunViewStoreContext } from "./run-view-store";
 import { RunTimeline } from "./run-timeline";
 import { useRunEvents } from "./use-run-events";
 import "@xyflow/react/dist/style.css";
@@ -49,7 +50,8 @@ export function RunView(props: RunViewProps) {
     return parsed.success ? optimizePlan(parsed.data) : null;
   }, [props.document]);
   const critical = useMemo(() => new Set(execution?.criticalPath.nodeIds ?? []), [execution]);
-  const { state, stream } = useRunEvents(props.runId, nodeIds, props.reused);
+  const batchOf = useMemo(() => execution?.batchIdOf ?? {}, [execution]);
+  const { store, state, stream } = useRunEvents(props.runId, nodeIds, props.reused);
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
@@ -181,9 +183,11 @@ export function RunView(props: RunViewProps) {
 
       <div className="run-body">
         <div className="run-canvas">
-          <ReactFlowProvider>
-            <RunGraph graph={graph} nodes={state.nodes} batchOf={execution?.batchIdOf ?? {}} critical={critical} selectedId={selectedId} onSelect={setSelectedId} />
-          </ReactFlowProvider>
+          <RunViewStoreContext.Provider value={store}>
+            <ReactFlowProvider>
+              <RunGraph graph={graph} store={store} batchOf={batchOf} critical={critical} selectedId={selectedId} onSelect={setSelectedId} />
+            </ReactFlowProvider>
+          </RunViewStoreContext.Provider>
         </div>
         {selected && selectedView && (
           <NodeDetailPanel

@@ -1,25 +1,26 @@
 "use client";
 
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useRef, useState, useSyncExternalStore } from "react";
 import { RunEvent } from "@/lib/runner/run-events";
 import { isTerminalRunStatus } from "@/lib/runner/status";
-import { applyRunEvents, initialRunViewState, type ReusedNode, type RunViewState } from "@/lib/run-view/run-view-state";
+import { initialRunViewState, type ReusedNode, type RunViewState } from "@/lib/run-view/run-view-state";
+import { RunViewStore } from "./run-view-store";
 
 export type StreamState = "connecting" | "live" | "reconnecting" | "closed";
 
 /**
- * Follows a run's SSE stream into a RunViewState. Events are parsed with the
+ * Follows a run's SSE stream into a RunViewStore. Events are parsed with the
  * shared zod union and applied once per animation frame (not once per
- * event), so thousands of events a second cost one render per frame. The
- * browser's EventSource resends Last-Event-ID on reconnect, and the fold
- * ignores anything already seen, so a dropped connection misses nothing.
+ * event). The browser's EventSource resends Last-Event-ID on reconnect, and
+ * the fold ignores anything already seen, so a dropped connection misses nothing.
  */
 export function useRunEvents(
   runId: string,
   nodeIds: readonly string[],
   reused: readonly ReusedNode[],
-): { state: RunViewState; stream: StreamState } {
-  const [state, setState] = useState(() => initialRunViewState(nodeIds, reused));
+): { store: RunViewStore; state: RunViewState; stream: StreamState } {
+  const [store] = useState(() => new RunViewStore(initialRunViewState(nodeIds, reused)));
+  const state = useSyncExternalStore(store.subscribe, store.getState, store.getState);
   const [stream, setStream] = useState<StreamState>("connecting");
   const queue = useRef<RunEvent[]>([]);
   const frame = useRef<number | null>(null);
@@ -30,7 +31,7 @@ export function useRunEvents(
       frame.current = null;
       const events = queue.current;
       queue.current = [];
-      if (events.length) setState((current) => applyRunEvents(current, events));
+      store.apply(events);
     };
     source.onopen = () => setStream("live");
     source.onerror = () => setStream(source.readyState === EventSource.CLOSED ? "closed" : "reconnecting");
@@ -48,10 +49,9 @@ export function useRunEvents(
     return () => {
       source.close();
       if (frame.current !== null) cancelAnimationFrame(frame.current);
-      // A retry opens another run id; nothing queued belongs to it.
       queue.current = [];
     };
-  }, [runId]);
+  }, [runId, store]);
 
-  return { state, stream };
+  return { store, state, stream };
 }
