@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../db/client";
 import { parseDatabaseUrl } from "../db/database-config";
 import { temporaryDirectory } from "../runner/testing/harness";
+import { isProcessAlive } from "../testing/processes";
 
 const REPO = path.join(__dirname, "../..");
 let home: ReturnType<typeof temporaryDirectory>;
@@ -49,15 +50,6 @@ async function waitFor(check: () => boolean, timeoutMs = 20_000): Promise<void> 
   }
 }
 
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return stat.slice(stat.lastIndexOf(")") + 2)[0] !== "Z";
-  } catch {
-    return false;
-  }
-}
 
 describe("batchboard CLI", () => {
   it("validate and plan report problems and batches with exit codes", async () => {
@@ -131,7 +123,7 @@ describe("batchboard CLI", () => {
       child.kill("SIGKILL");
       await result;
       const orphan = Number(readFileSync(path.join(ws.dir, "second.pids"), "utf8").trim());
-      expect(processAlive(orphan)).toBe(true);
+      expect(isProcessAlive(orphan)).toBe(true);
 
       const database = await openDatabase(parseDatabaseUrl(`file:${path.join(home.dir, "data", "batchboard.db")}`));
       try {
@@ -151,7 +143,7 @@ describe("batchboard CLI", () => {
       const report = JSON.parse(resumed.stdout);
       expect(report.status).toBe("succeeded");
       expect(report.runId).toBe(runId);
-      await waitFor(() => !processAlive(orphan), 5_000);
+      await waitFor(() => !isProcessAlive(orphan), 5_000);
       expect(readFileSync(path.join(ws.dir, "first.log"), "utf8")).toBe("ran\n");
       expect(readFileSync(path.join(ws.dir, "third.txt"), "utf8")).toBe("done");
     } finally {

@@ -310,14 +310,18 @@ async function runMultiEdit(host: TaskHost, ids: string[], target: string | unde
       else result.set(id, { status: "failed", attempt, durationMs, error: toNodeError(outcome.error) });
     });
   } catch (thrown) {
-    const error = abortError(signal, thrown);
-    const status = error instanceof AbortedError && error.reason === "cancelled" ? "cancelled" : "failed";
-    const durationMs = Math.round(performance.now() - started);
-    ids.forEach((id, index) => result.set(id, { status, attempt: attempts[index] as number, durationMs, error: toNodeError(error) }));
+    failUnit(result, ids, attempts, abortError(signal, thrown), started);
   } finally {
     dispose();
   }
   return result;
+}
+
+/** A unit's attempt threw: every node of it ends cancelled (when that was the cause) or failed. */
+function failUnit(result: Map<string, Outcome>, ids: string[], attempts: number[], error: unknown, started: number): void {
+  const status = error instanceof AbortedError && error.reason === "cancelled" ? "cancelled" : "failed";
+  const durationMs = Math.round(performance.now() - started);
+  ids.forEach((id, index) => result.set(id, { status, attempt: attempts[index] as number, durationMs, error: toNodeError(error) }));
 }
 
 /** Several searches over one glob, answered by one walk. */
@@ -335,10 +339,7 @@ async function runSearchPass(host: TaskHost, ids: string[], target: string | und
     const durationMs = Math.round(performance.now() - started);
     ids.forEach((id, index) => result.set(id, { status: "succeeded", attempt: attempts[index] as number, durationMs, result: found[index] }));
   } catch (thrown) {
-    const error = abortError(signal, thrown);
-    const status = error instanceof AbortedError && error.reason === "cancelled" ? "cancelled" : "failed";
-    const durationMs = Math.round(performance.now() - started);
-    ids.forEach((id, index) => result.set(id, { status, attempt: attempts[index] as number, durationMs, error: toNodeError(error) }));
+    failUnit(result, ids, attempts, abortError(signal, thrown), started);
   } finally {
     dispose();
   }

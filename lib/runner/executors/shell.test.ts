@@ -9,6 +9,7 @@ import { AbortedError } from "../errors";
 import { groupAlive } from "../process-group";
 import { executorContext, memoryResources, plan, runPlan, temporaryDirectory } from "../testing/harness";
 import { shellExecutor, type ShellResult } from "./shell";
+import { isProcessAlive } from "../../testing/processes";
 
 let ws: ReturnType<typeof temporaryDirectory>;
 beforeEach(() => {
@@ -16,15 +17,6 @@ beforeEach(() => {
 });
 afterEach(() => ws.cleanup());
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return stat.slice(stat.lastIndexOf(")") + 2)[0] !== "Z";
-  } catch {
-    return false;
-  }
-}
 
 describe("shell", () => {
   it("runs in the workspace with a clean environment and streams output", async () => {
@@ -62,7 +54,7 @@ describe("shell", () => {
     expect(node).toMatchObject({ status: "failed", error: { code: "timeout" } });
     const grandchild = Number(readFileSync(path.join(ws.dir, "grandchild.pid"), "utf8"));
     await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(alive(grandchild)).toBe(false);
+    expect(isProcessAlive(grandchild)).toBe(false);
     expect(groupAlive(node?.pid as number)).toBe(false);
   });
 
