@@ -9,7 +9,7 @@ export const metadata = { title: "Library" };
 /** Renders the first page of the library on the server; the client keeps it fresh through TanStack Query. */
 export default async function LibraryPage() {
   const caller = await resolveCaller();
-  const { db, defaults } = await getAppContext();
+  const { db } = await getAppContext();
   const [plans, tags] = await Promise.all([listPlans(db.client, { teamId: caller.teamId }), listTags(db.client, caller.teamId)]);
-  return <LibraryView teamName={defaults.team.name} initialPlans={plans} initialTags={tags} />;
+  return <LibraryView teamName={caller.team.teamName} initialPlans={plans} initialTags={tags} />;
 }
