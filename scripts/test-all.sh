@@ -4,8 +4,9 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export NEXT_TELEMETRY_DISABLED=1
-mkdir -p test-results
-rm -f test-results/unit.json test-results/e2e.json
+# Reports live outside test-results/, which Playwright empties when it starts.
+mkdir -p test-reports
+rm -f test-reports/unit.json test-reports/e2e.json
 
 step() { echo; echo "━━ $1"; }
 failed=0
@@ -13,7 +14,7 @@ failed=0
 step "typecheck"; node_modules/.bin/tsc --noEmit || failed=1
 step "lint"; node_modules/.bin/eslint . || failed=1
 step "unit and integration tests (vitest)"
-node_modules/.bin/vitest run --reporter=default --reporter=json --outputFile=test-results/unit.json || failed=1
+node_modules/.bin/vitest run --reporter=default --reporter=json --outputFile=test-reports/unit.json || failed=1
 step "production build"
 if node_modules/.bin/next build; then
   step "end-to-end tests (playwright, Debian chromium)"
@@ -22,5 +23,5 @@ else
   failed=1
 fi
 
-node_modules/.bin/tsx scripts/test-summary.ts test-results/unit.json test-results/e2e.json || failed=1
+node_modules/.bin/tsx scripts/test-summary.ts test-reports/unit.json test-reports/e2e.json || failed=1
 exit $failed
