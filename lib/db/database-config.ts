@@ -1,5 +1,4 @@
 import path from "node:path";
-import type { Provider } from "./schema-files";
 
 /** Which database to talk to, decided once from DATABASE_URL. */
 export type DatabaseConfig =
@@ -16,6 +15,3 @@ export function parseDatabaseUrl(url: string): DatabaseConfig {
   return { provider: "sqlite", url: `file:${filePath}`, filePath };
 }
 
-export function providerOf(config: DatabaseConfig): Provider {
-  return config.provider;
-}

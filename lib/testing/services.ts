@@ -1,6 +1,6 @@
 /**
- * Makes sure the real PostgreSQL and Redis servers the tests talk to are up,
- * starting them with the machine's own service commands when they are down,
+ * Makes sure the real PostgreSQL server the tests talk to is up, starting
+ * it with the machine's own service command when it is down,
  * so a clean machine passes too.
  */
 import { execSync } from "node:child_process";
@@ -8,7 +8,6 @@ import { existsSync, readdirSync } from "node:fs";
 import net from "node:net";
 
 export const TEST_POSTGRES_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/test";
-export const TEST_REDIS_URL = "redis://127.0.0.1:6379";
 
 function portOpen(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -41,11 +40,3 @@ export async function ensurePostgres(): Promise<void> {
   await waitForPort(5432, "PostgreSQL");
 }
 
-export async function ensureRedis(): Promise<void> {
-  if (await portOpen(6379)) return;
-  execSync(
-    'redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no --dir /var/lib/redis --logfile /var/log/redis/ci.log',
-    { stdio: "inherit" },
-  );
-  await waitForPort(6379, "Redis");
-}

@@ -2,13 +2,10 @@
 
 import { useMemo, useState } from "react";
 import type { NodeView } from "@/lib/run-view/run-view-state";
+import { formatDuration } from "../../format";
 import { STATUS_COLORS } from "./status-colors";
 
 const ROW_HEIGHT = 18;
-
-function formatSpan(ms: number): string {
-  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
-}
 const LABEL_WIDTH = 180;
 const VISIBLE_ROWS = 12;
 
@@ -61,8 +58,8 @@ export function RunTimeline(props: {
     <div className="timeline" data-testid="run-timeline">
       <div className="timeline-axis">
         <span>0</span>
-        <span>{formatSpan(total / 2)}</span>
-        <span>{formatSpan(total)}</span>
+        <span>{formatDuration(total / 2)}</span>
+        <span>{formatDuration(total)}</span>
       </div>
       <div className="timeline-scroll" style={{ height: Math.min(rows.length, VISIBLE_ROWS) * ROW_HEIGHT + 4 }} onScroll={(event) => setScrollTop(event.currentTarget.scrollTop)}>
         <svg width="100%" height={rows.length * ROW_HEIGHT} viewBox={`0 0 ${width} ${rows.length * ROW_HEIGHT}`} preserveAspectRatio="none" role="img" aria-label="Timeline of node executions">
@@ -89,7 +86,7 @@ export function RunTimeline(props: {
                       fill={STATUS_COLORS[span.status].border}
                       className={span.finishedAt === null ? "timeline-bar is-running" : "timeline-bar"}
                     >
-                      <title>{`${row.label} · attempt ${span.attempt} · ${span.status} · ${formatSpan((span.finishedAt ?? props.now) - span.startedAt)}${span.error ? ` · ${span.error.message}` : ""}`}</title>
+                      <title>{`${row.label} · attempt ${span.attempt} · ${span.status} · ${formatDuration((span.finishedAt ?? props.now) - span.startedAt)}${span.error ? ` · ${span.error.message}` : ""}`}</title>
                     </rect>
                   );
                 })}

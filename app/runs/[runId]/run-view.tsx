@@ -9,6 +9,7 @@ import { optimizePlan } from "@/lib/plan/optimize-plan";
 import { PlanDocument } from "@/lib/plan/schema";
 import type { ReusedNode } from "@/lib/run-view/run-view-state";
 import { isTerminalNodeStatus, isTerminalRunStatus } from "@/lib/runner/status";
+import { formatDuration } from "../../format";
 import { NodeDetailPanel } from "./node-detail-panel";
 import { runApi } from "./run-api";
 import { RunGraph } from "./run-graph";
@@ -31,11 +32,6 @@ export interface RunViewProps {
   /** Nodes carried over from the parent run (retries): their state comes from the database, not events. */
   reused: readonly ReusedNode[];
   permissions: { repair: boolean };
-}
-
-function formatElapsed(ms: number): string {
-  const seconds = Math.max(0, Math.round(ms / 1000));
-  return seconds < 60 ? `${seconds} s` : `${Math.floor(seconds / 60)} min ${seconds % 60} s`;
 }
 
 const FINISHED_WITH_RETRIES = new Set(["failed", "skipped", "cancelled", "interrupted"]);
@@ -149,7 +145,7 @@ export function RunView(props: RunViewProps) {
         <span className="run-counts" data-testid="run-counts">
           {done}/{total} done · {count("succeeded")} ✓ · {count("failed")} ✗ · {count("skipped")} skipped · {count("running")} running
         </span>
-        <span className="muted">{formatElapsed(elapsed)}</span>
+        <span className="muted">{formatDuration(elapsed)}</span>
         <span className={`stream stream-${stream}`} title="Live connection">
           {stream === "live" ? "● live" : stream === "closed" ? "finished" : stream}
         </span>
