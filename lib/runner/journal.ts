@@ -4,7 +4,7 @@
  * batches) and undone later.
  */
 import { createHash } from "node:crypto";
-import type { FileSystem } from "./file-system";
+import type { ContentChange, FileSystem } from "./file-system";
 import type { Workspace } from "./workspace";
 
 export type FileOperation = "create" | "update" | "delete";
@@ -47,6 +47,8 @@ export interface NodeFiles {
   /** Reads an already-resolved absolute path. */
   readResolved(absolutePath: string): Promise<Buffer | null>;
   write(relativePath: string, data: Buffer, known?: { before: Buffer | null }): Promise<FileChangeRecord | null>;
+  /** Read-modify-write of one file (see {@link FileSystem.update}); null when nothing changed. */
+  update(relativePath: string, change: ContentChange): Promise<FileChangeRecord | null>;
   remove(relativePath: string): Promise<FileChangeRecord | null>;
 }
 
@@ -103,6 +105,14 @@ export class FileJournal {
           if (before !== null && before.equals(data)) return null;
           await fs.write(absolutePath, data);
           return record(nodeId, absolutePath, before, data);
+        },
+        async update(relativePath, change) {
+          const absolutePath = await resolve(relativePath);
+          const { before, after } = await fs.update(absolutePath, (current) => {
+            const next = change(current);
+            return next !== null && current !== null && current.equals(next) ? null : next;
+          });
+          return after === null ? null : record(nodeId, absolutePath, before, after);
         },
         async remove(relativePath) {
           const absolutePath = await resolve(relativePath);

@@ -36,38 +36,38 @@ export async function editFileInSteps(
   shouldRun: (index: number, outcomes: readonly EditStepOutcome[]) => boolean = () => true,
 ): Promise<EditStepOutcome[]> {
   throwIfAborted(ctx.signal);
-  const absolute = await ctx.files.resolve(path);
-  const before = await ctx.files.readResolved(absolute);
-  if (before === null) {
-    const error = new NonRetryableError("file-not-found", `"${path}" does not exist; nothing to edit`);
-    return steps.map(() => ({ ok: false, error }));
-  }
-  const original = before.toString("utf8");
-  let text = original;
   const outcomes: EditStepOutcome[] = [];
-  for (let index = 0; index < steps.length; index += 1) {
-    if (!shouldRun(index, outcomes)) {
-      outcomes.push({ ok: "skipped" });
-      continue;
+  await ctx.files.update(path, (before) => {
+    if (before === null) {
+      const error = new NonRetryableError("file-not-found", `"${path}" does not exist; nothing to edit`);
+      for (let index = 0; index < steps.length; index += 1) outcomes.push({ ok: false, error });
+      return null;
     }
-    const previous = text;
-    const outcome = applyEdits(text, steps[index] ?? []);
-    if (!outcome.ok) {
-      outcomes.push({
-        ok: false,
-        error: new NonRetryableError(outcome.reason === "not-found" ? "edit-not-found" : "edit-ambiguous", `${path}: ${outcome.message}`, {
-          editIndex: outcome.editIndex,
-        }),
-      });
-      continue;
+    const original = before.toString("utf8");
+    let text = original;
+    for (let index = 0; index < steps.length; index += 1) {
+      if (!shouldRun(index, outcomes)) {
+        outcomes.push({ ok: "skipped" });
+        continue;
+      }
+      const previous = text;
+      const outcome = applyEdits(text, steps[index] ?? []);
+      if (!outcome.ok) {
+        outcomes.push({
+          ok: false,
+          error: new NonRetryableError(outcome.reason === "not-found" ? "edit-not-found" : "edit-ambiguous", `${path}: ${outcome.message}`, {
+            editIndex: outcome.editIndex,
+          }),
+        });
+        continue;
+      }
+      text = outcome.content;
+      const diff = unifiedDiff(path, previous, text, { maxChars: ctx.limits.diffMaxChars, changed: outcome.changed });
+      outcomes.push({ ok: true, value: { path, replacements: outcome.replacements, diff } });
     }
-    text = outcome.content;
-    const diff = unifiedDiff(path, previous, text, { maxChars: ctx.limits.diffMaxChars, changed: outcome.changed });
-    outcomes.push({ ok: true, value: { path, replacements: outcome.replacements, diff } });
-  }
-  if (text !== original) {
+    if (text === original) return null;
     throwIfAborted(ctx.signal);
-    await ctx.files.write(path, Buffer.from(text, "utf8"), { before });
-  }
+    return Buffer.from(text, "utf8");
+  });
   return outcomes;
 }

@@ -12,22 +12,23 @@ export interface FileWriteResult {
   diff: string;
 }
 
-/** Writes a file (temp + rename), honouring `ifExists`. */
+/** Writes a file, honouring `ifExists`. */
 export const writeFileExecutor: Executor<FileWriteParams, FileWriteResult> = async (params, ctx) => {
   throwIfAborted(ctx.signal);
-  const before = await ctx.files.read(params.path);
-  if (before !== null && params.ifExists === "fail") {
-    throw new NonRetryableError("file-exists", `"${params.path}" already exists and ifExists is "fail"`);
-  }
-  if (before !== null && params.ifExists === "skip") {
-    return { path: params.path, bytesWritten: 0, outcome: "skipped", diff: "" };
-  }
   const data = Buffer.from(params.content, "utf8");
-  const change = await ctx.files.write(params.path, data, { before });
+  let existed = false;
+  const change = await ctx.files.update(params.path, (before) => {
+    existed = before !== null;
+    if (before !== null && params.ifExists === "fail") {
+      throw new NonRetryableError("file-exists", `"${params.path}" already exists and ifExists is "fail"`);
+    }
+    return before !== null && params.ifExists === "skip" ? null : data;
+  });
+  if (existed && params.ifExists === "skip") return { path: params.path, bytesWritten: 0, outcome: "skipped", diff: "" };
   return {
     path: params.path,
     bytesWritten: change ? data.length : 0,
-    outcome: change === null ? "unchanged" : before === null ? "created" : "overwritten",
-    diff: change ? unifiedDiff(params.path, before, data, { maxChars: ctx.limits.diffMaxChars }) : "",
+    outcome: change === null ? "unchanged" : existed ? "overwritten" : "created",
+    diff: change ? unifiedDiff(params.path, change.before, data, { maxChars: ctx.limits.diffMaxChars }) : "",
   };
 };
