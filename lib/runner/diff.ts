@@ -58,34 +58,39 @@ export function unifiedDiff(path: string, before: Content, after: Content, optio
     endA += extra;
     endB += extra;
   }
-  const removed = lines(a.slice(start, endA));
-  const added = lines(b.slice(start, endB));
   let contextStart = start;
   for (let i = 0; i < CONTEXT && contextStart > 0; i += 1) contextStart = a.lastIndexOf("\n", contextStart - 2) + 1;
-  const before_ = lines(a.slice(contextStart, start));
   let contextEnd = endA;
   for (let i = 0; i < CONTEXT && contextEnd < a.length; i += 1) {
     const newline = a.indexOf("\n", contextEnd);
     contextEnd = newline === -1 ? a.length : newline + 1;
   }
-  const after_ = lines(a.slice(endA, contextEnd));
   let firstLine = 1;
   for (let i = a.indexOf("\n"); i !== -1 && i < contextStart; i = a.indexOf("\n", i + 1)) firstLine += 1;
-  const countA = before_.length + removed.length + after_.length;
-  const countB = before_.length + added.length + after_.length;
-  const body = [...before_.map((l) => ` ${l}`), ...removed.map((l) => `-${l}`), ...added.map((l) => `+${l}`), ...after_.map((l) => ` ${l}`)];
+  const leading = marked(a, contextStart, start, " ");
+  const removed = marked(a, start, endA, "-");
+  const added = marked(b, start, endB, "+");
+  const trailing = marked(a, endA, contextEnd, " ");
+  const countA = leading.lines + removed.lines + trailing.lines;
+  const countB = leading.lines + added.lines + trailing.lines;
   const hunk = `@@ -${countA === 0 ? firstLine - 1 : firstLine},${countA} +${countB === 0 ? firstLine - 1 : firstLine},${countB} @@\n`;
-  const text = header + hunk + body.join("\n") + "\n";
+  const text = header + hunk + leading.text + removed.text + added.text + trailing.text;
   return text.length > maxChars ? text.slice(0, maxChars) + "\n… diff truncated\n" : text;
+}
+
+/** The lines of `text` between `from` and `to`, each prefixed with `mark` and ended with a newline. */
+function marked(text: string, from: number, to: number, mark: string): { text: string; lines: number } {
+  let out = "";
+  let lines = 0;
+  for (let at = from; at < to; lines += 1) {
+    const newline = text.indexOf("\n", at);
+    const end = newline === -1 || newline >= to ? to : newline;
+    out += mark + text.slice(at, end) + "\n";
+    at = end + 1;
+  }
+  return { text: out, lines };
 }
 
 function isBinary(content: Content): boolean {
   return Buffer.isBuffer(content) && content.subarray(0, 8192).includes(0);
-}
-
-function lines(text: string): string[] {
-  if (text === "") return [];
-  const list = text.split("\n");
-  if (list[list.length - 1] === "") list.pop();
-  return list;
 }
