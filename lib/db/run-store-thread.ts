@@ -25,9 +25,12 @@ if (port) {
   const config = workerData as DatabaseConfig;
   const database = await openDatabase(config);
   const store = createPrismaRunStore(database.client);
-  // SQLite: the hot write skips Prisma (see sqlite-run-writer.ts).
+  // SQLite: the hot writes skip Prisma (see sqlite-run-writer.ts).
   const writer = config.provider === "sqlite" ? createSqliteRunWriter(config.filePath) : null;
-  if (writer) store.persist = async (batch) => writer.persist(batch);
+  if (writer) {
+    store.createRun = async (input) => writer.createRun(input);
+    store.persist = async (batch) => writer.persist(batch);
+  }
   port.on("message", async (request: StoreRequest) => {
     try {
       if (request.method === "close") {

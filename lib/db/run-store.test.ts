@@ -212,6 +212,8 @@ describe("threaded run store (worker thread, SQLite fast path)", () => {
       });
       const outcome = await (await startRun(resources, { ...ownership, plan: document, directory: ws.dir })).done;
       expect(outcome.status).toBe("failed");
+      // Created by the fast path, not Prisma: same id shape as Prisma's cuid().
+      expect(outcome.runId).toMatch(/^c[0-9a-z]{24}$/);
       const prismaStore = createPrismaRunStore(db.client);
       const run = await prismaStore.loadRun(outcome.runId);
       expect(run).toMatchObject({ status: "failed", lastEventSeq: (await prismaStore.listEvents(outcome.runId, 0)).length });
@@ -223,6 +225,15 @@ describe("threaded run store (worker thread, SQLite fast path)", () => {
       expect(changes.map((change) => [change.path, change.before?.toString(), change.after?.toString()])).toEqual([["a.txt", "one\n", "two\n"]]);
       expect((await undoRun(resources, outcome.runId)).restored).toEqual(["a.txt"]);
       expect(readFileSync(path.join(ws.dir, "a.txt"), "utf8")).toBe("one\n");
+      // A child run created by the fast path: its parent link and the carried-over node read back through Prisma.
+      const retried = await (await retryFailedNodes(resources, outcome.runId)).done;
+      const child = await db.client.run.findUniqueOrThrow({ where: { id: retried.runId }, include: { nodeRuns: true } });
+      expect(child).toMatchObject({ parentRunId: outcome.runId, settings: { concurrency: 8 }, dryRun: false });
+      expect(child.createdAt).toBeInstanceOf(Date);
+      expect(Math.abs(child.createdAt.getTime() - Date.now())).toBeLessThan(60_000);
+      const childNodes = new Map(child.nodeRuns.map((node) => [node.nodeId, node]));
+      expect(childNodes.get("e")).toMatchObject({ status: "succeeded", reused: true, result: { replacements: 1 }, attempts: [] });
+      expect(childNodes.get("s")).toMatchObject({ status: "failed", exitCode: 4 });
     } finally {
       await store.close();
       ws.cleanup();
