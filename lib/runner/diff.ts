@@ -67,28 +67,30 @@ export function unifiedDiff(path: string, before: Content, after: Content, optio
   }
   let firstLine = 1;
   for (let i = a.indexOf("\n"); i !== -1 && i < contextStart; i = a.indexOf("\n", i + 1)) firstLine += 1;
-  const leading = marked(a, contextStart, start, " ");
-  const removed = marked(a, start, endA, "-");
-  const added = marked(b, start, endB, "+");
-  const trailing = marked(a, endA, contextEnd, " ");
-  const countA = leading.lines + removed.lines + trailing.lines;
-  const countB = leading.lines + added.lines + trailing.lines;
-  const hunk = `@@ -${countA === 0 ? firstLine - 1 : firstLine},${countA} +${countB === 0 ? firstLine - 1 : firstLine},${countB} @@\n`;
-  const text = header + hunk + leading.text + removed.text + added.text + trailing.text;
+  // Joined from parts into one flat string: concatenated slices would keep
+  // every intermediate version of the file alive for as long as the diff.
+  const parts = [header, ""];
+  const leading = addMarkedLines(parts, a, contextStart, start, " ");
+  const removed = addMarkedLines(parts, a, start, endA, "-");
+  const added = addMarkedLines(parts, b, start, endB, "+");
+  const trailing = addMarkedLines(parts, a, endA, contextEnd, " ");
+  const countA = leading + removed + trailing;
+  const countB = leading + added + trailing;
+  parts[1] = `@@ -${countA === 0 ? firstLine - 1 : firstLine},${countA} +${countB === 0 ? firstLine - 1 : firstLine},${countB} @@\n`;
+  const text = parts.join("");
   return text.length > maxChars ? text.slice(0, maxChars) + "\n… diff truncated\n" : text;
 }
 
-/** The lines of `text` between `from` and `to`, each prefixed with `mark` and ended with a newline. */
-function marked(text: string, from: number, to: number, mark: string): { text: string; lines: number } {
-  let out = "";
+/** Appends the lines of `text` between `from` and `to`, each as `mark`, the line, a newline; returns how many. */
+function addMarkedLines(parts: string[], text: string, from: number, to: number, mark: string): number {
   let lines = 0;
   for (let at = from; at < to; lines += 1) {
     const newline = text.indexOf("\n", at);
     const end = newline === -1 || newline >= to ? to : newline;
-    out += mark + text.slice(at, end) + "\n";
+    parts.push(mark, text.slice(at, end), "\n");
     at = end + 1;
   }
-  return { text: out, lines };
+  return lines;
 }
 
 function isBinary(content: Content): boolean {
