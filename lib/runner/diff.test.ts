@@ -34,4 +34,18 @@ describe("unifiedDiff", () => {
       expect(unifiedDiff("f", text, outcome.content, { changed: outcome.changed })).toBe(unifiedDiff("f", text, outcome.content));
     }
   });
+
+  it("finds the changed lines of a long file whatever their position", () => {
+    const before = Array.from({ length: 2000 }, (_, i) => `line ${i + 1}`).join("\n") + "\n";
+    for (const changed of [1, 7, 1000, 1994, 2000]) {
+      const after = before.replace(`line ${changed}\n`, `LINE ${changed}\n`);
+      const from = Math.max(1, changed - 3);
+      const to = Math.min(2000, changed + 3);
+      const context = (first: number, last: number) => Array.from({ length: Math.max(0, last - first + 1) }, (_, i) => ` line ${first + i}\n`).join("");
+      const count = to - from + 1;
+      expect(unifiedDiff("long.txt", before, after)).toBe(
+        `--- a/long.txt\n+++ b/long.txt\n@@ -${from},${count} +${from},${count} @@\n${context(from, changed - 1)}-line ${changed}\n+LINE ${changed}\n${context(changed + 1, to)}`,
+      );
+    }
+  });
 });

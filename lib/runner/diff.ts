@@ -7,6 +7,7 @@
  */
 
 const CONTEXT = 3;
+const BLOCK = 256;
 
 /** Limits for {@link unifiedDiff}. */
 export interface DiffOptions {
@@ -38,10 +39,16 @@ export function unifiedDiff(path: string, before: Content, after: Content, optio
   // Common prefix, backed up to a line start.
   const shorter = Math.min(a.length, b.length);
   let prefix = Math.min(options.changed?.start ?? 0, shorter);
+  // Skip equal blocks first: comparing substrings is a memory compare, far cheaper than a loop per character.
+  while (prefix + BLOCK <= shorter && a.slice(prefix, prefix + BLOCK) === b.slice(prefix, prefix + BLOCK)) prefix += BLOCK;
   while (prefix < shorter && a.charCodeAt(prefix) === b.charCodeAt(prefix)) prefix += 1;
   const start = prefix === 0 ? 0 : a.lastIndexOf("\n", prefix - 1) + 1;
   // Common suffix not overlapping the prefix, extended to a line end.
   let suffix = Math.max(0, Math.min(options.changed?.suffix ?? 0, a.length - start, b.length - start));
+  const longestSuffix = Math.min(a.length, b.length) - start;
+  while (suffix + BLOCK <= longestSuffix && a.slice(a.length - suffix - BLOCK, a.length - suffix) === b.slice(b.length - suffix - BLOCK, b.length - suffix)) {
+    suffix += BLOCK;
+  }
   while (suffix < a.length - start && suffix < b.length - start && a.charCodeAt(a.length - 1 - suffix) === b.charCodeAt(b.length - 1 - suffix)) {
     suffix += 1;
   }
