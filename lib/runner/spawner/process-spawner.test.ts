@@ -48,4 +48,28 @@ describe.each(spawners)("%s spawner", (_name, create, available) => {
       spawner.close();
     }
   });
+
+  it.runIf(available)("starts commands with a fresh signal state, runs empty commands and refuses NUL bytes", async () => {
+    const spawner = create();
+    const run = async (command: string, env: Record<string, string> = { PATH: "/usr/bin:/bin" }) => {
+      const chunks: string[] = [];
+      const started = await spawner.spawn({ command, cwd: os.tmpdir(), env }, (stream, chunk) => chunks.push(`${stream}:${chunk.toString()}`));
+      const exit = await started.exited;
+      await started.closed;
+      return { exit, output: chunks.join("") };
+    };
+    try {
+      // With SIGPIPE ignored, `yes` would see EPIPE and complain ("Broken pipe"); nothing may be blocked or ignored.
+      const signals = await run("yes | head -n 1; exec grep -E '^Sig(Blk|Ign)' /proc/self/status");
+      expect(signals).toEqual({ exit: { code: 0, signal: null }, output: expect.not.stringContaining("stderr:") });
+      expect(signals.output).toMatch(/SigBlk:\s+0+\n/);
+      expect(signals.output).toMatch(/SigIgn:\s+0+\n/);
+      expect(await run("")).toEqual({ exit: { code: 0, signal: null }, output: "" });
+      expect(await run("echo \"$EMPTY|$SPACED\"", { EMPTY: "", SPACED: " a  b " })).toEqual({ exit: { code: 0, signal: null }, output: "stdout:| a  b \n" });
+      await expect(spawner.spawn({ command: "echo a\0b", cwd: os.tmpdir(), env: {} }, () => undefined)).rejects.toThrow(/null bytes|NUL byte/);
+      await expect(spawner.spawn({ command: "true", cwd: os.tmpdir(), env: { BAD: "a\0b" } }, () => undefined)).rejects.toThrow(/null bytes|NUL byte/);
+    } finally {
+      spawner.close();
+    }
+  });
 });

@@ -119,6 +119,18 @@ export function ensureNativeZygote(cacheDir: string, compilerPath = "/usr/bin/cc
 }
 
 /**
+ * A request's strings for the zygote, each ending in NUL (cwd, command, then
+ * `name=value` pairs) — C strings as they are, once decoded — or null when
+ * one contains a NUL itself (execve could not pass it on; Node refuses too).
+ */
+function requestFields(request: SpawnRequest): string | null {
+  const values = [request.cwd, request.command];
+  for (const name in request.env) values.push(`${name}=${request.env[name]}`);
+  if (values.some((value) => value.includes("\0"))) return null;
+  return values.join("\0") + "\0";
+}
+
+/**
  * Spawns through a long-lived zygote (started on first use; it exits when
  * this process goes away): the native one when it can be compiled (see
  * {@link ZygoteOptions.nativeCacheDir}), else the Perl one, else Node's
@@ -205,10 +217,10 @@ export function createZygoteSpawner(options: ZygoteOptions = {}): ProcessSpawner
     return child;
   };
 
-  const hex = (text: string) => Buffer.from(text, "utf8").toString("hex");
-
   return {
     spawn(request, onOutput) {
+      const fields = requestFields(request);
+      if (fields === null) return Promise.reject(new Error("The command, its directory or environment contains a NUL byte"));
       const child = ensureZygote();
       const id = String(nextId++);
       let resolveExit!: (exit: ProcessExit) => void;
@@ -219,7 +231,6 @@ export function createZygoteSpawner(options: ZygoteOptions = {}): ProcessSpawner
         jobs.set(id, { onOutput, started: { resolve, reject }, resolveExit, resolveClosed });
       });
       if (jobs.size === 1) setIdle(false);
-      const env = Object.entries(request.env).map(([name, value]) => hex(`${name}=${value}`));
       // Requests made in the same tick leave in one write.
       const stdin = child.stdin;
       if (stdin && !corked) {
@@ -230,7 +241,7 @@ export function createZygoteSpawner(options: ZygoteOptions = {}): ProcessSpawner
           stdin.uncork();
         });
       }
-      stdin?.write(`S ${id} ${hex(request.cwd)} ${hex(request.command)}${env.length ? " " + env.join(" ") : ""}\n`);
+      stdin?.write(`S ${id} ${Buffer.from(fields, "utf8").toString("hex")}\n`);
       return started.then((pid) => ({ pid, exited, closed }));
     },
     close() {

@@ -7,8 +7,8 @@ export const ZYGOTE_SCRIPT = String.raw`# Batchboard's process zygote: a small, 
 # few-megabyte process is far cheaper than forking the Node server, whose
 # fork cost dominates when running thousands of short commands.
 #
-# Requests (stdin, one per line; fields after the id are hex-encoded):
-#   S <id> <cwd> <command> [<name>=<value> ...]   run /bin/sh -c <command> in its own process group
+# Requests (stdin, one per line):
+#   S <id> <hex of: cwd NUL command NUL [name=value NUL ...]>   run /bin/sh -c <command> in its own process group
 # Replies (stdout):
 #   P <id> <pid>\n                    started
 #   E <id> <message hex>\n            could not start
@@ -110,9 +110,15 @@ sub handle_requests {
     while ((my $end = index($inbuf, "\n")) >= 0) {
         my $line = substr($inbuf, 0, $end);
         $inbuf = substr($inbuf, $end + 1);
-        my ($kind, $id, @fields) = split(/ /, $line);
+        my ($kind, $id, $hex) = split(/ /, $line);
         next unless defined $kind && $kind eq 'S';
-        spawn_job($id, map { pack('H*', $_) } @fields);
+        my @fields = split(/\0/, pack('H*', $hex // ''), -1);
+        # Every field ends in NUL, so the last element is the empty rest.
+        if (@fields < 3 || pop(@fields) ne '') {
+            reply("E $id " . unpack('H*', 'bad request') . "\n");
+            next;
+        }
+        spawn_job($id, @fields);
     }
 }
 
