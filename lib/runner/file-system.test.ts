@@ -1,7 +1,7 @@
 import { chmodSync, linkSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createOverlayFileSystem, diskFileSystem } from "./file-system";
+import { SYNC_IO_LIMIT, createOverlayFileSystem, diskFileSystem } from "./file-system";
 import { temporaryDirectory } from "./testing/harness";
 
 let ws: ReturnType<typeof temporaryDirectory>;
@@ -49,6 +49,19 @@ describe("diskFileSystem", () => {
     expect(readFileSync(file("new/dir/n.txt"), "utf8")).toBe("fresh");
     writeFileSync(file("empty.txt"), "");
     expect((await diskFileSystem.update(file("empty.txt"), () => null)).before).toEqual(Buffer.alloc(0));
+  });
+
+  it("reads and rewrites files larger than the synchronous limit through the asynchronous calls", async () => {
+    const large = Buffer.alloc(SYNC_IO_LIMIT * 3 + 17, "x");
+    writeFileSync(file("large.bin"), large);
+    const grown = Buffer.concat([large, Buffer.from("tail")]);
+    const result = await diskFileSystem.update(file("large.bin"), () => grown);
+    expect(result.before?.equals(large)).toBe(true);
+    expect(readFileSync(file("large.bin")).equals(grown)).toBe(true);
+    await diskFileSystem.write(file("large.bin"), Buffer.from("small now"));
+    expect(readFileSync(file("large.bin"), "utf8")).toBe("small now");
+    expect((await diskFileSystem.read(file("large.bin")))?.toString()).toBe("small now");
+    expect(await diskFileSystem.read(file("absent.bin"))).toBeNull();
   });
 
   it("leaves the file as it was when the change refuses", async () => {
