@@ -58,6 +58,17 @@ describe("shell", () => {
     expect(groupAlive(node?.pid as number)).toBe(false);
   });
 
+  it("a finished command's leftovers in its process group are killed", async () => {
+    const { ctx } = await executorContext(ws.dir);
+    const result = await shellExecutor(ShellParams.parse({ command: "sleep 30 & echo $! > left.pid" }), ctx);
+    expect(result.exitCode).toBe(0);
+    // The leftover held the output pipe, so it was killed before the node finished; its last exit steps may lag.
+    const leftover = Number(readFileSync(path.join(ws.dir, "left.pid"), "utf8"));
+    for (let waited = 0; waited < 1000 && isProcessAlive(leftover); waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(isProcessAlive(leftover)).toBe(false);
+    expect(groupAlive(result.pid as number)).toBe(false);
+  });
+
   it("cancellation leaves no process behind", async () => {
     const controller = new AbortController();
     const { ctx, output } = await executorContext(ws.dir, { signal: controller.signal });

@@ -68,7 +68,9 @@ export const shellExecutor: Executor<ShellParams, ShellResult> = async (params, 
   const stderr = capture("stderr");
   let spawned;
   try {
-    spawned = await ctx.spawner.spawn({ command: params.command, cwd, env: commandEnvironment(params, ctx, cwd) }, (stream, chunk) => {
+    // Whatever a foreground command leaves in its group (e.g. `sleep 100 &`) goes with it.
+    const request = { command: params.command, cwd, env: commandEnvironment(params, ctx, cwd), killGroupOnExit: !params.background };
+    spawned = await ctx.spawner.spawn(request, (stream, chunk) => {
       (stream === "stdout" ? stdout : stderr).push(chunk);
       if (readyPattern) {
         recent = (recent + chunk.toString("utf8")).slice(-8192);
@@ -120,8 +122,6 @@ export const shellExecutor: Executor<ShellParams, ShellResult> = async (params, 
   }
 
   const { code, signal } = await exited;
-  // Whatever the command left behind in its group (e.g. `sleep 100 &`) goes with it.
-  signalGroup(pid, "SIGKILL");
   await closed;
   stdout.end();
   stderr.end();

@@ -19,7 +19,7 @@ export const NATIVE_ZYGOTE_SOURCE = String.raw`/* Batchboard's process zygote in
 
 #define MAX_JOBS 4096
 #define MAX_FIELDS 1024
-struct job { long id; pid_t pid; int fds[2]; int open; int exited; int used; };
+struct job { long id; pid_t pid; int fds[2]; int open; int exited; int used; int kill_group; };
 static struct job jobs[MAX_JOBS];
 /* One past the highest used slot: scans stop here, not at MAX_JOBS, since few jobs run at once. */
 static int top;
@@ -44,12 +44,16 @@ static void release(struct job *j) { j->used = 0; while (top > 0 && !jobs[top - 
 static void closed_check(struct job *j) {
   if (j->exited && j->open == 0) { char line[64]; int n = snprintf(line, sizeof line, "C %ld\n", j->id); put(line, (size_t)n); release(j); }
 }
-/* "S <id> <hex of cwd NUL command NUL name=value NUL ...>": decoded in place, the fields are C strings. */
+/*
+ * "S <id> <k|-> <hex of cwd NUL command NUL name=value NUL ...>": decoded in place, the fields are C strings.
+ * With "k", whatever is left in the command's process group is killed when the shell exits.
+ */
 static void spawn_job(char *line) {
   char *p = line + 2, *end;
   long id = strtol(p, &end, 10);
-  if (*end != ' ') return;
-  char *hex = end + 1, *data = hex; size_t n = strlen(hex);
+  if (end[0] != ' ' || (end[1] != 'k' && end[1] != '-') || end[2] != ' ') return;
+  int kill_group = end[1] == 'k';
+  char *hex = end + 3, *data = hex; size_t n = strlen(hex);
   for (size_t i = 0; i + 1 < n; i += 2) *data++ = (char)(hexval(hex[i]) * 16 + hexval(hex[i + 1]));
   char *fields[MAX_FIELDS + 3]; int count = 0;
   if (data > hex && data[-1] == 0) for (char *f = hex; f < data && count < MAX_FIELDS + 2; f += strlen(f) + 1) fields[count++] = f;
@@ -74,13 +78,19 @@ static void spawn_job(char *line) {
   close(o[1]); close(e[1]);
   if (pid < 0) { close(o[0]); close(e[0]); reply_error(id, "666f726b"); return; }
   setpgid(pid, pid);
-  jobs[slot] = (struct job){ id, pid, { o[0], e[0] }, 2, 0, 1 };
+  jobs[slot] = (struct job){ id, pid, { o[0], e[0] }, 2, 0, 1, kill_group };
   if (slot >= top) top = slot + 1;
   char msg[64]; int m = snprintf(msg, sizeof msg, "P %ld %d\n", id, (int)pid); put(msg, (size_t)m);
 }
 static void reap(void) {
-  int status; pid_t pid;
-  while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+  siginfo_t info; int status;
+  for (;;) {
+    /* Peek first: while the exited shell is an unreaped zombie its group id cannot be reused, so killing the group hits only its own leftovers. */
+    info.si_pid = 0;
+    if (waitid(P_ALL, 0, &info, WEXITED | WNOHANG | WNOWAIT) != 0 || info.si_pid == 0) return;
+    pid_t pid = info.si_pid;
+    for (int i = 0; i < top; i++) if (jobs[i].used && jobs[i].pid == pid && jobs[i].kill_group) kill(-pid, SIGKILL);
+    if (waitpid(pid, &status, 0) != pid) return;
     for (int i = 0; i < top; i++) if (jobs[i].used && jobs[i].pid == pid && !jobs[i].exited) {
       char msg[96]; int n = WIFSIGNALED(status) ? snprintf(msg, sizeof msg, "X %ld -1 %d\n", jobs[i].id, WTERMSIG(status)) : snprintf(msg, sizeof msg, "X %ld %d 0\n", jobs[i].id, WEXITSTATUS(status));
       put(msg, (size_t)n); jobs[i].exited = 1; closed_check(&jobs[i]); break;

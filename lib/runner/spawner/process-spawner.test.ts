@@ -1,6 +1,6 @@
 import os from "node:os";
 import { afterAll, describe, expect, it } from "vitest";
-import { signalGroup } from "../process-group";
+import { groupAlive, signalGroup } from "../process-group";
 import { temporaryDirectory } from "../testing/harness";
 import { createNodeSpawner, createZygoteSpawner, ensureNativeZygote, type ProcessSpawner } from "./process-spawner";
 
@@ -44,6 +44,29 @@ describe.each(spawners)("%s spawner", (_name, create, available) => {
         }),
       );
       expect(many).toEqual(Array.from({ length: 20 }, (_, i) => String(i)));
+    } finally {
+      spawner.close();
+    }
+  });
+
+  it.runIf(available)("kills what a command left in its group when asked to, and only then", async () => {
+    const spawner = create();
+    const start = async (killGroupOnExit: boolean) => {
+      let output = "";
+      const started = await spawner.spawn({ command: "sleep 30 & echo $!", cwd: os.tmpdir(), env: { PATH: "/usr/bin:/bin" }, killGroupOnExit }, (_stream, chunk) => (output += chunk.toString()));
+      expect(await started.exited).toEqual({ code: 0, signal: null });
+      return { started, leftover: () => Number(output.trim()) };
+    };
+    try {
+      const killed = await start(true);
+      // The leftover `sleep` held the output pipe open: closing proves it is gone.
+      await killed.started.closed;
+      expect(groupAlive(killed.started.pid)).toBe(false);
+      const kept = await start(false);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(groupAlive(kept.started.pid)).toBe(true);
+      signalGroup(kept.started.pid, "SIGKILL");
+      await kept.started.closed;
     } finally {
       spawner.close();
     }

@@ -10,6 +10,7 @@ import { spawn as spawnChild, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { signalGroup } from "../process-group";
 import { NATIVE_ZYGOTE_SOURCE } from "./native-zygote-source";
 import { ZYGOTE_SCRIPT } from "./zygote-script";
 
@@ -20,6 +21,11 @@ export interface SpawnRequest {
   cwd: string;
   /** The complete environment (nothing is inherited). */
   env: Record<string, string>;
+  /**
+   * When the shell exits, SIGKILL whatever it left in its process group
+   * (e.g. `sleep 100 &`) before `exited` resolves.
+   */
+  killGroupOnExit?: boolean;
 }
 
 export type OutputListener = (stream: "stdout" | "stderr", chunk: Buffer) => void;
@@ -57,7 +63,12 @@ export function createNodeSpawner(): ProcessSpawner {
         detached: true,
         stdio: ["ignore", "pipe", "pipe"],
       });
-      const exited = new Promise<ProcessExit>((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
+      const exited = new Promise<ProcessExit>((resolve) =>
+        child.once("exit", (code, signal) => {
+          if (request.killGroupOnExit && child.pid !== undefined) signalGroup(child.pid, "SIGKILL");
+          resolve({ code, signal });
+        }),
+      );
       const closed = new Promise<void>((resolve) => child.once("close", () => resolve()));
       if (child.pid === undefined) {
         const error = await new Promise<Error>((resolve) => child.once("error", resolve));
@@ -241,7 +252,7 @@ export function createZygoteSpawner(options: ZygoteOptions = {}): ProcessSpawner
           stdin.uncork();
         });
       }
-      stdin?.write(`S ${id} ${Buffer.from(fields, "utf8").toString("hex")}\n`);
+      stdin?.write(`S ${id} ${request.killGroupOnExit ? "k" : "-"} ${Buffer.from(fields, "utf8").toString("hex")}\n`);
       return started.then((pid) => ({ pid, exited, closed }));
     },
     close() {

@@ -8,7 +8,9 @@ export const ZYGOTE_SCRIPT = String.raw`# Batchboard's process zygote: a small, 
 # fork cost dominates when running thousands of short commands.
 #
 # Requests (stdin, one per line):
-#   S <id> <hex of: cwd NUL command NUL [name=value NUL ...]>   run /bin/sh -c <command> in its own process group
+#   S <id> <k|-> <hex of: cwd NUL command NUL [name=value NUL ...]>
+#       run /bin/sh -c <command> in its own process group; with k, kill what is
+#       left in that group when the shell exits
 # Replies (stdout):
 #   P <id> <pid>\n                    started
 #   E <id> <message hex>\n            could not start
@@ -60,7 +62,7 @@ sub maybe_closed {
 }
 
 sub spawn_job {
-    my ($id, $cwd, $command, @env) = @_;
+    my ($id, $kill_group, $cwd, $command, @env) = @_;
     my ($out_r, $out_w, $err_r, $err_w);
     pipe($out_r, $out_w) or return reply("E $id " . unpack('H*', "pipe: $!") . "\n");
     pipe($err_r, $err_w) or return reply("E $id " . unpack('H*', "pipe: $!") . "\n");
@@ -88,7 +90,7 @@ sub spawn_job {
     POSIX::setpgid($pid, $pid);
     close $out_w;
     close $err_w;
-    my $job = { id => $id, pid => $pid, open => 2, exited => 0 };
+    my $job = { id => $id, pid => $pid, open => 2, exited => 0, kill_group => $kill_group };
     $job_of_pid{$pid} = $job;
     $job_of_fd{fileno($out_r)} = [$job, 1, $out_r];
     $job_of_fd{fileno($err_r)} = [$job, 2, $err_r];
@@ -99,6 +101,7 @@ sub reap {
     while ((my $pid = waitpid(-1, POSIX::WNOHANG())) > 0) {
         my $job = delete $job_of_pid{$pid} or next;
         my $status = $?;
+        kill('KILL', -$pid) if $job->{kill_group};
         my ($code, $signal) = ($status & 127) ? (-1, $status & 127) : ($status >> 8, 0);
         $job->{exited} = 1;
         reply("X $job->{id} $code $signal\n");
@@ -110,7 +113,7 @@ sub handle_requests {
     while ((my $end = index($inbuf, "\n")) >= 0) {
         my $line = substr($inbuf, 0, $end);
         $inbuf = substr($inbuf, $end + 1);
-        my ($kind, $id, $hex) = split(/ /, $line);
+        my ($kind, $id, $flags, $hex) = split(/ /, $line);
         next unless defined $kind && $kind eq 'S';
         my @fields = split(/\0/, pack('H*', $hex // ''), -1);
         # Every field ends in NUL, so the last element is the empty rest.
@@ -118,7 +121,7 @@ sub handle_requests {
             reply("E $id " . unpack('H*', 'bad request') . "\n");
             next;
         }
-        spawn_job($id, @fields);
+        spawn_job($id, ($flags // '') eq 'k', @fields);
     }
 }
 
