@@ -2,6 +2,7 @@
  * Shared pieces of the runner benchmarks: a migrated SQLite database with a
  * plan version to run against, timing helpers and the markdown table.
  */
+import { readdirSync, readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { PlanDocument, type PlanDocumentInput } from "../lib/plan/schema";
@@ -52,3 +53,48 @@ export function printTable(header: string[], rows: Array<Array<string | number>>
 }
 
 export const ms = (value: number) => `${value.toFixed(0)} ms`;
+
+/** Milliseconds per clock tick of /proc's CPU times (USER_HZ, 100 on Linux). */
+const TICK_MS = 10;
+
+/** User + system CPU of a process from /proc/<pid>/stat: its own and its reaped children's, in ms. */
+function procCpu(pid: number | "self"): { own: number; children: number } {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  // Fields after the command name (which may contain spaces): utime is the 12th.
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ").map(Number);
+  return { own: ((fields[11] ?? 0) + (fields[12] ?? 0)) * TICK_MS, children: ((fields[13] ?? 0) + (fields[14] ?? 0)) * TICK_MS };
+}
+
+/** CPU time (ms) used by this process's exited children, e.g. `make` with every command it ran, once make has exited. */
+export function reapedChildrenCpuMs(): number {
+  return procCpu("self").children;
+}
+
+/**
+ * CPU time (ms) used so far by this process (every thread: the scheduler, the
+ * store's worker) and by its live helpers (the spawner's zygote), the commands
+ * they have reaped counted apart. Linux only.
+ */
+export function runnerCpuMs(): { server: number; helpers: number; commands: number } {
+  const usage = process.cpuUsage();
+  let helpers = 0;
+  let commands = 0;
+  for (const thread of readdirSync("/proc/self/task")) {
+    let children: string;
+    try {
+      children = readFileSync(`/proc/self/task/${thread}/children`, "utf8");
+    } catch {
+      continue;
+    }
+    for (const pid of children.split(" ").filter(Boolean).map(Number)) {
+      try {
+        const cpu = procCpu(pid);
+        helpers += cpu.own;
+        commands += cpu.children;
+      } catch {
+        // Gone meanwhile.
+      }
+    }
+  }
+  return { server: (usage.user + usage.system) / 1000, helpers, commands };
+}
