@@ -16,7 +16,8 @@ export interface CapturedOutput {
 }
 
 export class OutputCapture {
-  private readonly decoder = new StringDecoder("utf8");
+  /** Made on the first chunk: most commands print nothing. */
+  private decoder: StringDecoder | null = null;
   private tailChunks: Buffer[] = [];
   private tailLength = 0;
   private bytes = 0;
@@ -39,6 +40,7 @@ export class OutputCapture {
     }
     if (this.truncated) return;
     const room = this.storeBytes - this.stored;
+    this.decoder ??= new StringDecoder("utf8");
     if (chunk.length <= room) {
       this.stored += chunk.length;
       const text = this.decoder.write(chunk);
@@ -53,12 +55,13 @@ export class OutputCapture {
 
   /** Flushes a partial UTF-8 sequence at the end of the stream. */
   end(): void {
-    if (this.truncated) return;
+    if (this.truncated || !this.decoder) return;
     const text = this.decoder.end();
     if (text) this.onChunk(text, false);
   }
 
   summary(): CapturedOutput {
+    if (this.bytes === 0) return { tail: "", bytes: 0, truncated: false };
     const all = Buffer.concat(this.tailChunks);
     const tail = all.subarray(Math.max(0, all.length - this.tailBytes)).toString("utf8");
     return { tail, bytes: this.bytes, truncated: this.truncated };

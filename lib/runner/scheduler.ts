@@ -13,7 +13,7 @@ import { FileJournal, type FileChangeRecord } from "./journal";
 import { decideNode } from "./node-decision";
 import type { NodeRunState } from "./run-store";
 import { buildRunGraph, type RunGraph, type Task } from "./run-graph";
-import type { NodeError, NodeStatus, RunEventInput, RunStatus, StatusCounts } from "./run-events";
+import type { NodeError, NodeStatus, RunEvent, RunEventInput, RunStatus, StatusCounts } from "./run-events";
 import type { RunnerResources } from "./resources";
 import { countStatuses, isTerminalNodeStatus, runStatusFromCounts } from "./status";
 import { runTask, type TaskHost } from "./task-runner";
@@ -204,11 +204,14 @@ class RunExecution implements TaskHost {
     return this.stopping || this.cancelledNodes.has(nodeId);
   }
 
+  /**
+   * Stamps the event with run id, seq and time and hands it on. The event
+   * object becomes the published one (callers pass fresh literals): copying
+   * every event with a spread cost more than the rest of emitting it.
+   */
   emit(event: RunEventInput): void {
     this.seq += 1;
-    const full = { ...event, runId: this.input.runId, seq: this.seq, at: this.resources.clock.now() } as Parameters<
-      RunnerResources["bus"]["publish"]
-    >[0];
+    const full = Object.assign(event, { runId: this.input.runId, seq: this.seq, at: this.resources.clock.now() }) as RunEvent;
     // Project first, so subscribers reading node states see this event applied.
     this.persister.add(full);
     this.resources.bus.publish(full);
@@ -258,7 +261,8 @@ class RunExecution implements TaskHost {
   }
 
   private onTaskReady(task: Task): void {
-    const inside = new Set(task.units.flatMap((unit) => unit.nodeIds));
+    // A lone node has no edges from inside its unit (most tasks: skip building the set).
+    const inside = task.units.length === 1 && task.units[0]?.nodeIds.length === 1 ? null : new Set(task.units.flatMap((unit) => unit.nodeIds));
     const runnable: string[] = [];
     for (const id of task.nodeIds) {
       if (this.isCancelled(id)) {
@@ -267,7 +271,7 @@ class RunExecution implements TaskHost {
       }
       const incoming = this.graph.incoming.get(id) ?? [];
       // Edges from inside the unit are decided while it runs.
-      if (incoming.some((edge) => inside.has(edge.from))) {
+      if (inside && incoming.some((edge) => inside.has(edge.from))) {
         runnable.push(id);
         continue;
       }
@@ -292,12 +296,15 @@ class RunExecution implements TaskHost {
     const slots = this.resources.serverSlots;
     if (!slots.tryAcquire()) await slots.acquire();
     try {
-      const live = task.nodeIds.filter((id) => {
-        if (!this.isCancelled(id)) return true;
-        this.setStatus(id, "cancelled");
-        return false;
-      });
-      if (live.length) await runTask(this, { ...task, nodeIds: live });
+      if (!task.nodeIds.some((id) => this.isCancelled(id))) await runTask(this, task);
+      else {
+        const live = task.nodeIds.filter((id) => {
+          if (!this.isCancelled(id)) return true;
+          this.setStatus(id, "cancelled");
+          return false;
+        });
+        if (live.length) await runTask(this, { ...task, nodeIds: live });
+      }
     } catch (error) {
       // A bug in the runner: fail the task's unfinished nodes instead of hanging the run.
       this.resources.reportError(error);

@@ -46,8 +46,8 @@ export function commandEnvironment(params: ShellParams, ctx: ExecutorContext, cw
 export const shellExecutor: Executor<ShellParams, ShellResult> = async (params, ctx) => {
   throwIfAborted(ctx.signal);
   const cwd = await ctx.files.resolve(params.cwd);
-  const empty: CapturedOutput = { tail: "", bytes: 0, truncated: false };
   if (ctx.dryRun) {
+    const empty: CapturedOutput = { tail: "", bytes: 0, truncated: false };
     return { command: params.command, exitCode: null, signal: null, durationMs: 0, pid: null, stdout: empty, stderr: empty, dryRun: true };
   }
   if (cwd !== ctx.workspace.root) {
@@ -56,26 +56,16 @@ export const shellExecutor: Executor<ShellParams, ShellResult> = async (params, 
   }
 
   const started = performance.now();
-  const readyPattern = params.background && params.readyWhen && "output" in params.readyWhen ? new RegExp(params.readyWhen.output) : null;
-  let recent = "";
-  let markReady: () => void = () => undefined;
-  const ready = new Promise<void>((resolve) => (markReady = resolve));
-  const capture = (stream: "stdout" | "stderr") =>
-    new OutputCapture(ctx.limits.outputTailBytes, ctx.limits.outputStoreBytes, (data, truncated) =>
-      ctx.emit({ type: "output", stream, data, truncated: truncated || undefined }),
-    );
-  const stdout = capture("stdout");
-  const stderr = capture("stderr");
+  const stdout = captureOutput(ctx, "stdout");
+  const stderr = captureOutput(ctx, "stderr");
+  const readiness = params.background ? new Readiness(params.readyWhen) : null;
   let spawned;
   try {
     // Whatever a foreground command leaves in its group (e.g. `sleep 100 &`) goes with it.
     const request = { command: params.command, cwd, env: commandEnvironment(params, ctx, cwd), killGroupOnExit: !params.background };
     spawned = await ctx.spawner.spawn(request, (stream, chunk) => {
       (stream === "stdout" ? stdout : stderr).push(chunk);
-      if (readyPattern) {
-        recent = (recent + chunk.toString("utf8")).slice(-8192);
-        if (readyPattern.test(recent)) markReady();
-      }
+      readiness?.onOutput(chunk);
     });
   } catch (error) {
     throw new OperationError("spawn-failed", `Could not start /bin/sh: ${(error as Error).message}`);
@@ -97,10 +87,9 @@ export const shellExecutor: Executor<ShellParams, ShellResult> = async (params, 
     stderr: stderr.summary(),
   });
 
-  if (params.background) {
-    if (!params.readyWhen) markReady();
-    else if ("port" in params.readyWhen) void pollPort(params.readyWhen.port, ctx.signal, exited).then((open) => open && markReady());
-    const first = await Promise.race([ready.then(() => "ready" as const), exited]);
+  if (readiness) {
+    if (params.readyWhen && "port" in params.readyWhen) void pollPort(params.readyWhen.port, ctx.signal, exited).then((open) => open && readiness.markReady());
+    const first = await Promise.race([readiness.ready.then(() => "ready" as const), exited]);
     if (first !== "ready") {
       ctx.signal.removeEventListener("abort", abortListener);
       signalGroup(pid, "SIGKILL");
@@ -140,6 +129,32 @@ export const shellExecutor: Executor<ShellParams, ShellResult> = async (params, 
   }
   return result;
 };
+
+function captureOutput(ctx: ExecutorContext, stream: "stdout" | "stderr"): OutputCapture {
+  return new OutputCapture(ctx.limits.outputTailBytes, ctx.limits.outputStoreBytes, (data, truncated) =>
+    ctx.emit({ type: "output", stream, data, truncated: truncated || undefined }),
+  );
+}
+
+/** When a background command counts as ready: at once, on an output pattern, or (polled by the caller) an open port. */
+class Readiness {
+  readonly ready: Promise<void>;
+  markReady!: () => void;
+  private readonly pattern: RegExp | null;
+  private recent = "";
+
+  constructor(readyWhen: ShellParams["readyWhen"]) {
+    this.ready = new Promise<void>((resolve) => (this.markReady = resolve));
+    this.pattern = readyWhen && "output" in readyWhen ? new RegExp(readyWhen.output) : null;
+    if (!readyWhen) this.markReady();
+  }
+
+  onOutput(chunk: Buffer): void {
+    if (!this.pattern) return;
+    this.recent = (this.recent + chunk.toString("utf8")).slice(-8192);
+    if (this.pattern.test(this.recent)) this.markReady();
+  }
+}
 
 async function pollPort(port: number, signal: AbortSignal, exited: Promise<unknown>): Promise<boolean> {
   let gone = false;
