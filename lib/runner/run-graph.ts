@@ -18,6 +18,11 @@ export interface Task {
   waitingOn: number;
   /** All units apply or none (several units of an atomic file batch). */
   atomic: boolean;
+  /**
+   * Every node of the task's units, whose edges among themselves are decided
+   * while the task runs; null for a lone node (most tasks), which has none.
+   */
+  inside: ReadonlySet<string> | null;
 }
 
 /** Indexes of a plan for scheduling. */
@@ -52,7 +57,8 @@ export function buildRunGraph(
   const addTask = (batch: Batch, units: BatchUnit[], atomic: boolean) => {
     const nodeIds = units.flatMap((unit) => unit.nodeIds).filter((id) => toRun.has(id) && !taskOf.has(id));
     if (!nodeIds.length) return;
-    const task: Task = { batch, units, nodeIds, waitingOn: 0, atomic };
+    const lone = units.length === 1 && units[0]?.nodeIds.length === 1;
+    const task: Task = { batch, units, nodeIds, waitingOn: 0, atomic, inside: lone ? null : new Set(units.flatMap((unit) => unit.nodeIds)) };
     tasks.push(task);
     for (const id of nodeIds) taskOf.set(id, task);
   };
@@ -69,10 +75,9 @@ export function buildRunGraph(
   }
   const waiters = new Map<string, Task[]>();
   for (const task of tasks) {
-    const inside = new Set(task.units.flatMap((unit) => unit.nodeIds));
     const outside = new Set<string>();
     for (const id of task.nodeIds) {
-      for (const edge of incoming.get(id) ?? []) if (!inside.has(edge.from) && !isFinished(edge.from)) outside.add(edge.from);
+      for (const edge of incoming.get(id) ?? []) if (!task.inside?.has(edge.from) && !isFinished(edge.from)) outside.add(edge.from);
     }
     task.waitingOn = outside.size;
     for (const from of outside) {

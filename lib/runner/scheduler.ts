@@ -261,8 +261,7 @@ class RunExecution implements TaskHost {
   }
 
   private onTaskReady(task: Task): void {
-    // A lone node has no edges from inside its unit (most tasks: skip building the set).
-    const inside = task.units.length === 1 && task.units[0]?.nodeIds.length === 1 ? null : new Set(task.units.flatMap((unit) => unit.nodeIds));
+    const { inside } = task;
     const runnable: string[] = [];
     for (const id of task.nodeIds) {
       if (this.isCancelled(id)) {
