@@ -43,6 +43,7 @@ export async function openCliContext(): Promise<CliContext> {
     // The native zygote is compiled once into the (private) data directory.
     spawner: createZygoteSpawner({ nativeCacheDir: path.join(env.BATCHBOARD_DATA_DIR, "bin") }),
     serverConcurrency: env.BATCHBOARD_SERVER_CONCURRENCY,
+    changeLogDirectory: path.join(env.BATCHBOARD_DATA_DIR, "change-logs"),
     reportError: (error) => process.stderr.write(`batchboard: ${error instanceof Error ? error.message : String(error)}\n`),
   });
   return { database, resources, firstStart };

@@ -176,7 +176,7 @@ describe.each(["sqlite", "postgresql"] as const)("Prisma run store on %s", (prov
       },
     });
     const recovered = await recoverInterruptedRuns(resources);
-    expect(recovered).toEqual([{ runId: run.id, interruptedNodes: ["was-running"], killedProcessGroups: [orphanPid] }]);
+    expect(recovered).toEqual([{ runId: run.id, interruptedNodes: ["was-running"], killedProcessGroups: [orphanPid], recoveredChanges: [] }]);
     await orphanExited;
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(groupAlive(orphanPid)).toBe(false);

@@ -52,6 +52,11 @@ export class EventPersister {
     this.schedule();
   }
 
+  /** Whether everything added so far is stored (a failed flush puts its data back). */
+  get settled(): boolean {
+    return !this.events.length && !this.fileChanges.length && !this.dirty.size && !Object.keys(this.run).length;
+  }
+
   /** Writes everything buffered; flushes run one after another. */
   flush(): Promise<void> {
     if (this.timer) {
@@ -68,7 +73,7 @@ export class EventPersister {
 
   private async write(): Promise<void> {
     this.flushQueued = false;
-    if (!this.events.length && !this.fileChanges.length && !this.dirty.size && !Object.keys(this.run).length) return;
+    if (this.settled) return;
     const events = this.events;
     const fileChanges = this.fileChanges;
     const run = this.run;

@@ -4,6 +4,7 @@
  * batches) and undone later.
  */
 import { createHash } from "node:crypto";
+import type { ChangeLog } from "./change-log";
 import type { ContentChange, FileSystem } from "./file-system";
 import type { Workspace } from "./workspace";
 
@@ -61,6 +62,8 @@ export class FileJournal {
     private readonly workspace: Workspace,
     private readonly onCommit: (records: FileChangeRecord[]) => void,
     firstSeq = 1,
+    /** Where each change's previous bytes are logged before it touches the disk (see change-log.ts). */
+    private readonly changeLog: ChangeLog | null = null,
   ) {
     this.nextSeq = firstSeq;
   }
@@ -68,7 +71,7 @@ export class FileJournal {
   /** Opens a scope; see {@link ChangeScope}. */
   scope(): ChangeScope {
     const pending: Array<Omit<FileChangeRecord, "seq"> & { absolutePath: string }> = [];
-    const { fs, workspace } = this;
+    const { fs, workspace, changeLog } = this;
     // Paths resolved in this scope: an edit resolves, reads, then writes the same path.
     const resolved = new Map<string, Promise<string>>();
     const resolve = (relativePath: string) => {
@@ -80,7 +83,13 @@ export class FileJournal {
       }
       return found;
     };
-    const record = (nodeId: string, absolutePath: string, before: Buffer | null, after: Buffer | null) => {
+    /** Logs a change about to reach the disk; returns the hash of its new bytes. */
+    const announce = (nodeId: string, absolutePath: string, before: Buffer | null, after: Buffer | null) => {
+      const afterHash = hashContent(after);
+      changeLog?.append({ nodeId, path: workspace.relative(absolutePath), before, afterHash });
+      return afterHash;
+    };
+    const record = (nodeId: string, absolutePath: string, before: Buffer | null, after: Buffer | null, afterHash: string | null) => {
       const change = {
         nodeId,
         absolutePath,
@@ -89,7 +98,7 @@ export class FileJournal {
         before,
         after,
         beforeHash: hashContent(before),
-        afterHash: hashContent(after),
+        afterHash,
       };
       pending.push(change);
       return { ...change, seq: 0 };
@@ -103,23 +112,28 @@ export class FileJournal {
           const absolutePath = await resolve(relativePath);
           const before = known ? known.before : await fs.read(absolutePath);
           if (before !== null && before.equals(data)) return null;
+          const afterHash = announce(nodeId, absolutePath, before, data);
           await fs.write(absolutePath, data);
-          return record(nodeId, absolutePath, before, data);
+          return record(nodeId, absolutePath, before, data, afterHash);
         },
         async update(relativePath, change) {
           const absolutePath = await resolve(relativePath);
+          let afterHash: string | null = null;
           const { before, after } = await fs.update(absolutePath, (current) => {
             const next = change(current);
-            return next !== null && current !== null && current.equals(next) ? null : next;
+            if (next === null || (current !== null && current.equals(next))) return null;
+            afterHash = announce(nodeId, absolutePath, current, next);
+            return next;
           });
-          return after === null ? null : record(nodeId, absolutePath, before, after);
+          return after === null ? null : record(nodeId, absolutePath, before, after, afterHash);
         },
         async remove(relativePath) {
           const absolutePath = await resolve(relativePath);
           const before = await fs.read(absolutePath);
           if (before === null) return null;
+          announce(nodeId, absolutePath, before, null);
           await fs.remove(absolutePath);
-          return record(nodeId, absolutePath, before, null);
+          return record(nodeId, absolutePath, before, null, null);
         },
       }),
       commit: () => {

@@ -3,17 +3,24 @@
  * `interrupted` (finished nodes keep their results) and their orphaned
  * process groups are killed; `resumeRun` then continues them.
  */
+import { removeChangeLog } from "./change-log";
+import { unifiedDiff } from "./diff";
+import type { FileChangeRecord } from "./journal";
 import { signalGroup } from "./process-group";
+import { findUnjournalledChanges } from "./recover-changes";
 import type { RunnerResources } from "./resources";
 import type { NodeStatus, RunEvent } from "./run-events";
 import type { NodeRunState, StoredRun } from "./run-store";
 import { countStatuses } from "./status";
+import { openWorkspace, type Workspace } from "./workspace";
 
 /** What recovery did to one run. */
 export interface RecoveredRun {
   runId: string;
   interruptedNodes: string[];
   killedProcessGroups: number[];
+  /** Paths whose changes the change log held but the journal did not (now journalled). */
+  recoveredChanges: string[];
 }
 
 /** Options of {@link recoverInterruptedRuns}. */
@@ -64,9 +71,15 @@ export async function recoverInterruptedRuns(resources: RunnerResources, options
       const pid = orphanPid(run, node);
       if (pid !== null && signalGroup(pid, "SIGKILL")) killed.push(pid);
     }
+    const logDirectory = resources.changeLogDirectory;
+    const fileChanges = logDirectory === null ? [] : await unjournalledChanges(resources, logDirectory, run);
     let seq = run.lastEventSeq;
     const at = resources.clock.now();
     const events: RunEvent[] = [];
+    for (const change of fileChanges) {
+      const diff = unifiedDiff(change.path, change.before, change.after, { maxChars: resources.limits.diffMaxChars });
+      events.push({ type: "file.change", runId, seq: ++seq, at, nodeId: change.nodeId, path: change.path, operation: change.operation, diff });
+    }
     const changed: NodeRunState[] = [];
     for (const node of run.nodes) {
       if (!STOPPED_BY_CRASH.has(node.status)) continue;
@@ -93,10 +106,28 @@ export async function recoverInterruptedRuns(resources: RunnerResources, options
       nodes: changed,
       run: { status: "interrupted", finishedAt: new Date(at), error: "The runner stopped during the run" },
       lastEventSeq: seq,
-      fileChanges: [],
+      fileChanges,
     });
+    if (logDirectory !== null) removeChangeLog(logDirectory, runId);
     for (const event of events) resources.bus.publish(event);
-    recovered.push({ runId, interruptedNodes: changed.map((node) => node.nodeId), killedProcessGroups: killed });
+    recovered.push({
+      runId,
+      interruptedNodes: changed.map((node) => node.nodeId),
+      killedProcessGroups: killed,
+      recoveredChanges: fileChanges.map((change) => change.path),
+    });
   }
   return recovered;
+}
+
+/** The changes of a crashed run that only its change log knows of; none when its workspace is gone. */
+async function unjournalledChanges(resources: RunnerResources, logDirectory: string, run: StoredRun): Promise<FileChangeRecord[]> {
+  if (run.dryRun) return [];
+  let workspace: Workspace;
+  try {
+    workspace = await openWorkspace(run.directory);
+  } catch {
+    return [];
+  }
+  return findUnjournalledChanges(resources.store, logDirectory, run.id, workspace);
 }

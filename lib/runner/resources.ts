@@ -25,6 +25,11 @@ export interface RunnerResources {
   spawner: ProcessSpawner;
   /** Reports problems that must not fail a run (a failed flush, a broken subscriber). */
   reportError(error: unknown): void;
+  /**
+   * A private directory for change logs (see change-log.ts), so that changes
+   * a crash kept from the journal are recovered; null: not logged.
+   */
+  changeLogDirectory: string | null;
 }
 
 /**
@@ -41,6 +46,7 @@ export function createRunnerResources(options: {
   serverConcurrency?: number;
   spawner?: ProcessSpawner;
   reportError?: (error: unknown) => void;
+  changeLogDirectory?: string | null;
 }): RunnerResources {
   return {
     store: options.store,
@@ -50,5 +56,6 @@ export function createRunnerResources(options: {
     serverSlots: new Semaphore(options.serverConcurrency ?? 32),
     spawner: options.spawner ?? createZygoteSpawner(),
     reportError: options.reportError ?? ((error) => console.error("[runner]", error)),
+    changeLogDirectory: options.changeLogDirectory ?? null,
   };
 }

@@ -9,6 +9,7 @@ import type { PlanDocument } from "../plan/schema";
 import { EventPersister } from "./event-persister";
 import type { BackgroundProcess } from "./executors/types";
 import { createOverlayFileSystem, diskFileSystem } from "./file-system";
+import { openChangeLog, removeChangeLog, type ChangeLog } from "./change-log";
 import { FileJournal, type FileChangeRecord } from "./journal";
 import { decideNode } from "./node-decision";
 import type { NodeRunState } from "./run-store";
@@ -118,6 +119,7 @@ class RunExecution implements TaskHost {
   graph!: RunGraph;
   workspace!: Workspace;
   journal!: FileJournal;
+  private changeLog: ChangeLog | null = null;
   private seq: number;
   private unfinished = 0;
   private active = 0;
@@ -162,11 +164,13 @@ class RunExecution implements TaskHost {
     } catch (error) {
       return this.failBeforeStart(`Workspace "${input.directory}" cannot be opened: ${(error as Error).message}`);
     }
+    this.changeLog = input.dryRun ? null : this.openChangeLog();
     this.journal = new FileJournal(
       input.dryRun ? createOverlayFileSystem() : diskFileSystem,
       this.workspace,
       (records) => this.onFileChanges(records),
       input.firstFileChangeSeq ?? 1,
+      this.changeLog,
     );
     const toRun = new Set<string>();
     for (const [nodeId, state] of this.states) if (!KEPT_STATUSES.has(state.status)) toRun.add(nodeId);
@@ -353,6 +357,18 @@ class RunExecution implements TaskHost {
     }, PROGRESS_INTERVAL_MS);
   }
 
+  /** The run's change log, or null when there is no directory for it or it cannot be opened (the run goes on unlogged). */
+  private openChangeLog(): ChangeLog | null {
+    const directory = this.resources.changeLogDirectory;
+    if (directory === null) return null;
+    try {
+      return openChangeLog(directory, this.input.runId);
+    } catch (error) {
+      this.resources.reportError(error);
+      return null;
+    }
+  }
+
   private async complete(): Promise<RunOutcome> {
     if (this.progressTimer) clearTimeout(this.progressTimer);
     this.progressTimer = null;
@@ -364,6 +380,10 @@ class RunExecution implements TaskHost {
     this.emit({ type: "run.progress", counts });
     this.emit({ type: "run.status", status, counts });
     await this.persister.flush();
+    this.changeLog?.close();
+    const logDirectory = this.resources.changeLogDirectory;
+    // Kept when the journal could not be stored: recovery reads it then.
+    if (this.changeLog && logDirectory !== null && this.persister.settled) removeChangeLog(logDirectory, this.input.runId);
     return { runId: this.input.runId, status, counts, nodes: this.states };
   }
 

@@ -12,6 +12,7 @@ import { createPrismaRunStore } from "../db/run-store";
 import { loadEnv, type Env } from "../env";
 import { recoverInterruptedRuns } from "../runner/recovery";
 import { createRunnerResources, type RunnerResources } from "../runner/resources";
+import { createZygoteSpawner } from "../runner/spawner/process-spawner";
 import { createRunService, type RunService } from "./run-service";
 import { ensureFirstStartData, type FirstStartData } from "../db/bootstrap";
 
@@ -26,7 +27,13 @@ const globalSlot = globalThis as typeof globalThis & { batchboardAppContext?: Pr
 
 /** The in-process runner on this database, and the team-scoped service the app uses to drive it. */
 export function createServerRunner(env: Env, client: DbClient): { resources: RunnerResources; runs: RunService } {
-  const resources = createRunnerResources({ store: createPrismaRunStore(client), serverConcurrency: env.BATCHBOARD_SERVER_CONCURRENCY });
+  const resources = createRunnerResources({
+    store: createPrismaRunStore(client),
+    serverConcurrency: env.BATCHBOARD_SERVER_CONCURRENCY,
+    changeLogDirectory: path.join(env.BATCHBOARD_DATA_DIR, "change-logs"),
+    // The compiled zygote forks commands for a fraction of the Perl one's CPU, which the server needs for events and pages.
+    spawner: createZygoteSpawner({ nativeCacheDir: path.join(env.BATCHBOARD_DATA_DIR, "bin") }),
+  });
   const runs = createRunService({ client, resources, scratchRoot: path.join(env.BATCHBOARD_DATA_DIR, "scratch") });
   return { resources, runs };
 }
