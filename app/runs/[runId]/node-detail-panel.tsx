@@ -4,9 +4,9 @@ import { useState } from "react";
 import { z } from "zod";
 import { OPERATION_KINDS } from "@/app/editor/operation-kinds";
 import type { OperationType } from "@/lib/plan/schema";
-import type { NodeView } from "@/lib/run-view/run-view-state";
 import { DiffView } from "./diff-view";
 import { LogView } from "./log-view";
+import { useNodeView } from "./run-view-store";
 import { STATUS_COLORS } from "./status-colors";
 
 /** The result fields the panel knows how to show; anything else is shown as JSON. */
@@ -21,6 +21,7 @@ const ReadResult = z.object({ files: z.array(z.object({ path: z.string() }).pass
 type Tab = "output" | "changes" | "result";
 
 export interface NodeActions {
+  /** Offered while the node is queued or running. */
   cancel?: () => void;
   retry?: () => void;
   busy: boolean;
@@ -31,12 +32,12 @@ export function NodeDetailPanel(props: {
   nodeId: string;
   label: string;
   type: OperationType;
-  view: NodeView;
   now: number;
   actions: NodeActions;
   onClose(): void;
 }) {
-  const { view } = props;
+  // Its own subscription, so its status and log follow every frame while the rest of the page updates a few times a second.
+  const view = useNodeView(props.nodeId);
   const [tab, setTab] = useState<Tab>(props.type === "shell" ? "output" : view.fileChanges.length ? "changes" : "result");
   const processResult = ProcessResult.safeParse(view.result);
   const search = SearchResult.safeParse(view.result);
@@ -88,7 +89,7 @@ export function NodeDetailPanel(props: {
         )}
       </dl>
       <div className="node-panel-actions">
-        {props.actions.cancel && (
+        {props.actions.cancel && (view.status === "running" || view.status === "queued") && (
           <button className="button" disabled={props.actions.busy} onClick={props.actions.cancel}>
             Cancel node
           </button>

@@ -18,7 +18,7 @@ type RunFlowNode = Node<RunNodeData, "run">;
 /** Reads its live status from the store itself, so React Flow's node list stays the same all run long. */
 const RunNode = memo(function RunNode({ id, data, selected }: NodeProps<RunFlowNode>) {
   const view = useNodeView(id);
-  const status = view?.status ?? "pending";
+  const { status } = view;
   const kind = OPERATION_KINDS[data.kind];
   const colors = STATUS_COLORS[status];
   return (
@@ -39,7 +39,7 @@ const RunNode = memo(function RunNode({ id, data, selected }: NodeProps<RunFlowN
           {colors.glyph}
         </span>
         {status}
-        {view?.reused ? " (reused)" : (view?.attempt ?? 0) > 1 ? ` ×${view?.attempt}` : ""}
+        {view.reused ? " (reused)" : view.attempt > 1 ? ` ×${view.attempt}` : ""}
       </span>
       <Handle type="source" position={Position.Right} className="run-handle" />
     </div>

@@ -5,7 +5,7 @@
  */
 import { createContext, useContext, useSyncExternalStore } from "react";
 import type { RunEvent } from "@/lib/runner/run-events";
-import { applyRunEvents, type NodeView, type RunViewState } from "@/lib/run-view/run-view-state";
+import { applyRunEvents, emptyNodeView, type NodeView, type RunViewState } from "@/lib/run-view/run-view-state";
 
 type Listener = () => void;
 
@@ -59,12 +59,12 @@ function useStore(): RunViewStore {
   return store;
 }
 
+/** What a node the run never mentioned looks like; one object, so a snapshot of it stays the same. */
+const NOT_STARTED: NodeView = emptyNodeView();
+
 /** One node's live state; re-renders only when that node changes. */
-export function useNodeView(nodeId: string): NodeView | undefined {
+export function useNodeView(nodeId: string): NodeView {
   const store = useStore();
-  return useSyncExternalStore(
-    (listener) => store.subscribeNode(nodeId, listener),
-    () => store.getNode(nodeId),
-    () => store.getNode(nodeId),
-  );
+  const read = () => store.getNode(nodeId) ?? NOT_STARTED;
+  return useSyncExternalStore((listener) => store.subscribeNode(nodeId, listener), read, read);
 }

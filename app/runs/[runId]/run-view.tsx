@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useEffect, useMemo, useState } from "react";
+import { useMemo, useState } from "react";
 import { ReactFlowProvider } from "@xyflow/react";
 import { graphFromDocument } from "@/app/editor/editor-model";
 import { optimizePlan } from "@/lib/plan/optimize-plan";
@@ -16,6 +16,7 @@ import { RunGraph } from "./run-graph";
 import { RunViewStoreContext } from "./run-view-store";
 import { RunTimeline } from "./run-timeline";
 import { useRunEvents } from "./use-run-events";
+import { useRunSnapshot } from "./use-run-snapshot";
 import "@xyflow/react/dist/style.css";
 import "./run-view.css";
 
@@ -47,19 +48,13 @@ export function RunView(props: RunViewProps) {
   }, [props.document]);
   const critical = useMemo(() => new Set(execution?.criticalPath.nodeIds ?? []), [execution]);
   const batchOf = useMemo(() => execution?.batchIdOf ?? {}, [execution]);
-  const { store, state, stream } = useRunEvents(props.runId, nodeIds, props.reused);
+  const { store, stream } = useRunEvents(props.runId, nodeIds, props.reused);
+  const { state, now } = useRunSnapshot(store);
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
   const [undoOpen, setUndoOpen] = useState(false);
-  const [now, setNow] = useState(() => Date.now());
   const finished = isTerminalRunStatus(state.status);
-
-  useEffect(() => {
-    if (finished) return;
-    const timer = setInterval(() => setNow(Date.now()), 250);
-    return () => clearInterval(timer);
-  }, [finished]);
 
   const statuses = Object.values(state.nodes);
   const total = statuses.length;
@@ -85,7 +80,6 @@ export function RunView(props: RunViewProps) {
   const openRun = ({ runId }: { runId: string }) => router.push(`/runs/${runId}`);
 
   const selected = selectedId ? graph.nodes.find((node) => node.id === selectedId) : undefined;
-  const selectedView = selectedId ? state.nodes[selectedId] : undefined;
 
   return (
     <div className="run-page">
@@ -178,33 +172,29 @@ export function RunView(props: RunViewProps) {
       )}
 
       <div className="run-body">
-        <div className="run-canvas">
-          <RunViewStoreContext.Provider value={store}>
+        <RunViewStoreContext.Provider value={store}>
+          <div className="run-canvas">
             <ReactFlowProvider>
               <RunGraph graph={graph} store={store} batchOf={batchOf} critical={critical} selectedId={selectedId} onSelect={setSelectedId} />
             </ReactFlowProvider>
-          </RunViewStoreContext.Provider>
-        </div>
-        {selected && selectedView && (
-          <NodeDetailPanel
-            key={selected.id}
-            runId={props.runId}
-            nodeId={selected.id}
-            label={labels.get(selected.id) ?? selected.id}
-            type={selected.data.spec.type}
-            view={selectedView}
-            now={now}
-            onClose={() => setSelectedId(null)}
-            actions={{
-              busy,
-              cancel:
-                props.permissions.repair && (selectedView.status === "running" || selectedView.status === "queued")
-                  ? () => act(() => runApi.cancelNode(props.runId, selected.id))
-                  : undefined,
-              retry: props.permissions.repair && finished ? () => act(() => runApi.retryNode(props.runId, selected.id), openRun) : undefined,
-            }}
-          />
-        )}
+          </div>
+          {selected && (
+            <NodeDetailPanel
+              key={selected.id}
+              runId={props.runId}
+              nodeId={selected.id}
+              label={labels.get(selected.id) ?? selected.id}
+              type={selected.data.spec.type}
+              now={now}
+              onClose={() => setSelectedId(null)}
+              actions={{
+                busy,
+                cancel: props.permissions.repair ? () => act(() => runApi.cancelNode(props.runId, selected.id)) : undefined,
+                retry: props.permissions.repair && finished ? () => act(() => runApi.retryNode(props.runId, selected.id), openRun) : undefined,
+              }}
+            />
+          )}
+        </RunViewStoreContext.Provider>
       </div>
 
       <section className="run-timeline-section" aria-label="Timeline">

@@ -1,9 +1,9 @@
 "use client";
 
-import { useEffect, useRef, useState, useSyncExternalStore } from "react";
+import { useEffect, useRef, useState } from "react";
 import { RunEvent } from "@/lib/runner/run-events";
 import { isTerminalRunStatus } from "@/lib/runner/status";
-import { initialRunViewState, type ReusedNode, type RunViewState } from "@/lib/run-view/run-view-state";
+import { initialRunViewState, type ReusedNode } from "@/lib/run-view/run-view-state";
 import { RunViewStore } from "./run-view-store";
 
 export type StreamState = "connecting" | "live" | "reconnecting" | "closed";
@@ -18,9 +18,8 @@ export function useRunEvents(
   runId: string,
   nodeIds: readonly string[],
   reused: readonly ReusedNode[],
-): { store: RunViewStore; state: RunViewState; stream: StreamState } {
+): { store: RunViewStore; stream: StreamState } {
   const [store] = useState(() => new RunViewStore(initialRunViewState(nodeIds, reused)));
-  const state = useSyncExternalStore(store.subscribe, store.getState, store.getState);
   const [stream, setStream] = useState<StreamState>("connecting");
   const queue = useRef<RunEvent[]>([]);
   const frame = useRef<number | null>(null);
@@ -53,5 +52,5 @@ export function useRunEvents(
     };
   }, [runId, store]);
 
-  return { store, state, stream };
+  return { store, stream };
 }
