@@ -1,7 +1,7 @@
 "use client";
 
 import { memo, useMemo } from "react";
-import { Background, Controls, Handle, MiniMap, Position, ReactFlow, type Edge, type Node, type NodeProps, type NodeTypes } from "@xyflow/react";
+import { Background, Controls, Handle, MiniMap, Position, ReactFlow, useStore, type Edge, type Node, type NodeProps, type NodeTypes } from "@xyflow/react";
 import type { EditorGraph } from "@/app/editor/editor-model";
 import { OPERATION_KINDS } from "@/app/editor/operation-kinds";
 import { useNodeView, type RunViewStore } from "./run-view-store";
@@ -28,6 +28,7 @@ const RunNode = memo(function RunNode({ id, data, selected }: NodeProps<RunFlowN
       data-testid="run-node"
       data-node-id={id}
       data-status={status}
+      title={data.label}
     >
       <Handle type="target" position={Position.Left} className="run-handle" />
       <span className="run-node-icon" style={{ background: kind.color }} aria-hidden>
@@ -47,6 +48,14 @@ const RunNode = memo(function RunNode({ id, data, selected }: NodeProps<RunFlowN
 });
 
 const nodeTypes = { run: RunNode } satisfies NodeTypes;
+
+/**
+ * Below this zoom a node's text is a few pixels high and its pulse a pixel
+ * wide, so a node is drawn as a box in its status colour (run-view.css): with
+ * thousands of nodes on screen, painting their text and animations costs
+ * whole frames on every status change.
+ */
+const DETAIL_FROM_ZOOM = 0.5;
 
 /** A stable, distinct hue per batch, so a batch's nodes read as one group. */
 function batchColor(batchId: string | undefined): string {
@@ -94,9 +103,11 @@ export const RunGraph = memo(function RunGraph(props: {
     [props.graph],
   );
 
+  const detailed = useStore((flow) => flow.transform[2] >= DETAIL_FROM_ZOOM);
   const { store, onSelect } = props;
   return (
     <ReactFlow
+      className={detailed ? "is-detailed" : undefined}
       nodes={flowNodes}
       edges={edges}
       nodeTypes={nodeTypes}
