@@ -2,7 +2,7 @@
  * The hot writes of a run — creating it with its node rows, and each flush of
  * events, node states and file changes — as prepared statements on
  * better-sqlite3, for SQLite. Prisma's per-row argument processing costs ~50×
- * more than the insert itself (creating a 2,000-node run took 0.3–0.8 s of
+ * more than the insert itself (creating a 2,000-node run spent 0.3–1.8 s in
  * query compilation before its first command could start); rows are written
  * in the exact formats Prisma reads back (ISO dates with an explicit offset,
  * JSON as text, booleans as 0/1). Used by the threaded store only.
@@ -28,7 +28,7 @@ let idCounter = 0;
  * randomness; 25 lowercase base-36 characters), so runs created here look
  * like every other id.
  */
-export function newRowId(): string {
+function newRowId(): string {
   idCounter = (idCounter + 1) % 36 ** 4;
   const random = [...randomBytes(12)].map((byte) => (byte % 36).toString(36)).join("");
   return `c${Date.now().toString(36).padStart(8, "0")}${idCounter.toString(36).padStart(4, "0")}${random}`;
