@@ -19,7 +19,7 @@ const PORT = 3297;
 const BASE = `http://127.0.0.1:${PORT}`;
 const NODES = 2_000;
 const WIDTH = 50;
-const LINES_PER_NODE = 6;
+const LINES_PER_NODE = 20;
 const CONCURRENCY = 100;
 
 function plan(): PlanDocumentInput {
@@ -30,7 +30,9 @@ function plan(): PlanDocumentInput {
     nodes.push({
       id: `n${index}`,
       type: "shell",
-      params: { command: `for i in ${Array.from({ length: LINES_PER_NODE }, (_, line) => line + 1).join(" ")}; do echo "node ${index} line $i"; sleep 0.01; done` },
+      // One process per node that pauses between lines, rather than a forked `sleep` per line: forking
+      // would eat the CPU the runner needs to emit events, and the bench measures the view, not fork().
+      params: { command: `perl -e '$|=1; for my $i (1..${LINES_PER_NODE}) { print "node ${index} line $i\\n"; select(undef, undef, undef, 0.005) }'` },
     });
     edges.push({ from: index >= WIDTH ? `n${index - WIDTH}` : "gate", to: `n${index}` });
   }
@@ -83,7 +85,7 @@ async function main(): Promise<number> {
       const frames = [];
       const changes = [];
       Object.assign(window, { benchFrames: frames, benchChanges: changes });
-      const tick = () => { frames.push(performance.now()); requestAnimationFrame(tick); };
+      const tick = () => { frames.push(performance.timeOrigin + performance.now()); requestAnimationFrame(tick); };
       requestAnimationFrame(tick);
       new MutationObserver((records) => {
         const now = performance.timeOrigin + performance.now();
@@ -93,6 +95,20 @@ async function main(): Promise<number> {
           if (nodeId && status) changes.push([nodeId, status, now]);
         }
       }).observe(document, { subtree: true, attributes: true, attributeFilter: ["data-status"] });
+      // When each node's final status reached the page, to tell delivery from rendering in the lag.
+      const arrivals = [];
+      Object.assign(window, { benchArrivals: arrivals });
+      const PageEventSource = window.EventSource;
+      window.EventSource = class extends PageEventSource {
+        constructor(...args) {
+          super(...args);
+          this.addEventListener("message", (message) => {
+            const final = message.data.includes('"type":"node.status"') && message.data.includes('"status":"succeeded"');
+            const nodeId = final && /"nodeId":"([^"]+)"/.exec(message.data);
+            if (nodeId) arrivals.push([nodeId[1], performance.timeOrigin + performance.now()]);
+          });
+        }
+      };
     `);
     const started = await page.request.post(`${BASE}/api/v1/runs`, { data: { planId }, headers: { origin: BASE } });
     if (!started.ok()) throw new Error(`starting the run failed: ${await started.text()}`);
@@ -101,9 +117,9 @@ async function main(): Promise<number> {
     await page.getByTestId("run-status").filter({ hasText: /succeeded|failed/ }).waitFor({ timeout: 600_000 });
     await page.waitForTimeout(500);
 
-    const { frames, changes } = await page.evaluate(() => {
-      const bench = window as unknown as { benchFrames: number[]; benchChanges: [string, string, number][] };
-      return { frames: bench.benchFrames, changes: bench.benchChanges };
+    const { frames, changes, arrivals } = await page.evaluate(() => {
+      const bench = window as unknown as { benchFrames: number[]; benchChanges: [string, string, number][]; benchArrivals: [string, number][] };
+      return { frames: bench.benchFrames, changes: bench.benchChanges, arrivals: bench.benchArrivals };
     });
     const log = await page.request.get(`${BASE}/api/v1/runs/${runId}/events`);
     const events = (await log.text())
@@ -116,6 +132,13 @@ async function main(): Promise<number> {
     const firstAt = Math.min(...nodeEvents.map((event) => event.at));
     const lastAt = Math.max(...nodeEvents.map((event) => event.at));
     const eventsPerSecond = nodeEvents.length / ((lastAt - firstAt) / 1000);
+    const outputEvents = nodeEvents.filter((event) => event.type === "node.output").length;
+    const perSecond = new Map<number, number>();
+    for (const event of nodeEvents) {
+      const second = Math.floor(event.at / 1000);
+      perSecond.set(second, (perSecond.get(second) ?? 0) + 1);
+    }
+    const busiestSecond = Math.max(...perSecond.values());
 
     const finalAt = new Map<string, number>();
     for (const event of events) if (event.type === "node.status" && event.status === "succeeded") finalAt.set(event.nodeId, event.at);
@@ -124,22 +147,29 @@ async function main(): Promise<number> {
       const runnerAt = finalAt.get(nodeId);
       if (status === "succeeded" && runnerAt !== undefined) lags.push(at - runnerAt);
     }
-    // Frame rate while the run streamed: frames between the first and last event, in page time.
-    const pageStart = frames[0] ?? 0;
-    const streaming = frames.filter((time, index) => index > 0 && time > pageStart + 500);
+    const deliveryLags = arrivals.flatMap(([nodeId, at]) => {
+      const runnerAt = finalAt.get(nodeId);
+      return runnerAt === undefined ? [] : [at - runnerAt];
+    });
+    // Frame rate while the run streamed: frames between the first and last node event. Page and
+    // runner share this machine's clock, so frame times are in the events' epoch milliseconds.
+    const streaming = frames.filter((time) => time >= firstAt && time <= lastAt);
     const gaps = streaming.slice(1).map((time, index) => time - (streaming[index] ?? time));
     const fps = gaps.length ? 1000 / (gaps.reduce((sum, gap) => sum + gap, 0) / gaps.length) : 0;
     const fpsP5 = gaps.length ? 1000 / percentile(gaps, 95) : 0;
 
     const lagP95 = percentile(lags, 95);
-    const ok = fps >= 30 && lagP95 < 250;
+    // The frame rate and lag only count under the load the target names.
+    const ok = eventsPerSecond >= 5_000 && fps >= 30 && lagP95 < 250;
     console.log(`Machine: ${os.cpus().length} cores, load average ${os.loadavg()[0]?.toFixed(1)}; ${new Date().toISOString().slice(0, 10)}`);
     console.log("");
     console.log("| measure | value | target |");
     console.log("| --- | ---: | --- |");
     console.log(`| nodes / events in the run | ${NODES} / ${events.length} | 2,000 nodes |`);
-    console.log(`| runner event rate | ${eventsPerSecond.toFixed(0)} events/s | ≥ 5,000 |`);
+    console.log(`| runner event rate, mean over ${((lastAt - firstAt) / 1000).toFixed(1)} s (busiest second) | ${eventsPerSecond.toFixed(0)} events/s (${busiestSecond}) | ≥ 5,000 |`);
+    console.log(`| node events: output / status | ${outputEvents} / ${nodeEvents.length - outputEvents} | |`);
     console.log(`| page frame rate while streaming (mean / 5th percentile) | ${fps.toFixed(1)} / ${fpsP5.toFixed(1)} fps | ≥ 30 |`);
+    console.log(`| of which runner → page (SSE arrival; p50 / p95) | ${percentile(deliveryLags, 50).toFixed(0)} / ${percentile(deliveryLags, 95).toFixed(0)} ms | |`);
     console.log(`| lag runner → DOM, node final status (p50 / p95 / max, ${lags.length} nodes) | ${percentile(lags, 50).toFixed(0)} / ${lagP95.toFixed(0)} / ${Math.max(...lags).toFixed(0)} ms | p95 < 250 ms |`);
     return ok ? 0 : 1;
   } finally {
