@@ -84,7 +84,10 @@ export function createNodeSpawner(): ProcessSpawner {
 
 interface ZygoteJob {
   onOutput: OutputListener;
-  started: { resolve(pid: number): void; reject(error: Error): void };
+  /** Settles `spawn` once the zygote reports the pid (or an error). */
+  started: { resolve(process: SpawnedProcess): void; reject(error: Error): void };
+  exited: Promise<ProcessExit>;
+  closed: Promise<void>;
   resolveExit(exit: ProcessExit): void;
   resolveClosed(): void;
 }
@@ -159,7 +162,8 @@ export function createZygoteSpawner(options: ZygoteOptions = {}): ProcessSpawner
   const jobs = new Map<string, ZygoteJob>();
   let nextId = 1;
   let pending: Buffer | null = null;
-  let corked = false;
+  /** Requests of the current tick: they leave in one write. */
+  let requests = "";
 
   const failAll = (error: Error) => {
     for (const job of jobs.values()) {
@@ -188,7 +192,7 @@ export function createZygoteSpawner(options: ZygoteOptions = {}): ProcessSpawner
       }
       offset = newline + 1;
       if (!job) continue;
-      if (kind === "P") job.started.resolve(Number(a));
+      if (kind === "P") job.started.resolve({ pid: Number(a), exited: job.exited, closed: job.closed });
       else if (kind === "E") {
         job.started.reject(new Error(Buffer.from(a ?? "", "hex").toString()));
         jobs.delete(id as string);
@@ -238,22 +242,18 @@ export function createZygoteSpawner(options: ZygoteOptions = {}): ProcessSpawner
       let resolveClosed!: () => void;
       const exited = new Promise<ProcessExit>((resolve) => (resolveExit = resolve));
       const closed = new Promise<void>((resolve) => (resolveClosed = resolve));
-      const started = new Promise<number>((resolve, reject) => {
-        jobs.set(id, { onOutput, started: { resolve, reject }, resolveExit, resolveClosed });
+      const started = new Promise<SpawnedProcess>((resolve, reject) => {
+        jobs.set(id, { onOutput, started: { resolve, reject }, exited, closed, resolveExit, resolveClosed });
       });
       if (jobs.size === 1) setIdle(false);
-      // Requests made in the same tick leave in one write.
-      const stdin = child.stdin;
-      if (stdin && !corked) {
-        corked = true;
-        stdin.cork();
+      if (!requests) {
         process.nextTick(() => {
-          corked = false;
-          stdin.uncork();
+          child.stdin?.write(requests);
+          requests = "";
         });
       }
-      stdin?.write(`S ${id} ${request.killGroupOnExit ? "k" : "-"} ${Buffer.from(fields, "utf8").toString("hex")}\n`);
-      return started.then((pid) => ({ pid, exited, closed }));
+      requests += `S ${id} ${request.killGroupOnExit ? "k" : "-"} ${Buffer.from(fields, "utf8").toString("hex")}\n`;
+      return started;
     },
     close() {
       zygote?.stdin?.end();
