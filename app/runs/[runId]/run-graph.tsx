@@ -1,10 +1,23 @@
 "use client";
 
 import { memo, useMemo } from "react";
-import { Background, Controls, Handle, MiniMap, Position, ReactFlow, useStore, type Edge, type Node, type NodeProps, type NodeTypes } from "@xyflow/react";
+import {
+  Background,
+  Controls,
+  Handle,
+  MiniMap,
+  Position,
+  ReactFlow,
+  useStore,
+  type Edge,
+  type MiniMapNodeProps,
+  type Node,
+  type NodeProps,
+  type NodeTypes,
+} from "@xyflow/react";
 import type { EditorGraph } from "@/app/editor/editor-model";
 import { OPERATION_KINDS } from "@/app/editor/operation-kinds";
-import { useNodeView, type RunViewStore } from "./run-view-store";
+import { useNodeView } from "./run-view-store";
 import { STATUS_COLORS } from "./status-colors";
 
 type RunNodeData = {
@@ -50,6 +63,23 @@ const RunNode = memo(function RunNode({ id, data, selected }: NodeProps<RunFlowN
 const nodeTypes = { run: RunNode } satisfies NodeTypes;
 
 /**
+ * A run node's box (run-view.css), given to React Flow up front: the minimap
+ * sizes nodes from the node objects, and with a node list that never changes
+ * React Flow never writes the measured size back into them.
+ */
+const NODE_SIZE = { initialWidth: 200, initialHeight: 48 };
+
+/**
+ * A node on the minimap in its live status colour. The minimap redraws a node
+ * only when React Flow's node changes, which it never does during a run, so
+ * a `nodeColor` function would keep every node at its first colour.
+ */
+const MiniMapRunNode = memo(function MiniMapRunNode({ id, x, y, width, height, borderRadius, shapeRendering }: MiniMapNodeProps) {
+  const { status } = useNodeView(id);
+  return <rect x={x} y={y} width={width} height={height} rx={borderRadius} ry={borderRadius} fill={STATUS_COLORS[status].border} shapeRendering={shapeRendering} />;
+});
+
+/**
  * Below this zoom a node's text is a few pixels high and its pulse a pixel
  * wide, so a node is drawn as a box in its status colour (run-view.css): with
  * thousands of nodes on screen, painting their text and animations costs
@@ -68,7 +98,6 @@ function batchColor(batchId: string | undefined): string {
 /** The plan's graph; nodes show their live status through the store, not through props. */
 export const RunGraph = memo(function RunGraph(props: {
   graph: EditorGraph;
-  store: RunViewStore;
   batchOf: Readonly<Record<string, string>>;
   critical: ReadonlySet<string>;
   selectedId: string | null;
@@ -80,6 +109,7 @@ export const RunGraph = memo(function RunGraph(props: {
         id: node.id,
         type: "run",
         position: node.position,
+        ...NODE_SIZE,
         selected: props.selectedId === node.id,
         data: {
           label: node.data.spec.label || node.id,
@@ -104,7 +134,7 @@ export const RunGraph = memo(function RunGraph(props: {
   );
 
   const detailed = useStore((flow) => flow.transform[2] >= DETAIL_FROM_ZOOM);
-  const { store, onSelect } = props;
+  const { onSelect } = props;
   return (
     <ReactFlow
       className={detailed ? "is-detailed" : undefined}
@@ -122,7 +152,7 @@ export const RunGraph = memo(function RunGraph(props: {
       proOptions={{ hideAttribution: true }}
     >
       <Background gap={20} />
-      <MiniMap pannable zoomable nodeColor={(node) => STATUS_COLORS[store.getNode(node.id)?.status ?? "pending"].border} />
+      <MiniMap pannable zoomable nodeComponent={MiniMapRunNode} />
       <Controls showInteractive={false} />
     </ReactFlow>
   );

@@ -175,7 +175,7 @@ export function RunView(props: RunViewProps) {
         <RunViewStoreContext.Provider value={store}>
           <div className="run-canvas">
             <ReactFlowProvider>
-              <RunGraph graph={graph} store={store} batchOf={batchOf} critical={critical} selectedId={selectedId} onSelect={setSelectedId} />
+              <RunGraph graph={graph} batchOf={batchOf} critical={critical} selectedId={selectedId} onSelect={setSelectedId} />
             </ReactFlowProvider>
           </div>
           {selected && (
