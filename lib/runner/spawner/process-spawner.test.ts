@@ -61,6 +61,8 @@ describe.each(spawners)("%s spawner", (_name, create, available) => {
       const killed = await start(true);
       // The leftover `sleep` held the output pipe open: closing proves it is gone.
       await killed.started.closed;
+      // Killed, it may linger a moment as a zombie until init reaps it.
+      for (let waited = 0; groupAlive(killed.started.pid) && waited < 3000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
       expect(groupAlive(killed.started.pid)).toBe(false);
       const kept = await start(false);
       await new Promise((resolve) => setTimeout(resolve, 50));
