@@ -58,98 +58,141 @@ export class FileJournal {
   private nextSeq: number;
 
   constructor(
-    private readonly fs: FileSystem,
-    private readonly workspace: Workspace,
+    readonly fs: FileSystem,
+    readonly workspace: Workspace,
     private readonly onCommit: (records: FileChangeRecord[]) => void,
     firstSeq = 1,
     /** Where each change's previous bytes are logged before it touches the disk (see change-log.ts). */
-    private readonly changeLog: ChangeLog | null = null,
+    readonly changeLog: ChangeLog | null = null,
   ) {
     this.nextSeq = firstSeq;
   }
 
   /** Opens a scope; see {@link ChangeScope}. */
   scope(): ChangeScope {
-    const pending: Array<Omit<FileChangeRecord, "seq"> & { absolutePath: string }> = [];
-    const { fs, workspace, changeLog } = this;
-    // Paths resolved in this scope: an edit resolves, reads, then writes the same path.
-    const resolved = new Map<string, Promise<string>>();
-    const resolve = (relativePath: string) => {
-      let found = resolved.get(relativePath);
-      if (!found) {
-        found = workspace.resolve(relativePath);
-        resolved.set(relativePath, found);
-        found.catch(() => resolved.delete(relativePath));
-      }
-      return found;
+    return new JournalScope(this);
+  }
+
+  /** Numbers changes in commit order and hands them on. */
+  commit(changes: PendingChange[]): FileChangeRecord[] {
+    const committed = changes.map(({ absolutePath: _absolute, ...change }) => ({ ...change, seq: this.nextSeq++ }));
+    if (committed.length) this.onCommit(committed);
+    return committed;
+  }
+}
+
+type PendingChange = Omit<FileChangeRecord, "seq"> & { absolutePath: string };
+
+// Classes rather than closures: a scope is opened for every unit a run
+// executes, most of which (commands) never touch a file.
+class JournalScope implements ChangeScope {
+  private pending: PendingChange[] = [];
+  /** Paths resolved in this scope: an edit resolves, reads, then writes the same path. */
+  private resolved: Map<string, Promise<string>> | null = null;
+
+  constructor(readonly journal: FileJournal) {}
+
+  forNode(nodeId: string): NodeFiles {
+    return new JournalNodeFiles(this, nodeId);
+  }
+
+  resolve(relativePath: string): Promise<string> {
+    this.resolved ??= new Map();
+    let found = this.resolved.get(relativePath);
+    if (!found) {
+      const resolved = this.resolved;
+      found = this.journal.workspace.resolve(relativePath);
+      resolved.set(relativePath, found);
+      found.catch(() => resolved.delete(relativePath));
+    }
+    return found;
+  }
+
+  /** Logs a change about to reach the disk; returns the hash of its new bytes. */
+  announce(nodeId: string, absolutePath: string, before: Buffer | null, after: Buffer | null): string | null {
+    const afterHash = hashContent(after);
+    this.journal.changeLog?.append({ nodeId, path: this.journal.workspace.relative(absolutePath), before, afterHash });
+    return afterHash;
+  }
+
+  record(nodeId: string, absolutePath: string, before: Buffer | null, after: Buffer | null, afterHash: string | null): FileChangeRecord {
+    const change: PendingChange = {
+      nodeId,
+      absolutePath,
+      path: this.journal.workspace.relative(absolutePath),
+      operation: before === null ? "create" : after === null ? "delete" : "update",
+      before,
+      after,
+      beforeHash: hashContent(before),
+      afterHash,
     };
-    /** Logs a change about to reach the disk; returns the hash of its new bytes. */
-    const announce = (nodeId: string, absolutePath: string, before: Buffer | null, after: Buffer | null) => {
-      const afterHash = hashContent(after);
-      changeLog?.append({ nodeId, path: workspace.relative(absolutePath), before, afterHash });
-      return afterHash;
-    };
-    const record = (nodeId: string, absolutePath: string, before: Buffer | null, after: Buffer | null, afterHash: string | null) => {
-      const change = {
-        nodeId,
-        absolutePath,
-        path: workspace.relative(absolutePath),
-        operation: (before === null ? "create" : after === null ? "delete" : "update") as FileOperation,
-        before,
-        after,
-        beforeHash: hashContent(before),
-        afterHash,
-      };
-      pending.push(change);
-      return { ...change, seq: 0 };
-    };
-    return {
-      forNode: (nodeId) => ({
-        resolve,
-        read: async (relativePath) => fs.read(await resolve(relativePath)),
-        readResolved: (absolutePath) => fs.read(absolutePath),
-        async write(relativePath, data, known) {
-          const absolutePath = await resolve(relativePath);
-          const before = known ? known.before : await fs.read(absolutePath);
-          if (before !== null && before.equals(data)) return null;
-          const afterHash = announce(nodeId, absolutePath, before, data);
-          await fs.write(absolutePath, data);
-          return record(nodeId, absolutePath, before, data, afterHash);
-        },
-        async update(relativePath, change) {
-          const absolutePath = await resolve(relativePath);
-          let afterHash: string | null = null;
-          const { before, after } = await fs.update(absolutePath, (current) => {
-            const next = change(current);
-            if (next === null || (current !== null && current.equals(next))) return null;
-            afterHash = announce(nodeId, absolutePath, current, next);
-            return next;
-          });
-          return after === null ? null : record(nodeId, absolutePath, before, after, afterHash);
-        },
-        async remove(relativePath) {
-          const absolutePath = await resolve(relativePath);
-          const before = await fs.read(absolutePath);
-          if (before === null) return null;
-          announce(nodeId, absolutePath, before, null);
-          await fs.remove(absolutePath);
-          return record(nodeId, absolutePath, before, null, null);
-        },
-      }),
-      commit: () => {
-        const committed = pending.splice(0).map(({ absolutePath: _absolute, ...change }) => ({
-          ...change,
-          seq: this.nextSeq++,
-        }));
-        if (committed.length) this.onCommit(committed);
-        return committed;
-      },
-      rollback: async () => {
-        for (const change of pending.splice(0).reverse()) {
-          if (change.before === null) await fs.remove(change.absolutePath);
-          else await fs.write(change.absolutePath, change.before);
-        }
-      },
-    };
+    this.pending.push(change);
+    return { ...change, seq: 0 };
+  }
+
+  commit(): FileChangeRecord[] {
+    return this.journal.commit(this.pending.splice(0));
+  }
+
+  async rollback(): Promise<void> {
+    const { fs } = this.journal;
+    for (const change of this.pending.splice(0).reverse()) {
+      if (change.before === null) await fs.remove(change.absolutePath);
+      else await fs.write(change.absolutePath, change.before);
+    }
+  }
+}
+
+class JournalNodeFiles implements NodeFiles {
+  constructor(
+    private readonly scope: JournalScope,
+    private readonly nodeId: string,
+  ) {}
+
+  resolve(relativePath: string): Promise<string> {
+    return this.scope.resolve(relativePath);
+  }
+
+  async read(relativePath: string): Promise<Buffer | null> {
+    return this.scope.journal.fs.read(await this.scope.resolve(relativePath));
+  }
+
+  readResolved(absolutePath: string): Promise<Buffer | null> {
+    return this.scope.journal.fs.read(absolutePath);
+  }
+
+  async write(relativePath: string, data: Buffer, known?: { before: Buffer | null }): Promise<FileChangeRecord | null> {
+    const { scope, nodeId } = this;
+    const { fs } = scope.journal;
+    const absolutePath = await scope.resolve(relativePath);
+    const before = known ? known.before : await fs.read(absolutePath);
+    if (before !== null && before.equals(data)) return null;
+    const afterHash = scope.announce(nodeId, absolutePath, before, data);
+    await fs.write(absolutePath, data);
+    return scope.record(nodeId, absolutePath, before, data, afterHash);
+  }
+
+  async update(relativePath: string, change: ContentChange): Promise<FileChangeRecord | null> {
+    const { scope, nodeId } = this;
+    const absolutePath = await scope.resolve(relativePath);
+    let afterHash: string | null = null;
+    const { before, after } = await scope.journal.fs.update(absolutePath, (current) => {
+      const next = change(current);
+      if (next === null || (current !== null && current.equals(next))) return null;
+      afterHash = scope.announce(nodeId, absolutePath, current, next);
+      return next;
+    });
+    return after === null ? null : scope.record(nodeId, absolutePath, before, after, afterHash);
+  }
+
+  async remove(relativePath: string): Promise<FileChangeRecord | null> {
+    const { scope, nodeId } = this;
+    const { fs } = scope.journal;
+    const absolutePath = await scope.resolve(relativePath);
+    const before = await fs.read(absolutePath);
+    if (before === null) return null;
+    scope.announce(nodeId, absolutePath, before, null);
+    await fs.remove(absolutePath);
+    return scope.record(nodeId, absolutePath, before, null, null);
   }
 }
