@@ -161,19 +161,12 @@ function report(host: TaskHost, outcomes: Map<string, Outcome>): void {
 /** Starts an attempt: one controller for the nodes, aborted by timeout, node cancel or run cancel. */
 function startAttempt(host: TaskHost, nodeIds: readonly string[], timeoutMs: number) {
   const controller = new AbortController();
+  // Stopping the run aborts every registered controller (no listener per
+  // attempt needed); one started after that is aborted at once.
   for (const id of nodeIds) host.controllers.set(id, controller);
-  const runSignal = host.runAbort.signal;
-  const onRunAbort = () => controller.abort(runSignal.reason);
-  if (runSignal.aborted) onRunAbort();
-  else runSignal.addEventListener("abort", onRunAbort, { once: true });
+  if (host.runAbort.signal.aborted) controller.abort(host.runAbort.signal.reason);
   const timer = setTimeout(() => controller.abort(new AbortedError("timeout")), timeoutMs);
-  return {
-    signal: controller.signal,
-    dispose() {
-      clearTimeout(timer);
-      runSignal.removeEventListener("abort", onRunAbort);
-    },
-  };
+  return { signal: controller.signal, dispose: () => clearTimeout(timer) };
 }
 
 function contextFor(host: TaskHost, nodeId: string, signal: AbortSignal, files: NodeFiles, attempt?: number): ExecutorContext {
