@@ -15,6 +15,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import os from "node:os";
 import path from "node:path";
 import { createThreadedRunStore } from "../lib/db/threaded-run-store";
@@ -78,7 +79,7 @@ const { db, document, resources: mainThreadResources, ownership } = await benchD
   { name: "dag bench", settings: { concurrency: CONCURRENCY }, nodes, edges },
   CONCURRENCY,
 );
-const threadedStore = await createThreadedRunStore(db.config);
+const threadedStore = await createThreadedRunStore(db.config, fileURLToPath(new URL("..", import.meta.url)));
 const threadedResources = createRunnerResources({ ...mainThreadResources, store: threadedStore, serverConcurrency: CONCURRENCY });
 /** When each node reached the spawner (performance.timeOrigin-based, like event times). */
 const handedOver = new Map<string, number>();

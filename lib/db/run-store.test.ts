@@ -198,7 +198,7 @@ describe("threaded run store (worker thread, SQLite fast path)", () => {
     const db = await createTestDatabase("sqlite");
     const ws = temporaryDirectory();
     const { createThreadedRunStore } = await import("./threaded-run-store");
-    const store = await createThreadedRunStore(db.config);
+    const store = await createThreadedRunStore(db.config, path.join(__dirname, "../.."));
     try {
       const resources = createRunnerResources({ store, limits: { flushIntervalMs: 5 } });
       writeFileSync(path.join(ws.dir, "a.txt"), "one\n");

@@ -3,6 +3,8 @@
  * run-store.ts, but its database work (query building, the synchronous SQLite
  * driver) runs beside the scheduler instead of blocking it between commands.
  */
+import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { RunStore, StoredFileChange } from "../runner/run-store";
 import type { DatabaseConfig } from "./database-config";
@@ -20,14 +22,18 @@ function toBuffer(value: Uint8Array | null): Buffer | null {
 }
 
 /**
- * Starts the worker and resolves once its connection is open.
+ * Starts the worker and resolves once its connection is open. `appRoot` is
+ * the directory holding `lib/` (the worker loads its sources through tsx).
  *
  * @example
- * const store = await createThreadedRunStore(parseDatabaseUrl(env.DATABASE_URL));
+ * const store = await createThreadedRunStore(parseDatabaseUrl(env.DATABASE_URL), process.cwd());
  * const resources = createRunnerResources({ store });
  */
-export async function createThreadedRunStore(config: DatabaseConfig): Promise<ThreadedRunStore> {
-  const entry = new URL("./run-store-thread.ts", import.meta.url).href;
+export async function createThreadedRunStore(config: DatabaseConfig, appRoot: string): Promise<ThreadedRunStore> {
+  // From the app's sources, not relative to this module: in the web server
+  // this module is bundled, and the bundler would turn a module-relative URL
+  // into a copied asset whose own imports no longer resolve.
+  const entry = pathToFileURL(path.join(/*turbopackIgnore: true*/ appRoot, "lib/db/run-store-thread.ts")).href;
   // Workers do not inherit tsx's loader: register it in the worker before loading the TypeScript entry.
   const bootstrap = `import("tsx/esm/api").then(({ register }) => { register(); return import(${JSON.stringify(entry)}); })`;
   const worker = new Worker(bootstrap, { eval: true, workerData: config });

@@ -8,10 +8,11 @@
 import path from "node:path";
 import { openDatabase, type Database, type DbClient } from "../db/client";
 import { parseDatabaseUrl } from "../db/database-config";
-import { createPrismaRunStore } from "../db/run-store";
+import { createThreadedRunStore } from "../db/threaded-run-store";
 import { loadEnv, type Env } from "../env";
 import { recoverInterruptedRuns } from "../runner/recovery";
 import { createRunnerResources, type RunnerResources } from "../runner/resources";
+import type { RunStore } from "../runner/run-store";
 import { createZygoteSpawner } from "../runner/spawner/process-spawner";
 import { createRunService, type RunService } from "./run-service";
 import { ensureFirstStartData, type FirstStartData } from "../db/bootstrap";
@@ -25,10 +26,10 @@ export interface AppContext {
 
 const globalSlot = globalThis as typeof globalThis & { batchboardAppContext?: Promise<AppContext> };
 
-/** The in-process runner on this database, and the team-scoped service the app uses to drive it. */
-export function createServerRunner(env: Env, client: DbClient): { resources: RunnerResources; runs: RunService } {
+/** The in-process runner persisting through `store`, and the team-scoped service the app uses to drive it. */
+export function createServerRunner(env: Env, client: DbClient, store: RunStore): { resources: RunnerResources; runs: RunService } {
   const resources = createRunnerResources({
-    store: createPrismaRunStore(client),
+    store,
     serverConcurrency: env.BATCHBOARD_SERVER_CONCURRENCY,
     changeLogDirectory: path.join(env.BATCHBOARD_DATA_DIR, "change-logs"),
     // The compiled zygote forks commands for a fraction of the Perl one's CPU, which the server needs for events and pages.
@@ -40,9 +41,13 @@ export function createServerRunner(env: Env, client: DbClient): { resources: Run
 
 async function createAppContext(): Promise<AppContext> {
   const env = loadEnv();
-  const db = await openDatabase(parseDatabaseUrl(env.DATABASE_URL));
+  const config = parseDatabaseUrl(env.DATABASE_URL);
+  const db = await openDatabase(config);
   const defaults = await ensureFirstStartData(db.client, { workspaceRoot: env.BATCHBOARD_WORKSPACE_ROOT });
-  const { resources, runs } = createServerRunner(env, db.client);
+  // The runner's writes go through a worker thread with its own connection:
+  // on the request thread, Prisma's query building for thousands of events a
+  // second left too little time for pages and event streams.
+  const { resources, runs } = createServerRunner(env, db.client, await createThreadedRunStore(config, process.cwd()));
   // Runs a crashed server left `running` become `interrupted`, their orphans killed, ready to resume.
   await recoverInterruptedRuns(resources);
   return { env, db, defaults, runs };

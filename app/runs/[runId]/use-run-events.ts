@@ -1,17 +1,20 @@
 "use client";
 
 import { useEffect, useRef, useState } from "react";
+import { z } from "zod";
 import { RunEvent } from "@/lib/runner/run-events";
 import { isTerminalRunStatus } from "@/lib/runner/status";
 import { initialRunViewState, type ReusedNode } from "@/lib/run-view/run-view-state";
 import { RunViewStore } from "./run-view-store";
 
+const RunEventBatch = z.array(RunEvent);
+
 export type StreamState = "connecting" | "live" | "reconnecting" | "closed";
 
 /**
- * Follows a run's SSE stream into a RunViewStore. Events are parsed with the
- * shared zod union and applied once per animation frame (not once per
- * event). The browser's EventSource resends Last-Event-ID on reconnect, and
+ * Follows a run's SSE stream into a RunViewStore. Events arrive in batches
+ * (one message per burst), are parsed with the shared zod union and applied
+ * once per animation frame (not once per event). The browser's EventSource resends Last-Event-ID on reconnect, and
  * the fold ignores anything already seen, so a dropped connection misses nothing.
  */
 export function useRunEvents(
@@ -25,7 +28,7 @@ export function useRunEvents(
   const frame = useRef<number | null>(null);
 
   useEffect(() => {
-    const source = new EventSource(`/api/v1/runs/${encodeURIComponent(runId)}/events`);
+    const source = new EventSource(`/api/v1/runs/${encodeURIComponent(runId)}/events?batch=1`);
     const flush = () => {
       frame.current = null;
       const events = queue.current;
@@ -35,11 +38,12 @@ export function useRunEvents(
     source.onopen = () => setStream("live");
     source.onerror = () => setStream(source.readyState === EventSource.CLOSED ? "closed" : "reconnecting");
     source.onmessage = (message: MessageEvent<string>) => {
-      const parsed = RunEvent.safeParse(JSON.parse(message.data));
+      const parsed = RunEventBatch.safeParse(JSON.parse(message.data));
       if (!parsed.success) return;
-      queue.current.push(parsed.data);
+      queue.current.push(...parsed.data);
       frame.current ??= requestAnimationFrame(flush);
-      if (parsed.data.type === "run.status" && isTerminalRunStatus(parsed.data.status)) {
+      const last = parsed.data[parsed.data.length - 1];
+      if (last?.type === "run.status" && isTerminalRunStatus(last.status)) {
         // The server ends the stream here; without this the browser would reconnect forever.
         source.close();
         setStream("closed");

@@ -114,13 +114,14 @@ export function ensureNativeZygote(cacheDir: string, compilerPath = "/usr/bin/cc
   const name = `batchboard-zygote-${createHash("sha256").update(NATIVE_ZYGOTE_SOURCE).digest("hex").slice(0, 12)}`;
   const binary = path.join(cacheDir, name);
   if (existsSync(binary)) return binary;
-  if (!existsSync(compilerPath)) return null;
+  // turbopackIgnore: run-time paths, not files for the build to trace.
+  if (!existsSync(/*turbopackIgnore: true*/ compilerPath)) return null;
   try {
     mkdirSync(cacheDir, { recursive: true, mode: 0o700 });
     const work = mkdtempSync(path.join(cacheDir, "build-"));
     try {
       writeFileSync(path.join(work, "zygote.c"), NATIVE_ZYGOTE_SOURCE);
-      const compiled = spawnSync(compilerPath, ["-O2", "-o", path.join(work, "zygote"), path.join(work, "zygote.c")], { stdio: "ignore", timeout: 60_000 });
+      const compiled = spawnSync(/*turbopackIgnore: true*/ compilerPath, ["-O2", "-o", path.join(work, "zygote"), path.join(work, "zygote.c")], { stdio: "ignore", timeout: 60_000 });
       if (compiled.status !== 0) return null;
       renameSync(path.join(work, "zygote"), binary);
       return binary;
@@ -155,7 +156,7 @@ export function createZygoteSpawner(options: ZygoteOptions = {}): ProcessSpawner
   let command: { file: string; args: string[] } | null = null;
   const native = options.nativeCacheDir ? ensureNativeZygote(options.nativeCacheDir, options.compilerPath) : null;
   if (native) command = { file: native, args: [] };
-  else if (existsSync(perlPath)) command = { file: perlPath, args: ["-e", ZYGOTE_SCRIPT] };
+  else if (existsSync(/*turbopackIgnore: true*/ perlPath)) command = { file: perlPath, args: ["-e", ZYGOTE_SCRIPT] };
   if (!command) return createNodeSpawner();
   const zygoteCommand = command;
   let zygote: ReturnType<typeof spawnChild> | null = null;
@@ -220,7 +221,7 @@ export function createZygoteSpawner(options: ZygoteOptions = {}): ProcessSpawner
 
   const ensureZygote = () => {
     if (zygote) return zygote;
-    const child = spawnChild(zygoteCommand.file, zygoteCommand.args, { stdio: ["pipe", "pipe", "inherit"], env: {} as NodeJS.ProcessEnv });
+    const child = spawnChild(/*turbopackIgnore: true*/ zygoteCommand.file, zygoteCommand.args, { stdio: ["pipe", "pipe", "inherit"], env: {} as NodeJS.ProcessEnv });
     child.stdout?.on("data", onData);
     child.stdin?.on("error", () => undefined);
     child.once("exit", () => {

@@ -37,7 +37,7 @@ const ENDPOINTS: readonly Endpoint[] = [
   { method: "get", path: "/runs", summary: "List the team's runs, newest first", permission: "plan:read", query: RunSchemas.ListRunsQuery, response: RunSchemas.RunList },
   { method: "post", path: "/runs", summary: "Start a run of a stored plan or an inline plan document", permission: "run:start", body: RunSchemas.StartRunBody, response: RunSchemas.StartedRun, status: 202 },
   { method: "get", path: "/runs/{runId}", summary: "Run status with per-node results", permission: "plan:read", params: RunSchemas.RunParams, response: RunSchemas.RunDetail },
-  { method: "get", path: "/runs/{runId}/events", summary: "Stream the run's events (SSE); resumes after Last-Event-ID or ?after=; ends at the final status", permission: "plan:read", params: RunSchemas.RunParams, responseType: "event-stream" },
+  { method: "get", path: "/runs/{runId}/events", summary: "Stream the run's events (SSE); resumes after Last-Event-ID or ?after=; ?batch=1 sends each burst as one message whose data is a JSON array; ends at the final status", permission: "plan:read", params: RunSchemas.RunParams, responseType: "event-stream" },
   { method: "post", path: "/runs/{runId}/retry-failed", summary: "Start a new run of only the failed, skipped, cancelled and interrupted nodes", permission: "run:repair", params: RunSchemas.RunParams, response: RunSchemas.StartedRun, status: 202 },
   { method: "post", path: "/runs/{runId}/cancel", summary: "Cancel a running run", permission: "run:repair", params: RunSchemas.RunParams, status: 202 },
   { method: "post", path: "/runs/{runId}/resume", summary: "Continue an interrupted run in place", permission: "run:repair", params: RunSchemas.RunParams, response: RunSchemas.StartedRun, status: 202 },

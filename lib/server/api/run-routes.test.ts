@@ -180,6 +180,21 @@ describe.each(TEST_PROVIDERS)("run API on %s", (provider) => {
     expect(intoTheirs.status).toBe(404);
   });
 
+  it("with ?batch=1 sends the same events, a burst per message whose id is its last event's", async () => {
+    const { runId } = (await (await startInline("editor", inlinePlan("batched"))).json()) as { runId: string };
+    const batched = await callRoute(streamRunEventsRoute.withApp(app), { path: `/api/v1/runs/${runId}/events?batch=1`, params: { runId }, headers: bearer(tokens.viewer) });
+    const messages = (await batched.text()).split("\n\n").filter((block) => block.includes("data: "));
+    const batches = messages.map((block) => ({
+      id: Number(/^id: (\d+)$/m.exec(block)?.[1]),
+      events: RunEvent.array().parse(JSON.parse(/^data: (.*)$/m.exec(block)?.[1] ?? "null")),
+    }));
+    for (const batch of batches) expect(batch.id).toBe(batch.events.at(-1)?.seq);
+    const events = batches.flatMap((batch) => batch.events);
+    expect(batches.length).toBeLessThan(events.length);
+    expect(events.map((event) => event.seq)).toEqual((await readEvents(await streamToEnd(runId))).map((event) => event.seq));
+    expect(events.at(-1)).toMatchObject({ type: "run.status", status: "succeeded" });
+  });
+
   it("answers an invalid inline plan with its problems at their paths", async () => {
     const response = await startInline("editor", { name: "bad", nodes: [{ id: "w", type: "file.write", params: { path: "../x", content: "" } }] });
     expect(response.status).toBe(422);

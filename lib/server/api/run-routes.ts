@@ -13,7 +13,7 @@ import { roleAllows } from "../permissions";
 import { recordInlinePlan } from "../inline-plan";
 import { defineRoute } from "../route-handler";
 import type { RunScope } from "../run-service";
-import { resumePointOf, runEventStream } from "../sse";
+import { resumePointOf, runEventStream, wantsBatches } from "../sse";
 import { ListRunsQuery, NodeParams, RunParams, StartRunBody, type NodeResult, type RunSummary } from "./run-schemas";
 
 const iso = (date: Date | null) => date?.toISOString() ?? null;
@@ -110,7 +110,7 @@ export const cancelRunRoute = defineRoute({ permission: "run:repair", params: Ru
   return Response.json({ runId: params.runId, cancelling: true }, { status: 202 });
 });
 
-/** The run's events as SSE, resuming after Last-Event-ID (or ?after=); the stream ends at the run's final status. */
+/** The run's events as SSE, resuming after Last-Event-ID (or ?after=), batched with ?batch=1; the stream ends at the run's final status. */
 export const streamRunEventsRoute = defineRoute({ permission: "plan:read", params: RunParams }, async ({ app, caller, params, request }) => {
   const after = resumePointOf(request);
   const run = await getRunForTeam(app.db.client, caller.teamId, params.runId);
@@ -119,7 +119,7 @@ export const streamRunEventsRoute = defineRoute({ permission: "plan:read", param
     return new Response("retry: 1000\n\n", { headers: { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache" } });
   }
   const subscribe = await app.runs.openEventStream(scopeOf(caller), params.runId, after);
-  return runEventStream(request, subscribe, (event) => event.type === "run.status" && isTerminalRunStatus(event.status));
+  return runEventStream(request, subscribe, (event) => event.type === "run.status" && isTerminalRunStatus(event.status), { batch: wantsBatches(request) });
 });
 
 /** A node's stored stdout and stderr, in order, as text (replays what is stored, and buffered for a live run). */
