@@ -17,7 +17,7 @@ import {
 } from "@xyflow/react";
 import type { EditorGraph } from "@/app/editor/editor-model";
 import { OPERATION_KINDS } from "@/app/editor/operation-kinds";
-import { useNodeView } from "./run-view-store";
+import { useNodeSelection } from "./run-view-store";
 import { STATUS_COLORS } from "./status-colors";
 
 type RunNodeData = {
@@ -30,8 +30,8 @@ type RunFlowNode = Node<RunNodeData, "run">;
 
 /** Reads its live status from the store itself, so React Flow's node list stays the same all run long. */
 const RunNode = memo(function RunNode({ id, data, selected }: NodeProps<RunFlowNode>) {
-  const view = useNodeView(id);
-  const { status } = view;
+  const status = useNodeSelection(id, (view) => view.status);
+  const note = useNodeSelection(id, (view) => (view.reused ? " (reused)" : view.attempt > 1 ? ` ×${view.attempt}` : ""));
   const kind = OPERATION_KINDS[data.kind];
   const colors = STATUS_COLORS[status];
   return (
@@ -53,7 +53,7 @@ const RunNode = memo(function RunNode({ id, data, selected }: NodeProps<RunFlowN
           {colors.glyph}
         </span>
         {status}
-        {view.reused ? " (reused)" : view.attempt > 1 ? ` ×${view.attempt}` : ""}
+        {note}
       </span>
       <Handle type="source" position={Position.Right} className="run-handle" />
     </div>
@@ -75,7 +75,7 @@ const NODE_SIZE = { initialWidth: 200, initialHeight: 48 };
  * a `nodeColor` function would keep every node at its first colour.
  */
 const MiniMapRunNode = memo(function MiniMapRunNode({ id, x, y, width, height, borderRadius, shapeRendering }: MiniMapNodeProps) {
-  const { status } = useNodeView(id);
+  const status = useNodeSelection(id, (view) => view.status);
   return <rect x={x} y={y} width={width} height={height} rx={borderRadius} ry={borderRadius} fill={STATUS_COLORS[status].border} shapeRendering={shapeRendering} />;
 });
 

@@ -64,7 +64,16 @@ const NOT_STARTED: NodeView = emptyNodeView();
 
 /** One node's live state; re-renders only when that node changes. */
 export function useNodeView(nodeId: string): NodeView {
+  return useNodeSelection(nodeId, (view) => view);
+}
+
+/**
+ * A value derived from one node's live state (a string or number); re-renders
+ * only when that value changes. A graph node shows its status, not its log,
+ * so the output lines streaming into it cost no render.
+ */
+export function useNodeSelection<Value>(nodeId: string, select: (view: NodeView) => Value): Value {
   const store = useStore();
-  const read = () => store.getNode(nodeId) ?? NOT_STARTED;
+  const read = () => select(store.getNode(nodeId) ?? NOT_STARTED);
   return useSyncExternalStore((listener) => store.subscribeNode(nodeId, listener), read, read);
 }
