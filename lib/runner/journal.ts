@@ -3,7 +3,7 @@
  * bytes before and after, so it can be shown as a diff, rolled back (atomic
  * batches) and undone later.
  */
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import type { ChangeLog } from "./change-log";
 import type { ContentChange, FileSystem } from "./file-system";
 import type { Workspace } from "./workspace";
@@ -26,7 +26,7 @@ export interface FileChangeRecord {
 
 /** sha-256 of the bytes, hex; null for an absent file. */
 export function hashContent(content: Buffer | null): string | null {
-  return content === null ? null : createHash("sha256").update(content).digest("hex");
+  return content === null ? null : hash("sha256", content, "hex");
 }
 
 /**
