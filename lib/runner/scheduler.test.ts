@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { RunEvent } from "./run-events";
@@ -149,6 +149,32 @@ describe("scheduler", () => {
     expect(() => readFileSync(path.join(ws.dir, "new.txt"))).toThrow();
     expect(outcome.nodes.get("w1")?.error?.code).toBe("batch-rolled-back");
     expect(await resources.store.listFileChanges(outcome.runId)).toEqual([]);
+  });
+
+  it("resolves paths afresh after a command: a directory it turned into a symlink out of the workspace is refused", async () => {
+    const outside = temporaryDirectory("batchboard-outside-");
+    try {
+      mkdirSync(path.join(ws.dir, "dir"));
+      const resources = memoryResources();
+      const document = plan({
+        settings: { fileBatchMode: "independent" },
+        nodes: [
+          { id: "first", type: "file.write", params: { path: "dir/a.txt", content: "inside\n" } },
+          shell("swap", `rm -r dir && ln -s ${JSON.stringify(outside.dir)} dir`),
+          { id: "second", type: "file.write", params: { path: "dir/b.txt", content: "escaped\n" } },
+        ],
+        edges: [
+          { from: "first", to: "swap" },
+          { from: "swap", to: "second" },
+        ],
+      });
+      const { outcome } = await runPlan(resources, document, ws.dir);
+      expect(outcome.nodes.get("swap")?.status).toBe("succeeded");
+      expect(outcome.nodes.get("second")).toMatchObject({ status: "failed", error: { code: "path-escape" } });
+      expect(readdirSync(outside.dir)).toEqual([]);
+    } finally {
+      outside.cleanup();
+    }
   });
 
   it("persists in batches: far fewer writes than events", async () => {
