@@ -18,8 +18,12 @@ import os from "node:os";
 import path from "node:path";
 import { optimizePlan } from "../lib/plan/optimize-plan";
 import { validatePlan } from "../lib/plan/validate-plan";
+import { fileURLToPath } from "node:url";
+import { createThreadedRunStore } from "../lib/db/threaded-run-store";
+import { createRunnerResources } from "../lib/runner/resources";
+import { startRun } from "../lib/runner/runs";
 import { memoryResources, runPlan } from "../lib/runner/testing/harness";
-import { median, ms, printTable } from "./runner-bench-kit";
+import { benchDatabase, median, ms, printTable } from "./runner-bench-kit";
 
 const FILES = 2_000;
 const EDITS_PER_FILE = 10;
@@ -98,6 +102,11 @@ const cpuMs = (since: NodeJS.CpuUsage) => {
   const used = process.cpuUsage(since);
   return (used.user + used.system) / 1000;
 };
+// The server's configuration, for reference: the same run persisted to SQLite by the threaded store.
+const database = await benchDatabase({ name: "edits bench", settings: { concurrency: 8 }, nodes, edges }, 8);
+const threadedStore = await createThreadedRunStore(database.db.config, fileURLToPath(new URL("..", import.meta.url)));
+const storedTimes: number[] = [];
+
 // Round 0 warms up the JIT on both sides and is not counted: a server's runner is long since warm.
 for (let round = 0; round <= ROUNDS; round += 1) {
   const counted = round > 0;
@@ -123,7 +132,16 @@ for (let round = 0; round <= ROUNDS; round += 1) {
   if (counted) runnerTimes.push(performance.now() - started);
   if (counted) runnerCpu.push(cpuMs(cpu));
   if (outcome.status !== "succeeded") throw new Error(`run ${outcome.status}`);
+
+  resetFiles(work);
+  const stored = createRunnerResources({ ...database.resources, store: threadedStore, changeLogDirectory: path.join(work, ".change-logs") });
+  started = performance.now();
+  const handle = await startRun(stored, { ...database.ownership, plan: document, directory: work, executionPlan });
+  if ((await handle.done).status !== "succeeded") throw new Error("stored run failed");
+  if (counted) storedTimes.push(performance.now() - started);
 }
+await threadedStore.close();
+await database.db.destroy();
 rmSync(work, { recursive: true, force: true });
 
 const referenceMs = Math.min(median(referenceTimes), median(syncReferenceTimes));
@@ -138,6 +156,7 @@ printTable(
     ["hand-written Node script, 8 workers on fs/promises", ms(median(referenceTimes)), referenceTimes.map(ms).join(", "), `${(median(referenceTimes) / referenceMs).toFixed(2)}×`, "", ms(median(referenceCpu))],
     ["hand-written Node script, synchronous loop", ms(median(syncReferenceTimes)), syncReferenceTimes.map(ms).join(", "), `${(median(syncReferenceTimes) / referenceMs).toFixed(2)}×`, "", ""],
     ["batchboard runner (change log, journal, diffs, events)", ms(runnerMs), runnerTimes.map(ms).join(", "), `${ratio.toFixed(2)}×`, "≤ 1.3×", ms(median(runnerCpu))],
+    ["the same runner persisting to SQLite through the threaded store, as the server does (reference only)", ms(median(storedTimes)), storedTimes.map(ms).join(", "), `${(median(storedTimes) / referenceMs).toFixed(2)}×`, "", ""],
     ["planning: validate + optimize (before the run)", ms(planningMs), "", "", "", ""],
   ],
 );
