@@ -78,6 +78,11 @@ describe.each(TEST_PROVIDERS)("run API on %s", (provider) => {
     outsiderTeamId = other.team.id;
   });
   afterAll(async () => {
+    // A run's last flush lands a few milliseconds after its stream ends; the database must outlive it.
+    for (let waited = 0; waited < 5_000; waited += 50) {
+      if ((await db.client.run.count({ where: { status: { in: ["queued", "running"] } } })) === 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
     await db.destroy();
   });
 
