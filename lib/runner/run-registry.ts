@@ -2,7 +2,7 @@
  * The runs in progress in this process, by id, so a request can cancel a run
  * or a node it did not start (the server keeps one registry).
  */
-import type { RunHandle, RunOutcome } from "./scheduler";
+import type { RunHandle } from "./scheduler";
 
 export class RunRegistry {
   private readonly handles = new Map<string, RunHandle>();
@@ -40,12 +40,5 @@ export class RunRegistry {
   /** Cancels one node of a run in progress; false when the run or node is not running here. */
   cancelNode(runId: string, nodeId: string): boolean {
     return this.handles.get(runId)?.cancelNode(nodeId) ?? false;
-  }
-
-  /** Cancels every run and waits for them to finish (server shutdown). */
-  async cancelAll(): Promise<RunOutcome[]> {
-    const handles = [...this.handles.values()];
-    for (const handle of handles) handle.cancel();
-    return Promise.all(handles.map((handle) => handle.done));
   }
 }

@@ -15,6 +15,7 @@ import { getWorkspace } from "../db/workspaces";
 import { validatePlan } from "../plan/validate-plan";
 import type { RunEvent } from "../runner/run-events";
 import type { RunnerResources } from "../runner/resources";
+import { RunRegistry } from "../runner/run-registry";
 import { RunRequestError, resumeRun, retryFailedNodes, retryNode, startRun } from "../runner/runs";
 import type { RunHandle } from "../runner/scheduler";
 import { undoRun, type UndoResult } from "../runner/undo";
@@ -87,7 +88,7 @@ const FOREIGN_RUN_POLL_MS = 400;
 
 export function createRunService(deps: { client: DbClient; resources: RunnerResources; scratchRoot: string }): RunService {
   const { client, resources } = deps;
-  const live = new Map<string, RunHandle>();
+  const live = new RunRegistry();
   const recent = new Map<string, RunEvent[]>();
   resources.bus.subscribe("*", (event) => {
     // Created on a run's first event: startRun publishes before it returns a handle.
@@ -98,14 +99,11 @@ export function createRunService(deps: { client: DbClient; resources: RunnerReso
   });
 
   function track(handle: RunHandle): { runId: string } {
-    live.set(handle.runId, handle);
+    live.track(handle);
     handle.done
       .catch((error: unknown) => resources.reportError(error))
-      .finally(() => {
-        live.delete(handle.runId);
-        // Everything is in the log once `done` resolves.
-        recent.delete(handle.runId);
-      });
+      // Everything is in the log once `done` resolves.
+      .finally(() => recent.delete(handle.runId));
     return { runId: handle.runId };
   }
 
@@ -183,7 +181,7 @@ export function createRunService(deps: { client: DbClient; resources: RunnerReso
         const replay = async () => {
           for (const event of await resources.store.listEvents(runId, lastSent)) deliver(event);
         };
-        if (!live.has(runId)) {
+        if (!live.get(runId)) {
           await replay();
           if (run.status !== "running" && run.status !== "queued") return () => {};
           // Executing elsewhere (CLI, another server): follow the log.
