@@ -81,6 +81,25 @@ describe("run service (in-process runner, real SQLite)", () => {
     expect(resumed.map((event) => event.seq)).toEqual(events.slice(3).map((event) => event.seq));
   });
 
+  it("streams every event even when the log lags behind a burst bigger than the recent-events buffer", async () => {
+    const store = createPrismaRunStore(db.client);
+    // Each flush lands 300 ms late, and only the last 2 events are buffered: a subscriber arriving mid-run must wait for the log.
+    const lagging = { ...store, persist: async (batch: Parameters<typeof store.persist>[0]) => {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      return store.persist(batch);
+    } };
+    const resources = createRunnerResources({ store: lagging, reportError: () => {} });
+    const lagged = createRunService({ client: db.client, resources, scratchRoot, recentEventsPerRun: 2 });
+    const { runId } = await lagged.startPlanRun(scope, { planId });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const events: RunEvent[] = [];
+    const stop = await (await lagged.openEventStream(scope, runId, 0))((event) => events.push(event));
+    await waitForTerminalStatus(events, runId);
+    stop();
+    expect(events.length).toBeGreaterThan(4);
+    expect(events.map((event) => event.seq)).toEqual(events.map((_, index) => index + 1));
+  });
+
   it("does a dry run without writing", async () => {
     const events: RunEvent[] = [];
     const { runId } = await service.startPlanRun(scope, { planId, dryRun: true });

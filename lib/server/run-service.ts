@@ -83,10 +83,13 @@ async function translated<T>(work: Promise<T>): Promise<T> {
  * subscriber replays the log, then this buffer, then live events, with no gap.
  */
 const RECENT_EVENTS_PER_RUN = 20_000;
+/** How long a new subscriber waits for the log to catch up with the buffer (the persister flushes every ~50 ms). */
+const LOG_CATCH_UP_MS = 30_000;
+const LOG_POLL_MS = 50;
 /** How often a run executing in another process (CLI, worker) is polled for new events. */
 const FOREIGN_RUN_POLL_MS = 400;
 
-export function createRunService(deps: { client: DbClient; resources: RunnerResources; scratchRoot: string }): RunService {
+export function createRunService(deps: { client: DbClient; resources: RunnerResources; scratchRoot: string; recentEventsPerRun?: number }): RunService {
   const { client, resources } = deps;
   const live = new RunRegistry();
   const recent = new Map<string, RunEvent[]>();
@@ -95,7 +98,8 @@ export function createRunService(deps: { client: DbClient; resources: RunnerReso
     let buffer = recent.get(event.runId);
     if (!buffer) recent.set(event.runId, (buffer = []));
     buffer.push(event);
-    if (buffer.length > RECENT_EVENTS_PER_RUN) buffer.splice(0, buffer.length - RECENT_EVENTS_PER_RUN);
+    const keep = deps.recentEventsPerRun ?? RECENT_EVENTS_PER_RUN;
+    if (buffer.length > keep) buffer.splice(0, buffer.length - keep);
   });
 
   function track(handle: RunHandle): { runId: string } {
@@ -194,7 +198,13 @@ export function createRunService(deps: { client: DbClient; resources: RunnerReso
         let replaying = true;
         const unsubscribe = resources.bus.subscribe(runId, (event) => (replaying ? early.push(event) : deliver(event)));
         await replay();
-        for (const event of recent.get(runId) ?? []) deliver(event);
+        const buffered = [...(recent.get(runId) ?? [])];
+        // A burst bigger than the buffer may not be in the log yet: wait for the log to reach the buffer.
+        for (let waited = 0; (buffered[0]?.seq ?? 0) > lastSent + 1 && waited < LOG_CATCH_UP_MS; waited += LOG_POLL_MS) {
+          await new Promise((resolve) => setTimeout(resolve, LOG_POLL_MS));
+          await replay();
+        }
+        for (const event of buffered) deliver(event);
         for (const event of early) deliver(event);
         replaying = false;
         return unsubscribe;
