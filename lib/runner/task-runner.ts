@@ -227,9 +227,6 @@ async function runSingle(host: TaskHost, nodeId: string, scope: ChangeScope, rol
     if (!announcesItself) host.setStatus(nodeId, "running", { attempt });
     const started = performance.now();
     const { signal, dispose } = startAttempt(host, [nodeId], timeoutOf(host, node));
-    // A command may turn a directory into a symlink: paths resolve afresh around it.
-    const command = node.type === "shell";
-    if (command) host.workspace.forgetDirectories();
     try {
       const result = await execute(node, contextFor(host, nodeId, signal, scope.forNode(nodeId), attempt));
       return { status: "succeeded", attempt, durationMs: Math.round(performance.now() - started), result };
@@ -250,7 +247,6 @@ async function runSingle(host: TaskHost, nodeId: string, scope: ChangeScope, rol
       return { status: "failed", attempt, durationMs, error: nodeError, result };
     } finally {
       dispose();
-      if (command) host.workspace.forgetDirectories();
     }
   }
 }

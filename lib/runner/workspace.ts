@@ -2,7 +2,7 @@
  * The workspace boundary: every path an operation touches is resolved to a
  * real path and refused when it leaves the root, through `..` or a symlink.
  */
-import { lstatSync, realpathSync } from "node:fs";
+import { realpathSync } from "node:fs";
 import { realpath } from "node:fs/promises";
 import path from "node:path";
 import { checkWorkspacePath, normalizeWorkspacePath } from "../plan/workspace-path";
@@ -20,11 +20,6 @@ export interface Workspace {
   resolve(relativePath: string): Promise<string>;
   /** The workspace-relative form of an absolute path inside the root. */
   relative(absolutePath: string): string;
-  /**
-   * Forgets the real paths of directories resolved so far; called around
-   * commands, which may replace a directory with a symlink.
-   */
-  forgetDirectories(): void;
 }
 
 /**
@@ -38,37 +33,8 @@ export interface Workspace {
 export async function openWorkspace(directory: string): Promise<Workspace> {
   const root = await realpath(directory);
   const inside = (candidate: string) => candidate === root || candidate.startsWith(root + path.sep);
-  // Real paths of existing directories: the files of one directory then cost
-  // one lstat each instead of one per path component.
-  const realDirectories = new Map<string, string>();
-  const realDirectory = (directory: string): string | null => {
-    let real = realDirectories.get(directory);
-    if (real === undefined) {
-      try {
-        real = realpathSync.native(directory);
-      } catch {
-        return null;
-      }
-      realDirectories.set(directory, real);
-    }
-    return real;
-  };
-  const realPathOf = (lexical: string): string => {
-    const parent = realDirectory(path.dirname(lexical));
-    if (parent === null) return realpathOfDeepestExisting(lexical);
-    const candidate = path.join(parent, path.basename(lexical));
-    try {
-      // The last component may itself be a symlink.
-      return lstatSync(candidate).isSymbolicLink() ? realpathOfDeepestExisting(candidate) : candidate;
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === "ENOENT" || code === "ENOTDIR") return candidate;
-      throw error;
-    }
-  };
   return {
     root,
-    forgetDirectories: () => realDirectories.clear(),
     relative: (absolutePath) => path.relative(root, absolutePath).split(path.sep).join("/") || ".",
     async resolve(relativePath) {
       const problem = checkWorkspacePath(relativePath);
@@ -78,7 +44,7 @@ export async function openWorkspace(directory: string): Promise<Workspace> {
       }
       if (normalized === ".") return root;
       const lexical = path.join(root, normalized);
-      const real = realPathOf(lexical);
+      const real = realpathOfDeepestExisting(lexical);
       if (!inside(real)) {
         throw new NonRetryableError(
           "path-escape",
