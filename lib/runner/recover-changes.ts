@@ -14,8 +14,8 @@ const changeKey = (path: string, beforeHash: string | null, afterHash: string | 
 
 /**
  * The changes in `runId`'s log that the store lacks, one per file: from the
- * bytes before the first of them to the bytes on disk now (null when that is
- * no change at all).
+ * bytes before the first of them to the bytes on disk now. A file back at
+ * those first bytes (its change never reached the disk) gives none.
  */
 export async function findUnjournalledChanges(
   store: RunStore,
