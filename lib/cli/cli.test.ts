@@ -86,7 +86,11 @@ describe("batchboard CLI", () => {
       expect(run.code).toBe(1);
       const report = JSON.parse(run.stdout);
       expect(report.status).toBe("failed");
-      expect(report.nodes.find((node: { id: string }) => node.id === "fail")).toMatchObject({ status: "failed", exitCode: 5 });
+      expect(report.nodes.find((node: { id: string }) => node.id === "fail")).toMatchObject({ status: "failed", exitCode: 5, changes: [] });
+      expect(report.nodes.find((node: { id: string }) => node.id === "w")).toMatchObject({
+        result: { path: "out.txt", outcome: "created" },
+        changes: [{ path: "out.txt", operation: "create", diff: expect.stringContaining("+hello") }],
+      });
       expect(readFileSync(path.join(ws.dir, "out.txt"), "utf8")).toBe("hello\n");
       const undone = await cli(["undo", report.runId]);
       expect(undone.code).toBe(0);

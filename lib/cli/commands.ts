@@ -4,7 +4,7 @@ import { stat } from "node:fs/promises";
 import type { ExecutionPlan } from "../plan/execution-plan";
 import { optimizePlan } from "../plan/optimize-plan";
 import type { PlanDocument } from "../plan/schema";
-import type { RunEvent } from "../runner/run-events";
+import type { FileChangeEvent, RunEvent } from "../runner/run-events";
 import type { RunHandle, RunOutcome } from "../runner/scheduler";
 import { recoverInterruptedRuns } from "../runner/recovery";
 import { planExecution, resumeRun, retryFailedNodes, retryNode, startRun } from "../runner/runs";
@@ -163,11 +163,15 @@ async function follow(
   start: () => Promise<RunHandle>,
 ): Promise<number> {
   const buffered: RunEvent[] = [];
+  const fileChanges: FileChangeEvent[] = [];
   let view: ProgressView | null = null;
   let runId: string | null = null;
   const unsubscribe = context.resources.bus.subscribe("*", (event) => {
     if (runId === null) buffered.push(event);
-    else if (event.runId === runId) view?.onEvent(event);
+    else if (event.runId === runId) {
+      view?.onEvent(event);
+      if (json && event.type === "file.change") fileChanges.push(event);
+    }
   });
   const started = Date.now();
   const handle = await start();
@@ -176,7 +180,7 @@ async function follow(
     out.write(`▶ Run ${handle.runId} of "${plan.name}"\n\n`);
     view = new ProgressView(plan, executionPlan, handle.nodes, process.stdout);
     for (const event of buffered) if (event.runId === runId) view.onEvent(event);
-  }
+  } else for (const event of buffered) if (event.runId === runId && event.type === "file.change") fileChanges.push(event);
   buffered.length = 0;
   const interrupt = () => handle.cancel();
   process.once("SIGINT", interrupt);
@@ -191,7 +195,7 @@ async function follow(
     view?.close();
   }
   const durationMs = Date.now() - started;
-  if (json) out.write(JSON.stringify(jsonReport(plan, outcome, durationMs), null, 2) + "\n");
+  if (json) out.write(JSON.stringify(jsonReport(plan, outcome, durationMs, fileChanges), null, 2) + "\n");
   else out.write(summaryLine(outcome, durationMs) + "\n");
   return outcome.status === "succeeded" ? EXIT.ok : EXIT.failed;
 }
@@ -212,9 +216,17 @@ function summaryLine(outcome: RunOutcome, durationMs: number): string {
   return `${icon} Run ${outcome.status}: ${parts.join(" · ")} in ${formatDuration(durationMs)} (run ${outcome.runId})${hint}`;
 }
 
-/** The --json report: structured per-node results for scripts and agents. */
-export function jsonReport(plan: PlanDocument, outcome: RunOutcome, durationMs: number) {
+/** The --json report: structured per-node results, with the file changes each made, for scripts and agents. */
+export function jsonReport(plan: PlanDocument, outcome: RunOutcome, durationMs: number, fileChanges: readonly FileChangeEvent[] = []) {
   const types = new Map(plan.nodes.map((node) => [node.id, node.type]));
+  const changesOf = new Map<string, Array<Pick<FileChangeEvent, "path" | "operation" | "diff">>>();
+  for (const change of fileChanges) {
+    for (const nodeId of change.nodeIds ?? [change.nodeId]) {
+      const list = changesOf.get(nodeId) ?? [];
+      list.push({ path: change.path, operation: change.operation, diff: change.diff });
+      changesOf.set(nodeId, list);
+    }
+  }
   return {
     runId: outcome.runId,
     status: outcome.status,
@@ -231,6 +243,7 @@ export function jsonReport(plan: PlanDocument, outcome: RunOutcome, durationMs: 
       exitCode: node.exitCode,
       error: node.error,
       result: node.result,
+      changes: changesOf.get(node.nodeId) ?? [],
     })),
   };
 }

@@ -64,6 +64,16 @@ describe("run view state", () => {
     expect(noisy?.outputTrimmed).toBe(true);
   });
 
+  it("shows a merged edit's one write on every node whose edit it holds", () => {
+    seq = 0;
+    const state = applyRunEvents(initialRunViewState(["e1", "e2", "e3"]), [
+      event({ type: "file.change", nodeId: "e3", nodeIds: ["e1", "e3"], path: "f.ts", operation: "update", diff: "-a\n+b\n", at: 1 }),
+    ]);
+    expect(state.nodes.e1?.fileChanges).toEqual([{ path: "f.ts", operation: "update", diff: "-a\n+b\n" }]);
+    expect(state.nodes.e3?.fileChanges).toHaveLength(1);
+    expect(state.nodes.e2?.fileChanges).toEqual([]);
+  });
+
   it("does not copy state when nothing new arrives", () => {
     const state = initialRunViewState(["a"]);
     expect(applyRunEvents(state, [])).toBe(state);

@@ -164,7 +164,10 @@ export function applyRunEvents(state: RunViewState, events: readonly RunEvent[])
         break;
       default: {
         nodes ??= { ...state.nodes };
-        nodes[event.nodeId] = applyNodeEvent(nodes[event.nodeId] ?? emptyNodeView(), event);
+        // A merged edit's change belongs to every node whose edits it holds.
+        for (const nodeId of event.type === "file.change" && event.nodeIds ? event.nodeIds : [event.nodeId]) {
+          nodes[nodeId] = applyNodeEvent(nodes[nodeId] ?? emptyNodeView(), event);
+        }
       }
     }
   }

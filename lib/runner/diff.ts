@@ -13,11 +13,6 @@ const BLOCK = 256;
 export interface DiffOptions {
   /** Longest diff text returned; longer diffs end with a marker line. */
   maxChars?: number;
-  /**
-   * Known bounds of the change (text before `start` and the last `suffix`
-   * characters are equal in both versions), to skip scanning for them.
-   */
-  changed?: { start: number; suffix: number };
 }
 
 type Content = Buffer | string | null;
@@ -38,13 +33,13 @@ export function unifiedDiff(path: string, before: Content, after: Content, optio
   if (a === b) return "";
   // Common prefix, backed up to a line start.
   const shorter = Math.min(a.length, b.length);
-  let prefix = Math.min(options.changed?.start ?? 0, shorter);
+  let prefix = 0;
   // Skip equal blocks first: comparing substrings is a memory compare, far cheaper than a loop per character.
   while (prefix + BLOCK <= shorter && a.slice(prefix, prefix + BLOCK) === b.slice(prefix, prefix + BLOCK)) prefix += BLOCK;
   while (prefix < shorter && a.charCodeAt(prefix) === b.charCodeAt(prefix)) prefix += 1;
   const start = prefix === 0 ? 0 : a.lastIndexOf("\n", prefix - 1) + 1;
   // Common suffix not overlapping the prefix, extended to a line end.
-  let suffix = Math.max(0, Math.min(options.changed?.suffix ?? 0, a.length - start, b.length - start));
+  let suffix = 0;
   const longestSuffix = Math.min(a.length, b.length) - start;
   while (suffix + BLOCK <= longestSuffix && a.slice(a.length - suffix - BLOCK, a.length - suffix) === b.slice(b.length - suffix - BLOCK, b.length - suffix)) {
     suffix += BLOCK;

@@ -15,6 +15,8 @@ export interface FileChangeRecord {
   /** Per run, in the order changes were committed. */
   seq: number;
   nodeId: string;
+  /** Every node whose edits the change holds, when one write applied several nodes' edits (a multi-edit unit). */
+  nodeIds?: string[];
   /** Workspace-relative. */
   path: string;
   operation: FileOperation;
@@ -35,8 +37,11 @@ export function hashContent(content: Buffer | null): string | null {
  * {@link ChangeScope.rollback} they are reverted, newest first.
  */
 export interface ChangeScope {
-  /** What an executor uses: file access bound to one node. */
-  forNode(nodeId: string): NodeFiles;
+  /**
+   * What an executor uses: file access bound to one node. `mergedNodeIds`,
+   * read when a change is recorded, names every node whose edits it holds.
+   */
+  forNode(nodeId: string, mergedNodeIds?: () => string[]): NodeFiles;
   commit(): FileChangeRecord[];
   rollback(): Promise<void>;
 }
@@ -92,8 +97,8 @@ class JournalScope implements ChangeScope {
 
   constructor(readonly journal: FileJournal) {}
 
-  forNode(nodeId: string): NodeFiles {
-    return new JournalNodeFiles(this, nodeId);
+  forNode(nodeId: string, mergedNodeIds?: () => string[]): NodeFiles {
+    return new JournalNodeFiles(this, nodeId, mergedNodeIds);
   }
 
   resolve(relativePath: string): Promise<string> {
@@ -115,9 +120,17 @@ class JournalScope implements ChangeScope {
     return afterHash;
   }
 
-  record(nodeId: string, absolutePath: string, before: Buffer | null, after: Buffer | null, afterHash: string | null): FileChangeRecord {
+  record(
+    nodeId: string,
+    nodeIds: string[] | undefined,
+    absolutePath: string,
+    before: Buffer | null,
+    after: Buffer | null,
+    afterHash: string | null,
+  ): FileChangeRecord {
     const change: PendingChange = {
       nodeId,
+      ...(nodeIds ? { nodeIds } : {}),
       absolutePath,
       path: this.journal.workspace.relative(absolutePath),
       operation: before === null ? "create" : after === null ? "delete" : "update",
@@ -147,6 +160,7 @@ class JournalNodeFiles implements NodeFiles {
   constructor(
     private readonly scope: JournalScope,
     private readonly nodeId: string,
+    private readonly mergedNodeIds?: () => string[],
   ) {}
 
   resolve(relativePath: string): Promise<string> {
@@ -169,7 +183,7 @@ class JournalNodeFiles implements NodeFiles {
     if (before !== null && before.equals(data)) return null;
     const afterHash = scope.announce(nodeId, absolutePath, before, data);
     await fs.write(absolutePath, data);
-    return scope.record(nodeId, absolutePath, before, data, afterHash);
+    return scope.record(nodeId, this.mergedNodeIds?.(), absolutePath, before, data, afterHash);
   }
 
   async update(relativePath: string, change: ContentChange): Promise<FileChangeRecord | null> {
@@ -182,7 +196,7 @@ class JournalNodeFiles implements NodeFiles {
       afterHash = scope.announce(nodeId, absolutePath, current, next);
       return next;
     });
-    return after === null ? null : scope.record(nodeId, absolutePath, before, after, afterHash);
+    return after === null ? null : scope.record(nodeId, this.mergedNodeIds?.(), absolutePath, before, after, afterHash);
   }
 
   async remove(relativePath: string): Promise<FileChangeRecord | null> {
@@ -193,6 +207,6 @@ class JournalNodeFiles implements NodeFiles {
     if (before === null) return null;
     scope.announce(nodeId, absolutePath, before, null);
     await fs.remove(absolutePath);
-    return scope.record(nodeId, absolutePath, before, null, null);
+    return scope.record(nodeId, this.mergedNodeIds?.(), absolutePath, before, null, null);
   }
 }

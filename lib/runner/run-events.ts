@@ -110,13 +110,17 @@ export const NodeRetryEvent = z.object({
 export const FileChangeEvent = z.object({
   ...base,
   type: z.literal("file.change"),
+  /** The node the change is journalled under. */
   nodeId: z.string(),
+  /** Every node whose edits this one write holds, when several edits of a file were merged (a multi-edit unit). */
+  nodeIds: z.array(z.string()).optional(),
   path: z.string(),
   operation: z.enum(["create", "update", "delete"]),
-  /** Unified diff (text files, capped). */
+  /** Unified diff (text files, capped): the one place a change's diff is kept, node results do not repeat it. */
   diff: z.string().optional(),
   dryRun: z.boolean().optional(),
 });
+export type FileChangeEvent = z.infer<typeof FileChangeEvent>;
 
 /** Every event a run emits, discriminated on `type`. */
 export const RunEvent = z.discriminatedUnion("type", [

@@ -337,6 +337,7 @@ class RunExecution implements TaskHost {
       this.emit({
         type: "file.change",
         nodeId: record.nodeId,
+        nodeIds: record.nodeIds,
         path: record.path,
         operation: record.operation,
         diff: unifiedDiff(record.path, record.before, record.after, { maxChars: this.limits.diffMaxChars }),

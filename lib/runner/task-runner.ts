@@ -287,13 +287,22 @@ async function runMultiEdit(host: TaskHost, ids: string[], target: string | unde
   };
   const result = new Map<string, Outcome>();
   try {
-    // The journal entry is attributed to the unit's last node.
-    const ctx = contextFor(host, ids[ids.length - 1] as string, signal, scope.forNode(ids[ids.length - 1] as string));
-    const outcomes = await editFileInSteps(path, steps, ctx, (index, so_far) => {
-      const id = ids[index] as string;
-      if (host.isCancelled(id)) return false;
-      return decideNode(host.graph.incoming.get(id) ?? [], statusIn(so_far)) === "run";
-    });
+    // The journal entry is kept under the unit's last node and names every node whose edit it applied.
+    const lastId = ids[ids.length - 1] as string;
+    const outcomes: EditStepOutcome[] = [];
+    const applied = () => ids.filter((_, index) => outcomes[index]?.ok === true);
+    const ctx = contextFor(host, lastId, signal, scope.forNode(lastId, applied));
+    await editFileInSteps(
+      path,
+      steps,
+      ctx,
+      (index, so_far) => {
+        const id = ids[index] as string;
+        if (host.isCancelled(id)) return false;
+        return decideNode(host.graph.incoming.get(id) ?? [], statusIn(so_far)) === "run";
+      },
+      outcomes,
+    );
     const durationMs = Math.round(performance.now() - started);
     outcomes.forEach((outcome, index) => {
       const id = ids[index] as string;

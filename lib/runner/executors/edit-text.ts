@@ -7,8 +7,6 @@ export type EditOutcome =
       ok: true;
       content: string;
       replacements: number;
-      /** What changed: text before `start` and the last `suffix` characters are the same in the input and the result. */
-      changed: { start: number; suffix: number };
     }
   | { ok: false; editIndex: number; reason: "not-found" | "ambiguous"; occurrences: number; message: string };
 
@@ -23,8 +21,6 @@ export type EditOutcome =
 export function applyEdits(content: string, edits: readonly FileEdit[]): EditOutcome {
   let text = content;
   let replacements = 0;
-  let start = content.length;
-  let suffix = content.length;
   for (let index = 0; index < edits.length; index += 1) {
     const edit = edits[index] as FileEdit;
     const first = text.indexOf(edit.find);
@@ -32,9 +28,6 @@ export function applyEdits(content: string, edits: readonly FileEdit[]): EditOut
       return { ok: false, editIndex: index, reason: "not-found", occurrences: 0, message: `Edit ${index + 1}: the text to find was not found` };
     }
     if (edit.all) {
-      const last = text.lastIndexOf(edit.find);
-      start = Math.min(start, first);
-      suffix = Math.min(suffix, text.length - (last + edit.find.length));
       const parts = text.split(edit.find);
       replacements += parts.length - 1;
       text = parts.join(edit.replace);
@@ -51,10 +44,8 @@ export function applyEdits(content: string, edits: readonly FileEdit[]): EditOut
         message: `Edit ${index + 1}: the text to find occurs ${occurrences} times; make it unique or set "all"`,
       };
     }
-    start = Math.min(start, first);
-    suffix = Math.min(suffix, text.length - (first + edit.find.length));
     text = text.slice(0, first) + edit.replace + text.slice(first + edit.find.length);
     replacements += 1;
   }
-  return { ok: true, content: text, replacements, changed: { start, suffix } };
+  return { ok: true, content: text, replacements };
 }

@@ -1,14 +1,12 @@
 import type { FileEditParams } from "../../plan/schema";
-import { unifiedDiff } from "../diff";
 import { NonRetryableError } from "../errors";
 import { applyEdits } from "./edit-text";
 import { throwIfAborted, type Executor, type ExecutorContext } from "./types";
 
-/** What a `file.edit` node keeps for inspection. */
+/** What a `file.edit` node keeps for inspection (its diff is on the run's `file.change` event). */
 export interface FileEditResult {
   path: string;
   replacements: number;
-  diff: string;
 }
 
 /**
@@ -28,15 +26,17 @@ export type EditStepOutcome = { ok: true; value: FileEditResult } | { ok: false;
  * One read-modify-write of a file for several edit nodes (a multi-edit unit):
  * steps apply in order; a failing step leaves the content as it was before
  * it, and `shouldRun(i)` lets the caller skip steps whose dependencies failed.
+ * `outcomes` is filled in place as steps apply, so the journal can tell, as
+ * it records the write, which steps it holds.
  */
 export async function editFileInSteps(
   path: string,
   steps: ReadonlyArray<FileEditParams["edits"]>,
   ctx: ExecutorContext,
   shouldRun: (index: number, outcomes: readonly EditStepOutcome[]) => boolean = () => true,
+  outcomes: EditStepOutcome[] = [],
 ): Promise<EditStepOutcome[]> {
   throwIfAborted(ctx.signal);
-  const outcomes: EditStepOutcome[] = [];
   await ctx.files.update(path, (before) => {
     if (before === null) {
       const error = new NonRetryableError("file-not-found", `"${path}" does not exist; nothing to edit`);
@@ -50,7 +50,6 @@ export async function editFileInSteps(
         outcomes.push({ ok: "skipped" });
         continue;
       }
-      const previous = text;
       const outcome = applyEdits(text, steps[index] ?? []);
       if (!outcome.ok) {
         outcomes.push({
@@ -62,8 +61,7 @@ export async function editFileInSteps(
         continue;
       }
       text = outcome.content;
-      const diff = unifiedDiff(path, previous, text, { maxChars: ctx.limits.diffMaxChars, changed: outcome.changed });
-      outcomes.push({ ok: true, value: { path, replacements: outcome.replacements, diff } });
+      outcomes.push({ ok: true, value: { path, replacements: outcome.replacements } });
     }
     if (text === original) return null;
     throwIfAborted(ctx.signal);

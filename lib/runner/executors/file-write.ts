@@ -1,15 +1,13 @@
 import type { FileWriteParams } from "../../plan/schema";
-import { unifiedDiff } from "../diff";
 import { NonRetryableError } from "../errors";
 import { throwIfAborted, type Executor } from "./types";
 
-/** What a `file.write` node keeps for inspection. */
+/** What a `file.write` node keeps for inspection (its diff is on the run's `file.change` event). */
 export interface FileWriteResult {
   path: string;
   bytesWritten: number;
   /** `skipped` when the file existed and `ifExists` was `skip`; `unchanged` when the content was identical. */
   outcome: "created" | "overwritten" | "skipped" | "unchanged";
-  diff: string;
 }
 
 /** Writes a file, honouring `ifExists`. */
@@ -24,11 +22,10 @@ export const writeFileExecutor: Executor<FileWriteParams, FileWriteResult> = asy
     }
     return before !== null && params.ifExists === "skip" ? null : data;
   });
-  if (existed && params.ifExists === "skip") return { path: params.path, bytesWritten: 0, outcome: "skipped", diff: "" };
+  if (existed && params.ifExists === "skip") return { path: params.path, bytesWritten: 0, outcome: "skipped" };
   return {
     path: params.path,
     bytesWritten: change ? data.length : 0,
     outcome: change === null ? "unchanged" : existed ? "overwritten" : "created",
-    diff: change ? unifiedDiff(params.path, change.before, data, { maxChars: ctx.limits.diffMaxChars }) : "",
   };
 };
