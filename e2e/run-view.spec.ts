@@ -73,6 +73,11 @@ test("a failing node turns red with its stderr and exit code; retry failed reuse
   await page.screenshot({ path: screenshotPath("run-failed.png"), fullPage: true });
   await page.locator(".run-timeline-section").screenshot({ path: screenshotPath("run-timeline.png") });
 
+  // A real change's diff is read from the run's journal when its tab is shown.
+  await node(page, "write-config").click();
+  await panel.getByRole("tab", { name: /Changes/ }).click();
+  await expect(panel.getByTestId("diff-view")).toContainText("+mode=fast");
+
   // Fix the cause in the workspace, then retry only what failed.
   const directory = await runDirectory(page);
   writeFileSync(path.join(directory, "ready.txt"), "yes\n");

@@ -25,4 +25,8 @@ export const queryKeys = {
     versions: (planId: string) => [...queryKeys.plans.detail(planId), "versions"] as const,
     version: (planId: string, number: number) => [...queryKeys.plans.detail(planId), "version", number] as const,
   },
+  runs: {
+    all: ["runs"] as const,
+    change: (runId: string, changeSeq: number) => [...queryKeys.runs.all, runId, "change", changeSeq] as const,
+  },
 } as const;

@@ -5,6 +5,7 @@ import type { ExecutionPlan } from "../plan/execution-plan";
 import { optimizePlan } from "../plan/optimize-plan";
 import type { PlanDocument } from "../plan/schema";
 import type { FileChangeEvent, RunEvent } from "../runner/run-events";
+import { unifiedDiff } from "../runner/diff";
 import type { RunHandle, RunOutcome } from "../runner/scheduler";
 import { recoverInterruptedRuns } from "../runner/recovery";
 import { planExecution, resumeRun, retryFailedNodes, retryNode, startRun } from "../runner/runs";
@@ -195,7 +196,7 @@ async function follow(
     view?.close();
   }
   const durationMs = Date.now() - started;
-  if (json) out.write(JSON.stringify(jsonReport(plan, outcome, durationMs, fileChanges), null, 2) + "\n");
+  if (json) out.write(JSON.stringify(jsonReport(plan, outcome, durationMs, await withDiffs(context, outcome.runId, fileChanges)), null, 2) + "\n");
   else out.write(summaryLine(outcome, durationMs) + "\n");
   return outcome.status === "succeeded" ? EXIT.ok : EXIT.failed;
 }
@@ -214,6 +215,16 @@ function summaryLine(outcome: RunOutcome, durationMs: number): string {
   const icon = outcome.status === "succeeded" ? "✅" : outcome.status === "cancelled" ? "■" : "❌";
   const hint = outcome.status === "succeeded" ? "" : `\n   retry the failed nodes with: batchboard retry ${outcome.runId}`;
   return `${icon} Run ${outcome.status}: ${parts.join(" · ")} in ${formatDuration(durationMs)} (run ${outcome.runId})${hint}`;
+}
+
+/** The run's change events with their diffs: a dry run's come with the event, a real change's from the journal. */
+async function withDiffs(context: CliContext, runId: string, events: FileChangeEvent[]): Promise<FileChangeEvent[]> {
+  if (events.every((event) => event.changeSeq === undefined)) return events;
+  const journal = new Map((await context.resources.store.listFileChanges(runId)).map((change) => [change.seq, change]));
+  return events.map((event) => {
+    const change = event.changeSeq === undefined ? undefined : journal.get(event.changeSeq);
+    return change ? { ...event, diff: unifiedDiff(change.path, change.before, change.after, { maxChars: context.resources.limits.diffMaxChars }) } : event;
+  });
 }
 
 /** The --json report: structured per-node results, with the file changes each made, for scripts and agents. */

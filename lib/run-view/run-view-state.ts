@@ -24,6 +24,9 @@ export interface OutputChunk {
 export interface FileChangeView {
   path: string;
   operation: "create" | "update" | "delete";
+  /** Its number in the run's journal, where its diff is read from. */
+  changeSeq?: number;
+  /** A dry run's diff (a dry run journals nothing). */
   diff?: string;
   dryRun?: boolean;
 }
@@ -129,7 +132,7 @@ function applyNodeEvent(node: NodeView, event: RunEvent): NodeView {
     case "file.change":
       return {
         ...node,
-        fileChanges: [...node.fileChanges, { path: event.path, operation: event.operation, diff: event.diff, dryRun: event.dryRun }],
+        fileChanges: [...node.fileChanges, { path: event.path, operation: event.operation, changeSeq: event.changeSeq, diff: event.diff, dryRun: event.dryRun }],
       };
     default:
       return node;

@@ -4,7 +4,6 @@
  * process groups are killed; `resumeRun` then continues them.
  */
 import { removeChangeLog } from "./change-log";
-import { unifiedDiff } from "./diff";
 import type { FileChangeRecord } from "./journal";
 import { signalGroup } from "./process-group";
 import { findUnjournalledChanges } from "./recover-changes";
@@ -77,8 +76,7 @@ export async function recoverInterruptedRuns(resources: RunnerResources, options
     const at = resources.clock.now();
     const events: RunEvent[] = [];
     for (const change of fileChanges) {
-      const diff = unifiedDiff(change.path, change.before, change.after, { maxChars: resources.limits.diffMaxChars });
-      events.push({ type: "file.change", runId, seq: ++seq, at, nodeId: change.nodeId, path: change.path, operation: change.operation, diff });
+      events.push({ type: "file.change", runId, seq: ++seq, at, nodeId: change.nodeId, path: change.path, operation: change.operation, changeSeq: change.seq });
     }
     const changed: NodeRunState[] = [];
     for (const node of run.nodes) {

@@ -116,7 +116,13 @@ export const FileChangeEvent = z.object({
   nodeIds: z.array(z.string()).optional(),
   path: z.string(),
   operation: z.enum(["create", "update", "delete"]),
-  /** Unified diff (text files, capped): the one place a change's diff is kept, node results do not repeat it. */
+  /**
+   * The change's number in the run's journal, which keeps its bytes before
+   * and after: `GET /api/v1/runs/{runId}/changes/{changeSeq}` answers its
+   * diff. Not set in a dry run, which journals nothing.
+   */
+  changeSeq: z.number().int().positive().optional(),
+  /** Unified diff of a dry run's change (text files, capped); a real change's diff is read from the journal. */
   diff: z.string().optional(),
   dryRun: z.boolean().optional(),
 });

@@ -332,16 +332,17 @@ class RunExecution implements TaskHost {
   }
 
   private onFileChanges(records: FileChangeRecord[]): void {
-    if (!this.input.dryRun) this.persister.addFileChanges(records);
+    const { dryRun } = this.input;
+    if (!dryRun) this.persister.addFileChanges(records);
     for (const record of records) {
+      // A real change's diff is computed when someone reads it, from the journal; a dry run journals nothing.
       this.emit({
         type: "file.change",
         nodeId: record.nodeId,
         nodeIds: record.nodeIds,
         path: record.path,
         operation: record.operation,
-        diff: unifiedDiff(record.path, record.before, record.after, { maxChars: this.limits.diffMaxChars }),
-        dryRun: this.input.dryRun || undefined,
+        ...(dryRun ? { diff: unifiedDiff(record.path, record.before, record.after, { maxChars: this.limits.diffMaxChars }), dryRun } : { changeSeq: record.seq }),
       });
     }
   }

@@ -4,7 +4,7 @@ import { useState } from "react";
 import { z } from "zod";
 import { OPERATION_KINDS } from "@/app/editor/operation-kinds";
 import type { OperationType } from "@/lib/plan/schema";
-import { DiffView } from "./diff-view";
+import { FileChangeDiff } from "./diff-view";
 import { LogView } from "./log-view";
 import { useNodeView } from "./run-view-store";
 import { STATUS_COLORS } from "./status-colors";
@@ -147,7 +147,7 @@ export function NodeDetailPanel(props: {
                   <code>{change.path}</code> <span className="tag">{change.operation}</span>
                   {change.dryRun && <span className="tag">dry run</span>}
                 </div>
-                {change.diff ? <DiffView diff={change.diff} /> : <p className="muted">No text diff (binary or too large).</p>}
+                <FileChangeDiff runId={props.runId} change={change} />
               </div>
             ))
           ))}

@@ -1,13 +1,14 @@
 /**
- * The run view's repairs, through the same JSON routes scripts and agents
- * use, so each repair has one server-side entry point.
+ * The run view's repairs and journal reads, through the same JSON routes
+ * scripts and agents use, so each has one server-side entry point.
  */
+import type { FileChangeDetail } from "@/lib/server/api/run-schemas";
 import type { UndoResult } from "@/lib/runner/undo";
 
-async function post<T>(path: string, body?: unknown): Promise<T> {
+async function call<T>(method: "GET" | "POST", path: string, body?: unknown): Promise<T> {
   const response = await fetch(`/api/v1/runs/${path}`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
+    method,
+    headers: body === undefined ? undefined : { "content-type": "application/json" },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const json: unknown = await response.json().catch(() => null);
@@ -21,6 +22,7 @@ async function post<T>(path: string, body?: unknown): Promise<T> {
   return json as T;
 }
 
+const post = <T>(path: string, body?: unknown) => call<T>("POST", path, body);
 const segment = encodeURIComponent;
 
 export const runApi = {
@@ -30,4 +32,5 @@ export const runApi = {
   retryNode: (runId: string, nodeId: string) => post<{ runId: string }>(`${segment(runId)}/nodes/${segment(nodeId)}/retry`),
   resume: (runId: string) => post<{ runId: string }>(`${segment(runId)}/resume`),
   undo: (runId: string, force: boolean) => post<UndoResult>(`${segment(runId)}/undo`, { force }),
+  change: (runId: string, changeSeq: number) => call<FileChangeDetail>("GET", `${segment(runId)}/changes/${changeSeq}`),
 };

@@ -45,6 +45,7 @@ const ENDPOINTS: readonly Endpoint[] = [
   { method: "post", path: "/runs/{runId}/nodes/{nodeId}/retry", summary: "A new run of one node and its dependents", permission: "run:repair", params: RunSchemas.NodeParams, response: RunSchemas.StartedRun, status: 202 },
   { method: "post", path: "/runs/{runId}/nodes/{nodeId}/cancel", summary: "Cancel one running node", permission: "run:repair", params: RunSchemas.NodeParams, status: 202 },
   { method: "get", path: "/runs/{runId}/nodes/{nodeId}/log", summary: "A node's stdout and stderr as text", permission: "plan:read", params: RunSchemas.NodeParams, responseType: "text" },
+  { method: "get", path: "/runs/{runId}/changes/{changeSeq}", summary: "One journalled file change with its diff", permission: "plan:read", params: RunSchemas.ChangeParams, response: RunSchemas.FileChangeDetail },
 ];
 
 

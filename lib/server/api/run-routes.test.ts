@@ -12,7 +12,7 @@ import { callRoute, createTestApp } from "../../testing/test-app";
 import { createTestDatabase, TEST_PROVIDERS, type TestDatabase } from "../../testing/test-database";
 import type { AppContext } from "../app-context";
 import { cancelNodeRoute, resumeRunRoute, retryNodeRoute, undoRunRoute } from "./run-repair-routes";
-import { cancelRunRoute, getNodeLogRoute, getRunRoute, listRunsRoute, retryFailedRoute, startRunRoute, streamRunEventsRoute } from "./run-routes";
+import { cancelRunRoute, getFileChangeRoute, getNodeLogRoute, getRunRoute, listRunsRoute, retryFailedRoute, startRunRoute, streamRunEventsRoute } from "./run-routes";
 
 const inlinePlan = (name: string, command = "grep -q hello out/hello.txt && echo checked") => ({
   name,
@@ -104,6 +104,22 @@ describe.each(TEST_PROVIDERS)("run API on %s", (provider) => {
     expect(body.run.nodes.map((node) => [node.nodeId, node.status])).toEqual([["check", "succeeded"], ["write", "succeeded"]]);
     expect(body.run.nodes.find((node) => node.nodeId === "check")?.exitCode).toBe(0);
 
+    // The change event names its journal entry; the diff is computed from the journal on request.
+    const change = events.find((event) => event.type === "file.change");
+    expect(change).toMatchObject({ nodeId: "write", path: "out/hello.txt", operation: "create", changeSeq: 1 });
+    expect(change).not.toHaveProperty("diff");
+    const detail = await callRoute(getFileChangeRoute.withApp(app), { path: "/x", params: { runId, changeSeq: "1" }, headers: bearer(tokens.viewer) });
+    expect(await detail.json()).toEqual({
+      changeSeq: 1,
+      nodeId: "write",
+      path: "out/hello.txt",
+      operation: "create",
+      diff: "--- /dev/null\n+++ b/out/hello.txt\n@@ -0,0 +1,1 @@\n+hello\n",
+      revertedAt: null,
+    });
+    const unknown = await callRoute(getFileChangeRoute.withApp(app), { path: "/x", params: { runId, changeSeq: "9" }, headers: bearer(tokens.viewer) });
+    expect(unknown.status).toBe(404);
+
     // Resuming after the last event gives nothing new, and the stream still ends.
     const resumed = await callRoute(streamRunEventsRoute.withApp(app), {
       path: "/x", params: { runId }, headers: { ...bearer(tokens.viewer), "last-event-id": String(seqs.at(-1)) },
@@ -164,13 +180,14 @@ describe.each(TEST_PROVIDERS)("run API on %s", (provider) => {
       [retryFailedRoute, "POST"],
       [cancelRunRoute, "POST"],
       [getNodeLogRoute, "GET"],
+      [getFileChangeRoute, "GET"],
       [cancelNodeRoute, "POST"],
       [retryNodeRoute, "POST"],
       [resumeRunRoute, "POST"],
       [undoRunRoute, "POST"],
     ] as const) {
-      const theirs = await callRoute(handler.withApp(app), { method, path: "/x", params: { runId, nodeId: "check" }, headers: bearer(outsider) });
-      const none = await callRoute(handler.withApp(app), { method, path: "/x", params: { runId: missing, nodeId: "check" }, headers: bearer(outsider) });
+      const theirs = await callRoute(handler.withApp(app), { method, path: "/x", params: { runId, nodeId: "check", changeSeq: "1" }, headers: bearer(outsider) });
+      const none = await callRoute(handler.withApp(app), { method, path: "/x", params: { runId: missing, nodeId: "check", changeSeq: "1" }, headers: bearer(outsider) });
       expect(theirs.status).toBe(404);
       expect(await theirs.json()).toEqual(await none.json());
     }

@@ -3,10 +3,11 @@
  * (app.runs). Every lookup is scoped to the caller's team, so another team's
  * run answers 404 exactly like a missing one.
  */
-import { listNodeResults } from "../../db/run-results";
+import { getFileChange, listNodeResults } from "../../db/run-results";
 import { getRunForTeam, listRuns } from "../../db/runs";
 import { getWorkspace } from "../../db/workspaces";
 import { validatePlan } from "../../plan/validate-plan";
+import { unifiedDiff } from "../../runner/diff";
 import { isTerminalRunStatus } from "../../runner/status";
 import { apiError } from "../api-errors";
 import { roleAllows } from "../permissions";
@@ -14,7 +15,7 @@ import { recordInlinePlan } from "../inline-plan";
 import { defineRoute } from "../route-handler";
 import type { RunScope } from "../run-service";
 import { resumePointOf, runEventStream, wantsBatches } from "../sse";
-import { ListRunsQuery, NodeParams, RunParams, StartRunBody, type NodeResult, type RunSummary } from "./run-schemas";
+import { ChangeParams, ListRunsQuery, NodeParams, RunParams, StartRunBody, type FileChangeDetail, type NodeResult, type RunSummary } from "./run-schemas";
 
 const iso = (date: Date | null) => date?.toISOString() ?? null;
 
@@ -136,4 +137,19 @@ export const getNodeLogRoute = defineRoute({ permission: "plan:read", params: No
       "content-disposition": `attachment; filename="${params.runId}-${params.nodeId}.log"`,
     },
   });
+});
+
+/** One journalled change with its diff, computed from the bytes before and after (events carry only its `changeSeq`). */
+export const getFileChangeRoute = defineRoute({ permission: "plan:read", params: ChangeParams }, async ({ app, caller, params }) => {
+  const change = await getFileChange(app.db.client, caller.teamId, params.runId, params.changeSeq);
+  const toBuffer = (bytes: Uint8Array | null) => (bytes === null ? null : Buffer.from(bytes));
+  const detail: FileChangeDetail = {
+    changeSeq: change.seq,
+    nodeId: change.nodeId,
+    path: change.path,
+    operation: change.operation as FileChangeDetail["operation"],
+    diff: unifiedDiff(change.path, toBuffer(change.beforeContent), toBuffer(change.afterContent)),
+    revertedAt: iso(change.revertedAt),
+  };
+  return detail;
 });

@@ -7,6 +7,7 @@ const Timestamp = z.iso.datetime().nullable();
 
 export const RunParams = z.object({ runId: Id });
 export const NodeParams = RunParams.extend({ nodeId: z.string().min(1).max(200) });
+export const ChangeParams = RunParams.extend({ changeSeq: z.coerce.number().int().positive().describe("The `changeSeq` of a `file.change` event") });
 
 export const StartRunBody = z
   .object({
@@ -64,3 +65,13 @@ export type RunSummary = z.infer<typeof RunSummary>;
 
 export const RunDetail = z.object({ run: RunSummary.extend({ nodes: z.array(NodeResult) }) });
 export const RunList = z.object({ runs: z.array(RunSummary) });
+
+export const FileChangeDetail = z.object({
+  changeSeq: z.number().int(),
+  nodeId: z.string().describe("The node the change is journalled under"),
+  path: z.string(),
+  operation: z.enum(["create", "update", "delete"]),
+  diff: z.string().describe("Unified diff (text files; capped at 64 KiB)"),
+  revertedAt: Timestamp.describe("When undo restored the file"),
+});
+export type FileChangeDetail = z.infer<typeof FileChangeDetail>;
