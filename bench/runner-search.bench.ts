@@ -17,8 +17,9 @@ import { median, ms, printTable } from "./runner-bench-kit";
 
 const FILES = 10_000;
 const ROUNDS = Number(process.argv[2] ?? 3);
-if (spawnSync("rg", ["--version"]).status !== 0) {
-  console.error("ripgrep (rg) is missing: apt-get install -y ripgrep");
+// The reference comes from Debian's package ripgrep, installed here when missing.
+if (spawnSync("bash", ["scripts/ensure-debian-package.sh", "rg", "ripgrep"], { stdio: "inherit" }).status !== 0) {
+  console.error("ripgrep (rg) is missing and could not be installed: apt-get install -y ripgrep");
   process.exit(2);
 }
 
