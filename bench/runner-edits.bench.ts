@@ -7,9 +7,11 @@
  * loop; the ratio is taken against the faster. Target: ≤ 1.3×.
  *
  * The runner side is the engine as the server runs it — scheduler, change
- * log and journal (before/after bytes of every change), diffs, events — on the in-memory
- * store; database persistence is measured by runner-dag.bench.ts. Planning
- * (validation + optimizer) happens before a run starts and is shown apart.
+ * log and journal (before/after bytes of every change), events — on the
+ * in-memory store. The same run persisting to SQLite through the server's
+ * threaded store is shown for reference, both until the run reports success
+ * and until everything is stored. Planning (validation + optimizer) happens
+ * before a run starts and is shown apart.
  * Usage: npx tsx bench/runner-edits.bench.ts [rounds]
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -106,6 +108,8 @@ const cpuMs = (since: NodeJS.CpuUsage) => {
 const database = await benchDatabase({ name: "edits bench", settings: { concurrency: 8 }, nodes, edges }, 8);
 const threadedStore = await createThreadedRunStore(database.db.config, fileURLToPath(new URL("..", import.meta.url)));
 const storedTimes: number[] = [];
+/** Until the run's final status is published: what the run view, SSE clients and the CLI see. */
+const reportedTimes: number[] = [];
 
 // Round 0 warms up the JIT on both sides and is not counted: a server's runner is long since warm.
 for (let round = 0; round <= ROUNDS; round += 1) {
@@ -136,9 +140,15 @@ for (let round = 0; round <= ROUNDS; round += 1) {
   resetFiles(work);
   const stored = createRunnerResources({ ...database.resources, store: threadedStore, changeLogDirectory: path.join(work, ".change-logs") });
   started = performance.now();
+  let reportedAt = 0;
+  const stopWatching = stored.bus.subscribe("*", (event) => {
+    if (event.type === "run.status" && event.status === "succeeded") reportedAt = performance.now();
+  });
   const handle = await startRun(stored, { ...database.ownership, plan: document, directory: work, executionPlan });
   if ((await handle.done).status !== "succeeded") throw new Error("stored run failed");
+  stopWatching();
   if (counted) storedTimes.push(performance.now() - started);
+  if (counted) reportedTimes.push(reportedAt - started);
 }
 await threadedStore.close();
 await database.db.destroy();
@@ -155,8 +165,9 @@ printTable(
   [
     ["hand-written Node script, 8 workers on fs/promises", ms(median(referenceTimes)), referenceTimes.map(ms).join(", "), `${(median(referenceTimes) / referenceMs).toFixed(2)}×`, "", ms(median(referenceCpu))],
     ["hand-written Node script, synchronous loop", ms(median(syncReferenceTimes)), syncReferenceTimes.map(ms).join(", "), `${(median(syncReferenceTimes) / referenceMs).toFixed(2)}×`, "", ""],
-    ["batchboard runner (change log, journal, diffs, events)", ms(runnerMs), runnerTimes.map(ms).join(", "), `${ratio.toFixed(2)}×`, "≤ 1.3×", ms(median(runnerCpu))],
-    ["the same runner persisting to SQLite through the threaded store, as the server does (reference only)", ms(median(storedTimes)), storedTimes.map(ms).join(", "), `${(median(storedTimes) / referenceMs).toFixed(2)}×`, "", ""],
+    ["batchboard runner (change log, journal, events; in-memory store)", ms(runnerMs), runnerTimes.map(ms).join(", "), `${ratio.toFixed(2)}×`, "≤ 1.3×", ms(median(runnerCpu))],
+    ["the same runner persisting to SQLite through the threaded store, as the server does (reference only): until all is stored", ms(median(storedTimes)), storedTimes.map(ms).join(", "), `${(median(storedTimes) / referenceMs).toFixed(2)}×`, "", ""],
+    ["… until the run reports success (what the run view and event streams see; storing goes on)", ms(median(reportedTimes)), reportedTimes.map(ms).join(", "), `${(median(reportedTimes) / referenceMs).toFixed(2)}×`, "", ""],
     ["planning: validate + optimize (before the run)", ms(planningMs), "", "", "", ""],
   ],
 );

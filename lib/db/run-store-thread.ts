@@ -47,6 +47,12 @@ if (port) {
       const { name, message } = error instanceof Error ? error : { name: "Error", message: String(error) };
       port.postMessage({ id: request.id, ok: false, error: { name, message } } satisfies StoreReply);
     }
+    try {
+      // After the answer, before the next call: a new run's node rows, which its start does not wait for.
+      writer?.writeDeferred();
+    } catch {
+      // Still queued: the next call writes it first and reports the failure to its caller.
+    }
   });
   port.postMessage({ id: 0, ok: true, value: "ready" } satisfies StoreReply);
 }

@@ -240,4 +240,25 @@ describe("threaded run store (worker thread, SQLite fast path)", () => {
       await db.destroy();
     }
   });
+
+  it("answers a new run before writing its node rows, and writes them before anything else it is asked", async () => {
+    const db = await createTestDatabase("sqlite");
+    if (db.config.provider !== "sqlite") throw new Error("an SQLite database was asked for");
+    const { createSqliteRunWriter } = await import("./sqlite-run-writer");
+    const writer = createSqliteRunWriter(db.config.filePath);
+    try {
+      const { ownership } = await seedPlan(db.client, { name: "deferred rows", nodes: [shell("a", "true"), shell("b", "true")] });
+      const nodes = ["a", "b"].map((nodeId) => ({ nodeId, status: "pending" as const, attempt: 0, batchId: null, reused: false, result: null, error: null, exitCode: null }));
+      const { id } = writer.createRun({ ...ownership, directory: "/tmp/deferred", settings: { concurrency: 1 }, dryRun: false, nodes });
+      expect(await db.client.run.count({ where: { id } })).toBe(1);
+      expect(await db.client.nodeRun.count({ where: { runId: id } })).toBe(0);
+      writer.persist({ runId: id, events: [], nodes: [], run: { status: "running" }, lastEventSeq: 0, fileChanges: [] });
+      const rows = await db.client.nodeRun.findMany({ where: { runId: id }, orderBy: { nodeId: "asc" } });
+      expect(rows.map((row) => [row.nodeId, row.status])).toEqual([["a", "pending"], ["b", "pending"]]);
+      expect(await db.client.run.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: "running" });
+    } finally {
+      writer.close();
+      await db.destroy();
+    }
+  });
 });
