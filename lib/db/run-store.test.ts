@@ -241,20 +241,22 @@ describe("threaded run store (worker thread, SQLite fast path)", () => {
     }
   });
 
-  it("answers a new run before writing its node rows, and writes them before anything else it is asked", async () => {
+  it("answers a new run before writing its pending node rows, and writes them before anything else it is asked", async () => {
     const db = await createTestDatabase("sqlite");
     if (db.config.provider !== "sqlite") throw new Error("an SQLite database was asked for");
     const { createSqliteRunWriter } = await import("./sqlite-run-writer");
     const writer = createSqliteRunWriter(db.config.filePath);
     try {
-      const { ownership } = await seedPlan(db.client, { name: "deferred rows", nodes: [shell("a", "true"), shell("b", "true")] });
-      const nodes = ["a", "b"].map((nodeId) => ({ nodeId, status: "pending" as const, attempt: 0, batchId: null, reused: false, result: null, error: null, exitCode: null }));
-      const { id } = writer.createRun({ ...ownership, directory: "/tmp/deferred", settings: { concurrency: 1 }, dryRun: false, nodes });
+      const { ownership } = await seedPlan(db.client, { name: "deferred rows", nodes: [shell("a", "true"), shell("b", "true"), shell("kept", "true")] });
+      const pending = (nodeId: string) => ({ nodeId, status: "pending" as const, attempt: 0, batchId: null, reused: false, result: null, error: null, exitCode: null });
+      const kept = { ...pending("kept"), status: "succeeded" as const, attempt: 1, reused: true, result: { exitCode: 0 }, exitCode: 0 };
+      const { id } = writer.createRun({ ...ownership, directory: "/tmp/deferred", settings: { concurrency: 1 }, dryRun: false, nodes: [pending("a"), kept, pending("b")] });
       expect(await db.client.run.count({ where: { id } })).toBe(1);
-      expect(await db.client.nodeRun.count({ where: { runId: id } })).toBe(0);
+      // A carried-over node is there at once (the run view reads it as the run starts); pending ones follow.
+      expect((await db.client.nodeRun.findMany({ where: { runId: id } })).map((row) => [row.nodeId, row.status, row.reused])).toEqual([["kept", "succeeded", true]]);
       writer.persist({ runId: id, events: [], nodes: [], run: { status: "running" }, lastEventSeq: 0, fileChanges: [] });
       const rows = await db.client.nodeRun.findMany({ where: { runId: id }, orderBy: { nodeId: "asc" } });
-      expect(rows.map((row) => [row.nodeId, row.status])).toEqual([["a", "pending"], ["b", "pending"]]);
+      expect(rows.map((row) => [row.nodeId, row.status])).toEqual([["a", "pending"], ["b", "pending"], ["kept", "succeeded"]]);
       expect(await db.client.run.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: "running" });
     } finally {
       writer.close();

@@ -37,9 +37,10 @@ function newRowId(): string {
 /** Writes new runs and {@link PersistBatch}es to an SQLite file. */
 export interface SqliteRunWriter {
   /**
-   * Inserts the run's row and returns its id at once; its pending node rows
-   * (20,000 for a large plan: ~0.1 s) are left for {@link writeDeferred}, so
-   * the run can start while they are written.
+   * Inserts the run's row, with the rows of nodes carried over from a parent
+   * run (the run view reads those at once), and returns its id; the pending
+   * nodes' rows, which say nothing yet (20,000 for a large plan: ~0.1 s), are
+   * left for {@link writeDeferred}, so the run can start while they are written.
    */
   createRun(input: NewRun): { id: string };
   /** Writes what {@link createRun} deferred; every other write does it first, so a run's node rows precede its state. */
@@ -100,6 +101,10 @@ export function createSqliteRunWriter(filePath: string): SqliteRunWriter {
       upsertNode.run(...nodeRow(runId, { ...node, exitCode: node.exitCode ?? null, startedAt: null, finishedAt: null, signal: null, pid: null, attempts: [] }));
     }
   });
+  const create = db.transaction((id: string, input: NewRun, nodes: NewRun["nodes"]) => {
+    insertRun.run(id, input.teamId, input.planId, input.planVersionId, input.workspaceId ?? null, input.directory, JSON.stringify(input.settings), input.dryRun ? 1 : 0, input.startedById, input.parentRunId ?? null, isoDate(new Date()));
+    insertNodes(id, nodes);
+  });
   const deferred: Array<() => void> = [];
   const writeDeferred = () => {
     while (deferred.length) {
@@ -146,8 +151,9 @@ export function createSqliteRunWriter(filePath: string): SqliteRunWriter {
     createRun(input) {
       writeDeferred();
       const id = newRowId();
-      insertRun.run(id, input.teamId, input.planId, input.planVersionId, input.workspaceId ?? null, input.directory, JSON.stringify(input.settings), input.dryRun ? 1 : 0, input.startedById, input.parentRunId ?? null, isoDate(new Date()));
-      deferred.push(() => insertNodes(id, input.nodes));
+      const reused = input.nodes.filter((node) => node.reused);
+      create(id, input, reused);
+      if (reused.length < input.nodes.length) deferred.push(() => insertNodes(id, input.nodes.filter((node) => !node.reused)));
       return { id };
     },
     writeDeferred,
