@@ -167,6 +167,10 @@ class JournalNodeFiles implements NodeFiles {
     return this.scope.resolve(relativePath);
   }
 
+  private record(absolutePath: string, before: Buffer | null, after: Buffer | null, afterHash: string | null): FileChangeRecord {
+    return this.scope.record(this.nodeId, this.mergedNodeIds?.(), absolutePath, before, after, afterHash);
+  }
+
   async read(relativePath: string): Promise<Buffer | null> {
     return this.scope.journal.fs.read(await this.scope.resolve(relativePath));
   }
@@ -183,7 +187,7 @@ class JournalNodeFiles implements NodeFiles {
     if (before !== null && before.equals(data)) return null;
     const afterHash = scope.announce(nodeId, absolutePath, before, data);
     await fs.write(absolutePath, data);
-    return scope.record(nodeId, this.mergedNodeIds?.(), absolutePath, before, data, afterHash);
+    return this.record(absolutePath, before, data, afterHash);
   }
 
   async update(relativePath: string, change: ContentChange): Promise<FileChangeRecord | null> {
@@ -196,7 +200,7 @@ class JournalNodeFiles implements NodeFiles {
       afterHash = scope.announce(nodeId, absolutePath, current, next);
       return next;
     });
-    return after === null ? null : scope.record(nodeId, this.mergedNodeIds?.(), absolutePath, before, after, afterHash);
+    return after === null ? null : this.record(absolutePath, before, after, afterHash);
   }
 
   async remove(relativePath: string): Promise<FileChangeRecord | null> {
@@ -207,6 +211,6 @@ class JournalNodeFiles implements NodeFiles {
     if (before === null) return null;
     scope.announce(nodeId, absolutePath, before, null);
     await fs.remove(absolutePath);
-    return scope.record(nodeId, this.mergedNodeIds?.(), absolutePath, before, null, null);
+    return this.record(absolutePath, before, null, null);
   }
 }
