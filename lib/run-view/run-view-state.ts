@@ -165,13 +165,14 @@ export function applyRunEvents(state: RunViewState, events: readonly RunEvent[])
         break;
       case "batch.status":
         break;
-      default: {
+      case "file.change":
         nodes ??= { ...state.nodes };
         // A merged edit's change belongs to every node whose edits it holds.
-        for (const nodeId of event.type === "file.change" && event.nodeIds ? event.nodeIds : [event.nodeId]) {
-          nodes[nodeId] = applyNodeEvent(nodes[nodeId] ?? emptyNodeView(), event);
-        }
-      }
+        for (const nodeId of event.nodeIds ?? [event.nodeId]) nodes[nodeId] = applyNodeEvent(nodes[nodeId] ?? emptyNodeView(), event);
+        break;
+      default:
+        nodes ??= { ...state.nodes };
+        nodes[event.nodeId] = applyNodeEvent(nodes[event.nodeId] ?? emptyNodeView(), event);
     }
   }
   if (!next) return state;
