@@ -159,8 +159,18 @@ async function measurePan(page: Page): Promise<{ fps: number; worstFrameMs: numb
 
 /** Types into a shell node's command at about 60 words per minute; each keystroke is timed from keydown to the frame after it. */
 async function measureTyping(page: Page): Promise<number[]> {
-  const shellNode = page.locator(".react-flow__node-shell [data-testid='plan-node']").first();
-  await shellNode.locator(".op-head").click();
+  // A shell node inside the visible canvas: after the pan, the first one in the DOM may lie outside it.
+  const canvas = await page.locator(".react-flow").boundingBox();
+  const heads = page.locator(".react-flow__node-shell [data-testid='plan-node'] .op-head");
+  let target = heads.first();
+  for (const head of await heads.all()) {
+    const box = await head.boundingBox();
+    if (canvas && box && box.x > canvas.x && box.y > canvas.y && box.x + box.width < canvas.x + canvas.width && box.y + box.height < canvas.y + canvas.height) {
+      target = head;
+      break;
+    }
+  }
+  await target.click();
   const command = page.getByTestId("inspector").getByLabel("Command");
   await command.click();
   await page.keyboard.press("End");
