@@ -81,6 +81,8 @@ describe("batchboard CLI", () => {
       });
       const dry = await cli(["run", file, "--workspace", ws.dir, "--dry-run"]);
       expect(dry.stdout).toContain("+hello");
+      expect(dry.stdout).toContain("· 1 file change (atomic)");
+      expect(dry.stdout).toContain("· 1 command\n");
       expect(existsSync(path.join(ws.dir, "out.txt"))).toBe(false);
       const run = await cli(["run", file, "--workspace", ws.dir, "--json", "--concurrency", "2"]);
       expect(run.code).toBe(1);

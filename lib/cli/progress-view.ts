@@ -21,7 +21,18 @@ const SYMBOL: Record<NodeStatus, string> = {
   interrupted: "⚠",
 };
 
-const KIND_LABEL: Record<string, string> = { "file-change": "file changes", "file-read": "reads", search: "searches", shell: "commands" };
+/** Singular and plural name of a batch kind's operations. */
+const KIND_LABEL: Record<string, [string, string]> = {
+  "file-change": ["file change", "file changes"],
+  "file-read": ["read", "reads"],
+  search: ["search", "searches"],
+  shell: ["command", "commands"],
+};
+
+function countOf(kind: string, count: number): string {
+  const [one, many] = KIND_LABEL[kind] ?? [kind, kind];
+  return `${count} ${count === 1 ? one : many}`;
+}
 
 /** Formats milliseconds as `12ms`, `3.4s` or `2m05s`. */
 export function formatDuration(ms: number): string {
@@ -90,9 +101,8 @@ export class ProgressView {
   }
 
   private printBatch(batch: BatchView, finishedAt: number): void {
-    const label = KIND_LABEL[batch.kind] ?? batch.kind;
     const ran = batch.nodeIds.filter((id) => !this.states.get(id)?.reused);
-    const lines = [`🔄 Batch ${batch.id} · ${ran.length} ${label}${batch.atomic ? " (atomic)" : ""}`];
+    const lines = [`🔄 Batch ${batch.id} · ${countOf(batch.kind, ran.length)}${batch.atomic ? " (atomic)" : ""}`];
     ran.forEach((id, index) => {
       const state = this.states.get(id);
       const node = this.nodes.get(id);
@@ -112,7 +122,7 @@ export class ProgressView {
     });
     const failed = ran.filter((id) => this.states.get(id)?.status === "failed").length;
     const elapsed = batch.startedAt === null ? "" : ` in ${formatDuration(finishedAt - batch.startedAt)}`;
-    lines.push(failed ? `❌ ${failed} of ${ran.length} ${label} failed${elapsed}` : `✅ ${ran.length} ${label} done${elapsed}`);
+    lines.push(failed ? `❌ ${failed} of ${countOf(batch.kind, ran.length)} failed${elapsed}` : `✅ ${countOf(batch.kind, ran.length)} done${elapsed}`);
     this.clearStatus();
     this.write(lines.join("\n") + "\n\n");
     this.drawStatus();
