@@ -74,6 +74,16 @@ describe("run view state", () => {
     expect(state.nodes.e2?.fileChanges).toEqual([]);
   });
 
+  it("gives a node that finished without a running event (a merged edit) a span from its duration", () => {
+    seq = 0;
+    const state = applyRunEvents(initialRunViewState(["e1", "e2"]), [
+      event({ type: "node.status", nodeId: "e1", status: "succeeded", attempt: 1, durationMs: 4, at: 10 }),
+      event({ type: "node.status", nodeId: "e2", status: "skipped", attempt: 0, at: 10 }),
+    ]);
+    expect(state.nodes.e1?.spans).toEqual([{ attempt: 1, startedAt: 6, finishedAt: 10, status: "succeeded" }]);
+    expect(state.nodes.e2?.spans).toEqual([]);
+  });
+
   it("does not copy state when nothing new arrives", () => {
     const state = initialRunViewState(["a"]);
     expect(applyRunEvents(state, [])).toBe(state);

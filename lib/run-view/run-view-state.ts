@@ -110,7 +110,13 @@ function applyNodeEvent(node: NodeView, event: RunEvent): NodeView {
       if (event.status === "running") {
         spans = [...closeOpenSpan(spans, event.at, "interrupted"), { attempt: event.attempt, startedAt: event.at, finishedAt: null, status: "running" }];
       } else if (TERMINAL.has(event.status)) {
-        spans = closeOpenSpan(spans, event.at, event.status, event.error);
+        const open = spans[spans.length - 1]?.finishedAt === null;
+        spans = open
+          ? closeOpenSpan(spans, event.at, event.status, event.error)
+          : event.durationMs !== undefined
+            ? // Finished without a `running` event (a member of a merged multi-edit): its duration gives the span.
+              [...spans, { attempt: event.attempt, startedAt: event.at - event.durationMs, finishedAt: event.at, status: event.status, ...(event.error ? { error: event.error } : {}) }]
+            : spans;
       }
       return {
         ...node,
