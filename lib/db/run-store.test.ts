@@ -191,6 +191,26 @@ describe.each(["sqlite", "postgresql"] as const)("Prisma run store on %s", (prov
     const events = await resources.store.listEvents(run.id, 3);
     expect(events[0]?.seq).toBe(4);
   });
+
+  it("recovery interrupts a run its runner created but never started, and resume runs all of it", async () => {
+    const { document, ownership } = await seedPlan(db.client, {
+      name: "never started",
+      nodes: [shell("first", "echo one > one.txt"), shell("second", "echo two > two.txt")],
+      edges: [{ from: "first", to: "second" }],
+    });
+    // As a runner that died right after creating the run leaves it: queued, without even its pending node rows.
+    const run = await db.client.run.create({
+      data: { ...ownership, directory: ws.dir, status: "queued", settings: toJsonColumn({ concurrency: 2, runnerPid: 999_999_999 }) },
+    });
+    const recovered = await recoverInterruptedRuns(resources);
+    expect(recovered).toEqual([{ runId: run.id, interruptedNodes: [], killedProcessGroups: [], recoveredChanges: [] }]);
+    const events = await resources.store.listEvents(run.id, 0);
+    expect(events.at(-1)).toMatchObject({ type: "run.status", status: "interrupted", counts: { pending: document.nodes.length } });
+    const outcome = await (await resumeRun(resources, run.id)).done;
+    expect(outcome.status).toBe("succeeded");
+    expect(readFileSync(path.join(ws.dir, "two.txt"), "utf8")).toBe("two\n");
+    expect((await resources.store.loadRun(run.id))?.nodes.map((node) => [node.nodeId, node.status]).sort()).toEqual([["first", "succeeded"], ["second", "succeeded"]]);
+  });
 });
 
 describe("threaded run store (worker thread, SQLite fast path)", () => {

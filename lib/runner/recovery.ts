@@ -52,7 +52,9 @@ function orphanPid(run: StoredRun, node: NodeRunState): number | null {
 }
 
 /**
- * Marks every `running` run whose runner is gone as `interrupted`.
+ * Marks every `running` or `queued` run whose runner is gone as
+ * `interrupted` (a runner can die between creating a run and starting it,
+ * even before the run's pending node rows are written).
  *
  * @example
  * // On server start, before accepting work:
@@ -61,9 +63,9 @@ function orphanPid(run: StoredRun, node: NodeRunState): number | null {
 export async function recoverInterruptedRuns(resources: RunnerResources, options: RecoveryOptions = {}): Promise<RecoveredRun[]> {
   const alive = options.isRunnerAlive ?? processAlive;
   const recovered: RecoveredRun[] = [];
-  for (const runId of await resources.store.findRunIds(["running"])) {
+  for (const runId of await resources.store.findRunIds(["running", "queued"])) {
     const run = await resources.store.loadRun(runId);
-    if (!run || run.status !== "running") continue;
+    if (!run || (run.status !== "running" && run.status !== "queued")) continue;
     if (run.settings.runnerPid !== undefined && alive(run.settings.runnerPid)) continue;
     const killed: number[] = [];
     for (const node of run.nodes) {
@@ -95,8 +97,10 @@ export async function recoverInterruptedRuns(resources: RunnerResources, options
         error: { code: "interrupted", message: "The runner stopped while this node was running" },
       });
     }
-    const byId = new Map(changed.map((node) => [node.nodeId, node]));
-    const counts = countStatuses(run.nodes.map((node) => byId.get(node.nodeId)?.status ?? node.status));
+    const statusOf = new Map(run.nodes.map((node) => [node.nodeId, node.status]));
+    for (const node of changed) statusOf.set(node.nodeId, node.status);
+    // A node without a row never started.
+    const counts = countStatuses(run.plan.nodes.map((node) => statusOf.get(node.id) ?? "pending"));
     events.push({ type: "run.status", runId, seq: ++seq, at, status: "interrupted", error: "The runner stopped during the run", counts });
     await resources.store.persist({
       runId,
