@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { RunEvent, RunEventInput } from "../runner/run-events";
-import { applyRunEvents, initialRunViewState, OUTPUT_TAIL_BYTES } from "./run-view-state";
+import { applyRunEvents, initialRunViewState, OUTPUT_TAIL_BYTES, runFileChanges } from "./run-view-state";
 
 let seq = 0;
 const at = (ms: number) => ms;
@@ -72,6 +72,15 @@ describe("run view state", () => {
     expect(state.nodes.e1?.fileChanges).toEqual([{ path: "f.ts", operation: "update", diff: "-a\n+b\n" }]);
     expect(state.nodes.e3?.fileChanges).toHaveLength(1);
     expect(state.nodes.e2?.fileChanges).toEqual([]);
+  });
+
+  it("lists every change of the run once, in journal order", () => {
+    seq = 0;
+    const state = applyRunEvents(initialRunViewState(["w", "e1", "e2"]), [
+      event({ type: "file.change", nodeId: "e2", nodeIds: ["e1", "e2"], path: "f.ts", operation: "update", changeSeq: 2, at: 2 }),
+      event({ type: "file.change", nodeId: "w", path: "a.ts", operation: "create", changeSeq: 1, at: 1 }),
+    ]);
+    expect(runFileChanges(state).map((change) => [change.changeSeq, change.path])).toEqual([[1, "a.ts"], [2, "f.ts"]]);
   });
 
   it("gives a node that finished without a running event (a merged edit) a span from its duration", () => {

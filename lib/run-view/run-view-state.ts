@@ -184,3 +184,16 @@ export function applyRunEvents(state: RunViewState, events: readonly RunEvent[])
   if (!next) return state;
   return nodes ? { ...next, nodes } : next;
 }
+
+/** Every file change of the run once, in journal order (a merged edit's change is listed under each of its nodes). */
+export function runFileChanges(state: RunViewState): FileChangeView[] {
+  const bySeq = new Map<number, FileChangeView>();
+  const unjournalled: FileChangeView[] = [];
+  for (const node of Object.values(state.nodes)) {
+    for (const change of node.fileChanges) {
+      if (change.changeSeq === undefined) unjournalled.push(change);
+      else bySeq.set(change.changeSeq, change);
+    }
+  }
+  return [...[...bySeq].sort(([a], [b]) => a - b).map(([, change]) => change), ...unjournalled];
+}

@@ -7,7 +7,7 @@ import { ReactFlowProvider } from "@xyflow/react";
 import { graphFromDocument } from "@/app/editor/editor-model";
 import { optimizePlan } from "@/lib/plan/optimize-plan";
 import { PlanDocument } from "@/lib/plan/schema";
-import type { ReusedNode } from "@/lib/run-view/run-view-state";
+import { runFileChanges, type ReusedNode } from "@/lib/run-view/run-view-state";
 import { isTerminalNodeStatus, isTerminalRunStatus } from "@/lib/runner/status";
 import { formatDuration } from "../../format";
 import { NodeDetailPanel } from "./node-detail-panel";
@@ -61,7 +61,7 @@ export function RunView(props: RunViewProps) {
   const count = (status: string) => statuses.filter((node) => node.status === status).length;
   const done = statuses.filter((node) => isTerminalNodeStatus(node.status)).length;
   const failedOrSkipped = statuses.some((node) => FINISHED_WITH_RETRIES.has(node.status));
-  const fileChanges = Object.entries(state.nodes).flatMap(([nodeId, node]) => node.fileChanges.map((change) => ({ nodeId, ...change })));
+  const fileChanges = runFileChanges(state);
   const elapsed = state.startedAt ? (state.finishedAt ?? now) - state.startedAt : 0;
 
   async function act<T>(work: () => Promise<T>, then?: (result: T) => void) {
