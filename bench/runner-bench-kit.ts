@@ -7,14 +7,25 @@ import os from "node:os";
 import path from "node:path";
 import { PlanDocument, type PlanDocumentInput } from "../lib/plan/schema";
 import { createZygoteSpawner } from "../lib/runner/spawner/process-spawner";
+import { createSandboxLauncher } from "../lib/runner/sandbox/bubblewrap";
+import { createUncontainedLauncher, type CommandLauncher } from "../lib/runner/sandbox/run-commands";
 import { createPrismaRunStore } from "../lib/db/run-store";
 import { toJsonColumn } from "../lib/db/json";
 import { createRunnerResources, type RunnerResources } from "../lib/runner/resources";
 import type { RunOwnership } from "../lib/runner/runs";
 import { createTestDatabase, type TestDatabase } from "../lib/testing/test-database";
 
+const benchHelperDirectory = path.join(os.tmpdir(), "batchboard-bench-bin");
+
+/** How the benchmark's commands start: in a bubblewrap sandbox per run, or uncontained (BATCHBOARD_SANDBOX=off). */
+export function benchCommands(sandboxed: boolean): CommandLauncher {
+  const stateDirectory = path.join(os.tmpdir(), "batchboard-bench-runs");
+  if (sandboxed) return createSandboxLauncher({ helperCacheDirectory: benchHelperDirectory, stateDirectory });
+  return createUncontainedLauncher({ spawner: createZygoteSpawner({ nativeCacheDir: benchHelperDirectory }), homesDirectory: stateDirectory });
+}
+
 /** A fresh SQLite database, runner resources on it and a stored version of `input`. */
-export async function benchDatabase(input: PlanDocumentInput, concurrency: number) {
+export async function benchDatabase(input: PlanDocumentInput, concurrency: number, sandboxed = false) {
   const document = PlanDocument.parse(input);
   const db: TestDatabase = await createTestDatabase("sqlite");
   const team = await db.client.team.create({ data: { name: "Bench", slug: "bench" } });
@@ -25,7 +36,7 @@ export async function benchDatabase(input: PlanDocumentInput, concurrency: numbe
   });
   const resources: RunnerResources = createRunnerResources({
     store: createPrismaRunStore(db.client),
-    spawner: createZygoteSpawner({ nativeCacheDir: path.join(os.tmpdir(), "batchboard-bench-bin") }),
+    commands: benchCommands(sandboxed),
     serverConcurrency: concurrency,
     // Sub-millisecond event times, for scheduling latency.
     clock: { now: () => performance.timeOrigin + performance.now() },
@@ -72,8 +83,9 @@ export function reapedChildrenCpuMs(): number {
 
 /**
  * CPU time (ms) used so far by this process (every thread: the scheduler, the
- * store's worker) and by its live helpers (the spawner's zygote), the commands
- * they have reaped counted apart. Linux only.
+ * store's worker) and by its helpers (the spawner's zygote, live or reaped
+ * with its sandbox), the commands a live helper has reaped counted apart.
+ * Linux only.
  */
 export function runnerCpuMs(): { server: number; helpers: number; commands: number } {
   const usage = process.cpuUsage();
@@ -96,5 +108,7 @@ export function runnerCpuMs(): { server: number; helpers: number; commands: numb
       }
     }
   }
-  return { server: (usage.user + usage.system) / 1000, helpers, commands };
+  // A run's sandbox is reaped when the run ends: its helper and commands count here.
+  const reaped = procCpu("self").children;
+  return { server: (usage.user + usage.system) / 1000, helpers: helpers + reaped, commands };
 }

@@ -19,6 +19,10 @@ const EnvSchema = z
       .optional()
       .describe("Directory under which workspaces are registered; defaults to <data dir>/workspaces"),
     PORT: z.coerce.number().int().min(1).max(65_535).default(3000),
+    BATCHBOARD_SANDBOX: z
+      .enum(["on", "off"])
+      .default("on")
+      .describe("on: every command runs in a bubblewrap sandbox; off: commands run with the server's full authority (explicit opt-out)"),
     BATCHBOARD_SERVER_CONCURRENCY: z.coerce
       .number()
       .int()

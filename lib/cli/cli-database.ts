@@ -3,6 +3,7 @@
  * the first-start team so CLI runs show up in the web app.
  */
 import { mkdirSync } from "node:fs";
+import { createCommandLauncher } from "../server/command-launcher";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { ensureFirstStartData, type FirstStartData } from "../db/bootstrap";
@@ -16,7 +17,6 @@ import { loadEnv } from "../env";
 import { hashPlan } from "../plan/plan-hash";
 import type { PlanDocument } from "../plan/schema";
 import { createRunnerResources, type RunnerResources } from "../runner/resources";
-import { createZygoteSpawner } from "../runner/spawner/process-spawner";
 import type { RunOwnership } from "../runner/runs";
 
 /** The repository root, where the migrations live, whatever the working directory. */
@@ -40,8 +40,7 @@ export async function openCliContext(): Promise<CliContext> {
   const firstStart = await ensureFirstStartData(database.client, { workspaceRoot: env.BATCHBOARD_WORKSPACE_ROOT });
   const resources = createRunnerResources({
     store: createPrismaRunStore(database.client),
-    // The native zygote is compiled once into the (private) data directory.
-    spawner: createZygoteSpawner({ nativeCacheDir: path.join(env.BATCHBOARD_DATA_DIR, "bin") }),
+    commands: createCommandLauncher(env, (message) => process.stderr.write(`batchboard: ${message}\n`)),
     serverConcurrency: env.BATCHBOARD_SERVER_CONCURRENCY,
     changeLogDirectory: path.join(env.BATCHBOARD_DATA_DIR, "change-logs"),
     reportError: (error) => process.stderr.write(`batchboard: ${error instanceof Error ? error.message : String(error)}\n`),

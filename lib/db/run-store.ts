@@ -5,6 +5,7 @@
  * milliseconds, not one per event.
  */
 import { PlanDocument } from "../plan/schema";
+import { WorkspaceSandboxSettings } from "../runner/sandbox/sandbox-settings";
 import type { FileChangeRecord } from "../runner/journal";
 import { RunEvent, NodeError } from "../runner/run-events";
 import type {
@@ -75,6 +76,8 @@ function toRunSettings(value: unknown): RunSettings {
     concurrency: typeof settings.concurrency === "number" ? settings.concurrency : 8,
     keepBackground: settings.keepBackground === true,
     runnerPid: typeof settings.runnerPid === "number" ? settings.runnerPid : undefined,
+    sandbox: WorkspaceSandboxSettings.safeParse(settings.sandbox ?? {}).data,
+    sandboxed: settings.sandboxed === false ? false : undefined,
   };
 }
 

@@ -29,7 +29,8 @@ export const DEFAULT_RUNNER_LIMITS: RunnerLimits = {
   readTotalBytes: 16 * 1024 * 1024,
   maxFilesVisited: 200_000,
   searchMaxFileBytes: 8 * 1024 * 1024,
-  killGraceMs: 2_000,
+  // Short: a timed-out node is reported within a second of its limit.
+  killGraceMs: 500,
   flushIntervalMs: 50,
   flushMaxEvents: 500,
   shellPath: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",

@@ -46,16 +46,16 @@ export function groupAlive(pid: number): boolean {
 }
 
 /**
- * Stops a process group: SIGTERM, then SIGKILL if anything is left after
- * `graceMs`. Resolves once the group is gone (or after the KILL).
+ * Stops a started command and everything it started: SIGTERM, then SIGKILL
+ * if it has not ended after `graceMs`. Resolves once its output is closed,
+ * or half a second after the KILL whatever still holds it: the kernel may
+ * take longer to tear down thousands of processes (a fork bomb) than a
+ * timeout may wait to be reported.
  */
-export async function stopGroup(pid: number, graceMs: number): Promise<void> {
-  if (!signalGroup(pid, "SIGTERM")) return;
-  const deadline = Date.now() + graceMs;
-  while (Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    if (!groupAlive(pid)) return;
-  }
-  signalGroup(pid, "SIGKILL");
-  for (let i = 0; i < 50 && groupAlive(pid); i += 1) await new Promise((resolve) => setTimeout(resolve, 10));
+export async function stopProcess(process: { signal(signal: "SIGTERM" | "SIGKILL"): void; closed: Promise<void> }, graceMs: number): Promise<void> {
+  const within = (ms: number) => Promise.race([process.closed.then(() => true), new Promise<false>((resolve) => setTimeout(resolve, ms, false))]);
+  process.signal("SIGTERM");
+  if (await within(graceMs)) return;
+  process.signal("SIGKILL");
+  await within(500);
 }

@@ -1,9 +1,12 @@
 /** Everything the runner depends on, passed in as one object (it reads no env and opens no database). */
+import os from "node:os";
+import path from "node:path";
 import { RunEventBus } from "./event-bus";
 import { DEFAULT_RUNNER_LIMITS, type RunnerLimits } from "./limits";
 import type { RunStore } from "./run-store";
 import { Semaphore } from "./semaphore";
-import { createZygoteSpawner, type ProcessSpawner } from "./spawner/process-spawner";
+import { createUncontainedLauncher, type CommandLauncher } from "./sandbox/run-commands";
+import { createZygoteSpawner } from "./spawner/process-spawner";
 
 /** Time source, replaceable in tests. */
 export interface Clock {
@@ -21,8 +24,8 @@ export interface RunnerResources {
   limits: RunnerLimits;
   /** The per-server limit on operations running at once, shared by all runs. */
   serverSlots: Semaphore;
-  /** Starts commands; by default through the Perl zygote (Node's spawner when Perl is missing). */
-  spawner: ProcessSpawner;
+  /** Gives each run its way to start commands: a sandbox per run, or (opted out) one shared helper. */
+  commands: CommandLauncher;
   /** Reports problems that must not fail a run (a failed flush, a broken subscriber). */
   reportError(error: unknown): void;
   /**
@@ -44,7 +47,8 @@ export function createRunnerResources(options: {
   clock?: Clock;
   limits?: Partial<RunnerLimits>;
   serverConcurrency?: number;
-  spawner?: ProcessSpawner;
+  /** Defaults to uncontained commands through the Perl zygote, with run homes under the system's temporary directory. */
+  commands?: CommandLauncher;
   reportError?: (error: unknown) => void;
   changeLogDirectory?: string | null;
 }): RunnerResources {
@@ -54,7 +58,7 @@ export function createRunnerResources(options: {
     clock: options.clock ?? { now: () => Date.now() },
     limits: { ...DEFAULT_RUNNER_LIMITS, ...options.limits },
     serverSlots: new Semaphore(options.serverConcurrency ?? 32),
-    spawner: options.spawner ?? createZygoteSpawner(),
+    commands: options.commands ?? createUncontainedLauncher({ spawner: createZygoteSpawner(), homesDirectory: path.join(os.tmpdir(), "batchboard-run-homes") }),
     reportError: options.reportError ?? ((error) => console.error("[runner]", error)),
     changeLogDirectory: options.changeLogDirectory ?? null,
   };

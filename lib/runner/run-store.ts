@@ -3,6 +3,7 @@
  * Prisma; memory-run-store.ts implements it for tests and benchmarks.
  */
 import type { PlanDocument } from "../plan/schema";
+import type { WorkspaceSandboxSettings } from "./sandbox/sandbox-settings";
 import type { FileChangeRecord } from "./journal";
 import type { NodeError, NodeStatus, RunEvent, RunStatus } from "./run-events";
 
@@ -75,6 +76,10 @@ export interface RunSettings {
   keepBackground?: boolean;
   /** Process id of the runner executing the run, so recovery leaves runs of a live runner alone. */
   runnerPid?: number;
+  /** The workspace's sandbox settings when the run started (resume and retry keep them). */
+  sandbox?: WorkspaceSandboxSettings;
+  /** False when the run's commands ran uncontained (BATCHBOARD_SANDBOX=off). */
+  sandboxed?: boolean;
 }
 
 /** A journalled change as stored. */

@@ -4,6 +4,7 @@
  * loads the run through the store and hands it to the scheduler.
  */
 import type { ExecutionPlan } from "../plan/execution-plan";
+import type { WorkspaceSandboxSettings } from "./sandbox/sandbox-settings";
 import { optimizePlan } from "../plan/optimize-plan";
 import type { PlanDocument } from "../plan/schema";
 import type { RunnerResources } from "./resources";
@@ -38,6 +39,8 @@ export interface StartRunOptions extends RunOwnership {
   dryRun?: boolean;
   concurrency?: number;
   keepBackground?: boolean;
+  /** The workspace's sandbox settings (network, limits); defaults when left out. */
+  sandbox?: WorkspaceSandboxSettings;
   /** The optimizer's plan; computed when left out. */
   executionPlan?: ExecutionPlan;
 }
@@ -68,7 +71,7 @@ export async function startRun(resources: RunnerResources, options: StartRunOpti
     startedById: options.startedById,
     workspaceId: options.workspaceId ?? null,
     directory: options.directory,
-    settings: { concurrency, keepBackground: options.keepBackground, runnerPid: process.pid },
+    settings: { concurrency, keepBackground: options.keepBackground, runnerPid: process.pid, sandbox: options.sandbox, sandboxed: resources.commands.sandboxed ? undefined : false },
     dryRun: options.dryRun ?? false,
     nodes,
   });
@@ -80,6 +83,7 @@ export async function startRun(resources: RunnerResources, options: StartRunOpti
     dryRun: options.dryRun ?? false,
     concurrency,
     keepBackground: options.keepBackground,
+    sandbox: options.sandbox,
     nodes,
     lastEventSeq: 0,
   });
@@ -109,6 +113,7 @@ export async function resumeRun(resources: RunnerResources, runId: string): Prom
     dryRun: run.dryRun,
     concurrency: run.settings.concurrency,
     keepBackground: run.settings.keepBackground,
+    sandbox: run.settings.sandbox,
     nodes: run.nodes,
     lastEventSeq: run.lastEventSeq,
     firstFileChangeSeq: changes.reduce((max, change) => Math.max(max, change.seq), 0) + 1,
@@ -133,7 +138,7 @@ async function startChildRun(resources: RunnerResources, parent: StoredRun, reru
     startedById: parent.startedById,
     workspaceId: parent.workspaceId,
     directory: parent.directory,
-    settings: { ...parent.settings, runnerPid: process.pid },
+    settings: { ...parent.settings, runnerPid: process.pid, sandboxed: resources.commands.sandboxed ? undefined : false },
     dryRun: parent.dryRun,
     parentRunId: parent.id,
     nodes,
@@ -146,6 +151,7 @@ async function startChildRun(resources: RunnerResources, parent: StoredRun, reru
     dryRun: parent.dryRun,
     concurrency: parent.settings.concurrency,
     keepBackground: parent.settings.keepBackground,
+    sandbox: parent.settings.sandbox,
     nodes,
     lastEventSeq: 0,
   });

@@ -5,6 +5,8 @@
  * stream and hands it to batched persistence.
  */
 import type { ExecutionPlan } from "../plan/execution-plan";
+import type { RunCommands } from "./sandbox/run-commands";
+import { WorkspaceSandboxSettings } from "./sandbox/sandbox-settings";
 import type { PlanDocument } from "../plan/schema";
 import { EventPersister } from "./event-persister";
 import type { BackgroundProcess } from "./executors/types";
@@ -34,6 +36,8 @@ export interface ExecuteRunInput {
   concurrency?: number;
   /** Leave background commands running after the run. */
   keepBackground?: boolean;
+  /** The workspace's sandbox settings; defaults when left out. */
+  sandbox?: WorkspaceSandboxSettings;
   /**
    * Stored state of every node. Nodes that are succeeded, failed, skipped or
    * cancelled are kept as they are; the rest (pending, queued, running,
@@ -119,6 +123,7 @@ class RunExecution implements TaskHost {
   graph!: RunGraph;
   workspace!: Workspace;
   journal!: FileJournal;
+  commands!: RunCommands;
   private changeLog: ChangeLog | null = null;
   private seq: number;
   private unfinished = 0;
@@ -165,6 +170,12 @@ class RunExecution implements TaskHost {
       return this.failBeforeStart(`Workspace "${input.directory}" cannot be opened: ${(error as Error).message}`);
     }
     this.changeLog = input.dryRun ? null : this.openChangeLog();
+    this.commands = this.resources.commands.openRun({
+      runId: input.runId,
+      workspaceRoot: this.workspace.root,
+      settings: input.sandbox ?? WorkspaceSandboxSettings.parse({}),
+      concurrency: this.concurrency,
+    });
     this.journal = new FileJournal(
       input.dryRun ? createOverlayFileSystem() : diskFileSystem,
       this.workspace,
@@ -374,9 +385,12 @@ class RunExecution implements TaskHost {
   private async complete(): Promise<RunOutcome> {
     if (this.progressTimer) clearTimeout(this.progressTimer);
     this.progressTimer = null;
+    const keepsProcesses = this.input.keepBackground ? this.background.length > 0 : this.background.some((process) => process.keepRunning);
     if (!this.input.keepBackground) {
       await Promise.all(this.background.filter((process) => !process.keepRunning).map((process) => process.stop()));
     }
+    // The sandbox ends with the run, and with it everything its commands left behind; one holding a kept process lives on with the runner.
+    if (!keepsProcesses) await this.commands.close();
     const counts = this.counts();
     const status = runStatusFromCounts(counts, this.cancelled);
     this.emit({ type: "run.progress", counts });

@@ -5,6 +5,7 @@
  * journal rolls back).
  */
 import type { PlanNode } from "../plan/schema";
+import type { RunCommands } from "./sandbox/run-commands";
 import { AbortedError, OperationError, isRetryable, toNodeError } from "./errors";
 import { editFileExecutor, editFileInSteps, type EditStepOutcome } from "./executors/file-edit";
 import { deleteFileExecutor } from "./executors/file-delete";
@@ -36,6 +37,7 @@ export interface TaskHost {
   readonly graph: RunGraph;
   readonly workspace: Workspace;
   readonly journal: FileJournal;
+  readonly commands: RunCommands;
   readonly dryRun: boolean;
   readonly limits: RunnerLimits;
   /** The run's concurrency limit (units of an atomic batch run up to this many at once). */
@@ -178,7 +180,7 @@ function contextFor(host: TaskHost, nodeId: string, signal: AbortSignal, files: 
     upstream: host.upstreamOf(nodeId),
     dryRun: host.dryRun,
     limits: host.limits,
-    spawner: host.resources.spawner,
+    commands: host.commands,
     keepProcess: (process) => host.keepProcess(process),
     emit(event) {
       if (event.type === "pid") host.setStatus(nodeId, "running", { pid: event.pid, attempt });

@@ -6,6 +6,7 @@
  * WebAssembly out of the web bundle.
  */
 import path from "node:path";
+import { createCommandLauncher } from "./command-launcher";
 import { openDatabase, type Database, type DbClient } from "../db/client";
 import { parseDatabaseUrl } from "../db/database-config";
 import { createThreadedRunStore } from "../db/threaded-run-store";
@@ -13,7 +14,6 @@ import { loadEnv, type Env } from "../env";
 import { recoverInterruptedRuns } from "../runner/recovery";
 import { createRunnerResources, type RunnerResources } from "../runner/resources";
 import type { RunStore } from "../runner/run-store";
-import { createZygoteSpawner } from "../runner/spawner/process-spawner";
 import { createRunService, type RunService } from "./run-service";
 import { ensureFirstStartData, type FirstStartData } from "../db/bootstrap";
 
@@ -32,8 +32,7 @@ export function createServerRunner(env: Env, client: DbClient, store: RunStore):
     store,
     serverConcurrency: env.BATCHBOARD_SERVER_CONCURRENCY,
     changeLogDirectory: path.join(env.BATCHBOARD_DATA_DIR, "change-logs"),
-    // The compiled zygote forks commands for a fraction of the Perl one's CPU, which the server needs for events and pages.
-    spawner: createZygoteSpawner({ nativeCacheDir: path.join(env.BATCHBOARD_DATA_DIR, "bin") }),
+    commands: createCommandLauncher(env),
   });
   const runs = createRunService({ client, resources, scratchRoot: path.join(env.BATCHBOARD_DATA_DIR, "scratch") });
   return { resources, runs };

@@ -3,7 +3,9 @@ import net from "node:net";
 import type { ShellParams } from "../../plan/schema";
 import { AbortedError, NonRetryableError, OperationError } from "../errors";
 import { OutputCapture, type CapturedOutput } from "../output-capture";
-import { signalGroup, stopGroup } from "../process-group";
+import { stopProcess } from "../process-group";
+import { exceededLimit } from "../sandbox/limit-errors";
+import { SandboxUnavailableError } from "../sandbox/run-commands";
 import { throwIfAborted, type Executor, type ExecutorContext } from "./types";
 
 /** What a `shell` node keeps for inspection. */
@@ -23,12 +25,15 @@ export interface ShellResult {
 
 /**
  * The environment a command sees: a safe base plus what the plan sets; the
- * server's own environment (secrets included) never leaks in.
+ * server's own environment (secrets included) never leaks in. HOME and
+ * TMPDIR are the run's own, outside the workspace, so tools' caches and
+ * settings (`.npm/`, `.config/`) never land in the user's files.
  */
 export function commandEnvironment(params: ShellParams, ctx: ExecutorContext, cwd: string): Record<string, string> {
   return {
     PATH: ctx.limits.shellPath,
-    HOME: ctx.workspace.root,
+    HOME: ctx.commands.home.HOME,
+    TMPDIR: ctx.commands.home.TMPDIR,
     LANG: "C.UTF-8",
     LC_ALL: "C.UTF-8",
     TERM: "dumb",
@@ -38,10 +43,11 @@ export function commandEnvironment(params: ShellParams, ctx: ExecutorContext, cw
 }
 
 /**
- * Runs `/bin/sh -c command` in its own process group inside the workspace.
- * Timeout and cancel (the abort signal) stop the whole group; leftovers of a
- * finished foreground command are killed too. Background commands succeed
- * once ready (`readyWhen`) and keep running until the run ends.
+ * Runs `/bin/sh -c command` inside the workspace, in the run's sandbox.
+ * Timeout and cancel (the abort signal) stop everything the command
+ * started; leftovers of a finished foreground command are killed too.
+ * Background commands succeed once ready (`readyWhen`) and keep running
+ * until the run ends.
  */
 export const shellExecutor: Executor<ShellParams, ShellResult> = async (params, ctx) => {
   throwIfAborted(ctx.signal);
@@ -63,17 +69,23 @@ export const shellExecutor: Executor<ShellParams, ShellResult> = async (params, 
   try {
     // Whatever a foreground command leaves in its group (e.g. `sleep 100 &`) goes with it.
     const request = { command: params.command, cwd, env: commandEnvironment(params, ctx, cwd), killGroupOnExit: !params.background };
-    spawned = await ctx.spawner.spawn(request, (stream, chunk) => {
+    spawned = await ctx.commands.spawn(request, (stream, chunk) => {
       (stream === "stdout" ? stdout : stderr).push(chunk);
       readiness?.onOutput(chunk);
     });
   } catch (error) {
+    if (error instanceof SandboxUnavailableError) throw new NonRetryableError(error.code, error.message);
     throw new OperationError("spawn-failed", `Could not start /bin/sh: ${(error as Error).message}`);
   }
   const { pid, exited, closed } = spawned;
-  ctx.emit({ type: "pid", pid });
+  const memoryKillsBefore = ctx.commands.memoryKills();
+  ctx.emit({ type: "pid", pid: spawned.hostPid ?? undefined });
 
-  const abortListener = () => void stopGroup(pid, ctx.limits.killGraceMs);
+  const stop = () => stopProcess(spawned, ctx.limits.killGraceMs);
+  let markStopped!: () => void;
+  /** Resolves once a cancel or timeout has stopped the command, however long its leftovers take to go. */
+  const stoppedByAbort = new Promise<"stopped">((resolve) => (markStopped = () => resolve("stopped")));
+  const abortListener = () => void stop().then(markStopped);
   ctx.signal.addEventListener("abort", abortListener, { once: true });
   if (ctx.signal.aborted) abortListener();
 
@@ -89,38 +101,31 @@ export const shellExecutor: Executor<ShellParams, ShellResult> = async (params, 
 
   if (readiness) {
     if (params.readyWhen && "port" in params.readyWhen) void pollPort(params.readyWhen.port, ctx.signal, exited).then((open) => open && readiness.markReady());
-    const first = await Promise.race([readiness.ready.then(() => "ready" as const), exited]);
+    const first = await Promise.race([readiness.ready.then(() => "ready" as const), exited, stoppedByAbort]);
+    if (first === "stopped" || ctx.signal.aborted) throw abortedBy(ctx.signal);
     if (first !== "ready") {
       ctx.signal.removeEventListener("abort", abortListener);
-      signalGroup(pid, "SIGKILL");
+      spawned.signal("SIGKILL");
       await closed;
-      throwIfAborted(ctx.signal);
       throw new OperationError("exited-before-ready", `Background command exited (code ${first.code}) before it was ready`, resultOf(first.code, first.signal));
     }
-    ctx.keepProcess({
-      nodeId: ctx.nodeId,
-      pid,
-      keepRunning: params.keepRunning,
-      stop: async () => {
-        await stopGroup(pid, ctx.limits.killGraceMs);
-        await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 500))]);
-      },
-    });
+    ctx.keepProcess({ nodeId: ctx.nodeId, keepRunning: params.keepRunning, stop });
     // The command keeps running; cancelling the run still stops it.
     return { ...resultOf(null, null), background: true };
   }
 
-  const { code, signal } = await exited;
-  await closed;
+  const ending = await Promise.race([exited.then(async (exit) => (await closed, exit)), stoppedByAbort]);
   stdout.end();
   stderr.end();
   ctx.signal.removeEventListener("abort", abortListener);
-  if (ctx.signal.aborted) {
-    const reason: unknown = ctx.signal.reason;
-    throw reason instanceof AbortedError ? reason : new AbortedError("cancelled");
-  }
+  if (ending === "stopped" || ctx.signal.aborted) throw abortedBy(ctx.signal);
+  const { code, signal } = ending;
   const result = resultOf(code, signal);
   if (code !== 0) {
+    const limits = ctx.commands.limits;
+    const memoryKilled = memoryKillsBefore !== null && (ctx.commands.memoryKills() ?? 0) > memoryKillsBefore;
+    const hit = limits && exceededLimit({ code, signal, stderrTail: result.stderr.tail.slice(-4096), memoryKilled }, limits);
+    if (hit) throw new OperationError("limit-exceeded", hit.message, result);
     throw new OperationError(
       signal ? "signal" : "exit-code",
       signal ? `Command was killed by ${signal}` : `Command exited with code ${code}`,
@@ -129,6 +134,11 @@ export const shellExecutor: Executor<ShellParams, ShellResult> = async (params, 
   }
   return result;
 };
+
+function abortedBy(signal: AbortSignal): AbortedError {
+  const reason: unknown = signal.reason;
+  return reason instanceof AbortedError ? reason : new AbortedError("cancelled");
+}
 
 function captureOutput(ctx: ExecutorContext, stream: "stdout" | "stderr"): OutputCapture {
   return new OutputCapture(ctx.limits.outputTailBytes, ctx.limits.outputStoreBytes, (data, truncated) =>

@@ -6,19 +6,19 @@
 import type { RunnerLimits } from "../limits";
 import type { NodeFiles } from "../journal";
 import type { Workspace } from "../workspace";
-import type { ProcessSpawner } from "../spawner/process-spawner";
+import type { RunCommands } from "../sandbox/run-commands";
 
 /** What an executor may report while it works. */
 export type ExecutorEvent =
   | { type: "output"; stream: "stdout" | "stderr"; data: string; truncated?: boolean }
-  | { type: "pid"; pid: number };
+  /** A command started; `pid` is its process group on this machine, absent when it lives in a sandbox. */
+  | { type: "pid"; pid?: number };
 
 /** A process left running after its node finished (a background command). */
 export interface BackgroundProcess {
   nodeId: string;
-  pid: number;
   keepRunning: boolean;
-  /** Stops the whole process group (TERM, then KILL). */
+  /** Stops it and everything it started (TERM, then KILL). */
   stop(): Promise<void>;
 }
 
@@ -37,8 +37,8 @@ export interface ExecutorContext {
   keepProcess(process: BackgroundProcess): void;
   dryRun: boolean;
   limits: RunnerLimits;
-  /** Starts commands (shell executor). */
-  spawner: ProcessSpawner;
+  /** Starts the run's commands (shell executor), in its sandbox. */
+  commands: RunCommands;
 }
 
 /** An operation kind's implementation. */

@@ -9,6 +9,7 @@
 import { spawn as spawnChild, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { signalGroup } from "../process-group";
 import { NATIVE_ZYGOTE_SOURCE } from "./native-zygote-source";
@@ -36,9 +37,14 @@ export interface ProcessExit {
   signal: NodeJS.Signals | null;
 }
 
-/** A started command; its pid is also its process group id. */
+/** A started command. */
 export interface SpawnedProcess {
+  /** Its pid as its spawner sees it (inside a sandbox: in the sandbox's PID namespace). */
   pid: number;
+  /** Its process group in this process's PID namespace, or null when it lives in a sandbox's namespace. */
+  hostPid: number | null;
+  /** Signals everything the command started (TERM may be handled; KILL ends it all). */
+  signal(signal: "SIGTERM" | "SIGKILL"): void;
   /** Resolves when the shell exits. */
   exited: Promise<ProcessExit>;
   /** Resolves when it has exited and its output pipes are closed. */
@@ -48,8 +54,8 @@ export interface SpawnedProcess {
 /** Starts commands. */
 export interface ProcessSpawner {
   spawn(request: SpawnRequest, onOutput: OutputListener): Promise<SpawnedProcess>;
-  /** Stops the helper process, if any. */
-  close(): void;
+  /** Stops the helper process, if any; resolves once it has exited. */
+  close(): Promise<void>;
 }
 
 /** Spawns with Node's child_process (detached: a new process group). */
@@ -76,9 +82,10 @@ export function createNodeSpawner(): ProcessSpawner {
       }
       child.stdout.on("data", (chunk: Buffer) => onOutput("stdout", chunk));
       child.stderr.on("data", (chunk: Buffer) => onOutput("stderr", chunk));
-      return { pid: child.pid, exited, closed };
+      const pid = child.pid;
+      return { pid, hostPid: pid, exited, closed, signal: (signal) => void signalGroup(pid, signal) };
     },
-    close() {},
+    close: async () => undefined,
   };
 }
 
@@ -92,7 +99,14 @@ interface ZygoteJob {
   resolveClosed(): void;
 }
 
-const SIGNAL_NAMES: Record<number, NodeJS.Signals> = { 1: "SIGHUP", 2: "SIGINT", 3: "SIGQUIT", 6: "SIGABRT", 9: "SIGKILL", 13: "SIGPIPE", 14: "SIGALRM", 15: "SIGTERM" };
+// Reversed: where two names share a number (SIGABRT, SIGIOT), the first listed wins.
+const SIGNAL_NAMES = new Map(Object.entries(os.constants.signals).reverse().map(([name, number]) => [number, name as NodeJS.Signals]));
+
+/** How a zygote process is started: its program and arguments. */
+export interface ZygoteCommand {
+  file: string;
+  args: string[];
+}
 
 /** Options of {@link createZygoteSpawner}. */
 export interface ZygoteOptions {
@@ -104,6 +118,14 @@ export interface ZygoteOptions {
   nativeCacheDir?: string;
   /** The C compiler. */
   compilerPath?: string;
+  /**
+   * Starts the zygote through another program (the sandbox): given the
+   * zygote's own command, returns the one to run. `native` tells whether it
+   * is the C zygote, which takes `--isolate` and `--limit` arguments.
+   */
+  wrap?: (zygote: ZygoteCommand, native: boolean) => ZygoteCommand;
+  /** The zygote's pids live in another PID namespace: never signal them from here. */
+  foreignPids?: boolean;
 }
 
 /**
@@ -153,18 +175,22 @@ function requestFields(request: SpawnRequest): string | null {
  */
 export function createZygoteSpawner(options: ZygoteOptions = {}): ProcessSpawner {
   const perlPath = options.perlPath ?? "/usr/bin/perl";
-  let command: { file: string; args: string[] } | null = null;
+  let command: ZygoteCommand | null = null;
   const native = options.nativeCacheDir ? ensureNativeZygote(options.nativeCacheDir, options.compilerPath) : null;
   if (native) command = { file: native, args: [] };
   else if (existsSync(/*turbopackIgnore: true*/ perlPath)) command = { file: perlPath, args: ["-e", ZYGOTE_SCRIPT] };
   if (!command) return createNodeSpawner();
-  const zygoteCommand = command;
+  const zygoteCommand = options.wrap ? options.wrap(command, native !== null) : command;
+  const foreignPids = options.foreignPids ?? false;
   let zygote: ReturnType<typeof spawnChild> | null = null;
   const jobs = new Map<string, ZygoteJob>();
   let nextId = 1;
   let pending: Buffer | null = null;
   /** Requests of the current tick: they leave in one write. */
   let requests = "";
+
+  /** The last of what the zygote (or the sandbox around it) printed on stderr: why it could not start. */
+  let complaint = "";
 
   const failAll = (error: Error) => {
     for (const job of jobs.values()) {
@@ -193,13 +219,19 @@ export function createZygoteSpawner(options: ZygoteOptions = {}): ProcessSpawner
       }
       offset = newline + 1;
       if (!job) continue;
-      if (kind === "P") job.started.resolve({ pid: Number(a), exited: job.exited, closed: job.closed });
+      if (kind === "P") {
+        const pid = Number(a);
+        const signal = (name: "SIGTERM" | "SIGKILL") => {
+          if (jobs.has(id as string)) requestKill(id as string, name === "SIGKILL" ? 9 : 15);
+        };
+        job.started.resolve({ pid, hostPid: foreignPids ? null : pid, exited: job.exited, closed: job.closed, signal });
+      }
       else if (kind === "E") {
         job.started.reject(new Error(Buffer.from(a ?? "", "hex").toString()));
         jobs.delete(id as string);
       } else if (kind === "X") {
         const code = Number(a);
-        job.resolveExit(code === -1 ? { code: null, signal: SIGNAL_NAMES[Number(b)] ?? "SIGKILL" } : { code, signal: null });
+        job.resolveExit(code === -1 ? { code: null, signal: SIGNAL_NAMES.get(Number(b)) ?? "SIGKILL" } : { code, signal: null });
       } else if (kind === "C") {
         job.resolveClosed();
         jobs.delete(id as string);
@@ -215,29 +247,43 @@ export function createZygoteSpawner(options: ZygoteOptions = {}): ProcessSpawner
     if (!zygote) return;
     const method = idle ? "unref" : "ref";
     zygote[method]();
-    const streams = [zygote.stdin, zygote.stdout] as Array<{ ref?: () => void; unref?: () => void } | null>;
+    const streams = [zygote.stdin, zygote.stdout, zygote.stderr] as Array<{ ref?: () => void; unref?: () => void } | null>;
     for (const stream of streams) stream?.[method]?.();
   };
 
   const ensureZygote = () => {
     if (zygote) return zygote;
-    const child = spawnChild(/*turbopackIgnore: true*/ zygoteCommand.file, zygoteCommand.args, { stdio: ["pipe", "pipe", "inherit"], env: {} as NodeJS.ProcessEnv });
+    const child = spawnChild(/*turbopackIgnore: true*/ zygoteCommand.file, zygoteCommand.args, { stdio: ["pipe", "pipe", "pipe"], env: {} as NodeJS.ProcessEnv });
     child.stdout?.on("data", onData);
+    child.stderr?.on("data", (chunk: Buffer) => (complaint = (complaint + chunk.toString()).slice(-2000)));
     child.stdin?.on("error", () => undefined);
     child.once("exit", () => {
       if (zygote === child) zygote = null;
       pending = null;
-      failAll(new Error("The process zygote exited"));
+      failAll(new Error(complaint.trim() ? `The process helper exited: ${complaint.trim()}` : "The process helper exited"));
     });
     zygote = child;
     return child;
   };
 
+  /** Requests of the current tick leave in one write. */
+  const send = (line: string) => {
+    const child = ensureZygote();
+    if (!requests) {
+      process.nextTick(() => {
+        child.stdin?.write(requests);
+        requests = "";
+      });
+    }
+    requests += line;
+  };
+  const requestKill = (id: string, signal: number) => send(`K ${id} ${signal}\n`);
+
   return {
     spawn(request, onOutput) {
       const fields = requestFields(request);
       if (fields === null) return Promise.reject(new Error("The command, its directory or environment contains a NUL byte"));
-      const child = ensureZygote();
+      ensureZygote();
       const id = String(nextId++);
       let resolveExit!: (exit: ProcessExit) => void;
       let resolveClosed!: () => void;
@@ -247,18 +293,18 @@ export function createZygoteSpawner(options: ZygoteOptions = {}): ProcessSpawner
         jobs.set(id, { onOutput, started: { resolve, reject }, exited, closed, resolveExit, resolveClosed });
       });
       if (jobs.size === 1) setIdle(false);
-      if (!requests) {
-        process.nextTick(() => {
-          child.stdin?.write(requests);
-          requests = "";
-        });
-      }
-      requests += `S ${id} ${request.killGroupOnExit ? "k" : "-"} ${Buffer.from(fields, "utf8").toString("hex")}\n`;
+      send(`S ${id} ${request.killGroupOnExit ? "k" : "-"} ${Buffer.from(fields, "utf8").toString("hex")}\n`);
       return started;
     },
     close() {
-      zygote?.stdin?.end();
+      const child = zygote;
       zygote = null;
+      if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+      const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+      // An idle zygote is unreferenced; waiting for its exit must keep this process alive.
+      child.ref();
+      child.stdin?.end();
+      return exited;
     },
   };
 }

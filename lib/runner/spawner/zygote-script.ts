@@ -11,6 +11,8 @@ export const ZYGOTE_SCRIPT = String.raw`# Batchboard's process zygote: a small, 
 #   S <id> <k|-> <hex of: cwd NUL command NUL [name=value NUL ...]>
 #       run /bin/sh -c <command> in its own process group; with k, kill what is
 #       left in that group when the shell exits
+#   K <id> <signal number>
+#       send the signal to the command's process group
 # Replies (stdout):
 #   P <id> <pid>\n                    started
 #   E <id> <message hex>\n            could not start
@@ -114,7 +116,13 @@ sub handle_requests {
         my $line = substr($inbuf, 0, $end);
         $inbuf = substr($inbuf, $end + 1);
         my ($kind, $id, $flags, $hex) = split(/ /, $line);
-        next unless defined $kind && $kind eq 'S';
+        next unless defined $kind;
+        if ($kind eq 'K') {
+            my ($job) = grep { $_->{id} eq $id } values %job_of_pid;
+            kill($flags, -$job->{pid}) if $job;
+            next;
+        }
+        next unless $kind eq 'S';
         my @fields = split(/\0/, pack('H*', $hex // ''), -1);
         # Every field ends in NUL, so the last element is the empty rest.
         if (@fields < 3 || pop(@fields) ne '') {

@@ -13,6 +13,8 @@ import { FileJournal, type FileChangeRecord } from "../journal";
 import { createOverlayFileSystem, diskFileSystem } from "../file-system";
 import { DEFAULT_RUNNER_LIMITS } from "../limits";
 import { createZygoteSpawner } from "../spawner/process-spawner";
+import { createUncontainedLauncher, type CommandLauncher } from "../sandbox/run-commands";
+import { WorkspaceSandboxSettings } from "../sandbox/sandbox-settings";
 import type { BackgroundProcess, ExecutorContext, ExecutorEvent } from "../executors/types";
 
 /** A temporary directory, removed by `cleanup`. */
@@ -27,7 +29,7 @@ export function plan(input: Omit<PlanDocumentInput, "name"> & { name?: string })
 }
 
 /** Resources over a memory store whose every plan version is looked up in `plans`. */
-export function memoryResources(limits: Partial<RunnerLimits> = {}): RunnerResources & { plans: Map<string, PlanDocument>; events: RunEvent[] } {
+export function memoryResources(limits: Partial<RunnerLimits> = {}, commands?: CommandLauncher): RunnerResources & { plans: Map<string, PlanDocument>; events: RunEvent[] } {
   const plans = new Map<string, PlanDocument>();
   const store = createMemoryRunStore((id) => {
     const found = plans.get(id);
@@ -35,7 +37,7 @@ export function memoryResources(limits: Partial<RunnerLimits> = {}): RunnerResou
     return found;
   });
   const events: RunEvent[] = [];
-  const resources = createRunnerResources({ store, limits: { flushIntervalMs: 5, killGraceMs: 300, ...limits }, reportError: (error) => {
+  const resources = createRunnerResources({ store, commands, limits: { flushIntervalMs: 5, killGraceMs: 300, ...limits }, reportError: (error) => {
     throw error;
   } });
   resources.bus.subscribe("*", (event) => events.push(event));
@@ -63,7 +65,13 @@ export async function runPlan(
   return { handle, outcome: await handle.done };
 }
 
-const testSpawner = createZygoteSpawner();
+/** Uncontained, as a test of the runner's own semantics; sandbox.test.ts runs commands through the sandbox. */
+const testCommands = createUncontainedLauncher({ spawner: createZygoteSpawner(), homesDirectory: path.join(os.tmpdir(), "batchboard-test-homes") }).openRun({
+  runId: `executor-tests-${process.pid}`,
+  workspaceRoot: os.tmpdir(),
+  settings: WorkspaceSandboxSettings.parse({}),
+  concurrency: 1,
+});
 
 /** An executor context on a real workspace; `changes` collects committed journal records. */
 export async function executorContext(directory: string, options: { dryRun?: boolean; limits?: Partial<RunnerLimits>; signal?: AbortSignal } = {}) {
@@ -83,7 +91,7 @@ export async function executorContext(directory: string, options: { dryRun?: boo
     keepProcess: (process) => kept.push(process),
     dryRun: options.dryRun ?? false,
     limits: { ...DEFAULT_RUNNER_LIMITS, killGraceMs: 300, ...options.limits },
-    spawner: testSpawner,
+    commands: testCommands,
   };
   return { ctx, scope, changes, output, kept };
 }

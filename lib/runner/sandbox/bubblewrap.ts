@@ -1,0 +1,228 @@
+/**
+ * One bubblewrap sandbox per run, with the process helper (the zygote)
+ * inside it, so the ~3 ms a sandbox costs to start is paid once per run,
+ * not per command. Inside: the workspace is the only writable path besides
+ * a private HOME and TMPDIR; the system is read-only (with files only root
+ * may read masked, since a server running as root maps to root's files);
+ * the data directory, other workspaces and the server's checkout do not
+ * exist; a new PID namespace hides the server's processes; the environment
+ * is only what each command is given. The C helper runs every command in a
+ * user and PID namespace of its own as an unprivileged user, with rlimits,
+ * so a timeout or cancel ends all it started.
+ */
+import { spawn } from "node:child_process";
+import { existsSync, lstatSync, readdirSync, readlinkSync, type Stats } from "node:fs";
+import path from "node:path";
+import { createZygoteSpawner, type ProcessSpawner, type ZygoteCommand } from "../spawner/process-spawner";
+import { createRunCgroup, sweepStaleCgroups, type RunCgroup } from "./cgroups";
+import { createRunHome, removeRunHome, SandboxUnavailableError, type CommandLauncher, type RunCommands } from "./run-commands";
+import { effectiveSandboxLimits, type SandboxLimits } from "./sandbox-settings";
+
+/** Where things are inside the sandbox. */
+export const SANDBOX_HOME = "/home/batchboard";
+export const SANDBOX_TMP = "/tmp";
+const SANDBOX_HELPER = "/run/batchboard/helper";
+/** The unprivileged user commands run as (nobody). */
+const SANDBOX_UID = 65534;
+
+const MIB = 1024 * 1024;
+
+/** What the sandbox shows of the machine: every path it binds, and where. */
+export interface SandboxLayout {
+  workspaceRoot: string;
+  /** Host directories bound as HOME and TMPDIR. */
+  home: string;
+  tmp: string;
+  /** The compiled helper to bind at {@link SANDBOX_HELPER}, or null to run a system program (perl) instead. */
+  helper: string | null;
+  network: boolean;
+}
+
+/** The top-level system directories shown read-only (symlinks such as /bin → usr/bin kept as symlinks). */
+const SYSTEM_PATHS = ["/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc"];
+
+/** The bubblewrap arguments for a layout, up to (not including) the program to run. */
+export function bubblewrapArguments(layout: SandboxLayout, system: SystemView = systemView()): string[] {
+  const args: string[] = [];
+  for (const entry of system.entries) {
+    if (entry.symlinkTo !== null) args.push("--symlink", entry.symlinkTo, entry.path);
+    else args.push("--ro-bind", entry.path, entry.path);
+  }
+  for (const file of system.maskedFiles) args.push("--ro-bind", "/dev/null", file);
+  for (const dir of system.maskedDirectories) args.push("--tmpfs", dir, "--remount-ro", dir);
+  args.push("--proc", "/proc", "--dev", "/dev");
+  // TMPDIR before the workspace: a workspace under /tmp is then bound inside it, not hidden by it.
+  args.push("--bind", layout.tmp, SANDBOX_TMP, "--bind", layout.home, SANDBOX_HOME);
+  args.push("--bind", layout.workspaceRoot, layout.workspaceRoot, "--chdir", layout.workspaceRoot);
+  if (layout.helper) args.push("--ro-bind", layout.helper, SANDBOX_HELPER);
+  args.push("--unshare-user", "--uid", String(SANDBOX_UID), "--gid", String(SANDBOX_UID));
+  args.push("--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try", "--hostname", "batchboard");
+  if (!layout.network) args.push("--unshare-net");
+  args.push("--die-with-parent", "--new-session", "--clearenv");
+  return args;
+}
+
+/** The machine's system directories as the sandbox shows them. */
+export interface SystemView {
+  entries: Array<{ path: string; symlinkTo: string | null }>;
+  /** Files and directories under /etc that only their owner (or group) may read: hidden inside. */
+  maskedFiles: string[];
+  maskedDirectories: string[];
+}
+
+let cachedSystemView: SystemView | null = null;
+
+/** Reads which system paths exist and which of /etc only root may read (once per process). */
+export function systemView(): SystemView {
+  if (cachedSystemView) return cachedSystemView;
+  const entries: SystemView["entries"] = [];
+  for (const systemPath of SYSTEM_PATHS) {
+    const info = lstatOrNull(systemPath);
+    if (!info) continue;
+    // Kept as it is on the host (usr/bin), so it resolves inside the sandbox's root.
+    if (info.isSymbolicLink()) entries.push({ path: systemPath, symlinkTo: readlinkSync(systemPath) });
+    else if (info.isDirectory()) entries.push({ path: systemPath, symlinkTo: null });
+  }
+  const view: SystemView = { entries, maskedFiles: [], maskedDirectories: [] };
+  collectPrivate("/etc", view, 0);
+  cachedSystemView = view;
+  return view;
+}
+
+function collectPrivate(dir: string, view: SystemView, depth: number): void {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const full = path.join(dir, name);
+    const info = lstatOrNull(full);
+    if (!info || info.isSymbolicLink()) continue;
+    // Not readable by others: a secret of root's or a service's (shadow, private keys, credentials).
+    const private_ = (info.mode & 0o004) === 0;
+    if (info.isDirectory()) {
+      if (private_ || (info.mode & 0o001) === 0) view.maskedDirectories.push(full);
+      else if (depth < 6) collectPrivate(full, view, depth + 1);
+    } else if (private_ && info.isFile()) view.maskedFiles.push(full);
+  }
+}
+
+function lstatOrNull(file: string): Stats | null {
+  try {
+    return lstatSync(file);
+  } catch {
+    return null;
+  }
+}
+
+/** The helper's arguments: per-command isolation and the limits. */
+export function helperArguments(limits: SandboxLimits): string[] {
+  return [
+    "--isolate",
+    ...["nproc=" + limits.processes, "data=" + limits.memoryMb * MIB, "cpu=" + limits.cpuSeconds, "fsize=" + limits.fileSizeMb * MIB, "nofile=" + limits.openFiles].flatMap((limit) => ["--limit", limit]),
+  ];
+}
+
+/** Options of {@link createSandboxLauncher}. */
+export interface SandboxLauncherOptions {
+  bwrapPath?: string;
+  /** Where the C helper is compiled and cached (never visible inside). */
+  helperCacheDirectory: string;
+  /** Where each run's HOME and TMPDIR are made (never visible inside but for the run's own). */
+  stateDirectory: string;
+}
+
+type Availability = { ok: true } | { ok: false; message: string };
+
+/**
+ * Commands contained by bubblewrap. Where it cannot work (not installed, no
+ * user namespaces), shell nodes fail with one error that says how to fix it.
+ */
+export function createSandboxLauncher(options: SandboxLauncherOptions): CommandLauncher {
+  const bwrapPath = options.bwrapPath ?? "/usr/bin/bwrap";
+  sweepStaleCgroups();
+  let availability: Promise<Availability> | null = null;
+  const check = () => (availability ??= probe(bwrapPath, options.stateDirectory));
+  return {
+    sandboxed: true,
+    openRun(request): RunCommands {
+      const limits = effectiveSandboxLimits(request.settings);
+      let started: { spawner: ProcessSpawner; cgroup: RunCgroup | null; root: string } | null = null;
+      const start = () => {
+        const made = createRunHome(options.stateDirectory, request.runId);
+        const cgroup = createRunCgroup(`${process.pid}-${request.runId}`, {
+          processes: Math.min(limits.processes * request.concurrency, 32_768),
+          memoryBytes: limits.memoryMb * MIB * request.concurrency,
+        });
+        const spawner = createZygoteSpawner({
+          nativeCacheDir: options.helperCacheDirectory,
+          foreignPids: true,
+          wrap(zygote, native) {
+            const layout: SandboxLayout = { workspaceRoot: request.workspaceRoot, home: made.home.HOME, tmp: made.home.TMPDIR, helper: native ? zygote.file : null, network: request.settings.network };
+            const inner: ZygoteCommand = native ? { file: SANDBOX_HELPER, args: helperArguments(limits) } : zygote;
+            const sandboxed = [...bubblewrapArguments(layout), inner.file, ...inner.args];
+            if (!cgroup) return { file: bwrapPath, args: sandboxed };
+            // The sandbox joins the run's cgroup before it starts anything.
+            return { file: "/bin/sh", args: ["-c", 'for f; do [ "$f" = -- ] && break; echo $$ > "$f"; shift; done; shift; exec "$@"', "sh", ...cgroup.procsFiles, "--", bwrapPath, ...sandboxed] };
+          },
+        });
+        started = { spawner, cgroup, root: made.root };
+        return started;
+      };
+      return {
+        sandboxed: true,
+        limits,
+        home: { HOME: SANDBOX_HOME, TMPDIR: SANDBOX_TMP },
+        async spawn(spawnRequest, onOutput) {
+          const available = await check();
+          if (!available.ok) throw new SandboxUnavailableError(available.message);
+          return (started ?? start()).spawner.spawn(spawnRequest, onOutput);
+        },
+        memoryKills: () => started?.cgroup?.oomKills() ?? null,
+        async close() {
+          if (!started) return;
+          const { spawner, cgroup, root } = started;
+          await spawner.close();
+          removeRunHome(root);
+          if (cgroup && !cgroup.remove()) removeOnceEmpty(cgroup);
+        },
+      };
+    },
+    close() {},
+  };
+}
+
+/** The kernel may still be tearing a sandbox's processes down: try again for a while, without holding the run or the process. */
+function removeOnceEmpty(cgroup: RunCgroup, triesLeft = 100): void {
+  if (triesLeft === 0) return;
+  setTimeout(() => cgroup.remove() || removeOnceEmpty(cgroup, triesLeft - 1), 200).unref();
+}
+
+/** Starts one empty sandbox to learn whether sandboxes work here, and if not, why. */
+async function probe(bwrapPath: string, stateDirectory: string): Promise<Availability> {
+  const fix = "or set BATCHBOARD_SANDBOX=off to run commands uncontained (not for servers shared with others)";
+  if (!existsSync(/*turbopackIgnore: true*/ bwrapPath)) {
+    return { ok: false, message: `Commands run in a bubblewrap sandbox, and bubblewrap is not installed (${bwrapPath}): install it (apt-get install bubblewrap), ${fix}.` };
+  }
+  const made = createRunHome(stateDirectory, `probe-${process.pid}`);
+  try {
+    const layout: SandboxLayout = { workspaceRoot: made.home.HOME, home: made.home.HOME, tmp: made.home.TMPDIR, helper: null, network: true };
+    const result = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      const child = spawn(bwrapPath, [...bubblewrapArguments(layout), "/bin/sh", "-c", "exit 0"], { stdio: ["ignore", "ignore", "pipe"] });
+      let stderr = "";
+      child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+      child.once("error", (error) => resolve({ code: null, stderr: error.message }));
+      child.once("close", (code) => resolve({ code, stderr }));
+    });
+    if (result.code === 0) return { ok: true };
+    const reason = result.stderr.trim() || `exit code ${result.code}`;
+    const namespaces = /namespace|uid map|Operation not permitted|Permission denied/i.test(reason)
+      ? " This usually means unprivileged user namespaces are disabled: allow them (sysctl kernel.unprivileged_userns_clone=1, or kernel.apparmor_restrict_unprivileged_userns=0 on Ubuntu),"
+      : "";
+    return { ok: false, message: `Commands run in a bubblewrap sandbox, which cannot start here: ${reason}.${namespaces} ${fix}.` };
+  } finally {
+    removeRunHome(made.root);
+  }
+}

@@ -1,0 +1,99 @@
+/**
+ * How a run starts its commands. A {@link CommandLauncher} belongs to the
+ * server (or CLI); each run asks it for its own {@link RunCommands}: a
+ * spawner plus the private HOME and TMPDIR its commands get. Sandboxed, that
+ * is one bubblewrap sandbox per run with the process helper inside
+ * (bubblewrap.ts); uncontained, one helper shared by all runs.
+ */
+import { mkdirSync, rmSync } from "node:fs";
+import path from "node:path";
+import type { ProcessSpawner, SpawnedProcess, SpawnRequest, OutputListener } from "../spawner/process-spawner";
+import type { SandboxLimits, WorkspaceSandboxSettings } from "./sandbox-settings";
+
+/** What a run's commands need from the run. */
+export interface RunCommandsRequest {
+  runId: string;
+  /** The workspace's real path: the only place commands may write (besides HOME and TMPDIR). */
+  workspaceRoot: string;
+  settings: WorkspaceSandboxSettings;
+  /** The run's concurrency: how many commands may run at once (sizes the run's cgroup). */
+  concurrency: number;
+}
+
+/** The environment a run's commands get besides PATH and what the node declares. */
+export interface CommandHome {
+  HOME: string;
+  TMPDIR: string;
+}
+
+/** One run's way to start commands. Nothing starts until the first command does. */
+export interface RunCommands {
+  /** Starts a command; rejects with {@link SandboxUnavailableError} when the sandbox cannot work here. */
+  spawn(request: SpawnRequest, onOutput: OutputListener): Promise<SpawnedProcess>;
+  readonly home: CommandHome;
+  /** The limits every command of this run gets; null when none apply (uncontained). */
+  readonly limits: SandboxLimits | null;
+  /** Whether the run's commands are contained (false: BATCHBOARD_SANDBOX=off). */
+  readonly sandboxed: boolean;
+  /** How many of the run's commands were killed by the memory limit so far (cgroup), or null when unknown. */
+  memoryKills(): number | null;
+  /** Ends every command of the run and removes its HOME and TMPDIR. */
+  close(): Promise<void>;
+}
+
+/** Hands each run its {@link RunCommands}. */
+export interface CommandLauncher {
+  readonly sandboxed: boolean;
+  openRun(request: RunCommandsRequest): RunCommands;
+  /** Stops shared helpers. */
+  close(): void;
+}
+
+/** Shell nodes fail with this when the sandbox cannot start: it says how to fix it. */
+export class SandboxUnavailableError extends Error {
+  readonly code = "sandbox-unavailable";
+}
+
+/** A run's private HOME and TMPDIR under `directory`, outside any workspace. */
+export function createRunHome(directory: string, runId: string): { root: string; home: CommandHome } {
+  const root = path.join(directory, runId);
+  const home = { HOME: path.join(root, "home"), TMPDIR: path.join(root, "tmp") };
+  mkdirSync(home.HOME, { recursive: true, mode: 0o700 });
+  mkdirSync(home.TMPDIR, { recursive: true, mode: 0o700 });
+  return { root, home };
+}
+
+export function removeRunHome(root: string): void {
+  rmSync(root, { recursive: true, force: true });
+}
+
+/**
+ * Commands run as the server's user with its view of the machine, each in
+ * its own process group (BATCHBOARD_SANDBOX=off): what they start with
+ * `setsid` may outlive them. One process helper serves every run.
+ */
+export function createUncontainedLauncher(options: { spawner: ProcessSpawner; homesDirectory: string }): CommandLauncher {
+  return {
+    sandboxed: false,
+    openRun(request) {
+      let made: ReturnType<typeof createRunHome> | null = null;
+      const ensureHome = () => (made ??= createRunHome(options.homesDirectory, request.runId));
+      return {
+        sandboxed: false,
+        limits: null,
+        get home() {
+          return ensureHome().home;
+        },
+        spawn: (spawnRequest, onOutput) => {
+          ensureHome();
+          return options.spawner.spawn(spawnRequest, onOutput);
+        },
+        memoryKills: () => null,
+        async close() {
+          if (made) removeRunHome(made.root);
+        },
+      };
+    },
+    close: () => options.spawner.close(),
+  };
+}

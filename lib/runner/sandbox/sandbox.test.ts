@@ -1,0 +1,172 @@
+/**
+ * Commands in the real bubblewrap sandbox, run through the real runner:
+ * what they can see and touch, how timeouts end them, escapes included,
+ * and the limits that protect the server.
+ */
+import { execFileSync, spawn } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import net from "node:net";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { memoryResources, plan, runPlan, temporaryDirectory } from "../testing/harness";
+import { createSandboxLauncher } from "./bubblewrap";
+import type { WorkspaceSandboxSettings } from "./sandbox-settings";
+
+const bwrapInstalled = existsSync("/usr/bin/bwrap");
+const data = temporaryDirectory("batchboard-sandbox-data-");
+const workspace = path.join(data.dir, "workspaces", "ws");
+const otherWorkspace = path.join(data.dir, "workspaces", "other");
+const launcher = () => createSandboxLauncher({ helperCacheDirectory: path.join(data.dir, "bin"), stateDirectory: path.join(data.dir, "sandboxes") });
+
+beforeAll(() => {
+  mkdirSync(workspace, { recursive: true });
+  mkdirSync(otherWorkspace, { recursive: true });
+  writeFileSync(path.join(data.dir, "batchboard.db"), "every user's email and hash");
+  writeFileSync(path.join(otherWorkspace, "theirs.txt"), "another team's file");
+});
+afterAll(() => data.cleanup());
+
+/** Runs one shell node in the sandbox and returns its final state. */
+async function runShell(command: string, options: { timeoutMs?: number; settings?: Partial<WorkspaceSandboxSettings>; background?: boolean } = {}) {
+  const resources = memoryResources({}, launcher());
+  const document = plan({ nodes: [{ id: "cmd", type: "shell", params: { command }, ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) }] });
+  const started = performance.now();
+  const { outcome } = await runPlan(resources, document, workspace, { sandbox: { network: true, limits: {}, ...options.settings } });
+  const node = outcome.nodes.get("cmd");
+  const result = node?.result as { stdout: { tail: string }; stderr: { tail: string }; exitCode: number | null } | undefined;
+  return { node, stdout: result?.stdout.tail ?? "", stderr: result?.stderr.tail ?? "", elapsedMs: performance.now() - started };
+}
+
+/** Host processes whose command line contains `marker`. */
+function hostProcessesWith(marker: string): number[] {
+  const found: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/cmdline`, "utf8").includes(marker)) found.push(Number(entry));
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return found;
+}
+
+describe.runIf(bwrapInstalled)("the command sandbox", () => {
+  it("runs as an unprivileged user with only its workspace, a private HOME and TMPDIR, and a clean environment", async () => {
+    const { node, stdout } = await runShell(
+      [
+        "id -u",
+        "echo home=$HOME tmp=$TMPDIR",
+        "env | sort | cut -d= -f1 | tr '\\n' ' '; echo",
+        `ls -A ${data.dir} | tr '\\n' ' '; echo`,
+        `cat ${path.join(data.dir, "batchboard.db")} 2>&1 || true`,
+        `cat ${path.join(otherWorkspace, "theirs.txt")} 2>&1 || true`,
+        "touch $HOME/.npmrc $TMPDIR/scratch && echo home-writable",
+        "touch /usr/pwned 2>/dev/null || echo system-read-only",
+        // The path down to the workspace exists inside only as empty directories in the sandbox's own TMPDIR.
+        `touch ${path.join(data.dir, "pwned")} 2>/dev/null; echo attempted`,
+        "echo inside > made-here.txt",
+        "ls /proc | grep -c '^[0-9]'",
+        "cat /proc/[0-9]*/comm | sort -u | tr '\\n' ' '",
+      ].join("; "),
+    );
+    expect(node?.status).toBe("succeeded");
+    const lines = stdout.trim().split("\n");
+    expect(lines[0]).toBe("65534");
+    expect(lines[1]).toBe("home=/home/batchboard tmp=/tmp");
+    expect(lines[2]?.trim().split(" ").sort()).toEqual(["HOME", "LANG", "LC_ALL", "PATH", "PWD", "TERM", "TMPDIR"].sort());
+    // The data directory shows only the path down to the workspace.
+    expect(lines[3]?.trim()).toBe("workspaces");
+    expect(lines[4]).toMatch(/No such file or directory/);
+    expect(lines[5]).toMatch(/No such file or directory/);
+    expect(lines.slice(6, 9)).toEqual(["home-writable", "system-read-only", "attempted"]);
+    // Only the sandbox's processes: bubblewrap's init, the helper, the command's init, the shell and its pipeline; no server.
+    expect(Number(lines[9])).toBeLessThanOrEqual(8);
+    expect(lines[10]?.trim().split(" ").sort()).toEqual(expect.not.arrayContaining(["node", "postgres", "next-server"]));
+    expect(lines[10]).toMatch(/helper/);
+    expect(readFileSync(path.join(workspace, "made-here.txt"), "utf8")).toBe("inside\n");
+    expect(existsSync(path.join(workspace, ".npmrc"))).toBe(false);
+    expect(existsSync(path.join(data.dir, "pwned"))).toBe(false);
+    // The run's HOME and TMPDIR go with the run.
+    expect(readdirSync(path.join(data.dir, "sandboxes"))).toEqual([]);
+  });
+
+  it("hides files of /etc that only their owner may read", async () => {
+    const { stdout } = await runShell("wc -c < /etc/shadow 2>/dev/null || echo absent");
+    expect(["0", "absent"]).toContain(stdout.trim());
+  });
+
+  it("ends a timed-out command within a second of its limit, setsid and double-fork escapes included", async () => {
+    const marker = `9${Date.now() % 100000}.25`;
+    const { node } = await runShell(`setsid sleep ${marker} & (setsid sh -c 'sleep ${marker} > /dev/null 2>&1 &' &); sleep ${marker}`, { timeoutMs: 1000 });
+    expect(node?.error?.code).toBe("timeout");
+    const nodeMs = (node?.finishedAt?.getTime() ?? Infinity) - (node?.startedAt?.getTime() ?? 0);
+    expect(nodeMs).toBeLessThan(2000);
+    expect(hostProcessesWith(`sleep\0${marker}`)).toEqual([]);
+  });
+
+  it("kills what a finished command left running", async () => {
+    const marker = `8${Date.now() % 100000}.5`;
+    const { node } = await runShell(`setsid sleep ${marker} > /dev/null 2>&1 & echo started`);
+    expect(node?.status).toBe("succeeded");
+    expect(hostProcessesWith(`sleep\0${marker}`)).toEqual([]);
+  });
+
+  it("names the limit a command ran into", async () => {
+    const fileSize = await runShell("head -c 8M /dev/zero > big.bin", { settings: { limits: { fileSizeMb: 1 } } });
+    expect(fileSize.node?.error).toMatchObject({ code: "limit-exceeded" });
+    expect(fileSize.node?.error?.message).toMatch(/file size limit \(1 MiB per file\)/);
+
+    const memory = await runShell(`perl -e '$x = "a" x (512 * 1024 * 1024); print length $x'`, { settings: { limits: { memoryMb: 128 } } });
+    expect(memory.node?.error?.message).toMatch(/memory limit \(128 MiB\)/);
+
+    const cpu = await runShell("while :; do :; done", { settings: { limits: { cpuSeconds: 1 } }, timeoutMs: 20_000 });
+    expect(cpu.node?.error?.message).toMatch(/CPU time limit \(1 s per process\)/);
+  }, 60_000);
+
+  it("contains a fork bomb and ends it at its timeout", async () => {
+    const { node } = await runShell("bomb() { bomb | bomb & }; bomb; sleep 30", { settings: { limits: { processes: 64 } }, timeoutMs: 3000 });
+    expect(node?.error?.code).toBe("timeout");
+    // Reported within a second of its limit; the run itself ends once the kernel has torn the bomb down.
+    const nodeMs = (node?.finishedAt?.getTime() ?? Infinity) - (node?.startedAt?.getTime() ?? 0);
+    expect(nodeMs).toBeLessThan(4000 + 500);
+    // The machine can still start processes.
+    expect(execFileSync("/bin/echo", ["alive"]).toString()).toBe("alive\n");
+  }, 30_000);
+
+  it("turns the network off when the workspace says so", async () => {
+    const server = net.createServer((socket) => socket.end("hello\n"));
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const port = (server.address() as net.AddressInfo).port;
+    const probe = `perl -MIO::Socket::INET -e 'my $s = IO::Socket::INET->new("127.0.0.1:${port}") or do { print "unreachable\\n"; exit 0 }; print scalar <$s>'`;
+    try {
+      expect((await runShell(probe)).stdout).toBe("hello\n");
+      expect((await runShell(probe, { settings: { network: false } })).stdout).toBe("unreachable\n");
+    } finally {
+      server.close();
+    }
+  });
+
+  it("fails shell nodes with one clear error where bubblewrap is missing", async () => {
+    const resources = memoryResources({}, createSandboxLauncher({ bwrapPath: "/nonexistent/bwrap", helperCacheDirectory: path.join(data.dir, "bin"), stateDirectory: path.join(data.dir, "sandboxes") }));
+    const { outcome } = await runPlan(resources, plan({ nodes: [{ id: "cmd", type: "shell", params: { command: "true" } }] }), workspace);
+    expect(outcome.nodes.get("cmd")?.error).toMatchObject({ code: "sandbox-unavailable" });
+    expect(outcome.nodes.get("cmd")?.error?.message).toMatch(/apt-get install bubblewrap.*BATCHBOARD_SANDBOX=off/);
+  });
+
+  it("a killed runner's commands die with it", async () => {
+    const marker = `7${Date.now() % 100000}.75`;
+    const script = `
+      import { createSandboxLauncher } from "./lib/runner/sandbox/bubblewrap.ts";
+      import { memoryResources, plan, runPlan } from "./lib/runner/testing/harness.ts";
+      const resources = memoryResources({}, createSandboxLauncher({ helperCacheDirectory: ${JSON.stringify(path.join(data.dir, "bin"))}, stateDirectory: ${JSON.stringify(path.join(data.dir, "sandboxes"))} }));
+      await runPlan(resources, plan({ nodes: [{ id: "cmd", type: "shell", params: { command: "setsid sleep ${marker} & sleep ${marker}" } }] }), ${JSON.stringify(workspace)});
+    `;
+    const runner = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { cwd: path.join(__dirname, "../../.."), stdio: "ignore" });
+    for (let waited = 0; hostProcessesWith(`sleep\0${marker}`).length < 2 && waited < 20_000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(hostProcessesWith(`sleep\0${marker}`).length).toBe(2);
+    runner.kill("SIGKILL");
+    for (let waited = 0; hostProcessesWith(`sleep\0${marker}`).length > 0 && waited < 2000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(hostProcessesWith(`sleep\0${marker}`)).toEqual([]);
+  }, 30_000);
+});
