@@ -4,14 +4,17 @@
  * PostgreSQL server), exactly as `npm start` would, and drops it on exit.
  */
 import { spawn } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdirSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { ensurePostgres } from "../lib/testing/services";
 import { createScratchPostgresDatabase } from "../lib/testing/test-database";
 
 const [provider, port] = process.argv.slice(2);
-const dataDir = mkdtempSync(path.join(os.tmpdir(), `batchboard-e2e-${provider}-`));
+// Known to the tests by port (e2e/auth-fixtures.ts), so the attack suite can aim at the server's real files.
+const dataDir = path.join(os.tmpdir(), `batchboard-e2e-${port}`);
+rmSync(dataDir, { recursive: true, force: true });
+mkdirSync(dataDir, { recursive: true });
 const env: NodeJS.ProcessEnv = { ...process.env, PORT: port, BATCHBOARD_DATA_DIR: dataDir, NEXT_TELEMETRY_DISABLED: "1" };
 let drop = async () => {};
 if (provider === "postgresql") {

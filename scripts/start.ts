@@ -14,6 +14,13 @@ const config = parseDatabaseUrl(env.DATABASE_URL);
 const { appliedNow } = await applyPendingMigrations(config);
 console.log(`Database (${config.provider}): ${appliedNow?.length ? `applied ${appliedNow.join(", ")}` : "up to date"}`);
 
+if (env.BATCHBOARD_SANDBOX === "on") {
+  // Every command runs in a bubblewrap sandbox; without it shell nodes fail with an error that says how to fix it.
+  const installed = spawnSync("bash", ["scripts/ensure-debian-package.sh", "bwrap", "bubblewrap"], { stdio: "inherit" });
+  console.log(installed.status === 0 ? "Commands: each run in a bubblewrap sandbox" : "Commands: bubblewrap could not be installed; shell nodes will fail until it is (apt-get install bubblewrap)");
+}
+// With the sandbox off, the server says so as it starts (lib/server/command-launcher.ts).
+
 const childEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
 if (!existsSync(".next/BUILD_ID")) {
   console.log("First start: building the app…");

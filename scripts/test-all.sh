@@ -14,6 +14,8 @@ failed=0
 step "typecheck"; node_modules/.bin/tsc --noEmit || failed=1
 step "lint"; node_modules/.bin/eslint . || failed=1
 step "unit and integration tests (vitest)"
+# Commands run in bubblewrap sandboxes; its tests and the end-to-end attack suite need it.
+bash scripts/ensure-debian-package.sh bwrap bubblewrap || failed=1
 node_modules/.bin/vitest run --reporter=default --reporter=json --outputFile=test-reports/unit.json || failed=1
 step "production build"
 if node_modules/.bin/next build; then

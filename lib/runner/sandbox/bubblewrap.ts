@@ -153,7 +153,8 @@ export function createSandboxLauncher(options: SandboxLauncherOptions): CommandL
       const start = () => {
         const made = createRunHome(options.stateDirectory, request.runId);
         const cgroup = createRunCgroup(`${process.pid}-${request.runId}`, {
-          processes: Math.min(limits.processes * request.concurrency, 32_768),
+          // A fork bomb in every slot must still leave the machine processes to spare.
+          processes: Math.max(limits.processes, Math.min(limits.processes * request.concurrency, 4096)),
           memoryBytes: limits.memoryMb * MIB * request.concurrency,
         });
         const spawner = createZygoteSpawner({

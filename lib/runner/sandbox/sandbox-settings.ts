@@ -22,7 +22,7 @@ export const DEFAULT_SANDBOX_LIMITS: SandboxLimits = {
   processes: 1024,
   memoryMb: 2048,
   cpuSeconds: 3600,
-  fileSizeMb: 4096,
+  fileSizeMb: 1024,
   openFiles: 4096,
 };
 
