@@ -184,6 +184,7 @@ function contextFor(host: TaskHost, nodeId: string, signal: AbortSignal, files: 
     keepProcess: (process) => host.keepProcess(process),
     emit(event) {
       if (event.type === "pid") host.setStatus(nodeId, "running", { pid: event.pid, attempt });
+      else if (event.type === "result") host.emit({ type: "node.status", nodeId, status: "succeeded", attempt: host.states.get(nodeId)?.attempt ?? 0, result: event.result });
       else host.emit({ type: "node.output", nodeId, stream: event.stream, data: event.data, truncated: event.truncated });
     },
   };

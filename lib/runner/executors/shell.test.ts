@@ -45,7 +45,7 @@ describe("shell", () => {
   it("timeout kills the whole process group, grandchildren included", async () => {
     const resources = memoryResources();
     const document = plan({
-      nodes: [{ id: "slow", type: "shell", timeoutMs: 300, params: { command: "sh -c 'sleep 30 & echo $! > grandchild.pid; wait' & wait" } }],
+      nodes: [{ id: "slow", type: "shell", timeoutMs: 1000, params: { command: "sh -c 'sleep 30 & echo $! > grandchild.pid; wait' & wait" } }],
     });
     const started = Date.now();
     const { outcome } = await runPlan(resources, document, ws.dir);
@@ -108,6 +108,24 @@ describe("shell", () => {
       expect((node?.result as ShellResult).background).toBe(true);
       expect(groupAlive(node?.pid as number)).toBe(false);
     }
+  });
+
+  it("a background command's output after it is ready keeps streaming, and its final result holds it", async () => {
+    const resources = memoryResources();
+    const document = plan({
+      nodes: [
+        { id: "server", type: "shell", params: { command: "echo ready; sleep 0.3; echo later; sleep 30", background: true, readyWhen: { output: "^ready" } } },
+        { id: "client", type: "shell", params: { command: "sleep 1" } },
+      ],
+      edges: [{ from: "server", to: "client" }],
+    });
+    const { outcome } = await runPlan(resources, document, ws.dir);
+    expect(outcome.status).toBe("succeeded");
+    const streamed = resources.events.filter((event) => event.type === "node.output" && event.nodeId === "server").map((event) => event.type === "node.output" && event.data);
+    expect(streamed.join("")).toBe("ready\nlater\n");
+    const server = outcome.nodes.get("server");
+    expect(server?.status).toBe("succeeded");
+    expect(server?.result).toMatchObject({ background: true, signal: "SIGTERM", stdout: { tail: "ready\nlater\n" } });
   });
 
   it("a background command that exits before it is ready fails", async () => {

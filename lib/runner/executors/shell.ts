@@ -110,6 +110,12 @@ export const shellExecutor: Executor<ShellParams, ShellResult> = async (params, 
       throw new OperationError("exited-before-ready", `Background command exited (code ${first.code}) before it was ready`, resultOf(first.code, first.signal));
     }
     ctx.keepProcess({ nodeId: ctx.nodeId, keepRunning: params.keepRunning, stop });
+    // Its output keeps streaming after it is ready; once it ends, its result says how, with the whole tail.
+    void Promise.all([exited, closed]).then(([exit]) => {
+      stdout.end();
+      stderr.end();
+      ctx.emit({ type: "result", result: { ...resultOf(exit.code, exit.signal), background: true } });
+    });
     // The command keeps running; cancelling the run still stops it.
     return { ...resultOf(null, null), background: true };
   }

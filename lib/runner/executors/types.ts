@@ -12,7 +12,9 @@ import type { RunCommands } from "../sandbox/run-commands";
 export type ExecutorEvent =
   | { type: "output"; stream: "stdout" | "stderr"; data: string; truncated?: boolean }
   /** A command started; `pid` is its process group on this machine, absent when it lives in a sandbox. */
-  | { type: "pid"; pid?: number };
+  | { type: "pid"; pid?: number }
+  /** A background command has ended: its final result (whole output tail, exit) replaces the one it had when ready. */
+  | { type: "result"; result: unknown };
 
 /** A process left running after its node finished (a background command). */
 export interface BackgroundProcess {
