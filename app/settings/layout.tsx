@@ -1,4 +1,6 @@
 import type { ReactNode } from "react";
+import { UncontainedNotice } from "@/app/_components/uncontained-notice";
+import { getAppContext } from "@/lib/server/app-context";
 import { resolveCaller } from "@/lib/server/caller";
 import { SettingsTabs } from "./settings-tabs";
 import "../sign-in/auth.css";
@@ -7,6 +9,7 @@ export const dynamic = "force-dynamic";
 
 export default async function SettingsLayout({ children }: { children: ReactNode }) {
   const caller = await resolveCaller();
+  const { env } = await getAppContext();
   return (
     <section>
       <header className="page-head">
@@ -16,6 +19,7 @@ export default async function SettingsLayout({ children }: { children: ReactNode
           <strong data-testid="current-team">{caller.team.teamName}</strong> as <strong data-testid="current-role">{caller.role}</strong>.
         </p>
       </header>
+      {env.BATCHBOARD_SANDBOX === "off" && <UncontainedNotice subject="server" />}
       <SettingsTabs />
       {children}
     </section>

@@ -70,7 +70,8 @@ function toNodeRunState(row: NodeRunRow): NodeRunState {
   };
 }
 
-function toRunSettings(value: unknown): RunSettings {
+/** A run's stored settings, read defensively (older runs lack newer fields). */
+export function toRunSettings(value: unknown): RunSettings {
   const settings = (typeof value === "object" && value !== null ? value : {}) as Partial<RunSettings>;
   return {
     concurrency: typeof settings.concurrency === "number" ? settings.concurrency : 8,

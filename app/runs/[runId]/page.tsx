@@ -1,6 +1,7 @@
 import { notFound } from "next/navigation";
 import { NotFoundError } from "@/lib/db/errors";
 import { listNodeResults } from "@/lib/db/run-results";
+import { toRunSettings } from "@/lib/db/run-store";
 import { getRunForTeam, getRunPlanGraph } from "@/lib/db/runs";
 import { getAppContext } from "@/lib/server/app-context";
 import { resolveCaller } from "@/lib/server/caller";
@@ -26,6 +27,7 @@ export default async function RunPage({ params }: { params: Promise<{ runId: str
         versionNumber={run.planVersion.number}
         startedBy={run.startedBy.name}
         dryRun={run.dryRun}
+        uncontained={toRunSettings(run.settings).sandboxed === false}
         directory={run.directory}
         parentRunId={run.parentRunId}
         document={document}

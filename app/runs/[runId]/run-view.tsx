@@ -1,6 +1,7 @@
 "use client";
 
 import Link from "next/link";
+import { UncontainedNotice } from "@/app/_components/uncontained-notice";
 import { useRouter } from "next/navigation";
 import { useMemo, useState } from "react";
 import { ReactFlowProvider } from "@xyflow/react";
@@ -27,6 +28,8 @@ export interface RunViewProps {
   versionNumber: number;
   startedBy: string;
   dryRun: boolean;
+  /** The run's commands ran without the sandbox (BATCHBOARD_SANDBOX=off). */
+  uncontained: boolean;
   directory: string;
   parentRunId: string | null;
   document: unknown;
@@ -98,6 +101,7 @@ export function RunView(props: RunViewProps) {
               </>
             )}
           </div>
+          {props.uncontained && <UncontainedNotice subject="run" />}
         </div>
         <div className="run-actions">
           {!finished && (
