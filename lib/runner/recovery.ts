@@ -72,6 +72,8 @@ export async function recoverInterruptedRuns(resources: RunnerResources, options
       const pid = orphanPid(run, node);
       if (pid !== null && signalGroup(pid, "SIGKILL")) killed.push(pid);
     }
+    // A sandboxed run's processes died with its runner; its HOME and TMPDIR are left to remove.
+    resources.commands.discardRun(runId);
     const logDirectory = resources.changeLogDirectory;
     const fileChanges = logDirectory === null ? [] : await unjournalledChanges(resources, logDirectory, run);
     let seq = run.lastEventSeq;

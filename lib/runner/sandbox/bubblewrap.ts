@@ -191,6 +191,7 @@ export function createSandboxLauncher(options: SandboxLauncherOptions): CommandL
         },
       };
     },
+    discardRun: (runId) => removeRunHome(path.join(options.stateDirectory, runId)),
     close() {},
   };
 }

@@ -45,8 +45,10 @@ export interface RunCommands {
 export interface CommandLauncher {
   readonly sandboxed: boolean;
   openRun(request: RunCommandsRequest): RunCommands;
+  /** Removes what a run that died with its runner left behind (its HOME and TMPDIR). */
+  discardRun(runId: string): void;
   /** Stops shared helpers. */
-  close(): void;
+  close(): void | Promise<void>;
 }
 
 /** Shell nodes fail with this when the sandbox cannot start: it says how to fix it. */
@@ -94,6 +96,7 @@ export function createUncontainedLauncher(options: { spawner: ProcessSpawner; ho
         },
       };
     },
+    discardRun: (runId) => removeRunHome(path.join(options.homesDirectory, runId)),
     close: () => options.spawner.close(),
   };
 }

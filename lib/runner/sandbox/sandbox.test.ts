@@ -147,6 +147,16 @@ describe.runIf(bwrapInstalled)("the command sandbox", () => {
     }
   });
 
+  it("leaves nothing of a run that died with its runner once recovery discards it", async () => {
+    const commands = launcher().openRun({ runId: "crashed-run", workspaceRoot: workspace, settings: { network: true, limits: {} }, concurrency: 1 });
+    const started = await commands.spawn({ command: "echo cache > $HOME/cache", cwd: workspace, env: { PATH: "/usr/bin:/bin", ...commands.home } }, () => undefined);
+    await started.closed;
+    expect(readdirSync(path.join(data.dir, "sandboxes"))).toContain("crashed-run");
+    launcher().discardRun("crashed-run");
+    expect(readdirSync(path.join(data.dir, "sandboxes"))).not.toContain("crashed-run");
+    await commands.close();
+  });
+
   it("fails shell nodes with one clear error where bubblewrap is missing", async () => {
     const resources = memoryResources({}, createSandboxLauncher({ bwrapPath: "/nonexistent/bwrap", helperCacheDirectory: path.join(data.dir, "bin"), stateDirectory: path.join(data.dir, "sandboxes") }));
     const { outcome } = await runPlan(resources, plan({ nodes: [{ id: "cmd", type: "shell", params: { command: "true" } }] }), workspace);
