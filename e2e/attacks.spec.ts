@@ -62,7 +62,11 @@ test("a runner's shell nodes cannot reach the server's data, other workspaces, i
   test.setTimeout(180_000);
   const dataDir = dataDirectoryOf(baseURL);
   const database = path.join(dataDir, "batchboard.db");
-  const otherWorkspace = path.join(dataDir, "workspaces", "default");
+  // The owner's default workspace, made at first start under the workspace root.
+  const workspaceRoot = path.join(dataDir, "workspaces");
+  const otherWorkspace = readdirSync(workspaceRoot, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && entry.name === "default")
+    .map((entry) => path.join(entry.parentPath, entry.name))[0] as string;
   expect(existsSync(otherWorkspace)).toBe(true);
   const token = await runnerToken(page, browser, baseURL);
   const api = await playwright.request.newContext({ baseURL, extraHTTPHeaders: { authorization: `Bearer ${token}` } });
@@ -111,7 +115,6 @@ test("a runner's shell nodes cannot reach the server's data, other workspaces, i
   const run = await finished;
   const node = (id: string) => run.nodes.find((candidate) => candidate.nodeId === id) as NodeResult;
 
-  expect(slowest).toBeLessThan(1000);
   for (const id of ["read-database", "read-other-workspace", "read-server-environment", "see-server-processes", "write-outside"]) {
     expect(node(id), id).toMatchObject({ status: "succeeded" });
   }
@@ -126,5 +129,7 @@ test("a runner's shell nodes cannot reach the server's data, other workspaces, i
   // Nothing outside the run's directory changed.
   expect(existsSync(path.join(otherWorkspace, "pwned"))).toBe(false);
   expect(existsSync("/etc/pwned")).toBe(false);
+  // The server answered throughout.
+  expect(slowest).toBeLessThan(1000);
   await api.dispose();
 });

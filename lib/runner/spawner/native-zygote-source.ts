@@ -1,15 +1,16 @@
 /**
  * The C source of the native process zygote: the same protocol as the Perl
  * zygote (see zygote-script.ts) but forking with vfork, the cheapest way to
- * start a process. With `--isolate` (inside the sandbox) every command gets a
- * user and PID namespace of its own, whose init passes stop signals to all it
- * holds and whose death ends them all: setsid and double-fork escapes cannot
- * outlive their node. Compiled on first use when a C compiler is available
- * (see {@link ensureNativeZygote}); otherwise the Perl zygote is used.
+ * start a process. With `--isolate` (inside the sandbox) each command's shell
+ * is PID 1 of a user and PID namespace of its own, which costs a few percent
+ * of a plain start: when the shell exits or is killed, the kernel ends all it
+ * started, setsid and double-fork escapes included. Compiled on first use
+ * when a C compiler is available (see {@link ensureNativeZygote}); otherwise
+ * the Perl zygote is used.
  */
 export const NATIVE_ZYGOTE_SOURCE = String.raw`/* Batchboard's process zygote in C: the same protocol as the Perl one (zygote-script.ts), with vfork.
- * With --isolate, each command gets a user and PID namespace of its own (see run_init), so a timeout
- * or cancel ends everything it started, setsid and double-fork escapes included. */
+ * With --isolate, each command's shell is PID 1 of a user and PID namespace of its own: when it exits or is
+ * killed, the kernel ends everything it started, setsid and double-fork escapes included. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -21,15 +22,13 @@ export const NATIVE_ZYGOTE_SOURCE = String.raw`/* Batchboard's process zygote in
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
-#include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #define MAX_JOBS 4096
 #define MAX_FIELDS 1024
-/* fds: stdout, stderr and, isolated, the status pipe through which the command's init reports the shell's exit. */
-struct job { long id; pid_t pid; int fds[3]; int open; int reported; int reaped; int used; int kill_group; };
+struct job { long id; pid_t pid; int fds[2]; int open; int exited; int used; int kill_group; };
 static struct job jobs[MAX_JOBS];
 /* One past the highest used slot: scans stop here, not at MAX_JOBS, since few jobs run at once. */
 static int top;
@@ -37,7 +36,7 @@ static char *out; static size_t out_len, out_cap;
 static int devnull;
 static sigset_t wait_mask, child_mask;
 static int isolate;
-/* Limits every isolated command gets (--limit RESOURCE=VALUE), applied by its init before the shell starts. */
+/* Limits every isolated command gets (--limit RESOURCE=VALUE), set in the child before the shell starts. */
 static struct { int resource; rlim_t value; } limits[8]; static int limit_count;
 
 static void put(const char *data, size_t len) {
@@ -57,55 +56,37 @@ static void reply_error(long id, const char *text) {
   for (const char *c = text; *c && n < (int)sizeof msg - 3; c++) n += snprintf(msg + n, sizeof msg - (size_t)n, "%02x", (unsigned char)*c);
   msg[n++] = '\n'; put(msg, (size_t)n);
 }
-static void report_exit(struct job *j, int status) {
-  char msg[96]; int n = WIFSIGNALED(status) ? snprintf(msg, sizeof msg, "X %ld -1 %d\n", j->id, WTERMSIG(status)) : snprintf(msg, sizeof msg, "X %ld %d 0\n", j->id, WEXITSTATUS(status));
-  put(msg, (size_t)n); j->reported = 1;
-}
 static void release(struct job *j) { j->used = 0; while (top > 0 && !jobs[top - 1].used) top--; }
 static void closed_check(struct job *j) {
-  if (j->reaped && j->open == 0) { char line[64]; int n = snprintf(line, sizeof line, "C %ld\n", j->id); put(line, (size_t)n); release(j); }
+  if (j->exited && j->open == 0) { char line[64]; int n = snprintf(line, sizeof line, "C %ld\n", j->id); put(line, (size_t)n); release(j); }
 }
 
-/* The isolated command's init, PID 1 of its namespace: TERM reaches every process in it, its death kills them all. */
-static volatile sig_atomic_t forward_signal;
-static void on_stop(int sig) { forward_signal = sig; kill(-1, sig); }
-static void run_init(char **fields, int kill_group, int status_fd) {
+/* What the child needs between fork and exec; it shares the zygote's memory (vfork), so it only reads this. */
+struct start { char **fields; int out, err; };
+static char *shell_argv[4] = { "/bin/sh", "-c", NULL, NULL };
+/* The command gets the signal state a fresh process has: nothing blocked, SIGPIPE not ignored. */
+static void enter_command(struct start *s) {
+  signal(SIGPIPE, SIG_DFL); signal(SIGCHLD, SIG_DFL);
+  sigprocmask(SIG_SETMASK, &child_mask, NULL);
+  dup2(devnull, 0); dup2(s->out, 1); dup2(s->err, 2);
+  if (chdir(s->fields[0]) != 0) _exit(126);
+  execve("/bin/sh", shell_argv, s->fields + 2); _exit(127);
+}
+/* An isolated command: PID 1 of its namespaces, its own session, the zygote's death its own, unprivileged, limited. */
+static int isolated_child(void *arg) {
   prctl(PR_SET_PDEATHSIG, SIGKILL);
   setsid();
   /* CPU time: the hard limit a second later, so the command gets SIGXCPU (which names the limit) rather than SIGKILL. */
   for (int i = 0; i < limit_count; i++) { struct rlimit l = { limits[i].value, limits[i].value + (limits[i].resource == RLIMIT_CPU) }; setrlimit(limits[i].resource, &l); }
   prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
-  struct sigaction stop = { 0 }; stop.sa_handler = on_stop;
-  sigaction(SIGTERM, &stop, NULL); sigaction(SIGINT, &stop, NULL); sigaction(SIGHUP, &stop, NULL);
-  signal(SIGCHLD, SIG_DFL); signal(SIGPIPE, SIG_DFL);
-  sigprocmask(SIG_SETMASK, &child_mask, NULL);
-  int status = 126 << 8;
-  pid_t shell = -1;
-  if (chdir(fields[0]) == 0) {
-    char *argv[] = { "/bin/sh", "-c", fields[1], NULL };
-    shell = fork();
-    if (shell == 0) {
-      signal(SIGTERM, SIG_DFL); signal(SIGINT, SIG_DFL); signal(SIGHUP, SIG_DFL);
-      execve("/bin/sh", argv, fields + 2); _exit(127);
-    }
-    if (shell < 0) status = 127 << 8;
-  }
-  for (int reported = 0;;) {
-    int st; pid_t w = waitpid(-1, &st, 0);
-    if (w < 0 && errno == EINTR) continue;
-    if (!reported && (w < 0 || w == shell)) {
-      if (w > 0) status = st;
-      if (write(status_fd, &status, sizeof status) < 0) { /* the zygote is gone: nobody to tell */ }
-      close(status_fd); reported = 1;
-      if (kill_group) kill(-1, SIGKILL);
-    }
-    if (w < 0) _exit(0);
-  }
+  enter_command(arg);
+  return 127;
 }
+static char child_stack[256 * 1024] __attribute__((aligned(16)));
 
 /*
  * "S <id> <k|-> <hex of cwd NUL command NUL name=value NUL ...>": decoded in place, the fields are C strings.
- * With "k", whatever the command left running is killed when the shell exits.
+ * With "k", whatever the command left running is killed when the shell exits (isolated: always).
  */
 static void spawn_job(char *line) {
   char *p = line + 2, *end;
@@ -118,50 +99,54 @@ static void spawn_job(char *line) {
   if (data > hex && data[-1] == 0) for (char *f = hex; f < data && count < MAX_FIELDS + 2; f += strlen(f) + 1) fields[count++] = f;
   if (count < 2) { reply_error(id, "bad request"); return; }
   fields[count] = NULL;
-  int slot = -1; for (int i = 0; i < MAX_JOBS; i++) if (!jobs[i].used) { slot = i; break; }
-  int o[2], e[2], s[2] = { -1, -1 };
+  int slot = -1;
+  for (int i = 0; i < MAX_JOBS && slot < 0; i++) if (!jobs[i].used) slot = i;
+  int o[2], e[2];
   if (slot < 0) { reply_error(id, "too many commands"); return; }
   if (pipe2(o, O_CLOEXEC)) { reply_error(id, "pipe"); return; }
   if (pipe2(e, O_CLOEXEC)) { close(o[0]); close(o[1]); reply_error(id, "pipe"); return; }
-  if (isolate && pipe2(s, O_CLOEXEC)) { close(o[0]); close(o[1]); close(e[0]); close(e[1]); reply_error(id, "pipe"); return; }
+  /*
+   * Isolated, the shell is PID 1 of its namespace, which the kernel shields from signals it has no handler for:
+   * these traps let a stop's TERM end the script (not just its current command), and the CPU time and file size
+   * limits end it, as they would end any other shell (exit 128 + the signal's number).
+   */
+  static const char term_trap[] = "trap 'exit 143' TERM; trap 'exit 152' XCPU; trap 'exit 153' XFSZ; ";
+  char *script = NULL;
+  if (isolate) {
+    script = malloc(sizeof term_trap + strlen(fields[1]));
+    if (!script) { close(o[0]); close(o[1]); close(e[0]); close(e[1]); reply_error(id, "out of memory"); return; }
+    memcpy(script, term_trap, sizeof term_trap - 1); strcpy(script + sizeof term_trap - 1, fields[1]);
+  }
+  shell_argv[2] = isolate ? script : fields[1];
+  struct start s = { fields, o[1], e[1] };
   pid_t pid;
   if (isolate) {
-    /* clone without a new stack works like fork, into new namespaces: the child is PID 1 of its own. */
-    pid = (pid_t)syscall(SYS_clone, CLONE_NEWUSER | CLONE_NEWPID | SIGCHLD, NULL, NULL, NULL, NULL);
-    if (pid == 0) {
-      close(s[0]); close(o[0]); close(e[0]);
-      dup2(devnull, 0); dup2(o[1], 1); dup2(e[1], 2);
-      run_init(fields, kill_group, s[1]);
-    }
+    /* Like vfork (the zygote waits until the shell has started), into new namespaces. */
+    pid = clone(isolated_child, child_stack + sizeof child_stack, CLONE_VM | CLONE_VFORK | CLONE_NEWUSER | CLONE_NEWPID | SIGCHLD, &s);
   } else {
-    char *argv[] = { "/bin/sh", "-c", fields[1], NULL };
     pid = vfork();
-    if (pid == 0) {
-      /* The command gets the signal state a fresh process has: nothing blocked, SIGPIPE not ignored. */
-      signal(SIGPIPE, SIG_DFL); signal(SIGCHLD, SIG_DFL);
-      sigprocmask(SIG_SETMASK, &child_mask, NULL);
-      setpgid(0, 0);
-      dup2(devnull, 0); dup2(o[1], 1); dup2(e[1], 2);
-      if (chdir(fields[0]) != 0) _exit(126);
-      execve("/bin/sh", argv, fields + 2); _exit(127);
-    }
+    if (pid == 0) { setpgid(0, 0); enter_command(&s); }
     if (pid > 0) setpgid(pid, pid);
   }
-  close(o[1]); close(e[1]); if (isolate) close(s[1]);
+  close(o[1]); close(e[1]); free(script);
   if (pid < 0) {
     int error = errno;
-    close(o[0]); close(e[0]); if (isolate) close(s[0]);
+    close(o[0]); close(e[0]);
     char text[160]; snprintf(text, sizeof text, isolate ? "cannot create the command's namespaces: %s" : "fork: %s", strerror(error));
     reply_error(id, text); return;
   }
-  jobs[slot] = (struct job){ id, pid, { o[0], e[0], s[0] }, isolate ? 3 : 2, 0, 0, 1, kill_group };
+  jobs[slot] = (struct job){ id, pid, { o[0], e[0] }, 2, 0, 1, kill_group };
   if (slot >= top) top = slot + 1;
   char msg[64]; int m = snprintf(msg, sizeof msg, "P %ld %d\n", id, (int)pid); put(msg, (size_t)m);
 }
-/* "K <id> <signal>": an isolated command's init passes the signal to everything in its namespace (KILL ends the namespace); otherwise its process group gets it. */
+/* "K <id> <signal>": to the command's process group; isolated, a KILL also goes to the shell, whose death as PID 1 ends its namespace. */
 static void signal_job(char *line) {
   char *end; long id = strtol(line + 2, &end, 10); int sig = atoi(end);
-  for (int i = 0; i < top; i++) if (jobs[i].used && jobs[i].id == id && !jobs[i].reaped) { kill(isolate ? jobs[i].pid : -jobs[i].pid, sig); return; }
+  for (int i = 0; i < top; i++) if (jobs[i].used && jobs[i].id == id && !jobs[i].exited) {
+    kill(-jobs[i].pid, sig);
+    if (isolate && sig == SIGKILL) kill(jobs[i].pid, SIGKILL);
+    return;
+  }
 }
 static void reap(void) {
   siginfo_t info; int status;
@@ -170,20 +155,13 @@ static void reap(void) {
     info.si_pid = 0;
     if (waitid(P_ALL, 0, &info, WEXITED | WNOHANG | WNOWAIT) != 0 || info.si_pid == 0) return;
     pid_t pid = info.si_pid;
-    if (!isolate) for (int i = 0; i < top; i++) if (jobs[i].used && jobs[i].pid == pid && jobs[i].kill_group) kill(-pid, SIGKILL);
+    for (int i = 0; i < top; i++) if (jobs[i].used && jobs[i].pid == pid && jobs[i].kill_group && !isolate) kill(-pid, SIGKILL);
     if (waitpid(pid, &status, 0) != pid) return;
-    for (int i = 0; i < top; i++) if (jobs[i].used && jobs[i].pid == pid && !jobs[i].reaped) {
-      /* An isolated init killed before it could report the shell's exit: the command was killed with it. */
-      if (!jobs[i].reported) report_exit(&jobs[i], isolate ? SIGKILL : status);
-      jobs[i].reaped = 1; closed_check(&jobs[i]); break;
+    for (int i = 0; i < top; i++) if (jobs[i].used && jobs[i].pid == pid && !jobs[i].exited) {
+      char msg[96]; int n = WIFSIGNALED(status) ? snprintf(msg, sizeof msg, "X %ld -1 %d\n", jobs[i].id, WTERMSIG(status)) : snprintf(msg, sizeof msg, "X %ld %d 0\n", jobs[i].id, WEXITSTATUS(status));
+      put(msg, (size_t)n); jobs[i].exited = 1; closed_check(&jobs[i]); break;
     }
   }
-}
-static void read_status(struct job *j) {
-  int status; ssize_t r = read(j->fds[2], &status, sizeof status);
-  if (r < 0 && (errno == EINTR || errno == EAGAIN)) return;
-  if (r == (ssize_t)sizeof status && !j->reported) report_exit(j, status);
-  close(j->fds[2]); j->fds[2] = -1; j->open--; closed_check(j);
 }
 static int parse_limit(const char *spec) {
   static const struct { const char *name; int resource; } names[] = {
@@ -209,17 +187,15 @@ int main(int argc, char **argv) {
   sigset_t blocked; sigemptyset(&blocked); sigaddset(&blocked, SIGCHLD); sigprocmask(SIG_BLOCK, &blocked, &wait_mask);
   sigdelset(&wait_mask, SIGCHLD);
   char *in = malloc(1 << 16); size_t in_len = 0, in_cap = 1 << 16;
-  static struct pollfd fds[3 * MAX_JOBS + 1]; static int owner[3 * MAX_JOBS + 1], stream[3 * MAX_JOBS + 1];
+  static struct pollfd fds[2 * MAX_JOBS + 1]; static int owner[2 * MAX_JOBS + 1], stream[2 * MAX_JOBS + 1];
   char buf[65536];
   for (;;) {
     int n = 0;
     fds[n++] = (struct pollfd){ 0, POLLIN, 0 };
-    for (int i = 0; i < top; i++) if (jobs[i].used) for (int s = 0; s < 3; s++) if (jobs[i].fds[s] >= 0) { owner[n] = i; stream[n] = s; fds[n++] = (struct pollfd){ jobs[i].fds[s], POLLIN, 0 }; }
+    for (int i = 0; i < top; i++) if (jobs[i].used) for (int s = 0; s < 2; s++) if (jobs[i].fds[s] >= 0) { owner[n] = i; stream[n] = s; fds[n++] = (struct pollfd){ jobs[i].fds[s], POLLIN, 0 }; }
     /* SIGCHLD is unblocked only while waiting, so an exit can neither be missed nor interrupt anything else. */
     int ready = ppoll(fds, (nfds_t)n, NULL, &wait_mask);
     if (ready < 0 && errno != EINTR) return 1;
-    /* Status pipes first: an isolated command's exit is reported before its init is reaped. */
-    for (int k = 1; k < n && ready > 0; k++) if (stream[k] == 2 && (fds[k].revents & (POLLIN | POLLHUP | POLLERR))) read_status(&jobs[owner[k]]);
     reap();
     if (ready > 0 && (fds[0].revents & (POLLIN | POLLHUP))) {
       if (in_cap - in_len < 4096) { in_cap *= 2; in = realloc(in, in_cap); }
@@ -236,7 +212,7 @@ int main(int argc, char **argv) {
       }
     }
     for (int k = 1; k < n && ready > 0; k++) {
-      if (stream[k] == 2 || !(fds[k].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+      if (!(fds[k].revents & (POLLIN | POLLHUP | POLLERR))) continue;
       struct job *j = &jobs[owner[k]]; int s = stream[k];
       if (j->fds[s] != fds[k].fd) continue;
       ssize_t r = read(fds[k].fd, buf, sizeof buf);
