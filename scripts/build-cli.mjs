@@ -133,6 +133,13 @@ function pruneOldChunks(current) {
 }
 
 if (process.argv[1] && pathToFileURL(process.argv[1]).href === import.meta.url) {
-  await buildCli();
+  try {
+    await buildCli();
+  } catch (error) {
+    // An install without dev dependencies has no esbuild: the launcher runs the sources through tsx instead.
+    if (error?.code !== "ERR_MODULE_NOT_FOUND") throw error;
+    console.warn("batchboard: esbuild is not installed; the CLI will run its TypeScript sources through tsx");
+    process.exit(0);
+  }
   if (!existsSync(CLI_BUILD_ENTRY)) throw new Error("the CLI build wrote no entry module");
 }
