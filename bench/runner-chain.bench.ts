@@ -11,7 +11,9 @@
  * Targets: both ≤ 1.5× their loop. The per-step overhead, (runner − loop) / 40,
  * is printed beside them. The same 40 commands as one shell loop
  * (`sh -c 'while …; do sh -c true; done'`, no Node involved) are shown for
- * reference: process creation from a small process, the floor for any runner.
+ * reference: process creation from a small process, the floor for any runner;
+ * and the command chain in the bubblewrap sandbox (the default), whose
+ * per-run sandbox start is counted in.
  * Usage: npx tsx bench/runner-chain.bench.ts [rounds]
  */
 import { spawn, spawnSync } from "node:child_process";
@@ -26,7 +28,7 @@ import { createThreadedRunStore } from "../lib/db/threaded-run-store";
 import { PlanDocument, type PlanDocumentInput } from "../lib/plan/schema";
 import { createRunnerResources, type RunnerResources } from "../lib/runner/resources";
 import { startRun, type RunOwnership } from "../lib/runner/runs";
-import { benchDatabase, median, ms, printTable } from "./runner-bench-kit";
+import { benchCommands, benchDatabase, median, ms, printTable } from "./runner-bench-kit";
 
 const STEPS = 40;
 const ROUNDS = Number(process.argv[2] ?? 10);
@@ -94,7 +96,10 @@ const server = createRunnerResources({ ...base, store: threadedStore, serverConc
 // The CLI's store (lib/cli/cli-database.ts): Prisma for reads, the run's writes on better-sqlite3 in this thread.
 const writer = createSqliteRunWriter(db.config.filePath);
 const cli = createRunnerResources({ ...base, store: withSqliteRunWriter(createPrismaRunStore(db.client), writer, { deferNodeRows: false }), serverConcurrency: 8 });
+// The default since the sandbox landed: each run's commands in a bubblewrap sandbox.
+const sandboxed = createRunnerResources({ ...server, commands: benchCommands(true) });
 const sides = {
+  commandSandboxed: [] as number[],
   shellLoop: [] as number[],
   commandLoop: [] as number[],
   commandServer: [] as number[],
@@ -109,6 +114,7 @@ for (let round = 0; round <= ROUNDS; round += 1) {
   const commandLoop = await timed(bareCommandLoop);
   const commandServer = await timed(() => runChain(server, ownership, commandChain));
   const commandCli = await timed(() => runChain(cli, ownership, commandChain));
+  const commandSandboxed = await timed(() => runChain(sandboxed, ownership, commandChain));
   resetFiles();
   const editLoop = await timed(bareEditLoop);
   resetFiles();
@@ -120,13 +126,15 @@ for (let round = 0; round <= ROUNDS; round += 1) {
   sides.commandLoop.push(commandLoop);
   sides.commandServer.push(commandServer);
   sides.commandCli.push(commandCli);
+  sides.commandSandboxed.push(commandSandboxed);
   sides.editLoop.push(editLoop);
   sides.editServer.push(editServer);
   sides.editCli.push(editCli);
 }
 await threadedStore.close();
 writer.close();
-await base.spawner.close();
+base.commands.close();
+sandboxed.commands.close();
 await db.destroy();
 rmSync(work, { recursive: true, force: true });
 
@@ -148,6 +156,7 @@ printTable(
     row(`bare loop: ${STEPS}× spawn("sh", ["-c", "true"]) from Node, awaited in turn`, sides.commandLoop, sides.commandLoop),
     row(`batchboard runner, server's threaded store: ${STEPS} chained \`true\` nodes`, sides.commandServer, sides.commandLoop),
     row(`batchboard runner, CLI's store: ${STEPS} chained \`true\` nodes`, sides.commandCli, sides.commandLoop),
+    row(`batchboard runner, server's threaded store, in the bubblewrap sandbox: ${STEPS} chained \`true\` nodes`, sides.commandSandboxed, sides.commandLoop, ""),
     row(`shell loop: ${STEPS}× sh -c true from sh (reference only)`, sides.shellLoop, sides.commandLoop, ""),
     row(`bare loop: ${STEPS} read-modify-write edits (fs/promises)`, sides.editLoop, sides.editLoop),
     row(`batchboard runner, server's threaded store: ${STEPS} chained file.edit nodes, one file each`, sides.editServer, sides.editLoop),

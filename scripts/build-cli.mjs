@@ -91,8 +91,9 @@ export async function buildCli() {
   });
   mkdirSync(CLI_BUILD_DIR, { recursive: true });
   const outputs = [...result.outputFiles].sort((a, b) => Number(a.path === CLI_BUILD_ENTRY) - Number(b.path === CLI_BUILD_ENTRY));
-  // Packages change with npm install, which rebuilds through postinstall; the project's sources are checked on start.
-  const inputs = Object.keys(result.metafile.inputs).filter((input) => !input.startsWith("node_modules/"));
+  // Packages change with npm install, which rebuilds through postinstall; the project's sources are checked on
+  // start. Plugin modules ("namespace:path") are no files.
+  const inputs = Object.keys(result.metafile.inputs).filter((input) => !input.startsWith("node_modules/") && !input.includes(":"));
   writeAtomically(INPUTS_FILE, inputs.join("\n") + "\n");
   for (const output of outputs) writeAtomically(output.path, output.contents);
   pruneOldChunks(new Set(outputs.map((output) => path.basename(output.path))));
