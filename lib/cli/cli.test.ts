@@ -100,7 +100,7 @@ describe("batchboard CLI", () => {
     } finally {
       ws.cleanup();
     }
-  }, 30_000);
+  }, 60_000);
 
   it("survives SIGKILL mid-run: finished results stay, orphans are killed, resume succeeds", async () => {
     const ws = temporaryDirectory();
