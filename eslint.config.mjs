@@ -10,7 +10,7 @@ const noFrameworks = (layer) => ({
 });
 
 export default tseslint.config(
-  { ignores: ["node_modules", ".next", "lib/db/generated", "test-results", "playwright-report", "data", "next-env.d.ts", "public"] },
+  { ignores: ["node_modules", ".next", "dist", "lib/db/generated", "test-results", "playwright-report", "data", "next-env.d.ts", "public"] },
   ...tseslint.configs.recommended,
   {
     plugins: { "import-x": importX },

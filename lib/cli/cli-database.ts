@@ -1,6 +1,11 @@
 /**
  * The CLI's database: the configured one (lib/env.ts), migrated on open, with
  * the first-start team so CLI runs show up in the web app.
+ *
+ * On SQLite, a run needs no Prisma client: the start's queries and the run's
+ * writes go through better-sqlite3 (sqlite-cli-queries.ts,
+ * sqlite-run-writer.ts), and Prisma (~1 s of CPU, ~100 MB) is opened only
+ * when something else asks for it — resume, retry, undo, a first start.
  */
 import { mkdirSync } from "node:fs";
 import { createCommandLauncher } from "../server/command-launcher";
@@ -9,14 +14,16 @@ import { fileURLToPath } from "node:url";
 import { ensureFirstStartData, type FirstStartData } from "../db/bootstrap";
 import { openDatabase, type Database } from "../db/client";
 import { parseDatabaseUrl } from "../db/database-config";
-import { applyPendingMigrations } from "../db/migrations";
+import { isSqliteDatabaseMigrated } from "../db/migration-check";
 import { savePlanVersion } from "../db/plan-versions";
-import { createPlan, findPlanByName } from "../db/plans";
-import { createPrismaRunStore } from "../db/run-store";
+import { createPlan, findPlanByName, type VersionDraft } from "../db/plans";
+import { openSqliteCliQueries, type SqliteCliQueries } from "../db/sqlite-cli-queries";
+import { createSqliteRunWriter, withSqliteRunWriter } from "../db/sqlite-run-writer";
 import { loadEnv } from "../env";
 import { hashPlan } from "../plan/plan-hash";
 import type { PlanDocument } from "../plan/schema";
 import { createRunnerResources, type RunnerResources } from "../runner/resources";
+import type { RunStore } from "../runner/run-store";
 import type { RunOwnership } from "../runner/runs";
 
 /** The repository root, where the migrations live, whatever the working directory. */
@@ -24,9 +31,13 @@ const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
 /** An open database with runner resources on it. */
 export interface CliContext {
-  database: Database;
+  /** The Prisma client, opened on the first call. */
+  database(): Promise<Database>;
+  /** SQLite's fast path for the start of a run; null on PostgreSQL. */
+  sqlite: SqliteCliQueries | null;
   resources: RunnerResources;
   firstStart: FirstStartData;
+  close(): Promise<void>;
 }
 
 /** Opens (and migrates) the configured database and builds the runner's resources. */
@@ -34,18 +45,59 @@ export async function openCliContext(): Promise<CliContext> {
   const env = loadEnv();
   const config = parseDatabaseUrl(env.DATABASE_URL);
   if (config.provider === "sqlite") mkdirSync(path.dirname(config.filePath), { recursive: true });
-  await applyPendingMigrations(config, REPO_ROOT);
-  const database = await openDatabase(config);
-  mkdirSync(env.BATCHBOARD_WORKSPACE_ROOT, { recursive: true });
-  const firstStart = await ensureFirstStartData(database.client, { workspaceRoot: env.BATCHBOARD_WORKSPACE_ROOT });
-  const resources = createRunnerResources({
-    store: createPrismaRunStore(database.client),
-    commands: createCommandLauncher(env, (message) => process.stderr.write(`batchboard: ${message}\n`)),
-    serverConcurrency: env.BATCHBOARD_SERVER_CONCURRENCY,
-    changeLogDirectory: path.join(env.BATCHBOARD_DATA_DIR, "change-logs"),
-    reportError: (error) => process.stderr.write(`batchboard: ${error instanceof Error ? error.message : String(error)}\n`),
-  });
-  return { database, resources, firstStart };
+  // The schema engine is loaded only when a migration is pending (or something is off for it to report).
+  if (config.provider !== "sqlite" || !isSqliteDatabaseMigrated(config.filePath, REPO_ROOT)) {
+    await (await import("../db/migrations")).applyPendingMigrations(config, REPO_ROOT);
+  }
+  let prisma: Promise<Database> | undefined;
+  const database = () => (prisma ??= openDatabase(config));
+  const sqlite = config.provider === "sqlite" ? openSqliteCliQueries(config.filePath) : null;
+  const writer = config.provider === "sqlite" ? createSqliteRunWriter(config.filePath) : null;
+  const close = async () => {
+    writer?.close();
+    sqlite?.close();
+    if (prisma) await (await prisma).close();
+  };
+  try {
+    mkdirSync(env.BATCHBOARD_WORKSPACE_ROOT, { recursive: true });
+    const firstStart =
+      sqlite?.findFirstStartData() ?? (await ensureFirstStartData((await database()).client, { workspaceRoot: env.BATCHBOARD_WORKSPACE_ROOT }));
+    const store = lazyPrismaRunStore(database);
+    const resources = createRunnerResources({
+      store:
+        writer && sqlite
+          ? {
+              ...withSqliteRunWriter(store, writer, { deferNodeRows: false }),
+              findRunIds: async (statuses) => sqlite.findRunIds(statuses),
+              listFileChanges: async (runId) => sqlite.listFileChanges(runId),
+            }
+          : store,
+      commands: createCommandLauncher(env, (message) => process.stderr.write(`batchboard: ${message}\n`)),
+      serverConcurrency: env.BATCHBOARD_SERVER_CONCURRENCY,
+      changeLogDirectory: path.join(env.BATCHBOARD_DATA_DIR, "change-logs"),
+      reportError: (error) => process.stderr.write(`batchboard: ${error instanceof Error ? error.message : String(error)}\n`),
+    });
+    return { database, sqlite, resources, firstStart, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+/** The Prisma run store, its client opened by the first call that needs it. */
+function lazyPrismaRunStore(database: () => Promise<Database>): RunStore {
+  let store: Promise<RunStore> | undefined;
+  // run-store.ts loads Prisma's runtime (a 2 MB CommonJS module) as it is imported.
+  const prismaStore = () => (store ??= Promise.all([database(), import("../db/run-store")]).then(([opened, { createPrismaRunStore }]) => createPrismaRunStore(opened.client)));
+  return {
+    createRun: async (input) => (await prismaStore()).createRun(input),
+    persist: async (batch) => (await prismaStore()).persist(batch),
+    loadRun: async (runId) => (await prismaStore()).loadRun(runId),
+    findRunIds: async (statuses) => (await prismaStore()).findRunIds(statuses),
+    listFileChanges: async (runId) => (await prismaStore()).listFileChanges(runId),
+    markFileChangesReverted: async (runId, ids, at) => (await prismaStore()).markFileChangesReverted(runId, ids, at),
+    listEvents: async (runId, afterSeq) => (await prismaStore()).listEvents(runId, afterSeq),
+  };
 }
 
 /**
@@ -53,26 +105,30 @@ export async function openCliContext(): Promise<CliContext> {
  * (creating the plan, or adding a version when the graph changed).
  */
 export async function recordPlanVersion(context: CliContext, document: PlanDocument): Promise<RunOwnership> {
-  const { client } = context.database;
   const { team, owner } = context.firstStart;
   const graphHash = hashPlan(document);
+  const ownership = (planId: string, planVersionId: string): RunOwnership => ({ teamId: team.id, planId, planVersionId, startedById: owner.id });
+  const version: VersionDraft = { document, graphHash, authorId: owner.id, message: "Run from the CLI" };
+  const draft = { teamId: team.id, ownerId: owner.id, name: document.name, description: document.description, tags: ["cli"] };
+  if (context.sqlite) {
+    const latest = context.sqlite.findLatestPlanVersion(team.id, document.name);
+    if (!latest) {
+      const created = context.sqlite.createPlan(draft, version);
+      return ownership(created.planId, created.versionId);
+    }
+    if (latest.versionId && latest.graphHash === graphHash && !latest.isDraft) return ownership(latest.planId, latest.versionId);
+    const added = context.sqlite.addPlanVersion(latest.planId, latest.latestVersion, version);
+    if (added) return ownership(latest.planId, added.versionId);
+    // Another writer saved a version meanwhile: the repositories below sort it out.
+  }
+  const { client } = await context.database();
   const existing = await findPlanByName(client, team.id, document.name);
   if (!existing) {
-    const { plan, version } = await createPlan(
-      client,
-      { teamId: team.id, ownerId: owner.id, name: document.name, description: document.description, tags: ["cli"] },
-      { document, graphHash, authorId: owner.id, message: "Run from the CLI" },
-    );
-    return { teamId: team.id, planId: plan.id, planVersionId: version.id, startedById: owner.id };
+    const { plan, version: first } = await createPlan(client, draft, version);
+    return ownership(plan.id, first.id);
   }
   const latest = await client.planVersion.findFirst({ where: { planId: existing.id }, orderBy: { number: "desc" } });
-  if (latest && latest.graphHash === graphHash && !latest.isDraft) {
-    return { teamId: team.id, planId: existing.id, planVersionId: latest.id, startedById: owner.id };
-  }
-  const version = await savePlanVersion(
-    client,
-    { teamId: team.id, planId: existing.id, baseVersion: existing.latestVersion },
-    { document, graphHash, authorId: owner.id, message: "Run from the CLI" },
-  );
-  return { teamId: team.id, planId: existing.id, planVersionId: version.id, startedById: owner.id };
+  if (latest && latest.graphHash === graphHash && !latest.isDraft) return ownership(existing.id, latest.id);
+  const saved = await savePlanVersion(client, { teamId: team.id, planId: existing.id, baseVersion: existing.latestVersion }, version);
+  return ownership(existing.id, saved.id);
 }

@@ -23,7 +23,7 @@ beforeAll(() => {
 afterAll(() => home.cleanup());
 
 function startCli(args: string[]): { child: ChildProcess; result: Promise<{ code: number | null; stdout: string; stderr: string }> } {
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(REPO, "lib/cli/main.ts"), ...args], { cwd: REPO, env });
+  const child = spawn(process.execPath, [path.join(REPO, "scripts/batchboard.mjs"), ...args], { cwd: REPO, env });
   let stdout = "";
   let stderr = "";
   child.stdout?.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
@@ -100,7 +100,7 @@ describe("batchboard CLI", () => {
     } finally {
       ws.cleanup();
     }
-  }, 30_000);
+  }, 60_000);
 
   it("survives SIGKILL mid-run: finished results stay, orphans are killed, resume succeeds", async () => {
     const ws = temporaryDirectory();

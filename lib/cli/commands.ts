@@ -1,8 +1,7 @@
-/** The CLI's commands; each returns the process exit code. */
+/** The CLI's commands that run plans and change runs; each returns the process exit code. */
 import path from "node:path";
 import { stat } from "node:fs/promises";
 import type { ExecutionPlan } from "../plan/execution-plan";
-import { optimizePlan } from "../plan/optimize-plan";
 import type { PlanDocument } from "../plan/schema";
 import type { FileChangeEvent, RunEvent } from "../runner/run-events";
 import { unifiedDiff } from "../runner/diff";
@@ -13,61 +12,7 @@ import { undoRun } from "../runner/undo";
 import { openCliContext, recordPlanVersion, type CliContext } from "./cli-database";
 import { ProgressView, formatDuration } from "./progress-view";
 import { formatProblem, readPlanFile } from "./read-plan";
-
-/** Exit codes: 0 all succeeded, 1 the run (or check) failed, 2 bad usage or input. */
-export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
-
-type Out = Pick<NodeJS.WriteStream, "write">;
-
-/** `validate plan.json` */
-export async function validateCommand(file: string, json: boolean, out: Out): Promise<number> {
-  const result = await readPlanFile(file);
-  if (json) {
-    out.write(JSON.stringify(result.ok ? { ok: true, warnings: result.warnings } : result, null, 2) + "\n");
-    return result.ok ? EXIT.ok : EXIT.failed;
-  }
-  for (const warning of result.warnings) out.write(`⚠ ${formatProblem(warning)}\n`);
-  if (!result.ok) {
-    for (const problem of result.problems) out.write(`✗ ${formatProblem(problem)}\n`);
-    out.write(`${file}: ${result.problems.length} problem${result.problems.length === 1 ? "" : "s"}\n`);
-    return EXIT.failed;
-  }
-  out.write(`✓ ${file}: "${result.plan.name}" is valid (${result.plan.nodes.length} nodes, ${result.plan.edges.length} edges)\n`);
-  return EXIT.ok;
-}
-
-/** `plan plan.json`: waves, batches, hazards. */
-export async function planCommand(file: string, json: boolean, out: Out): Promise<number> {
-  const result = await readPlanFile(file);
-  if (!result.ok) return validateCommand(file, json, out);
-  const execution = optimizePlan(result.plan);
-  if (json) {
-    out.write(JSON.stringify(execution, null, 2) + "\n");
-    return execution.hazards.some((hazard) => hazard.severity === "error") ? EXIT.failed : EXIT.ok;
-  }
-  out.write(`Plan "${result.plan.name}": ${result.plan.nodes.length} nodes in ${execution.waves.length} waves, ${execution.batches.length} batches\n`);
-  execution.waves.forEach((wave, index) => {
-    out.write(`\nWave ${index} (${wave.length} node${wave.length === 1 ? "" : "s"})\n`);
-    const batches = execution.batches.filter((batch) => batch.wave === index);
-    batches.forEach((batch, batchIndex) => {
-      const last = batchIndex === batches.length - 1;
-      out.write(`${last ? "└─" : "├─"} ${batch.id} [${batch.kind}${batch.atomic ? ", atomic" : ""}]\n`);
-      batch.units.forEach((unit, unitIndex) => {
-        const unitLast = unitIndex === batch.units.length - 1;
-        const target = unit.target ? ` ${unit.target}` : "";
-        out.write(`${last ? "   " : "│  "}${unitLast ? "└─" : "├─"} ${unit.kind === "node" ? "" : `${unit.kind}${target}: `}${unit.nodeIds.join(", ")}\n`);
-      });
-    });
-  });
-  out.write(`\nCritical path: ${execution.criticalPath.nodeIds.join(" → ") || "(empty)"} (~${formatDuration(execution.criticalPath.estimatedMs)})\n`);
-  out.write(`Widest wave: ${execution.widest.wave} (${execution.widest.width} nodes)\n`);
-  if (execution.hazards.length) {
-    out.write(`\nHazards:\n`);
-    for (const hazard of execution.hazards) out.write(`${hazard.severity === "error" ? "✗" : hazard.severity === "warning" ? "⚠" : "ℹ"} ${hazard.code}: ${hazard.message}\n`);
-  }
-  for (const note of execution.notes) out.write(`note: ${note}\n`);
-  return execution.hazards.some((hazard) => hazard.severity === "error") ? EXIT.failed : EXIT.ok;
-}
+import { EXIT, type Out } from "./exit-codes";
 
 /** Options of `run`. */
 export interface RunCommandOptions {
@@ -150,7 +95,7 @@ async function withContext(work: (context: CliContext) => Promise<number>): Prom
     }
     return await work(context);
   } finally {
-    await context.database.close();
+    await context.close();
   }
 }
 

@@ -1,10 +1,15 @@
 /**
  * `batchboard` — validate, plan and run plans from the terminal; runs are
  * recorded in the configured database, so they show up in the web app.
+ *
+ * Each command's module is imported when that command runs, so `validate`
+ * never loads the runner or the database (see scripts/build-cli.mjs).
  */
 import { parseArgs } from "node:util";
-import { runRemotely } from "./remote-client";
-import { EXIT, planCommand, resumeCommand, retryCommand, runCommand, undoCommand, validateCommand } from "./commands";
+import { EXIT } from "./exit-codes";
+
+const planCommands = () => import("./plan-commands");
+const runCommands = () => import("./commands");
 
 const USAGE = `Usage: batchboard <command> [options]
 
@@ -63,9 +68,9 @@ export async function main(argv: string[]): Promise<number> {
   const out = process.stdout;
   switch (command) {
     case "validate":
-      return target ? validateCommand(target, values.json, out) : needTarget("a plan file");
+      return target ? (await planCommands()).validateCommand(target, values.json, out) : needTarget("a plan file");
     case "plan":
-      return target ? planCommand(target, values.json, out) : needTarget("a plan file");
+      return target ? (await planCommands()).planCommand(target, values.json, out) : needTarget("a plan file");
     case "run": {
       if (!target) return needTarget("a plan file");
       const concurrency = values.concurrency === undefined ? undefined : Number(values.concurrency);
@@ -75,17 +80,17 @@ export async function main(argv: string[]): Promise<number> {
       }
       if (values.server) {
         if (!values.token) return needTarget("--token TOKEN with --server");
-        return runRemotely(target, { server: values.server, token: values.token, concurrency, dryRun: values["dry-run"], json: values.json }, out);
+        return (await import("./remote-client")).runRemotely(target, { server: values.server, token: values.token, concurrency, dryRun: values["dry-run"], json: values.json }, out);
       }
       if (!values.workspace) return needTarget("--workspace DIR");
-      return runCommand(target, { workspace: values.workspace, concurrency, dryRun: values["dry-run"], json: values.json, keepBackground: values["keep-background"] }, out);
+      return (await runCommands()).runCommand(target, { workspace: values.workspace, concurrency, dryRun: values["dry-run"], json: values.json, keepBackground: values["keep-background"] }, out);
     }
     case "resume":
-      return target ? resumeCommand(target, values.json, out) : needTarget("a run id");
+      return target ? (await runCommands()).resumeCommand(target, values.json, out) : needTarget("a run id");
     case "retry":
-      return target ? retryCommand(target, values.node, values.json, out) : needTarget("a run id");
+      return target ? (await runCommands()).retryCommand(target, values.node, values.json, out) : needTarget("a run id");
     case "undo":
-      return target ? undoCommand(target, values.force, values.json, out) : needTarget("a run id");
+      return target ? (await runCommands()).undoCommand(target, values.force, values.json, out) : needTarget("a run id");
     default:
       process.stderr.write(`Unknown command "${command}"\n\n${USAGE}\n`);
       return EXIT.usage;

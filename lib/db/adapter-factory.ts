@@ -1,7 +1,7 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
-import { PrismaPg } from "@prisma/adapter-pg";
+import type { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
+import type { PrismaPg } from "@prisma/adapter-pg";
 import BetterSqlite3 from "better-sqlite3";
 import type { DatabaseConfig } from "./database-config";
 
@@ -23,9 +23,12 @@ function ensureWriteAheadLog(filePath: string): void {
   }
 }
 
-/** The Prisma driver adapter for a database; used by both the client and the schema engine. */
-export function createAdapterFactory(config: DatabaseConfig): PrismaBetterSqlite3 | PrismaPg {
-  if (config.provider === "postgresql") return new PrismaPg({ connectionString: config.url });
+/**
+ * The Prisma driver adapter for a database; used by both the client and the
+ * schema engine. Only the provider's own driver is loaded.
+ */
+export async function createAdapterFactory(config: DatabaseConfig): Promise<PrismaBetterSqlite3 | PrismaPg> {
+  if (config.provider === "postgresql") return new (await import("@prisma/adapter-pg")).PrismaPg({ connectionString: config.url });
   ensureWriteAheadLog(config.filePath);
-  return new PrismaBetterSqlite3({ url: config.filePath, timeout: SQLITE_BUSY_TIMEOUT_MS });
+  return new (await import("@prisma/adapter-better-sqlite3")).PrismaBetterSqlite3({ url: config.filePath, timeout: SQLITE_BUSY_TIMEOUT_MS });
 }

@@ -2,8 +2,7 @@
  * Opens the Prisma client for SQLite or PostgreSQL through driver adapters.
  * The only module that constructs a client; repositories receive it.
  */
-import { PrismaClient as PostgresClient } from "./generated/postgresql/client";
-import { PrismaClient as SqliteClient } from "./generated/sqlite/client";
+import type { PrismaClient as SqliteClient } from "./generated/sqlite/client";
 import { createAdapterFactory } from "./adapter-factory";
 import type { DatabaseConfig } from "./database-config";
 
@@ -22,11 +21,12 @@ export interface Database {
 
 /** Opens a connection; the caller applies migrations first (see migrations.ts). */
 export async function openDatabase(config: DatabaseConfig): Promise<Database> {
-  const adapter = createAdapterFactory(config);
+  const adapter = await createAdapterFactory(config);
+  // Only the provider's own generated client is loaded (each is a large module).
   const client =
     config.provider === "postgresql"
-      ? (new PostgresClient({ adapter }) as unknown as DbClient)
-      : new SqliteClient({ adapter });
+      ? (new (await import("./generated/postgresql/client")).PrismaClient({ adapter }) as unknown as DbClient)
+      : new (await import("./generated/sqlite/client")).PrismaClient({ adapter });
   if (config.provider === "sqlite") {
     // Safe with WAL: a crash can lose the last commits' durability, never consistency.
     await client.$queryRawUnsafe("PRAGMA synchronous = NORMAL");

@@ -99,7 +99,7 @@ async function withEngine<T>(
 export async function applyPendingMigrations(config: DatabaseConfig, root = process.cwd()): Promise<MigrationStatus> {
   const migrationsList = await readMigrationsList(config.provider, root);
   const schema = await readSchema(config.provider, root);
-  return withEngine(createAdapterFactory(config), schema, async (engine) => {
+  return withEngine(await createAdapterFactory(config), schema, async (engine) => {
     const { appliedMigrationNames } = await engine.applyMigrations({ migrationsList, filters: NO_FILTERS });
     return { ...(await diagnose(engine, migrationsList)), appliedNow: appliedMigrationNames };
   });
@@ -109,7 +109,7 @@ export async function applyPendingMigrations(config: DatabaseConfig, root = proc
 export async function readMigrationStatus(config: DatabaseConfig, root = process.cwd()): Promise<MigrationStatus> {
   const migrationsList = await readMigrationsList(config.provider, root);
   const schema = await readSchema(config.provider, root);
-  return withEngine(createAdapterFactory(config), schema, (engine) => diagnose(engine, migrationsList));
+  return withEngine(await createAdapterFactory(config), schema, (engine) => diagnose(engine, migrationsList));
 }
 
 /** The engine's way of saying a database was never migrated (P1014 in the CLI). */

@@ -39,7 +39,8 @@ export function normaliseTags(tags: readonly string[]): string[] {
   return [...new Set(tags.map((tag) => tag.trim().toLowerCase()).filter(Boolean))].sort();
 }
 
-function searchTextOf(name: string, description: string, tags: readonly string[]): string {
+/** What the library's search matches a plan against. */
+export function searchTextOf(name: string, description: string, tags: readonly string[]): string {
   return [name, description, ...tags].join("\n").toLowerCase();
 }
 

@@ -7,7 +7,7 @@ import { parentPort, workerData } from "node:worker_threads";
 import { openDatabase } from "./client";
 import type { DatabaseConfig } from "./database-config";
 import { createPrismaRunStore } from "./run-store";
-import { createSqliteRunWriter } from "./sqlite-run-writer";
+import { createSqliteRunWriter, withSqliteRunWriter } from "./sqlite-run-writer";
 import type { RunStore } from "../runner/run-store";
 
 /** A call from the main thread. */
@@ -24,13 +24,10 @@ const port = parentPort;
 if (port) {
   const config = workerData as DatabaseConfig;
   const database = await openDatabase(config);
-  const store = createPrismaRunStore(database.client);
   // SQLite: the hot writes skip Prisma (see sqlite-run-writer.ts).
   const writer = config.provider === "sqlite" ? createSqliteRunWriter(config.filePath) : null;
-  if (writer) {
-    store.createRun = async (input) => writer.createRun(input);
-    store.persist = async (batch) => writer.persist(batch);
-  }
+  const prismaStore = createPrismaRunStore(database.client);
+  const store = writer ? withSqliteRunWriter(prismaStore, writer, { deferNodeRows: true }) : prismaStore;
   port.on("message", async (request: StoreRequest) => {
     try {
       if (request.method === "close") {

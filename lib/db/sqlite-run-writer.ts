@@ -5,15 +5,17 @@
  * more than the insert itself (creating a 2,000-node run spent 0.3–1.8 s in
  * query compilation before its first command could start); rows are written
  * in the exact formats Prisma reads back (ISO dates with an explicit offset,
- * JSON as text, booleans as 0/1). Used by the threaded store only.
+ * JSON as text, booleans as 0/1). Used by the threaded store and the CLI.
  */
 import { randomBytes } from "node:crypto";
 import BetterSqlite3 from "better-sqlite3";
-import type { NewRun, NodeRunState, PersistBatch } from "../runner/run-store";
+import type { NewRun, NodeRunState, PersistBatch, RunStore } from "../runner/run-store";
 
-const BUSY_TIMEOUT_MS = 10_000;
+/** How long an SQLite connection waits for another process's write lock. */
+export const BUSY_TIMEOUT_MS = 10_000;
 
-function isoDate(date: Date | null | undefined): string | null {
+/** A date as Prisma writes it to SQLite: ISO 8601 with an explicit offset. */
+export function isoDate(date: Date | null | undefined): string | null {
   return date ? date.toISOString().replace("Z", "+00:00") : null;
 }
 
@@ -28,7 +30,7 @@ let idCounter = 0;
  * randomness; 25 lowercase base-36 characters), so runs created here look
  * like every other id.
  */
-function newRowId(): string {
+export function newRowId(): string {
   idCounter = (idCounter + 1) % 36 ** 4;
   const random = [...randomBytes(12)].map((byte) => (byte % 36).toString(36)).join("");
   return `c${Date.now().toString(36).padStart(8, "0")}${idCounter.toString(36).padStart(4, "0")}${random}`;
@@ -167,3 +169,22 @@ export function createSqliteRunWriter(filePath: string): SqliteRunWriter {
     },
   };
 }
+
+/**
+ * `store` with its hot writes (createRun, persist) taken over by `writer`.
+ * With `deferNodeRows`, a new run's pending node rows wait for
+ * {@link SqliteRunWriter.writeDeferred} (the threaded store writes them after
+ * answering); without, createRun writes them before it returns.
+ */
+export function withSqliteRunWriter(store: RunStore, writer: SqliteRunWriter, options: { deferNodeRows: boolean }): RunStore {
+  return {
+    ...store,
+    createRun: async (input) => {
+      const run = writer.createRun(input);
+      if (!options.deferNodeRows) writer.writeDeferred();
+      return run;
+    },
+    persist: async (batch) => writer.persist(batch),
+  };
+}
+
