@@ -1,6 +1,7 @@
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { expect, test, type APIRequestContext, type Browser, type Page } from "@playwright/test";
+import { countProcessesRunning } from "../lib/testing/processes";
 import { dataDirectoryOf } from "./auth-fixtures";
 
 /**
@@ -28,18 +29,6 @@ async function runnerToken(page: Page, browser: Browser, baseURL: string | undef
   const token = await runner.getByLabel("New API token").inputValue();
   await context.close();
   return token;
-}
-
-/** Host processes whose command line contains `marker`. */
-function hostProcessesWith(marker: string): number {
-  return readdirSync("/proc").filter((entry) => {
-    if (!/^\d+$/.test(entry)) return false;
-    try {
-      return readFileSync(`/proc/${entry}/cmdline`, "utf8").includes(marker);
-    } catch {
-      return false;
-    }
-  }).length;
 }
 
 /** Polls the API while `work` runs; returns the slowest answer. */
@@ -121,7 +110,7 @@ test("a runner's shell nodes cannot reach the server's data, other workspaces, i
   expect(node("setsid-escape").error?.code).toBe("timeout");
   const escapeMs = Date.parse(node("setsid-escape").finishedAt ?? "") - Date.parse(node("setsid-escape").startedAt ?? "");
   expect(escapeMs).toBeLessThan(2000);
-  expect(hostProcessesWith(`sleep\0${marker}`)).toBe(0);
+  expect(countProcessesRunning("sleep", marker)).toBe(0);
   expect(node("fork-bomb").status).toBe("failed");
   expect(node("allocate-4gb").error).toMatchObject({ code: "limit-exceeded", message: expect.stringMatching(/memory limit \(2048 MiB\)/) });
   expect(node("write-100gb").error).toMatchObject({ code: "limit-exceeded", message: expect.stringMatching(/file size limit \(1024 MiB per file\)/) });

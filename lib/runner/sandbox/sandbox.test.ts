@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import net from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { countProcessesRunning } from "../../testing/processes";
 import { memoryResources, plan, runPlan, temporaryDirectory } from "../testing/harness";
 import { createSandboxLauncher } from "./bubblewrap";
 import type { WorkspaceSandboxSettings } from "./sandbox-settings";
@@ -35,20 +36,6 @@ async function runShell(command: string, options: { timeoutMs?: number; settings
   const node = outcome.nodes.get("cmd");
   const result = node?.result as { stdout: { tail: string }; stderr: { tail: string }; exitCode: number | null } | undefined;
   return { node, stdout: result?.stdout.tail ?? "", stderr: result?.stderr.tail ?? "", elapsedMs: performance.now() - started };
-}
-
-/** Host processes whose command line contains `marker`. */
-function hostProcessesWith(marker: string): number[] {
-  const found: number[] = [];
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      if (readFileSync(`/proc/${entry}/cmdline`, "utf8").includes(marker)) found.push(Number(entry));
-    } catch {
-      // Gone meanwhile.
-    }
-  }
-  return found;
 }
 
 describe.runIf(bwrapInstalled)("the command sandbox", () => {
@@ -102,14 +89,14 @@ describe.runIf(bwrapInstalled)("the command sandbox", () => {
     expect(node?.error?.code).toBe("timeout");
     const nodeMs = (node?.finishedAt?.getTime() ?? Infinity) - (node?.startedAt?.getTime() ?? 0);
     expect(nodeMs).toBeLessThan(2000);
-    expect(hostProcessesWith(`sleep\0${marker}`)).toEqual([]);
+    expect(countProcessesRunning("sleep", marker)).toBe(0);
   });
 
   it("kills what a finished command left running", async () => {
     const marker = `8${Date.now() % 100000}.5`;
     const { node } = await runShell(`setsid sleep ${marker} > /dev/null 2>&1 & echo started`);
     expect(node?.status).toBe("succeeded");
-    expect(hostProcessesWith(`sleep\0${marker}`)).toEqual([]);
+    expect(countProcessesRunning("sleep", marker)).toBe(0);
   });
 
   it("names the limit a command ran into", async () => {
@@ -173,10 +160,10 @@ describe.runIf(bwrapInstalled)("the command sandbox", () => {
       await runPlan(resources, plan({ nodes: [{ id: "cmd", type: "shell", params: { command: "setsid sleep ${marker} & sleep ${marker}" } }] }), ${JSON.stringify(workspace)});
     `;
     const runner = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { cwd: path.join(__dirname, "../../.."), stdio: "ignore" });
-    for (let waited = 0; hostProcessesWith(`sleep\0${marker}`).length < 2 && waited < 20_000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(hostProcessesWith(`sleep\0${marker}`).length).toBe(2);
+    for (let waited = 0; countProcessesRunning("sleep", marker) < 2 && waited < 20_000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(countProcessesRunning("sleep", marker)).toBe(2);
     runner.kill("SIGKILL");
-    for (let waited = 0; hostProcessesWith(`sleep\0${marker}`).length > 0 && waited < 2000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(hostProcessesWith(`sleep\0${marker}`)).toEqual([]);
+    for (let waited = 0; countProcessesRunning("sleep", marker) > 0 && waited < 2000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(countProcessesRunning("sleep", marker)).toBe(0);
   }, 30_000);
 });
