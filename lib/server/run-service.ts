@@ -13,11 +13,12 @@ import { getPlanVersion } from "../db/plan-versions";
 import { getRunForTeam } from "../db/runs";
 import { getWorkspace } from "../db/workspaces";
 import { validatePlan } from "../plan/validate-plan";
-import type { RunEvent } from "../runner/run-events";
+import type { RunEvent, RunStatus } from "../runner/run-events";
 import type { RunnerResources } from "../runner/resources";
 import { RunRegistry } from "../runner/run-registry";
 import { RunRequestError, resumeRun, retryFailedNodes, retryNode, startRun } from "../runner/runs";
 import type { RunHandle } from "../runner/scheduler";
+import { isTerminalRunStatus } from "../runner/status";
 import { undoRun, type UndoResult } from "../runner/undo";
 
 export interface RunScope {
@@ -53,6 +54,8 @@ export interface RunService {
    * of SSE resume after a reload or a dropped connection.
    */
   openEventStream(scope: RunScope, runId: string, afterSeq: number): Promise<EventSubscription>;
+  /** Resolves true once the run has finished and everything is stored, false when `timeoutMs` passes first. */
+  waitForRun(scope: RunScope, runId: string, timeoutMs: number): Promise<boolean>;
 }
 
 /** RunRequestErrors are the runner's; the app speaks DomainErrors. */
@@ -88,6 +91,23 @@ const LOG_CATCH_UP_MS = 30_000;
 const LOG_POLL_MS = 50;
 /** How often a run executing in another process (CLI, worker) is polled for new events. */
 const FOREIGN_RUN_POLL_MS = 400;
+
+async function waitUntilFinished(handle: RunHandle | undefined, readStatus: () => Promise<RunStatus>, timeoutMs: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
+  try {
+    if (handle) return await Promise.race([handle.done.then(() => true, () => true), timeout]);
+    // Executing elsewhere (CLI, another server): watch the stored status.
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      if (isTerminalRunStatus(await readStatus())) return true;
+      if (Date.now() >= deadline) return false;
+      await new Promise((resolve) => setTimeout(resolve, FOREIGN_RUN_POLL_MS));
+    }
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 export function createRunService(deps: { client: DbClient; resources: RunnerResources; scratchRoot: string; recentEventsPerRun?: number }): RunService {
   const { client, resources } = deps;
@@ -172,6 +192,11 @@ export function createRunService(deps: { client: DbClient; resources: RunnerReso
     async undo(scope, runId, options) {
       await getRunForTeam(client, scope.teamId, runId);
       return translated(undoRun(resources, runId, options));
+    },
+    async waitForRun(scope, runId, timeoutMs) {
+      await getRunForTeam(client, scope.teamId, runId);
+      const readStatus = async () => (await getRunForTeam(client, scope.teamId, runId)).status;
+      return waitUntilFinished(live.get(runId), readStatus, timeoutMs);
     },
     async openEventStream(scope, runId, afterSeq) {
       const run = await getRunForTeam(client, scope.teamId, runId);

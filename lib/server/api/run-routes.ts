@@ -15,7 +15,8 @@ import { recordInlinePlan } from "../inline-plan";
 import { defineRoute } from "../route-handler";
 import type { RunScope } from "../run-service";
 import { resumePointOf, runEventStream, wantsBatches } from "../sse";
-import { ChangeParams, ListRunsQuery, NodeParams, RunParams, StartRunBody, type FileChangeDetail, type NodeResult, type RunSummary } from "./run-schemas";
+import { reportOfRun, waitForReport } from "../run-reports";
+import { ChangeParams, ListRunsQuery, NodeParams, RunParams, StartRunBody, StartRunQuery, type FileChangeDetail, type NodeResult, type RunSummary } from "./run-schemas";
 
 const iso = (date: Date | null) => date?.toISOString() ?? null;
 
@@ -58,7 +59,7 @@ function presentNode(node: NodeRow): NodeResult {
 
 const scopeOf = (caller: { teamId: string; userId: string }): RunScope => ({ teamId: caller.teamId, userId: caller.userId });
 
-export const startRunRoute = defineRoute({ permission: "run:start", body: StartRunBody }, async ({ app, caller, body }) => {
+export const startRunRoute = defineRoute({ permission: "run:start", body: StartRunBody, query: StartRunQuery }, async ({ app, caller, body, query }) => {
   // Checked first, so a refused workspace does not leave an inline plan recorded behind it.
   if (body.workspaceId) await getWorkspace(app.db.client, caller.teamId, body.workspaceId);
   let target: { planId: string; versionNumber?: number };
@@ -87,7 +88,11 @@ export const startRunRoute = defineRoute({ permission: "run:start", body: StartR
     dryRun: body.dryRun,
     concurrency: body.concurrency,
   });
-  return Response.json({ runId, ...target }, { status: 202, headers: { location: `/api/v1/runs/${runId}` } });
+  const location = { location: `/api/v1/runs/${runId}` };
+  if (query.wait === undefined) return Response.json({ runId, ...target }, { status: 202, headers: location });
+  const waited = await waitForReport({ client: app.db.client, runs: app.runs }, scopeOf(caller), runId, query.wait);
+  if (waited.finished) return Response.json(waited.report, { status: 200, headers: location });
+  return Response.json({ ...target, ...waited.progress }, { status: 202, headers: location });
 });
 
 export const listRunsRoute = defineRoute({ permission: "plan:read", query: ListRunsQuery }, async ({ app, caller, query }) => {
@@ -122,6 +127,11 @@ export const streamRunEventsRoute = defineRoute({ permission: "plan:read", param
   const subscribe = await app.runs.openEventStream(scopeOf(caller), params.runId, after);
   return runEventStream(request, subscribe, (event) => event.type === "run.status" && isTerminalRunStatus(event.status), { batch: wantsBatches(request) });
 });
+
+/** The run's report: per-node results, output tails, diffs, skip and rollback reasons, what a retry would run. */
+export const getRunReportRoute = defineRoute({ permission: "plan:read", params: RunParams }, async ({ app, caller, params }) =>
+  reportOfRun(app.db.client, caller.teamId, params.runId),
+);
 
 /** A node's stored stdout and stderr, in order, as text (replays what is stored, and buffered for a live run). */
 export const getNodeLogRoute = defineRoute({ permission: "plan:read", params: NodeParams }, async ({ app, caller, params }) => {

@@ -24,13 +24,22 @@ export const StartRunBody = z
   });
 export type StartRunBody = z.infer<typeof StartRunBody>;
 
+export const StartedRun = z.object({ runId: Id, planId: Id.optional(), versionNumber: z.number().int().optional() });
+
+export const StartRunQuery = z.object({
+  wait: z.coerce
+    .number()
+    .min(0)
+    .max(600)
+    .optional()
+    .describe("Wait up to this many seconds: 200 with the finished run's report, or 202 with the run id and progress when the wait ends first"),
+});
+
 export const ListRunsQuery = z.object({
   planId: Id.optional(),
   status: RunStatus.optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
 });
-
-export const StartedRun = z.object({ runId: Id, planId: Id.optional(), versionNumber: z.number().int().optional() });
 
 export const NodeResult = z.object({
   nodeId: z.string(),
