@@ -57,7 +57,7 @@ export type ToolCallList = z.infer<typeof ToolCallList>;
 
 /** A call the compiler could not map, by its index in the list. */
 export const ToolCallProblem = z.object({
-  callIndex: z.number().int().nonnegative(),
+  callIndex: z.number().int().nonnegative().optional().describe("Left out when the problem is the list itself (e.g. empty)"),
   field: z.string().optional(),
   message: z.string(),
 });

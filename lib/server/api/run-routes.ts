@@ -5,17 +5,13 @@
  */
 import { getFileChange, listNodeResults } from "../../db/run-results";
 import { getRunForTeam, listRuns } from "../../db/runs";
-import { getWorkspace } from "../../db/workspaces";
-import { validatePlan } from "../../plan/validate-plan";
 import { unifiedDiff } from "../../runner/diff";
 import { isTerminalRunStatus } from "../../runner/status";
-import { apiError } from "../api-errors";
-import { roleAllows } from "../permissions";
-import { recordInlinePlan } from "../inline-plan";
 import { defineRoute } from "../route-handler";
 import type { RunScope } from "../run-service";
 import { resumePointOf, runEventStream, wantsBatches } from "../sse";
 import { reportOfRun, waitForReport } from "../run-reports";
+import { startRequestedRun } from "../start-requested-run";
 import { ChangeParams, ListRunsQuery, NodeParams, RunParams, StartRunBody, StartRunQuery, type FileChangeDetail, type NodeResult, type RunSummary } from "./run-schemas";
 
 const iso = (date: Date | null) => date?.toISOString() ?? null;
@@ -60,39 +56,13 @@ function presentNode(node: NodeRow): NodeResult {
 const scopeOf = (caller: { teamId: string; userId: string }): RunScope => ({ teamId: caller.teamId, userId: caller.userId });
 
 export const startRunRoute = defineRoute({ permission: "run:start", body: StartRunBody, query: StartRunQuery }, async ({ app, caller, body, query }) => {
-  // Checked first, so a refused workspace does not leave an inline plan recorded behind it.
-  if (body.workspaceId) await getWorkspace(app.db.client, caller.teamId, body.workspaceId);
-  let target: { planId: string; versionNumber?: number };
-  if (body.plan !== undefined) {
-    // An inline plan is stored as a plan version first, so it also needs the right to edit plans.
-    if (!roleAllows(caller.role, "plan:edit")) {
-      return apiError("forbidden", `Your role (${caller.role}) may run stored plans but not send new ones (needs plan:edit)`);
-    }
-    const validation = validatePlan(body.plan);
-    if (!validation.ok) {
-      const issues = validation.problems.map((problem) => ({
-        path: ["plan", ...problem.path].join("."),
-        message: problem.message,
-        code: problem.code,
-        ...(problem.nodeId ? { nodeId: problem.nodeId } : {}),
-      }));
-      return apiError("invalid", `The plan has ${issues.length} problem${issues.length === 1 ? "" : "s"}`, issues);
-    }
-    target = await recordInlinePlan(app.db.client, caller, validation.plan);
-  } else {
-    target = { planId: body.planId ?? "", versionNumber: body.versionNumber };
-  }
-  const { runId } = await app.runs.startPlanRun(scopeOf(caller), {
-    ...target,
-    workspaceId: body.workspaceId,
-    dryRun: body.dryRun,
-    concurrency: body.concurrency,
-  });
+  const deps = { client: app.db.client, runs: app.runs };
+  const { runId, ...started } = await startRequestedRun(deps, caller, body);
   const location = { location: `/api/v1/runs/${runId}` };
-  if (query.wait === undefined) return Response.json({ runId, ...target }, { status: 202, headers: location });
-  const waited = await waitForReport({ client: app.db.client, runs: app.runs }, scopeOf(caller), runId, query.wait);
-  if (waited.finished) return Response.json(waited.report, { status: 200, headers: location });
-  return Response.json({ ...target, ...waited.progress }, { status: 202, headers: location });
+  if (query.wait === undefined) return Response.json({ runId, ...started }, { status: 202, headers: location });
+  const waited = await waitForReport(deps, scopeOf(caller), runId, query.wait);
+  if (waited.finished) return Response.json({ ...waited.report, ...(started.compiled ? { compiled: started.compiled } : {}) }, { status: 200, headers: location });
+  return Response.json({ ...started, ...waited.progress }, { status: 202, headers: location });
 });
 
 export const listRunsRoute = defineRoute({ permission: "plan:read", query: ListRunsQuery }, async ({ app, caller, query }) => {

@@ -14,12 +14,17 @@ export const StartRunBody = z
     planId: Id.optional().describe("Run a stored plan…"),
     versionNumber: z.number().int().positive().optional().describe("…at this version (the newest when left out)"),
     plan: z.unknown().optional().describe("…or an inline plan document, recorded as a version of the team's plan with its name"),
+    calls: z
+      .unknown()
+      .optional()
+      .describe("…or a tool-call batch: [{name: Write|Edit|MultiEdit|Read|Grep|Bash, input}], compiled into a plan (returned as `compiled`) that is recorded like an inline plan"),
+    name: z.string().trim().min(1).max(200).optional().describe("The name a tool-call batch's plan is stored under (default \"Tool calls\")"),
     workspaceId: Id.optional().describe("A registered workspace of the team; a fresh scratch directory when left out"),
     dryRun: z.boolean().default(false),
     concurrency: z.number().int().min(1).max(256).optional(),
   })
-  .refine((body) => (body.planId === undefined) !== (body.plan === undefined), {
-    message: "Send either planId or plan, not both",
+  .refine((body) => [body.planId, body.plan, body.calls].filter((value) => value !== undefined).length === 1, {
+    message: "Send exactly one of planId, plan or calls",
     path: ["planId"],
   });
 export type StartRunBody = z.infer<typeof StartRunBody>;
