@@ -12,10 +12,12 @@ import { DomainError } from "../db/errors";
 import { getPlanVersion } from "../db/plan-versions";
 import { getRunForTeam } from "../db/runs";
 import { getWorkspace } from "../db/workspaces";
+import type { PlanDocument } from "../plan/schema";
 import { validatePlan } from "../plan/validate-plan";
 import type { RunEvent, RunStatus } from "../runner/run-events";
 import type { RunnerResources } from "../runner/resources";
 import { RunRegistry } from "../runner/run-registry";
+import { nodesToRerun, retryWithRevisedPlan } from "../runner/retry-with-plan";
 import { RunRequestError, resumeRun, retryFailedNodes, retryNode, startRun } from "../runner/runs";
 import type { RunHandle } from "../runner/scheduler";
 import { isTerminalRunStatus } from "../runner/status";
@@ -46,6 +48,12 @@ export interface RunService {
   retryFailed(scope: RunScope, runId: string): Promise<{ runId: string }>;
   retryNode(scope: RunScope, runId: string, nodeId: string): Promise<{ runId: string }>;
   resume(scope: RunScope, runId: string): Promise<{ runId: string }>;
+  /**
+   * A retry running `plan` instead of the run's plan (see retryWithRevisedPlan).
+   * `recordRevision` stores it as a version of the run's plan and answers the
+   * version id; it is called only once the revision was found acceptable.
+   */
+  retryWithPlan(scope: RunScope, runId: string, plan: PlanDocument, recordRevision: () => Promise<string>): Promise<{ runId: string }>;
   undo(scope: RunScope, runId: string, options: { force?: boolean }): Promise<UndoResult>;
   /**
    * Checks access to a run's events (NotFoundError for another team's run),
@@ -184,6 +192,14 @@ export function createRunService(deps: { client: DbClient; resources: RunnerReso
     async retryNode(scope, runId, nodeId) {
       await getRunForTeam(client, scope.teamId, runId);
       return track(await translated(retryNode(resources, runId, nodeId)));
+    },
+    async retryWithPlan(scope, runId, plan, recordRevision) {
+      await getRunForTeam(client, scope.teamId, runId);
+      const parent = await resources.store.loadRun(runId);
+      if (!parent) throw new DomainError("not_found", `Run ${runId} was not found`);
+      await translated(nodesToRerun(resources, parent, plan));
+      const planVersionId = await recordRevision();
+      return track(await translated(retryWithRevisedPlan(resources, runId, { plan, planVersionId })));
     },
     async resume(scope, runId) {
       await getRunForTeam(client, scope.teamId, runId);

@@ -6,6 +6,8 @@
  */
 import type { DbClient } from "../db/client";
 import { DomainError } from "../db/errors";
+import { getPlanVersion } from "../db/plan-versions";
+import { getRunForTeam } from "../db/runs";
 import { getWorkspace } from "../db/workspaces";
 import { compileToolCalls } from "../plan/compile-tool-calls";
 import type { PlanDocument } from "../plan/schema";
@@ -87,4 +89,24 @@ function compileCalls(calls: unknown, name: string | undefined, workspaceRoot: s
     message: problem.message,
   }));
   throw new RequestIssuesError("invalid", `${plural(issues.length, "call")} could not be compiled`, issues);
+}
+
+/**
+ * Retries a run: the failed, skipped and cancelled nodes again, or, with a
+ * revised plan, also the nodes it changed and everything downstream (the
+ * revision is recorded as a version of the run's plan, under its name).
+ */
+export async function retryRequestedRun(deps: { client: DbClient; runs: RunService }, caller: Caller, runId: string, revisedPlan?: unknown): Promise<{ runId: string }> {
+  const scope = { teamId: caller.teamId, userId: caller.userId };
+  if (revisedPlan === undefined) return deps.runs.retryFailed(scope, runId);
+  if (!roleAllows(caller.role, "plan:edit")) {
+    throw new DomainError("forbidden", `Your role (${caller.role}) may retry runs but not send revised plans (needs plan:edit)`);
+  }
+  const run = await getRunForTeam(deps.client, caller.teamId, runId);
+  const named = typeof revisedPlan === "object" && revisedPlan !== null ? { ...revisedPlan, name: run.plan.name } : revisedPlan;
+  const plan = validInlinePlan(named);
+  return deps.runs.retryWithPlan(scope, runId, plan, async () => {
+    const recorded = await recordInlinePlan(deps.client, caller, plan);
+    return (await getPlanVersion(deps.client, caller.teamId, recorded.planId, recorded.versionNumber)).id;
+  });
 }

@@ -14,7 +14,8 @@ import { createTeamWithMember, createTokenFor } from "../../testing/fixtures";
 import { callRoute, createTestApp } from "../../testing/test-app";
 import { createTestDatabase, TEST_PROVIDERS, type TestDatabase } from "../../testing/test-database";
 import type { AppContext } from "../app-context";
-import { getRunReportRoute, startRunRoute } from "./run-routes";
+import { undoRunRoute } from "./run-repair-routes";
+import { getRunReportRoute, retryRunRoute, startRunRoute } from "./run-routes";
 
 describe.each(TEST_PROVIDERS)("agent run API on %s", (provider) => {
   let db: TestDatabase;
@@ -102,5 +103,36 @@ describe.each(TEST_PROVIDERS)("agent run API on %s", (provider) => {
     const body = (await response.json()) as { error: { issues: { path: string; message: string }[] } };
     expect(body.error.issues).toEqual([{ path: "calls.1.file_path", message: expect.stringContaining("Call 1 (file_path)") }]);
     expect(await db.client.plan.count()).toBe(before);
+  });
+
+  it("retries with a revised plan, then undoes the whole chain, and refuses a second undo", async () => {
+    const workspace = await registerWorkspace(db.client, teamId, "retry", root.dir);
+    writeFileSync(path.join(workspace.directory, "b.txt"), "broken\n");
+    const document = (find: string) => ({
+      name: "fix me",
+      settings: { fileBatchMode: "independent" },
+      nodes: [
+        { id: "write", type: "file.write", params: { path: "a.txt", content: "a\n" } },
+        { id: "edit", type: "file.edit", params: { path: "b.txt", edits: [{ find, replace: "fixed" }] } },
+        { id: "check", type: "shell", params: { command: "cat b.txt" } },
+      ],
+      edges: [{ from: "edit", to: "check" }],
+    });
+    const failed = RunReport.parse(await (await post({ plan: document("typo"), workspaceId: workspace.id }, "?wait=30")).json());
+    expect(failed.nodes.find((node) => node.id === "edit")?.error?.code).toBe("edit-not-found");
+    const auth = { authorization: `Bearer ${token}` };
+    const retried = await callRoute(retryRunRoute.withApp(app), { method: "POST", path: "/x?wait=30", params: { runId: failed.runId }, headers: auth, body: { plan: document("broken") } });
+    expect(retried.status).toBe(200);
+    const report = RunReport.parse(await retried.json());
+    expect(report).toMatchObject({ status: "succeeded", parentRunId: failed.runId });
+    expect(report.nodes.map((node) => [node.id, node.reused])).toEqual([["write", true], ["edit", false], ["check", false]]);
+    expect(report.nodes[2]?.output?.stdout).toBe("fixed\n");
+
+    const undo = () => callRoute(undoRunRoute.withApp(app), { method: "POST", path: "/x", params: { runId: report.runId }, headers: auth, body: {} });
+    expect(await (await undo()).json()).toEqual({ restored: expect.arrayContaining(["a.txt", "b.txt"]), conflicts: [] });
+    expect(readFileSync(path.join(workspace.directory, "b.txt"), "utf8")).toBe("broken\n");
+    const again = await undo();
+    expect(again.status).toBe(409);
+    expect(((await again.json()) as { error: { message: string } }).error.message).toContain("already undone");
   });
 });

@@ -11,8 +11,8 @@ import { defineRoute } from "../route-handler";
 import type { RunScope } from "../run-service";
 import { resumePointOf, runEventStream, wantsBatches } from "../sse";
 import { reportOfRun, waitForReport } from "../run-reports";
-import { startRequestedRun } from "../start-requested-run";
-import { ChangeParams, ListRunsQuery, NodeParams, RunParams, StartRunBody, StartRunQuery, type FileChangeDetail, type NodeResult, type RunSummary } from "./run-schemas";
+import { retryRequestedRun, startRequestedRun } from "../start-requested-run";
+import { ChangeParams, ListRunsQuery, NodeParams, RetryRunBody, RunParams, StartRunBody, StartRunQuery, type FileChangeDetail, type NodeResult, type RunSummary } from "./run-schemas";
 
 const iso = (date: Date | null) => date?.toISOString() ?? null;
 
@@ -79,6 +79,16 @@ export const getRunRoute = defineRoute({ permission: "plan:read", params: RunPar
 export const retryFailedRoute = defineRoute({ permission: "run:repair", params: RunParams }, async ({ app, caller, params }) => {
   const { runId } = await app.runs.retryFailed(scopeOf(caller), params.runId);
   return Response.json({ runId }, { status: 202, headers: { location: `/api/v1/runs/${runId}` } });
+});
+
+/** POST /api/v1/runs/{runId}/retry — a retry, optionally with a revised plan; `?wait=` as for starting a run. */
+export const retryRunRoute = defineRoute({ permission: "run:repair", params: RunParams, body: RetryRunBody, query: StartRunQuery }, async ({ app, caller, params, body, query }) => {
+  const deps = { client: app.db.client, runs: app.runs };
+  const { runId } = await retryRequestedRun(deps, caller, params.runId, body.plan);
+  const location = { location: `/api/v1/runs/${runId}` };
+  if (query.wait === undefined) return Response.json({ runId }, { status: 202, headers: location });
+  const waited = await waitForReport(deps, scopeOf(caller), runId, query.wait);
+  return waited.finished ? Response.json(waited.report, { status: 200, headers: location }) : Response.json(waited.progress, { status: 202, headers: location });
 });
 
 export const cancelRunRoute = defineRoute({ permission: "run:repair", params: RunParams }, async ({ app, caller, params }) => {

@@ -40,6 +40,15 @@ export const StartRunQuery = z.object({
     .describe("Wait up to this many seconds: 200 with the finished run's report, or 202 with the run id and progress when the wait ends first"),
 });
 
+export const RetryRunBody = z
+  .object({
+    plan: z
+      .unknown()
+      .optional()
+      .describe("A revised plan: reruns failed, skipped, new and changed nodes (by node hash) and everything downstream; reuses unchanged successes. Refused when it drops or renames a node whose file changes are still in the workspace"),
+  })
+  .default({});
+
 export const ListRunsQuery = z.object({
   planId: Id.optional(),
   status: RunStatus.optional(),
