@@ -24,6 +24,7 @@ Commands:
   resume RUN_ID                      Continue an interrupted run
   retry RUN_ID [--node ID]           Re-run failed nodes (or one node and its dependents)
   undo RUN_ID [--force]              Revert a run's file changes
+  mcp                                Serve MCP on stdio for coding agents (see docs/agents.md)
 
 Options:
   --json    Print structured results (for scripts and agents)
@@ -91,6 +92,8 @@ export async function main(argv: string[]): Promise<number> {
       return target ? (await runCommands()).retryCommand(target, values.node, values.json, out) : needTarget("a run id");
     case "undo":
       return target ? (await runCommands()).undoCommand(target, values.force, values.json, out) : needTarget("a run id");
+    case "mcp":
+      return (await import("./mcp-command")).mcpCommand();
     default:
       process.stderr.write(`Unknown command "${command}"\n\n${USAGE}\n`);
       return EXIT.usage;
