@@ -22,9 +22,10 @@ export async function mcpCommand(): Promise<number> {
     for (const run of await recoverInterruptedRuns(context.resources)) {
       process.stderr.write(`Run ${run.runId} was left running by a stopped runner; marked interrupted\n`);
     }
-    const { runs } = createServerRunner(loadEnv(), context.database.client, createPrismaRunStore(context.database.client));
+    const { client } = await context.database();
+    const { runs } = createServerRunner(loadEnv(), client, createPrismaRunStore(client));
     const { team, owner } = context.firstStart;
-    const backend = createAgentBackend({ client: context.database.client, runs }, { userId: owner.id, teamId: team.id, role: "owner", via: "token" });
+    const backend = createAgentBackend({ client, runs }, { userId: owner.id, teamId: team.id, role: "owner", via: "token" });
     const server = createMcpServer(backend, { docsDirectory: DOCS_DIRECTORY, version: MCP_SERVER_VERSION });
     const closed = new Promise<void>((resolve) => {
       server.server.onclose = resolve;
@@ -37,6 +38,6 @@ export async function mcpCommand(): Promise<number> {
     await closed;
     return 0;
   } finally {
-    await context.database.close();
+    await context.close();
   }
 }
