@@ -6,8 +6,6 @@
  * a deliberate failure, the error read back, a retry with the fix, the
  * output read by offset, the whole chain undone.
  */
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
@@ -17,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { NodeOutput, RunToolResult, UndoOutcome } from "../mcp/agent-backend";
 import { temporaryDirectory } from "../runner/testing/harness";
 import { addMemberWithRole, createTeamWithMember, createTokenFor } from "../testing/fixtures";
+import { serveRoute } from "../testing/serve-route";
 import { createTestApp } from "../testing/test-app";
 import { createTestDatabase, type TestDatabase } from "../testing/test-database";
 import type { AppContext } from "./app-context";
@@ -82,7 +81,7 @@ async function agentSession(client: Client) {
 describe("MCP over Streamable HTTP at /api/mcp", () => {
   let db: TestDatabase;
   let app: AppContext;
-  let server: Server;
+  let served: Awaited<ReturnType<typeof serveRoute>>;
   let url: URL;
   const tokens: Record<string, string> = {};
 
@@ -92,25 +91,11 @@ describe("MCP over Streamable HTTP at /api/mcp", () => {
     app = createTestApp(db, { team, owner: user, workspace: { id: "unused", name: "default", directory: "/nonexistent" } });
     tokens.owner = (await createTokenFor(db.client, user.id, team.id)).secret;
     tokens.viewer = (await createTokenFor(db.client, (await addMemberWithRole(db.client, team.id, "viewer")).id, team.id)).secret;
-    const handler = mcpRoute.withApp(app);
-    // A real HTTP server in front of the route handler, as Next puts it.
-    server = createServer((incoming, outgoing) => {
-      const chunks: Buffer[] = [];
-      incoming.on("data", (chunk: Buffer) => chunks.push(chunk));
-      incoming.on("end", async () => {
-        const headers = new Headers();
-        for (const [key, value] of Object.entries(incoming.headers)) if (typeof value === "string") headers.set(key, value);
-        const body = ["GET", "HEAD"].includes(incoming.method ?? "GET") ? undefined : Buffer.concat(chunks);
-        const response = await handler(new Request(`http://${incoming.headers.host}${incoming.url}`, { method: incoming.method, headers, body }), { params: Promise.resolve({}) });
-        outgoing.writeHead(response.status, Object.fromEntries(response.headers));
-        outgoing.end(Buffer.from(await response.arrayBuffer()));
-      });
-    });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    url = new URL(`http://127.0.0.1:${(server.address() as AddressInfo).port}/api/mcp`);
+    served = await serveRoute(mcpRoute.withApp(app));
+    url = new URL(`${served.url}/api/mcp`);
   });
   afterAll(async () => {
-    await new Promise((resolve) => server.close(resolve));
+    await served.close();
     await db.destroy();
   });
 
