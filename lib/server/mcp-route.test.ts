@@ -115,7 +115,7 @@ describe("MCP over Streamable HTTP at /api/mcp", () => {
     expect(stored.document.nodes).toHaveLength(3);
     expect((await call<{ status: string }>(client, "get_run", { runId: fixed.runId })).status).toBe("succeeded");
     await client.close();
-  });
+  }, 180_000);
 
   it("refuses requests without a token, and what the token's role may not do", async () => {
     await expect(connect()).rejects.toThrow();
@@ -139,5 +139,5 @@ describe("MCP over stdio (batchboard mcp)", () => {
     await client.connect(transport);
     await agentSession(client);
     await client.close();
-  });
+  }, 300_000);
 });

@@ -13,11 +13,20 @@ export async function serveRoute(handler: Handler): Promise<{ url: string; close
       const headers = new Headers();
       for (const [key, value] of Object.entries(incoming.headers)) if (typeof value === "string") headers.set(key, value);
       const body = ["GET", "HEAD"].includes(incoming.method ?? "GET") ? undefined : Buffer.concat(chunks);
-      const response = await handler(new Request(`http://${incoming.headers.host}${incoming.url}`, { method: incoming.method, headers, body }), { params: Promise.resolve({}) });
-      outgoing.writeHead(response.status, Object.fromEntries(response.headers));
-      outgoing.end(Buffer.from(await response.arrayBuffer()));
+      try {
+        const response = await handler(new Request(`http://${incoming.headers.host}${incoming.url}`, { method: incoming.method, headers, body }), { params: Promise.resolve({}) });
+        outgoing.writeHead(response.status, Object.fromEntries(response.headers));
+        outgoing.end(Buffer.from(await response.arrayBuffer()));
+      } catch (error) {
+        // What Next would do: a 500, and the error where the developer sees it.
+        console.error("serveRoute: the handler threw", error);
+        if (!outgoing.headersSent) outgoing.writeHead(500);
+        outgoing.end();
+      }
     });
   });
+  // Longer than a client keeps an idle connection: Node's default (5 s) races with fetch reusing it.
+  server.keepAliveTimeout = 120_000;
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
