@@ -3,8 +3,8 @@ import path from "node:path";
 import { stat } from "node:fs/promises";
 import type { ExecutionPlan } from "../plan/execution-plan";
 import type { PlanDocument } from "../plan/schema";
-import type { FileChangeEvent, RunEvent } from "../runner/run-events";
-import { unifiedDiff } from "../runner/diff";
+import { loadRunReport } from "../runner/build-run-report";
+import type { RunEvent } from "../runner/run-events";
 import type { RunHandle, RunOutcome } from "../runner/scheduler";
 import { recoverInterruptedRuns } from "../runner/recovery";
 import { planExecution, resumeRun, retryFailedNodes, retryNode, startRun } from "../runner/runs";
@@ -86,7 +86,7 @@ export async function undoCommand(runId: string, force: boolean, json: boolean, 
   });
 }
 
-async function withContext(work: (context: CliContext) => Promise<number>): Promise<number> {
+export async function withContext(work: (context: CliContext) => Promise<number>): Promise<number> {
   const context = await openCliContext();
   try {
     const recovered = await recoverInterruptedRuns(context.resources);
@@ -99,25 +99,25 @@ async function withContext(work: (context: CliContext) => Promise<number>): Prom
   }
 }
 
-/** Starts a run, shows its progress (or collects it for --json) and returns the exit code. */
-async function follow(
+/**
+ * Starts a run, shows its progress (or, with --json, prints its report,
+ * with `extra` fields beside it) and returns the exit code.
+ */
+export async function follow(
   context: CliContext,
   plan: PlanDocument,
   executionPlan: ExecutionPlan,
   json: boolean,
   out: Out,
   start: () => Promise<RunHandle>,
+  extra: Record<string, unknown> = {},
 ): Promise<number> {
   const buffered: RunEvent[] = [];
-  const fileChanges: FileChangeEvent[] = [];
   let view: ProgressView | null = null;
   let runId: string | null = null;
   const unsubscribe = context.resources.bus.subscribe("*", (event) => {
     if (runId === null) buffered.push(event);
-    else if (event.runId === runId) {
-      view?.onEvent(event);
-      if (json && event.type === "file.change") fileChanges.push(event);
-    }
+    else if (event.runId === runId) view?.onEvent(event);
   });
   const started = Date.now();
   const handle = await start();
@@ -126,7 +126,7 @@ async function follow(
     out.write(`▶ Run ${handle.runId} of "${plan.name}"\n\n`);
     view = new ProgressView(plan, executionPlan, handle.nodes, process.stdout);
     for (const event of buffered) if (event.runId === runId) view.onEvent(event);
-  } else for (const event of buffered) if (event.runId === runId && event.type === "file.change") fileChanges.push(event);
+  }
   buffered.length = 0;
   const interrupt = () => handle.cancel();
   process.once("SIGINT", interrupt);
@@ -141,7 +141,7 @@ async function follow(
     view?.close();
   }
   const durationMs = Date.now() - started;
-  if (json) out.write(JSON.stringify(jsonReport(plan, outcome, durationMs, await withDiffs(context, outcome.runId, fileChanges)), null, 2) + "\n");
+  if (json) out.write(JSON.stringify({ ...(await loadRunReport(context.resources.store, outcome.runId)), ...extra }, null, 2) + "\n");
   else out.write(summaryLine(outcome, durationMs) + "\n");
   return outcome.status === "succeeded" ? EXIT.ok : EXIT.failed;
 }
@@ -160,46 +160,4 @@ function summaryLine(outcome: RunOutcome, durationMs: number): string {
   const icon = outcome.status === "succeeded" ? "✅" : outcome.status === "cancelled" ? "■" : "❌";
   const hint = outcome.status === "succeeded" ? "" : `\n   retry the failed nodes with: batchboard retry ${outcome.runId}`;
   return `${icon} Run ${outcome.status}: ${parts.join(" · ")} in ${formatDuration(durationMs)} (run ${outcome.runId})${hint}`;
-}
-
-/** The run's change events with their diffs: a dry run's come with the event, a real change's from the journal. */
-async function withDiffs(context: CliContext, runId: string, events: FileChangeEvent[]): Promise<FileChangeEvent[]> {
-  if (events.every((event) => event.changeSeq === undefined)) return events;
-  const journal = new Map((await context.resources.store.listFileChanges(runId)).map((change) => [change.seq, change]));
-  return events.map((event) => {
-    const change = event.changeSeq === undefined ? undefined : journal.get(event.changeSeq);
-    return change ? { ...event, diff: unifiedDiff(change.path, change.before, change.after, { maxChars: context.resources.limits.diffMaxChars }) } : event;
-  });
-}
-
-/** The --json report: structured per-node results, with the file changes each made, for scripts and agents. */
-export function jsonReport(plan: PlanDocument, outcome: RunOutcome, durationMs: number, fileChanges: readonly FileChangeEvent[] = []) {
-  const types = new Map(plan.nodes.map((node) => [node.id, node.type]));
-  const changesOf = new Map<string, Array<Pick<FileChangeEvent, "path" | "operation" | "diff">>>();
-  for (const change of fileChanges) {
-    for (const nodeId of change.nodeIds ?? [change.nodeId]) {
-      const list = changesOf.get(nodeId) ?? [];
-      list.push({ path: change.path, operation: change.operation, diff: change.diff });
-      changesOf.set(nodeId, list);
-    }
-  }
-  return {
-    runId: outcome.runId,
-    status: outcome.status,
-    durationMs,
-    counts: outcome.counts,
-    nodes: [...outcome.nodes.values()].map((node) => ({
-      id: node.nodeId,
-      type: types.get(node.nodeId),
-      status: node.status,
-      attempt: node.attempt,
-      reused: node.reused,
-      batchId: node.batchId,
-      durationMs: node.startedAt && node.finishedAt ? node.finishedAt.getTime() - node.startedAt.getTime() : null,
-      exitCode: node.exitCode,
-      error: node.error,
-      result: node.result,
-      changes: changesOf.get(node.nodeId) ?? [],
-    })),
-  };
 }

@@ -18,12 +18,22 @@ Commands:
   plan PLAN.json                     Show waves, batches, critical path and hazards
   run PLAN.json --workspace DIR      Run a plan in DIR
       [--concurrency N] [--dry-run] [--keep-background] [--json]
-  run PLAN.json --server URL --token TOKEN
-                                     Run it on a remote Batchboard (API token
-                                     from Settings; scratch directory there)
+  run --calls CALLS.json --workspace DIR [--name NAME]
+                                     Compile a batch of Write/Edit/MultiEdit/Read/Grep/Bash
+                                     tool calls into a plan (stored as NAME) and run it
+  run PLAN.json --server URL --token TOKEN [--workspace NAME]
+                                     Run it on a remote Batchboard (in the team's workspace
+                                     NAME, else a scratch directory there); --calls works too
   resume RUN_ID                      Continue an interrupted run
   retry RUN_ID [--node ID]           Re-run failed nodes (or one node and its dependents)
+  retry RUN_ID --plan FIXED.json     Retry with a revised plan: failed, skipped and changed
+                                     nodes and their dependents run, unchanged successes are reused
   undo RUN_ID [--force]              Revert a run's file changes
+  mcp                                Serve MCP on stdio for coding agents (see docs/agents.md)
+  setup --email E --name N --team T  Set up the first owner and team; the password is read from stdin
+  token create --name NAME [--role ROLE]
+                                     Print a new API token (owner, editor, runner or viewer)
+  workspace add NAME [--path DIR]    Register a workspace: a new directory, or the existing DIR
 
 Options:
   --json    Print structured results (for scripts and agents)
@@ -49,6 +59,13 @@ export async function main(argv: string[]): Promise<number> {
         help: { type: "boolean", short: "h", default: false },
         server: { type: "string" },
         token: { type: "string" },
+        calls: { type: "string" },
+        plan: { type: "string" },
+        name: { type: "string" },
+        email: { type: "string" },
+        team: { type: "string" },
+        role: { type: "string" },
+        path: { type: "string" },
       },
     });
   } catch (error) {
@@ -72,7 +89,8 @@ export async function main(argv: string[]): Promise<number> {
     case "plan":
       return target ? (await planCommands()).planCommand(target, values.json, out) : needTarget("a plan file");
     case "run": {
-      if (!target) return needTarget("a plan file");
+      const file = values.calls ?? target;
+      if (!file) return needTarget("a plan file (or --calls CALLS.json)");
       const concurrency = values.concurrency === undefined ? undefined : Number(values.concurrency);
       if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256)) {
         process.stderr.write("--concurrency must be a whole number from 1 to 256\n");
@@ -80,17 +98,34 @@ export async function main(argv: string[]): Promise<number> {
       }
       if (values.server) {
         if (!values.token) return needTarget("--token TOKEN with --server");
-        return (await import("./remote-client")).runRemotely(target, { server: values.server, token: values.token, concurrency, dryRun: values["dry-run"], json: values.json }, out);
+        const remote = { server: values.server, token: values.token, workspace: values.workspace, calls: values.calls !== undefined, name: values.name };
+        return (await import("./remote-client")).runRemotely(file, { ...remote, concurrency, dryRun: values["dry-run"], json: values.json }, out);
       }
       if (!values.workspace) return needTarget("--workspace DIR");
-      return (await runCommands()).runCommand(target, { workspace: values.workspace, concurrency, dryRun: values["dry-run"], json: values.json, keepBackground: values["keep-background"] }, out);
+      const options = { workspace: values.workspace, concurrency, dryRun: values["dry-run"], json: values.json, keepBackground: values["keep-background"] };
+      if (values.calls !== undefined) return (await import("./agent-commands")).runCallsCommand(values.calls, { ...options, name: values.name }, out);
+      return (await runCommands()).runCommand(file, options, out);
     }
     case "resume":
       return target ? (await runCommands()).resumeCommand(target, values.json, out) : needTarget("a run id");
     case "retry":
-      return target ? (await runCommands()).retryCommand(target, values.node, values.json, out) : needTarget("a run id");
+      if (!target) return needTarget("a run id");
+      if (values.plan !== undefined) return (await import("./agent-commands")).retryWithPlanCommand(target, values.plan, values.json, out);
+      return (await runCommands()).retryCommand(target, values.node, values.json, out);
+    case "setup":
+      return (await import("./admin-commands")).setupCommand({ email: values.email, name: values.name, team: values.team, json: values.json }, out);
+    case "token":
+      if (target !== "create") return needTarget('"create"');
+      return (await import("./admin-commands")).createTokenCommand({ name: values.name, role: values.role, json: values.json }, out);
+    case "workspace": {
+      const name = positionals[2];
+      if (target !== "add" || !name) return needTarget('"add NAME"');
+      return (await import("./admin-commands")).addWorkspaceCommand(name, { path: values.path, json: values.json }, out);
+    }
     case "undo":
       return target ? (await runCommands()).undoCommand(target, values.force, values.json, out) : needTarget("a run id");
+    case "mcp":
+      return (await import("./mcp-command")).mcpCommand();
     default:
       process.stderr.write(`Unknown command "${command}"\n\n${USAGE}\n`);
       return EXIT.usage;

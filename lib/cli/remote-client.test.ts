@@ -6,7 +6,9 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startRunRoute, streamRunEventsRoute } from "../server/api/run-routes";
+import { registerWorkspace } from "../db/workspaces";
+import { listWorkspacesRoute } from "../server/api/plan-routes";
+import { getRunReportRoute, startRunRoute, streamRunEventsRoute } from "../server/api/run-routes";
 import { createTeamWithMember, createTokenFor } from "../testing/fixtures";
 import { createTestApp } from "../testing/test-app";
 import { createTestDatabase, type TestDatabase } from "../testing/test-database";
@@ -17,6 +19,7 @@ describe("batchboard run --server", () => {
   let db: TestDatabase;
   let app: AppContext;
   let token: string;
+  let teamId: string;
   const dir = mkdtempSync(path.join(os.tmpdir(), "bb-remote-"));
 
   /** fetch, answered by the route handlers Next would call. */
@@ -26,6 +29,9 @@ describe("batchboard run --server", () => {
     if (pathname === "/api/v1/runs") return startRunRoute.withApp(app)(request, { params: Promise.resolve({}) });
     const events = /^\/api\/v1\/runs\/([^/]+)\/events$/.exec(pathname);
     if (events) return streamRunEventsRoute.withApp(app)(request, { params: Promise.resolve({ runId: events[1] }) });
+    const report = /^\/api\/v1\/runs\/([^/]+)\/report$/.exec(pathname);
+    if (report) return getRunReportRoute.withApp(app)(request, { params: Promise.resolve({ runId: report[1] }) });
+    if (pathname === "/api/v1/workspaces") return listWorkspacesRoute.withApp(app)(request, { params: Promise.resolve({}) });
     return new Response("not routed", { status: 599 });
   };
 
@@ -34,6 +40,7 @@ describe("batchboard run --server", () => {
     const { team, user } = await createTeamWithMember(db.client, "editor");
     app = createTestApp(db, { team, owner: user, workspace: { id: "unused", name: "default", directory: "/nonexistent" } });
     token = (await createTokenFor(db.client, user.id, team.id)).secret;
+    teamId = team.id;
   });
   afterAll(async () => {
     await db.destroy();
@@ -59,5 +66,18 @@ describe("batchboard run --server", () => {
   it("reports a refused token with the server's error", async () => {
     const options = { server: "http://remote.test", token: "bbt_revoked-or-made-up-0000000000", dryRun: false, json: true, fetch: routedFetch };
     await expect(runRemotely(writePlan("refused", "true"), options, { write: () => true })).rejects.toThrow(/401 unauthenticated/);
+  });
+
+  it("runs in the workspace named by --workspace and prints the run report with --json", async () => {
+    const workspace = await registerWorkspace(db.client, teamId, "site", path.join(dir, "workspaces"));
+    writeFileSync(path.join(workspace.directory, "index.html"), "<h1>site</h1>\n");
+    let printed = "";
+    const out = { write: (text: string) => ((printed += text), true) };
+    const options = { server: "http://remote.test", token, dryRun: false, json: true, workspace: "site", fetch: routedFetch };
+    expect(await runRemotely(writePlan("in-site", "cat index.html"), options, out)).toBe(0);
+    const report = JSON.parse(printed) as { status: string; finished: boolean; nodes: Array<{ output?: { stdout: string } }> };
+    expect(report).toMatchObject({ status: "succeeded", finished: true });
+    expect(report.nodes[0]?.output?.stdout).toBe("<h1>site</h1>\n");
+    await expect(runRemotely(writePlan("nowhere", "true"), { ...options, workspace: "missing" }, out)).rejects.toThrow('no workspace "missing" in your team; registered: site');
   });
 });

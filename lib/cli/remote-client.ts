@@ -4,6 +4,7 @@
  * is checked locally first (same validator), sent inline, its events are
  * streamed until the run ends, and the exit code follows the final status.
  */
+import { readFile } from "node:fs/promises";
 import { RunEvent } from "../runner/run-events";
 import { formatProblem, readPlanFile } from "./read-plan";
 
@@ -14,8 +15,11 @@ export interface RemoteRunOptions {
   token: string;
   dryRun: boolean;
   concurrency?: number;
-  /** A registered workspace of the token's team; a scratch directory on the server when left out. */
-  workspaceId?: string;
+  /** A registered workspace of the token's team, by name or id; a scratch directory on the server when left out. */
+  workspace?: string;
+  /** `file` holds a tool-call batch instead of a plan; its plan is stored under `name`. */
+  calls?: boolean;
+  name?: string;
   json: boolean;
   /** Injected by tests; the global fetch otherwise. */
   fetch?: typeof fetch;
@@ -57,37 +61,72 @@ export async function readRunEvents(body: ReadableStream<Uint8Array>, onEvent: (
   }
 }
 
+/** The id of the team's workspace called (or with the id) `nameOrId`. */
+async function resolveWorkspace(request: typeof fetch, base: string, headers: Record<string, string>, nameOrId: string): Promise<string> {
+  const response = await request(`${base}/api/v1/workspaces`, { headers });
+  if (!response.ok) throw new Error(describeApiError(response.status, (await response.json().catch(() => ({}))) as ApiErrorBody));
+  const { workspaces } = (await response.json()) as { workspaces: Array<{ id: string; name: string }> };
+  const found = workspaces.find((workspace) => workspace.name === nameOrId || workspace.id === nameOrId);
+  if (!found) throw new Error(`The server has no workspace "${nameOrId}" in your team; registered: ${workspaces.map((workspace) => workspace.name).join(", ") || "none"}`);
+  return found.id;
+}
+
+/** What to send: the plan file checked locally, or a calls file as it is (the server compiles it against the workspace). */
+async function readRunBody(file: string, options: RemoteRunOptions, out: Out): Promise<Record<string, unknown> | null> {
+  if (options.calls) {
+    const parsed: unknown = JSON.parse(await readFile(file, "utf8"));
+    const calls = typeof parsed === "object" && parsed !== null && !Array.isArray(parsed) && "calls" in parsed ? (parsed as { calls: unknown }).calls : parsed;
+    return { calls, ...(options.name ? { name: options.name } : {}) };
+  }
+  const result = await readPlanFile(file);
+  if (!result.ok) {
+    for (const problem of result.problems) out.write(`${formatProblem(problem)}\n`);
+    return null;
+  }
+  return { plan: result.plan };
+}
+
+/** The run's report; the run row is written a few milliseconds after the event stream ends, so wait for it to say finished. */
+async function readReport(request: typeof fetch, base: string, headers: Record<string, string>, runId: string): Promise<{ status: string; finished: boolean }> {
+  for (let attempt = 0; ; attempt += 1) {
+    const response = await request(`${base}/api/v1/runs/${runId}/report`, { headers });
+    if (!response.ok) throw new Error(describeApiError(response.status, (await response.json().catch(() => ({}))) as ApiErrorBody));
+    const report = (await response.json()) as { status: string; finished: boolean };
+    if (report.finished || attempt >= 100) return report;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 export async function runRemotely(file: string, options: RemoteRunOptions, out: Out): Promise<number> {
   const request = options.fetch ?? fetch;
   const base = options.server.replace(/\/+$/, "");
   const headers = { authorization: `Bearer ${options.token}`, "content-type": "application/json" };
-  const result = await readPlanFile(file);
-  if (!result.ok) {
-    for (const problem of result.problems) out.write(`${formatProblem(problem)}\n`);
-    return EXIT.failed;
-  }
+  const body = await readRunBody(file, options, out);
+  if (!body) return EXIT.failed;
+  const workspaceId = options.workspace === undefined ? undefined : await resolveWorkspace(request, base, headers, options.workspace);
   const started = await request(`${base}/api/v1/runs`, {
     method: "POST",
     headers,
-    body: JSON.stringify({ plan: result.plan, dryRun: options.dryRun, concurrency: options.concurrency, workspaceId: options.workspaceId }),
+    body: JSON.stringify({ ...body, dryRun: options.dryRun, concurrency: options.concurrency, workspaceId }),
   });
   if (started.status !== 202) throw new Error(describeApiError(started.status, (await started.json().catch(() => ({}))) as ApiErrorBody));
-  const { runId } = (await started.json()) as { runId: string };
+  const { runId, compiled } = (await started.json()) as { runId: string; compiled?: unknown };
   if (!options.json) out.write(`Run ${runId} started on ${base}\n`);
 
   const stream = await request(`${base}/api/v1/runs/${runId}/events`, { headers });
   if (!stream.ok || !stream.body) throw new Error(describeApiError(stream.status, (await stream.json().catch(() => ({}))) as ApiErrorBody));
   let finalStatus = "unknown";
-  const events: RunEvent[] = [];
   await readRunEvents(stream.body, (event) => {
-    events.push(event);
     if (event.type === "run.status") finalStatus = event.status;
     if (!options.json && event.type === "node.status" && SYMBOL[event.status]) {
       out.write(`${SYMBOL[event.status]} ${event.nodeId} ${event.status}\n`);
     }
   });
   if (options.json) {
-    out.write(`${JSON.stringify({ runId, status: finalStatus, server: base, events: events.length })}\n`);
+    // The same report as a local `run --json`.
+    const report = await readReport(request, base, headers, runId);
+    finalStatus = report.status;
+    out.write(`${JSON.stringify({ ...report, ...(compiled ? { compiled } : {}) }, null, 2)}\n`);
   } else {
     out.write(`Run ${runId} ${finalStatus} — ${base}/runs/${runId}\n`);
   }

@@ -49,3 +49,14 @@ export async function claimFirstStartOwner(client: DbExecutor, claim: SetupClaim
     return tx.user.findUniqueOrThrow({ where: { id: claim.ownerId } });
   });
 }
+
+/**
+ * A member that exists only to hold API tokens of a given role (created from
+ * the CLI): no password, so nobody signs in as it, and it does not count as
+ * the person who set the install up.
+ */
+export async function findOrCreateServiceUser(client: DbExecutor, user: { email: string; name: string }) {
+  const existing = await findUserByEmail(client, user.email);
+  if (existing) return existing;
+  return translated(client.user.create({ data: { email: user.email.toLowerCase(), name: user.name, passwordHash: null } }));
+}

@@ -1,5 +1,5 @@
 /** Registered workspace directories of a team. */
-import { mkdirSync } from "node:fs";
+import { mkdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { DomainError, NotFoundError } from "./errors";
 import { translated, type DbExecutor } from "./transaction";
@@ -27,4 +27,15 @@ export async function getWorkspace(client: DbExecutor, teamId: string, workspace
   const workspace = await client.workspace.findFirst({ where: { id: workspaceId, teamId } });
   if (!workspace) throw new NotFoundError("Workspace");
   return workspace;
+}
+
+/** Registers an existing directory (an absolute path) as a workspace of the team, under `name`. */
+export async function registerExistingWorkspace(client: DbExecutor, teamId: string, name: string, directory: string) {
+  if (!WORKSPACE_NAME.test(name)) {
+    throw new DomainError("invalid", "Invalid workspace name", { name: ["Use lower-case letters, digits and '-', starting with a letter or digit"] });
+  }
+  if (!path.isAbsolute(directory) || !statSync(directory, { throwIfNoEntry: false })?.isDirectory()) {
+    throw new DomainError("invalid", `${directory} is not an existing directory`, { directory: ["Give the absolute path of an existing directory"] });
+  }
+  return translated(client.workspace.create({ data: { teamId, name, directory } }));
 }

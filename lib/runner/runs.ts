@@ -120,21 +120,38 @@ export async function resumeRun(resources: RunnerResources, runId: string): Prom
   });
 }
 
-/** Starts a new run (child of `parent`) where `rerun` nodes run and the others carry their parent's state. */
-async function startChildRun(resources: RunnerResources, parent: StoredRun, rerun: (node: NodeRunState) => boolean): Promise<RunHandle> {
+/** A revised plan a retry runs instead of its parent's, already stored as a version of the parent's plan. */
+export interface PlanRevision {
+  plan: PlanDocument;
+  planVersionId: string;
+}
+
+/**
+ * Starts a new run (child of `parent`) of the parent's plan, or of `revision`:
+ * `rerun` nodes run, the others carry their parent's state.
+ */
+export async function startChildRun(
+  resources: RunnerResources,
+  parent: StoredRun,
+  rerun: (nodeId: string, parentState: NodeRunState | undefined) => boolean,
+  revision?: PlanRevision,
+): Promise<RunHandle> {
   if (parent.status === "running" || parent.status === "queued") {
     throw new RunRequestError("invalid-state", `Run ${parent.id} is still ${parent.status}; wait for it to finish or cancel it`);
   }
-  const executionPlan = planExecution(parent.plan);
-  const nodes = parent.nodes.map((node): NodeRunState =>
-    rerun(node)
-      ? pendingNodeState(node.nodeId, executionPlan.batchIdOf[node.nodeId] ?? null)
-      : { ...node, reused: true, pid: null, attempts: [] },
-  );
+  const plan = revision?.plan ?? parent.plan;
+  const executionPlan = planExecution(plan);
+  const parentStates = new Map(parent.nodes.map((node) => [node.nodeId, node]));
+  const nodes = plan.nodes.map((planNode): NodeRunState => {
+    const node = parentStates.get(planNode.id);
+    return node && !rerun(planNode.id, node)
+      ? { ...node, reused: true, pid: null, attempts: [] }
+      : pendingNodeState(planNode.id, executionPlan.batchIdOf[planNode.id] ?? null);
+  });
   const { id } = await resources.store.createRun({
     teamId: parent.teamId,
     planId: parent.planId,
-    planVersionId: parent.planVersionId,
+    planVersionId: revision?.planVersionId ?? parent.planVersionId,
     startedById: parent.startedById,
     workspaceId: parent.workspaceId,
     directory: parent.directory,
@@ -145,7 +162,7 @@ async function startChildRun(resources: RunnerResources, parent: StoredRun, reru
   });
   return executeRun(resources, {
     runId: id,
-    plan: parent.plan,
+    plan,
     executionPlan,
     directory: parent.directory,
     dryRun: parent.dryRun,
@@ -160,7 +177,7 @@ async function startChildRun(resources: RunnerResources, parent: StoredRun, reru
 /** A new run of only the failed, skipped, cancelled and interrupted nodes; successes are reused. */
 export async function retryFailedNodes(resources: RunnerResources, runId: string): Promise<RunHandle> {
   const parent = await loadOrThrow(resources, runId);
-  return startChildRun(resources, parent, (node) => node.status !== "succeeded");
+  return startChildRun(resources, parent, (_nodeId, node) => node?.status !== "succeeded");
 }
 
 /** A new run of one node and everything downstream of it; other nodes keep their parent's state. */
@@ -181,5 +198,5 @@ export async function retryNode(resources: RunnerResources, runId: string, nodeI
       }
     }
   }
-  return startChildRun(resources, parent, (node) => downstream.has(node.nodeId) || isUnfinishedNodeStatus(node.status));
+  return startChildRun(resources, parent, (nodeId, node) => downstream.has(nodeId) || node === undefined || isUnfinishedNodeStatus(node.status));
 }

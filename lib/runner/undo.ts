@@ -5,8 +5,9 @@
 import { hashContent } from "./journal";
 import { diskFileSystem } from "./file-system";
 import type { RunnerResources } from "./resources";
+import { loadRunChain } from "./retry-with-plan";
 import { RunRequestError } from "./runs";
-import type { StoredFileChange } from "./run-store";
+import type { StoredFileChange, StoredRun } from "./run-store";
 import { openWorkspace } from "./workspace";
 
 /** A file undo would not restore without `force`. */
@@ -24,18 +25,32 @@ export interface UndoResult {
 }
 
 /**
- * Reverts every not-yet-reverted change of a run.
+ * Reverts every not-yet-reverted change of a run and of the runs it retried
+ * (a retry reuses its parent's successes, so their changes are part of what
+ * it did). Refuses, naming the reason, when there is nothing left to restore:
+ * it never reports success having restored nothing.
  *
  * @example
  * const { restored, conflicts } = await undoRun(resources, runId);
  * if (conflicts.length) console.log("changed since:", conflicts.map((c) => c.path));
  */
 export async function undoRun(resources: RunnerResources, runId: string, options: { force?: boolean } = {}): Promise<UndoResult> {
-  const run = await resources.store.loadRun(runId);
-  if (!run) throw new RunRequestError("not-found", `Run ${runId} was not found`);
+  const chain = await loadRunChain(resources, runId);
+  const run = chain[0] as StoredRun;
   if (run.status === "running" || run.status === "queued") throw new RunRequestError("invalid-state", `Run ${runId} is still ${run.status}`);
   if (run.dryRun) throw new RunRequestError("invalid-state", `Run ${runId} was a dry run; it changed no files`);
-  const changes = (await resources.store.listFileChanges(runId)).filter((change) => change.revertedAt === null);
+  // Oldest run first, so each path's first change holds its bytes from before the whole chain.
+  const changes: Array<StoredFileChange & { runId: string }> = [];
+  let journalled = 0;
+  for (const chainRun of [...chain].reverse()) {
+    const journal = await resources.store.listFileChanges(chainRun.id);
+    journalled += journal.length;
+    for (const change of journal) if (change.revertedAt === null) changes.push({ ...change, runId: chainRun.id });
+  }
+  if (changes.length === 0) {
+    const runs = chain.length > 1 ? `run ${runId} and the run${chain.length > 2 ? "s" : ""} it retried (${chain.slice(1).map((entry) => entry.id).join(", ")})` : `run ${runId}`;
+    throw new RunRequestError("invalid-state", journalled ? `Nothing to undo: the file changes of ${runs} were already undone` : `Nothing to undo: ${runs} changed no files`);
+  }
   const byPath = new Map<string, StoredFileChange[]>();
   for (const change of changes) byPath.set(change.path, [...(byPath.get(change.path) ?? []), change]);
   const workspace = await openWorkspace(run.directory);
@@ -56,10 +71,10 @@ export async function undoRun(resources: RunnerResources, runId: string, options
     if (plan.original === null) await diskFileSystem.remove(plan.absolute);
     else await diskFileSystem.write(plan.absolute, plan.original);
   }
-  await resources.store.markFileChangesReverted(
-    runId,
-    changes.map((change) => change.id),
-    new Date(resources.clock.now()),
-  );
+  const at = new Date(resources.clock.now());
+  for (const chainRun of chain) {
+    const ids = changes.filter((change) => change.runId === chainRun.id).map((change) => change.id);
+    if (ids.length) await resources.store.markFileChangesReverted(chainRun.id, ids, at);
+  }
   return { restored: plans.map((plan) => plan.path), conflicts };
 }

@@ -42,11 +42,24 @@ function issuesOfFieldErrors(fieldErrors: Record<string, string[]>): ApiIssue[] 
   return Object.entries(fieldErrors).flatMap(([path, messages]) => messages.map((message) => ({ path, message })));
 }
 
+/** A refused request with one issue per problem, each naming its field (a plan's nodes, a tool-call batch's calls). */
+export class RequestIssuesError extends DomainError {
+  constructor(
+    code: DomainErrorCode,
+    message: string,
+    readonly issues: ApiIssue[],
+  ) {
+    super(code, message);
+    this.name = "RequestIssuesError";
+  }
+}
+
 /** DomainErrors become their answer; anything else is a bug, logged and answered 500 without details. */
 export function responseOfError(error: unknown): Response {
   if (error instanceof StaleVersionError) {
     return apiError("stale", error.message, [], { latestVersion: error.latestVersion });
   }
+  if (error instanceof RequestIssuesError) return apiError(error.code, error.message, error.issues);
   if (error instanceof DomainError) return apiError(error.code, error.message, issuesOfFieldErrors(error.fieldErrors));
   console.error("API request failed", error);
   return apiError("internal", "Something went wrong on the server");

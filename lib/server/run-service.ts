@@ -12,12 +12,15 @@ import { DomainError } from "../db/errors";
 import { getPlanVersion } from "../db/plan-versions";
 import { getRunForTeam } from "../db/runs";
 import { getWorkspace } from "../db/workspaces";
+import type { PlanDocument } from "../plan/schema";
 import { validatePlan } from "../plan/validate-plan";
-import type { RunEvent } from "../runner/run-events";
+import type { RunEvent, RunStatus } from "../runner/run-events";
 import type { RunnerResources } from "../runner/resources";
 import { RunRegistry } from "../runner/run-registry";
+import { nodesToRerun, retryWithRevisedPlan } from "../runner/retry-with-plan";
 import { RunRequestError, resumeRun, retryFailedNodes, retryNode, startRun } from "../runner/runs";
 import type { RunHandle } from "../runner/scheduler";
+import { isTerminalRunStatus } from "../runner/status";
 import { undoRun, type UndoResult } from "../runner/undo";
 
 export interface RunScope {
@@ -45,6 +48,12 @@ export interface RunService {
   retryFailed(scope: RunScope, runId: string): Promise<{ runId: string }>;
   retryNode(scope: RunScope, runId: string, nodeId: string): Promise<{ runId: string }>;
   resume(scope: RunScope, runId: string): Promise<{ runId: string }>;
+  /**
+   * A retry running `plan` instead of the run's plan (see retryWithRevisedPlan).
+   * `recordRevision` stores it as a version of the run's plan and answers the
+   * version id; it is called only once the revision was found acceptable.
+   */
+  retryWithPlan(scope: RunScope, runId: string, plan: PlanDocument, recordRevision: () => Promise<string>): Promise<{ runId: string }>;
   undo(scope: RunScope, runId: string, options: { force?: boolean }): Promise<UndoResult>;
   /**
    * Checks access to a run's events (NotFoundError for another team's run),
@@ -53,6 +62,8 @@ export interface RunService {
    * of SSE resume after a reload or a dropped connection.
    */
   openEventStream(scope: RunScope, runId: string, afterSeq: number): Promise<EventSubscription>;
+  /** Resolves true once the run has finished and everything is stored, false when `timeoutMs` passes first. */
+  waitForRun(scope: RunScope, runId: string, timeoutMs: number): Promise<boolean>;
 }
 
 /** RunRequestErrors are the runner's; the app speaks DomainErrors. */
@@ -88,6 +99,23 @@ const LOG_CATCH_UP_MS = 30_000;
 const LOG_POLL_MS = 50;
 /** How often a run executing in another process (CLI, worker) is polled for new events. */
 const FOREIGN_RUN_POLL_MS = 400;
+
+async function waitUntilFinished(handle: RunHandle | undefined, readStatus: () => Promise<RunStatus>, timeoutMs: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
+  try {
+    if (handle) return await Promise.race([handle.done.then(() => true, () => true), timeout]);
+    // Executing elsewhere (CLI, another server): watch the stored status.
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      if (isTerminalRunStatus(await readStatus())) return true;
+      if (Date.now() >= deadline) return false;
+      await new Promise((resolve) => setTimeout(resolve, FOREIGN_RUN_POLL_MS));
+    }
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 export function createRunService(deps: { client: DbClient; resources: RunnerResources; scratchRoot: string; recentEventsPerRun?: number }): RunService {
   const { client, resources } = deps;
@@ -165,6 +193,14 @@ export function createRunService(deps: { client: DbClient; resources: RunnerReso
       await getRunForTeam(client, scope.teamId, runId);
       return track(await translated(retryNode(resources, runId, nodeId)));
     },
+    async retryWithPlan(scope, runId, plan, recordRevision) {
+      await getRunForTeam(client, scope.teamId, runId);
+      const parent = await resources.store.loadRun(runId);
+      if (!parent) throw new DomainError("not_found", `Run ${runId} was not found`);
+      await translated(nodesToRerun(resources, parent, plan));
+      const planVersionId = await recordRevision();
+      return track(await translated(retryWithRevisedPlan(resources, runId, { plan, planVersionId })));
+    },
     async resume(scope, runId) {
       await getRunForTeam(client, scope.teamId, runId);
       return track(await translated(resumeRun(resources, runId)));
@@ -172,6 +208,11 @@ export function createRunService(deps: { client: DbClient; resources: RunnerReso
     async undo(scope, runId, options) {
       await getRunForTeam(client, scope.teamId, runId);
       return translated(undoRun(resources, runId, options));
+    },
+    async waitForRun(scope, runId, timeoutMs) {
+      await getRunForTeam(client, scope.teamId, runId);
+      const readStatus = async () => (await getRunForTeam(client, scope.teamId, runId)).status;
+      return waitUntilFinished(live.get(runId), readStatus, timeoutMs);
     },
     async openEventStream(scope, runId, afterSeq) {
       const run = await getRunForTeam(client, scope.teamId, runId);

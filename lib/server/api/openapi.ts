@@ -6,6 +6,7 @@
 import { z } from "zod";
 import { PlanDocument } from "../../plan/schema";
 import { RunEvent } from "../../runner/run-events";
+import { RunReport } from "../../runner/run-report";
 import * as RunSchemas from "./run-schemas";
 import * as Schemas from "./schemas";
 
@@ -35,10 +36,12 @@ const ENDPOINTS: readonly Endpoint[] = [
   { method: "get", path: "/plans/{planId}/versions/{number}", summary: "Get one version with its document", permission: "plan:read", params: Schemas.VersionParams, response: z.object({ version: Schemas.Version }) },
   { method: "get", path: "/workspaces", summary: "The team's registered workspaces (ids for starting runs)", permission: "plan:read", response: Schemas.WorkspaceList },
   { method: "get", path: "/runs", summary: "List the team's runs, newest first", permission: "plan:read", query: RunSchemas.ListRunsQuery, response: RunSchemas.RunList },
-  { method: "post", path: "/runs", summary: "Start a run of a stored plan or an inline plan document", permission: "run:start", body: RunSchemas.StartRunBody, response: RunSchemas.StartedRun, status: 202 },
+  { method: "post", path: "/runs", summary: "Start a run of a stored plan, an inline plan document or a list of tool calls; with ?wait=SECONDS answers 200 with the finished run's report (RunReport), or 202 with the run id and progress when the wait ends first", permission: "run:start", query: RunSchemas.StartRunQuery, body: RunSchemas.StartRunBody, response: RunSchemas.StartedRun, status: 202 },
+  { method: "get", path: "/runs/{runId}/report", summary: "The run's report: per-node status, attempt, exit code, output tails, errors, diffs (inline up to a limit, linked beyond), why nodes were skipped or rolled back, and what a retry would run", permission: "plan:read", params: RunSchemas.RunParams, response: RunReport },
   { method: "get", path: "/runs/{runId}", summary: "Run status with per-node results", permission: "plan:read", params: RunSchemas.RunParams, response: RunSchemas.RunDetail },
   { method: "get", path: "/runs/{runId}/events", summary: "Stream the run's events (SSE); resumes after Last-Event-ID or ?after=; ?batch=1 sends each burst as one message whose data is a JSON array; ends at the final status", permission: "plan:read", params: RunSchemas.RunParams, responseType: "event-stream" },
   { method: "post", path: "/runs/{runId}/retry-failed", summary: "Start a new run of only the failed, skipped, cancelled and interrupted nodes", permission: "run:repair", params: RunSchemas.RunParams, response: RunSchemas.StartedRun, status: 202 },
+  { method: "post", path: "/runs/{runId}/retry", summary: "Retry a finished run, optionally with a revised plan (reruns failed, skipped and changed nodes and their dependents, reuses unchanged successes); ?wait= as for starting a run", permission: "run:repair", params: RunSchemas.RunParams, query: RunSchemas.StartRunQuery, body: RunSchemas.RetryRunBody, response: RunSchemas.StartedRun, status: 202 },
   { method: "post", path: "/runs/{runId}/cancel", summary: "Cancel a running run", permission: "run:repair", params: RunSchemas.RunParams, status: 202 },
   { method: "post", path: "/runs/{runId}/resume", summary: "Continue an interrupted run in place", permission: "run:repair", params: RunSchemas.RunParams, response: RunSchemas.StartedRun, status: 202 },
   { method: "post", path: "/runs/{runId}/undo", summary: "Revert the run's file changes; with conflicts and no force, nothing is restored", permission: "run:repair", params: RunSchemas.RunParams },

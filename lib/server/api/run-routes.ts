@@ -5,17 +5,14 @@
  */
 import { getFileChange, listNodeResults } from "../../db/run-results";
 import { getRunForTeam, listRuns } from "../../db/runs";
-import { getWorkspace } from "../../db/workspaces";
-import { validatePlan } from "../../plan/validate-plan";
 import { unifiedDiff } from "../../runner/diff";
 import { isTerminalRunStatus } from "../../runner/status";
-import { apiError } from "../api-errors";
-import { roleAllows } from "../permissions";
-import { recordInlinePlan } from "../inline-plan";
 import { defineRoute } from "../route-handler";
 import type { RunScope } from "../run-service";
 import { resumePointOf, runEventStream, wantsBatches } from "../sse";
-import { ChangeParams, ListRunsQuery, NodeParams, RunParams, StartRunBody, type FileChangeDetail, type NodeResult, type RunSummary } from "./run-schemas";
+import { reportOfRun, waitForReport } from "../run-reports";
+import { retryRequestedRun, startRequestedRun } from "../start-requested-run";
+import { ChangeParams, ListRunsQuery, NodeParams, RetryRunBody, RunParams, StartRunBody, StartRunQuery, type FileChangeDetail, type NodeResult, type RunSummary } from "./run-schemas";
 
 const iso = (date: Date | null) => date?.toISOString() ?? null;
 
@@ -58,36 +55,14 @@ function presentNode(node: NodeRow): NodeResult {
 
 const scopeOf = (caller: { teamId: string; userId: string }): RunScope => ({ teamId: caller.teamId, userId: caller.userId });
 
-export const startRunRoute = defineRoute({ permission: "run:start", body: StartRunBody }, async ({ app, caller, body }) => {
-  // Checked first, so a refused workspace does not leave an inline plan recorded behind it.
-  if (body.workspaceId) await getWorkspace(app.db.client, caller.teamId, body.workspaceId);
-  let target: { planId: string; versionNumber?: number };
-  if (body.plan !== undefined) {
-    // An inline plan is stored as a plan version first, so it also needs the right to edit plans.
-    if (!roleAllows(caller.role, "plan:edit")) {
-      return apiError("forbidden", `Your role (${caller.role}) may run stored plans but not send new ones (needs plan:edit)`);
-    }
-    const validation = validatePlan(body.plan);
-    if (!validation.ok) {
-      const issues = validation.problems.map((problem) => ({
-        path: ["plan", ...problem.path].join("."),
-        message: problem.message,
-        code: problem.code,
-        ...(problem.nodeId ? { nodeId: problem.nodeId } : {}),
-      }));
-      return apiError("invalid", `The plan has ${issues.length} problem${issues.length === 1 ? "" : "s"}`, issues);
-    }
-    target = await recordInlinePlan(app.db.client, caller, validation.plan);
-  } else {
-    target = { planId: body.planId ?? "", versionNumber: body.versionNumber };
-  }
-  const { runId } = await app.runs.startPlanRun(scopeOf(caller), {
-    ...target,
-    workspaceId: body.workspaceId,
-    dryRun: body.dryRun,
-    concurrency: body.concurrency,
-  });
-  return Response.json({ runId, ...target }, { status: 202, headers: { location: `/api/v1/runs/${runId}` } });
+export const startRunRoute = defineRoute({ permission: "run:start", body: StartRunBody, query: StartRunQuery }, async ({ app, caller, body, query }) => {
+  const deps = { client: app.db.client, runs: app.runs };
+  const { runId, ...started } = await startRequestedRun(deps, caller, body);
+  const location = { location: `/api/v1/runs/${runId}` };
+  if (query.wait === undefined) return Response.json({ runId, ...started }, { status: 202, headers: location });
+  const waited = await waitForReport(deps, scopeOf(caller), runId, query.wait);
+  if (waited.finished) return Response.json({ ...waited.report, ...(started.compiled ? { compiled: started.compiled } : {}) }, { status: 200, headers: location });
+  return Response.json({ ...started, ...waited.progress }, { status: 202, headers: location });
 });
 
 export const listRunsRoute = defineRoute({ permission: "plan:read", query: ListRunsQuery }, async ({ app, caller, query }) => {
@@ -106,6 +81,16 @@ export const retryFailedRoute = defineRoute({ permission: "run:repair", params: 
   return Response.json({ runId }, { status: 202, headers: { location: `/api/v1/runs/${runId}` } });
 });
 
+/** POST /api/v1/runs/{runId}/retry — a retry, optionally with a revised plan; `?wait=` as for starting a run. */
+export const retryRunRoute = defineRoute({ permission: "run:repair", params: RunParams, body: RetryRunBody, query: StartRunQuery }, async ({ app, caller, params, body, query }) => {
+  const deps = { client: app.db.client, runs: app.runs };
+  const { runId } = await retryRequestedRun(deps, caller, params.runId, body.plan);
+  const location = { location: `/api/v1/runs/${runId}` };
+  if (query.wait === undefined) return Response.json({ runId }, { status: 202, headers: location });
+  const waited = await waitForReport(deps, scopeOf(caller), runId, query.wait);
+  return waited.finished ? Response.json(waited.report, { status: 200, headers: location }) : Response.json(waited.progress, { status: 202, headers: location });
+});
+
 export const cancelRunRoute = defineRoute({ permission: "run:repair", params: RunParams }, async ({ app, caller, params }) => {
   await app.runs.cancelRun(scopeOf(caller), params.runId);
   return Response.json({ runId: params.runId, cancelling: true }, { status: 202 });
@@ -122,6 +107,11 @@ export const streamRunEventsRoute = defineRoute({ permission: "plan:read", param
   const subscribe = await app.runs.openEventStream(scopeOf(caller), params.runId, after);
   return runEventStream(request, subscribe, (event) => event.type === "run.status" && isTerminalRunStatus(event.status), { batch: wantsBatches(request) });
 });
+
+/** The run's report: per-node results, output tails, diffs, skip and rollback reasons, what a retry would run. */
+export const getRunReportRoute = defineRoute({ permission: "plan:read", params: RunParams }, async ({ app, caller, params }) =>
+  reportOfRun(app.db.client, caller.teamId, params.runId),
+);
 
 /** A node's stored stdout and stderr, in order, as text (replays what is stored, and buffered for a live run). */
 export const getNodeLogRoute = defineRoute({ permission: "plan:read", params: NodeParams }, async ({ app, caller, params }) => {

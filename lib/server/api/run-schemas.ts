@@ -14,23 +14,46 @@ export const StartRunBody = z
     planId: Id.optional().describe("Run a stored plan…"),
     versionNumber: z.number().int().positive().optional().describe("…at this version (the newest when left out)"),
     plan: z.unknown().optional().describe("…or an inline plan document, recorded as a version of the team's plan with its name"),
+    calls: z
+      .unknown()
+      .optional()
+      .describe("…or a tool-call batch: [{name: Write|Edit|MultiEdit|Read|Grep|Bash, input}], compiled into a plan (returned as `compiled`) that is recorded like an inline plan"),
+    name: z.string().trim().min(1).max(200).optional().describe("The name a tool-call batch's plan is stored under (default \"Tool calls\")"),
     workspaceId: Id.optional().describe("A registered workspace of the team; a fresh scratch directory when left out"),
     dryRun: z.boolean().default(false),
     concurrency: z.number().int().min(1).max(256).optional(),
   })
-  .refine((body) => (body.planId === undefined) !== (body.plan === undefined), {
-    message: "Send either planId or plan, not both",
+  .refine((body) => [body.planId, body.plan, body.calls].filter((value) => value !== undefined).length === 1, {
+    message: "Send exactly one of planId, plan or calls",
     path: ["planId"],
   });
 export type StartRunBody = z.infer<typeof StartRunBody>;
+
+export const StartedRun = z.object({ runId: Id, planId: Id.optional(), versionNumber: z.number().int().optional() });
+
+export const StartRunQuery = z.object({
+  wait: z.coerce
+    .number()
+    .min(0)
+    .max(600)
+    .optional()
+    .describe("Wait up to this many seconds: 200 with the finished run's report, or 202 with the run id and progress when the wait ends first"),
+});
+
+export const RetryRunBody = z
+  .object({
+    plan: z
+      .unknown()
+      .optional()
+      .describe("A revised plan: reruns failed, skipped, new and changed nodes (by node hash) and everything downstream; reuses unchanged successes. Refused when it drops or renames a node whose file changes are still in the workspace"),
+  })
+  .default({});
 
 export const ListRunsQuery = z.object({
   planId: Id.optional(),
   status: RunStatus.optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
 });
-
-export const StartedRun = z.object({ runId: Id, planId: Id.optional(), versionNumber: z.number().int().optional() });
 
 export const NodeResult = z.object({
   nodeId: z.string(),

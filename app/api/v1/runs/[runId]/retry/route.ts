@@ -1,0 +1,4 @@
+export const dynamic = "force-dynamic";
+
+/** POST /api/v1/runs/{runId}/retry — retry a run, optionally with a revised plan. */
+export { retryRunRoute as POST } from "@/lib/server/api/run-routes";
