@@ -10,7 +10,8 @@ import type { PlanDocument } from "../plan/schema";
 import type { RunnerResources } from "./resources";
 import type { NodeRunState, StoredRun } from "./run-store";
 import { executeRun, pendingNodeState, type ExecuteRunInput, type RunHandle } from "./scheduler";
-import { isUnfinishedNodeStatus } from "./status";
+import type { RunEvent } from "./run-events";
+import { countStatuses, isUnfinishedNodeStatus } from "./status";
 
 /** Thrown when a run cannot be started or repaired as asked. */
 export class RunRequestError extends Error {
@@ -223,4 +224,30 @@ export async function createRetryOfNode(resources: RunnerResources, runId: strin
 /** A new run of one node and everything downstream of it; other nodes keep their parent's state. */
 export async function retryNode(resources: RunnerResources, runId: string, nodeId: string): Promise<RunHandle> {
   return executeRun(resources, await createRetryOfNode(resources, runId, nodeId));
+}
+
+/**
+ * Cancels a queued run no runner has taken (a cluster web server, once it
+ * removed the run's job from the queue): its nodes and the run become
+ * cancelled, with the events a runner would have stored.
+ */
+export async function cancelQueuedRun(resources: RunnerResources, runId: string): Promise<void> {
+  const run = await loadOrThrow(resources, runId);
+  if (run.status !== "queued") throw new RunRequestError("invalid-state", `Run ${runId} is ${run.status}, not queued`);
+  const at = resources.clock.now();
+  const stored = new Map(run.nodes.map((node) => [node.nodeId, node]));
+  const events: RunEvent[] = [];
+  let seq = run.lastEventSeq;
+  const nodes: NodeRunState[] = [];
+  for (const planNode of run.plan.nodes) {
+    const node = stored.get(planNode.id) ?? pendingNodeState(planNode.id, null);
+    if (!isUnfinishedNodeStatus(node.status)) continue;
+    nodes.push({ ...node, status: "cancelled", finishedAt: new Date(at) });
+    events.push({ type: "node.status", runId, seq: ++seq, at, nodeId: node.nodeId, status: "cancelled", attempt: node.attempt, batchId: node.batchId ?? undefined });
+  }
+  const statusOf = new Map(run.plan.nodes.map((node) => [node.id, stored.get(node.id)?.status ?? "pending"]));
+  for (const node of nodes) statusOf.set(node.nodeId, node.status);
+  events.push({ type: "run.status", runId, seq: ++seq, at, status: "cancelled", counts: countStatuses([...statusOf.values()]) });
+  await resources.store.persist({ runId, events, nodes, run: { status: "cancelled", finishedAt: new Date(at) }, lastEventSeq: seq, fileChanges: [] });
+  for (const event of events) resources.bus.publish(event);
 }

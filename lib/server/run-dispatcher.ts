@@ -35,8 +35,8 @@ export interface RunDispatcher {
   undo(runId: string, options: { force?: boolean }): Promise<UndoResult>;
   /** Whether a run with this stored status may still publish events that a stream should wait for. */
   isLive(runId: string, storedStatus: RunStatus): boolean;
-  /** Delivers the run's events published from now on; returns the unsubscribe. */
-  subscribe(runId: string, listener: (event: RunEvent) => void): () => void;
+  /** Delivers the run's events published once it resolves; resolves to the unsubscribe. */
+  subscribe(runId: string, listener: (event: RunEvent) => void): Promise<() => void>;
   /** Events published lately that the log may not hold yet, oldest first. */
   recentEvents(runId: string): RunEvent[];
 }
@@ -89,7 +89,7 @@ export function createInProcessDispatcher(resources: RunnerResources, options: {
     },
     undo: (runId, options) => undoRun(resources, runId, options),
     isLive: (runId) => live.get(runId) !== undefined,
-    subscribe: (runId, listener) => resources.bus.subscribe(runId, listener),
+    subscribe: async (runId, listener) => resources.bus.subscribe(runId, listener),
     recentEvents: (runId) => [...(recent.get(runId) ?? [])],
   };
 }

@@ -179,7 +179,7 @@ export function createRunService(deps: {
         // sequence number drops what was already delivered.
         const early: RunEvent[] = [];
         let replaying = true;
-        const unsubscribe = dispatcher.subscribe(runId, (event) => (replaying ? early.push(event) : deliver(event)));
+        const unsubscribe = await dispatcher.subscribe(runId, (event) => (replaying ? early.push(event) : deliver(event)));
         await replay();
         const buffered = dispatcher.recentEvents(runId);
         // A burst bigger than the buffer may not be in the log yet: wait for the log to reach the buffer.
