@@ -10,8 +10,7 @@ import { ensureFirstStartData, type FirstStartData } from "../db/bootstrap";
 import { openDatabase, type Database } from "../db/client";
 import { parseDatabaseUrl } from "../db/database-config";
 import { applyPendingMigrations } from "../db/migrations";
-import { savePlanVersion } from "../db/plan-versions";
-import { createPlan, findPlanByName } from "../db/plans";
+import { recordPlanByName } from "../db/plan-by-name";
 import { createPrismaRunStore } from "../db/run-store";
 import { loadEnv } from "../env";
 import { hashPlan } from "../plan/plan-hash";
@@ -49,30 +48,20 @@ export async function openCliContext(): Promise<CliContext> {
 }
 
 /**
- * Records `document` as the newest version of the team's plan with its name
- * (creating the plan, or adding a version when the graph changed).
+ * Records `document` as a version of the team's plan with its name (creating
+ * the plan, reusing the version that has this document, or adding one).
  */
 export async function recordPlanVersion(context: CliContext, document: PlanDocument): Promise<RunOwnership> {
-  const { client } = context.database;
   const { team, owner } = context.firstStart;
-  const graphHash = hashPlan(document);
-  const existing = await findPlanByName(client, team.id, document.name);
-  if (!existing) {
-    const { plan, version } = await createPlan(
-      client,
-      { teamId: team.id, ownerId: owner.id, name: document.name, description: document.description, tags: ["cli"] },
-      { document, graphHash, authorId: owner.id, message: "Run from the CLI" },
-    );
-    return { teamId: team.id, planId: plan.id, planVersionId: version.id, startedById: owner.id };
-  }
-  const latest = await client.planVersion.findFirst({ where: { planId: existing.id }, orderBy: { number: "desc" } });
-  if (latest && latest.graphHash === graphHash && !latest.isDraft) {
-    return { teamId: team.id, planId: existing.id, planVersionId: latest.id, startedById: owner.id };
-  }
-  const version = await savePlanVersion(
-    client,
-    { teamId: team.id, planId: existing.id, baseVersion: existing.latestVersion },
-    { document, graphHash, authorId: owner.id, message: "Run from the CLI" },
-  );
-  return { teamId: team.id, planId: existing.id, planVersionId: version.id, startedById: owner.id };
+  const { planId, planVersionId } = await recordPlanByName(context.database.client, {
+    teamId: team.id,
+    authorId: owner.id,
+    name: document.name,
+    description: document.description,
+    tags: ["cli"],
+    document,
+    graphHash: hashPlan(document),
+    message: "Run from the CLI",
+  });
+  return { teamId: team.id, planId, planVersionId, startedById: owner.id };
 }

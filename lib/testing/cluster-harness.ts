@@ -95,7 +95,7 @@ export async function startTestCluster(options: { redisUrl?: string } = {}): Pro
       child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
       const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
       await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`worker did not start:\n${output}`)), 60_000);
+        const timer = setTimeout(() => reject(new Error(`worker did not start:\n${output}`)), 180_000);
         const check = () => {
           if (output.includes("ready:")) {
             clearTimeout(timer);
@@ -137,12 +137,12 @@ export async function startTestCluster(options: { redisUrl?: string } = {}): Pro
   };
 }
 
-/** Polls the database until the run reaches a final status; returns it. */
+/** Polls the database until the run reaches a final status (interrupted is not: a worker resumes it); returns it. */
 export async function waitForRunToFinish(database: Database, runId: string, timeoutMs = 60_000): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const run = await database.client.run.findUnique({ where: { id: runId }, select: { status: true } });
-    if (run && !["queued", "running"].includes(run.status)) return run.status;
+    if (run && !["queued", "running", "interrupted"].includes(run.status)) return run.status;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`run ${runId} did not finish within ${timeoutMs} ms`);
