@@ -32,11 +32,14 @@ export function controlChannel(config: ClusterConfig): string {
  * what carries a worker or server through a Redis restart.
  */
 export function connectRedis(config: ClusterConfig, name: string): Redis {
-  return new Redis(config.redisUrl, {
+  const redis = new Redis(config.redisUrl, {
     maxRetriesPerRequest: null,
     connectionName: `${config.prefix}:${name}`,
     retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
   });
+  // Connection errors while Redis is away are retried by the strategy above; without a listener ioredis prints each one.
+  redis.on("error", () => {});
+  return redis;
 }
 
 /** A job in a tag's queue: execute a run (start, resume, or take over from a dead worker), or undo one. */
