@@ -201,8 +201,15 @@ export async function startClusterWorker(options: ClusterWorkerOptions): Promise
   );
   for (const worker of workers) worker.on("error", (error) => log(`queue: ${error.message}`));
 
-  /** Re-enqueues the runs of this worker's tags that should be queued but whose jobs the queue lost. */
+  /**
+   * Re-enqueues the runs of this worker's tags that should be queued but whose
+   * jobs the queue lost. One worker per interval does it (a lease in Redis):
+   * with a hundred workers each re-adding every queued run, Redis would do a
+   * hundred times the work for nothing.
+   */
   async function reconcile(): Promise<void> {
+    const lease = await connection.set(`${config.prefix}:reconciler:${options.tags.join(",")}`, id, "PX", RECONCILE_INTERVAL_MS - 1_000, "NX");
+    if (lease !== "OK") return;
     for (const runId of await listRunsAwaitingWorker(client, options.tags)) {
       await queues.enqueueRun(await tagOfRun(client, runId), runId);
     }
