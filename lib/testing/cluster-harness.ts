@@ -95,7 +95,7 @@ export async function startTestCluster(options: { redisUrl?: string } = {}): Pro
       child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
       const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
       await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`worker did not start:\n${output}`)), 180_000);
+        const timer = setTimeout(() => reject(new Error(`worker did not start:\n${output}`)), 300_000);
         const check = () => {
           if (output.includes("ready:")) {
             clearTimeout(timer);
