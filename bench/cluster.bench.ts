@@ -105,8 +105,8 @@ try {
     await setWorkspaceTag(cluster.database.client, cluster.scope.teamId, workspace.id, tag);
     const started = Date.now();
     const runIds: string[] = [];
-    for (let index = 0; index < THROUGHPUT_RUNS; index += 20) {
-      const batch = Math.min(20, THROUGHPUT_RUNS - index);
+    for (let index = 0; index < THROUGHPUT_RUNS; index += 5) {
+      const batch = Math.min(5, THROUGHPUT_RUNS - index);
       runIds.push(...(await Promise.all(Array.from({ length: batch }, () => web.runs.startPlanRun(cluster.scope, { planId: throughputPlan, workspaceId: workspace.id }).then((run) => run.runId)))));
     }
     for (const runId of runIds) await waitForRunToFinish(cluster.database, runId, 600_000);

@@ -3,7 +3,7 @@
  * each tag, and which tags have no live worker (their runs wait, visibly).
  */
 import type { DbClient } from "../db/client";
-import { listWorkers, tagOfRun, type WorkerSummary } from "../db/workers";
+import { filterRunsOfTeam, listWorkers, tagOfRun, type WorkerSummary } from "../db/workers";
 import { readQueueDepths, type QueueDispatcher } from "./queue-dispatcher";
 
 export interface ClusterStatus {
@@ -15,7 +15,7 @@ export interface ClusterStatus {
 export async function readClusterStatus(client: DbClient, cluster: QueueDispatcher, teamId: string, workspaceTags: readonly string[]): Promise<ClusterStatus> {
   const allWorkers = await listWorkers(client);
   const runIds = allWorkers.flatMap((worker) => worker.runningRunIds);
-  const ownRuns = new Set((await client.run.findMany({ where: { id: { in: runIds }, teamId }, select: { id: true } })).map((run) => run.id));
+  const ownRuns = await filterRunsOfTeam(client, teamId, runIds);
   const workers = allWorkers.map((worker) => ({
     ...worker,
     runningCount: worker.runningRunIds.length,

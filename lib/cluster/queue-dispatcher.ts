@@ -8,7 +8,7 @@ import { Queue, QueueEvents } from "bullmq";
 import type { Redis } from "ioredis";
 import type { DbClient } from "../db/client";
 import { DomainError } from "../db/errors";
-import { listKnownWorkerTags, tagOfRun } from "../db/workers";
+import { listKnownWorkerTags, tagOfRun, tagOfWorkspace } from "../db/workers";
 import type { RunnerResources } from "../runner/resources";
 import { cancelQueuedRun, createQueuedRun, createRetryOfFailedNodes, createRetryOfNode, RunRequestError } from "../runner/runs";
 import type { UndoResult } from "../runner/undo";
@@ -110,9 +110,7 @@ export function createQueueDispatcher(deps: { client: DbClient; resources: Runne
     queues,
     events,
     async start(options) {
-      const tag = options.workspaceId
-        ? ((await client.workspace.findUnique({ where: { id: options.workspaceId }, select: { tag: true } }))?.tag ?? "default")
-        : "default";
+      const tag = options.workspaceId ? await tagOfWorkspace(client, options.workspaceId) : "default";
       await requireKnownTag(tag);
       const { runId } = await createQueuedRun(resources, options);
       return enqueue(runId);

@@ -19,13 +19,14 @@ import type { DbClient } from "../db/client";
 import {
   assignRunToWorker,
   HEARTBEAT_INTERVAL_MS,
+  hostOfWorker,
   isWorkerAlive,
   listRunsAwaitingWorker,
   markWorkerStopped,
+  readRunPlacement,
   recordWorkerHeartbeat,
   tagOfRun,
   WORKER_DEAD_AFTER_MS,
-  workspaceNameOfRun,
 } from "../db/workers";
 import { signalGroup } from "../runner/process-group";
 import { interruptRun } from "../runner/recovery";
@@ -107,11 +108,10 @@ export async function startClusterWorker(options: ClusterWorkerOptions): Promise
   await beat();
   const heartbeat = setInterval(beat, HEARTBEAT_INTERVAL_MS);
 
-  async function directoryOf(runId: string, stored: string, scratch: boolean): Promise<string> {
-    const name = await workspaceNameOfRun(client, runId);
-    const directory = (name && options.workspaces[name]) || stored;
+  function directoryOf(workspaceName: string | null, stored: string): string {
+    const directory = (workspaceName && options.workspaces[workspaceName]) || stored;
     // A scratch run's directory was named by the web server, maybe on another disk.
-    if (scratch && !existsSync(directory)) mkdirSync(directory, { recursive: true });
+    if (workspaceName === null && !existsSync(directory)) mkdirSync(directory, { recursive: true });
     return directory;
   }
 
@@ -126,22 +126,24 @@ export async function startClusterWorker(options: ClusterWorkerOptions): Promise
 
   /** Starts or resumes the run, or takes it over from a dead worker; null when there is nothing to do here. */
   async function takeRun(runId: string): Promise<RunHandle | null> {
-    let run = await resources.store.loadRun(runId);
-    if (!run) return null;
-    if (run.status === "running") {
-      const holder = (await client.run.findUnique({ where: { id: runId }, select: { workerId: true } }))?.workerId ?? null;
+    // The row alone first: loading the whole run is the runner's job, and a takeover's.
+    let row = await readRunPlacement(client, runId);
+    if (!row) return null;
+    if (row.status === "running") {
+      const holder = row.workerId;
       if (holder === id) return null;
       if (holder !== null && !(await waitForWorkerDeath(holder))) return null;
-      const holderHost = holder === null ? null : (await client.worker.findUnique({ where: { id: holder }, select: { host: true } }))?.host;
+      const run = await resources.store.loadRun(runId);
+      if (!run || run.status !== "running") return null;
+      const holderHost = holder === null ? null : await hostOfWorker(client, holder);
       const recovered = await interruptRun(resources, run, { killOrphans: holderHost === os.hostname() });
       log(`took over run ${runId} from ${holder ?? "an unknown worker"}: ${recovered.interruptedNodes.length} node(s) interrupted`);
-      run = await resources.store.loadRun(runId);
-      if (!run) return null;
+      row = { ...row, status: "interrupted" };
     }
-    if (run.status !== "queued" && run.status !== "interrupted") return null;
+    if (row.status !== "queued" && row.status !== "interrupted") return null;
     await assignRunToWorker(client, runId, id);
-    const directory = await directoryOf(runId, run.directory, run.workspaceId === null);
-    return run.status === "queued" ? executeQueuedRun(resources, runId, { directory }) : resumeRun(resources, runId, { directory });
+    const directory = directoryOf(row.workspaceName, row.directory);
+    return row.status === "queued" ? executeQueuedRun(resources, runId, { directory }) : resumeRun(resources, runId, { directory });
   }
 
   async function processRun(job: Job, runId: string, token: string | undefined): Promise<void> {

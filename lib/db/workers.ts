@@ -94,10 +94,23 @@ export async function tagOfRun(client: DbExecutor, runId: string): Promise<strin
   return run?.workspace?.tag ?? "default";
 }
 
-/** The name of a run's workspace, by which a worker finds it on its own disk. */
-export async function workspaceNameOfRun(client: DbExecutor, runId: string): Promise<string | null> {
-  const run = await client.run.findUnique({ where: { id: runId }, select: { workspace: { select: { name: true } } } });
-  return run?.workspace?.name ?? null;
+/** The tag of a workspace (`default` when it is gone). */
+export async function tagOfWorkspace(client: DbExecutor, workspaceId: string): Promise<string> {
+  return (await client.workspace.findUnique({ where: { id: workspaceId }, select: { tag: true } }))?.tag ?? "default";
+}
+
+/** What a worker needs to decide about a run it took from the queue: its status, holder, directory and workspace name. */
+export async function readRunPlacement(client: DbExecutor, runId: string) {
+  const run = await client.run.findUnique({
+    where: { id: runId },
+    select: { status: true, workerId: true, directory: true, workspace: { select: { name: true } } },
+  });
+  return run && { status: run.status, workerId: run.workerId, directory: run.directory, workspaceName: run.workspace?.name ?? null };
+}
+
+/** The host a worker runs on (null when unknown). */
+export async function hostOfWorker(client: DbExecutor, workerId: string): Promise<string | null> {
+  return (await client.worker.findUnique({ where: { id: workerId }, select: { host: true } }))?.host ?? null;
 }
 
 /**
@@ -125,4 +138,10 @@ export async function listRunsAwaitingWorker(client: DbExecutor, tags: readonly 
 /** Sets the tag that routes a workspace's runs. */
 export async function setWorkspaceTag(client: DbExecutor, teamId: string, workspaceId: string, tag: string): Promise<void> {
   await client.workspace.updateMany({ where: { id: workspaceId, teamId }, data: { tag } });
+}
+
+/** Which of `runIds` belong to `teamId` (the Workers page names only the caller's team's runs). */
+export async function filterRunsOfTeam(client: DbExecutor, teamId: string, runIds: string[]): Promise<Set<string>> {
+  const runs = await client.run.findMany({ where: { id: { in: runIds }, teamId }, select: { id: true } });
+  return new Set(runs.map((run) => run.id));
 }
