@@ -14,7 +14,7 @@ import { cancelQueuedRun, createQueuedRun, createRetryOfFailedNodes, createRetry
 import type { UndoResult } from "../runner/undo";
 import { NotCancellableError, type RunDispatcher } from "../server/run-dispatcher";
 import { ClusterJob, connectRedis, controlChannel, queueNameForTag, runJobId, type ClusterConfig, type ControlMessage } from "./cluster-config";
-import { RemoteRunEvents } from "./event-relay";
+import { relayRunEvents, RemoteRunEvents } from "./event-relay";
 
 /** How long a web server waits for a worker to answer an undo. */
 const UNDO_TIMEOUT_MS = 120_000;
@@ -76,6 +76,8 @@ export function createQueueDispatcher(deps: { client: DbClient; resources: Runne
   const subscriber = connectRedis(config, "web-events");
   const queues = new TagQueues(connection, config);
   const events = new RemoteRunEvents(subscriber, config);
+  // The only events this server makes itself (cancelling a run no worker took) reach watchers on every server too.
+  const stopRelay = relayRunEvents(resources.bus, connection, config);
   const queueEvents = new Map<string, QueueEvents>();
   let knownTags: { tags: Set<string>; readAt: number } | null = null;
 
@@ -155,6 +157,7 @@ export function createQueueDispatcher(deps: { client: DbClient; resources: Runne
     subscribe: (runId, listener) => events.subscribe(runId, listener),
     recentEvents: (runId) => events.recent(runId),
     async close() {
+      stopRelay();
       await queues.close();
       await Promise.all([...queueEvents.values()].map((listener) => listener.close()));
       connection.disconnect();
