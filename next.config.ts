@@ -8,6 +8,8 @@ const nextConfig: NextConfig = {
     "@prisma/adapter-pg",
     "pg",
     "@node-rs/argon2",
+    "bullmq",
+    "ioredis",
   ],
   poweredByHeader: false,
   typedRoutes: false,

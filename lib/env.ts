@@ -30,6 +30,45 @@ const EnvSchema = z
       .max(1024)
       .default(32)
       .describe("Most operations running at once across all runs of this server"),
+    REDIS_URL: z
+      .string()
+      .regex(/^rediss?:\/\//, "must be a redis:// or rediss:// URL")
+      .optional()
+      .describe("Turns on cluster mode: web servers enqueue runs in BullMQ on this Redis and workers (npm run worker) execute them; needs PostgreSQL"),
+    BATCHBOARD_REDIS_PREFIX: z.string().min(1).default("batchboard").describe("Prefix of every Redis key and channel (BullMQ queues, events, control)"),
+    BATCHBOARD_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(4).describe("Worker: runs executed at once"),
+    BATCHBOARD_WORKER_TAGS: z
+      .string()
+      .default("default")
+      .transform((value) => [...new Set(value.split(",").map((tag) => tag.trim()).filter(Boolean))])
+      .pipe(z.array(z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, "tags use lower-case letters, digits, '-' and '_'")).min(1, "name at least one tag"))
+      .describe("Worker: comma-separated tags it serves; a workspace's runs go to workers serving its tag"),
+    BATCHBOARD_WORKER_WORKSPACES: z
+      .string()
+      .default("")
+      .transform((value, context) => {
+        const map: Record<string, string> = {};
+        for (const entry of value.split(",").map((item) => item.trim()).filter(Boolean)) {
+          const separator = entry.indexOf("=");
+          if (separator <= 0 || !path.isAbsolute(entry.slice(separator + 1))) {
+            context.addIssue({ code: "custom", message: `"${entry}" is not name=/absolute/path` });
+            continue;
+          }
+          map[entry.slice(0, separator)] = entry.slice(separator + 1);
+        }
+        return map;
+      })
+      .describe("Worker: name=/path,… where each workspace it serves lives on its disk; others use their registered directory"),
+    BATCHBOARD_WORKER_DRAIN_MS: z.coerce.number().int().min(0).default(30_000).describe("Worker: on SIGTERM, how long current runs may finish before they are handed over"),
+  })
+  .superRefine((env, context) => {
+    if (env.REDIS_URL && !env.DATABASE_URL?.startsWith("postgres")) {
+      context.addIssue({
+        code: "custom",
+        path: ["REDIS_URL"],
+        message: "cluster mode (REDIS_URL) needs PostgreSQL: set DATABASE_URL to a postgres:// URL (SQLite lives on one machine)",
+      });
+    }
   })
   .transform((env) => {
     // turbopackIgnore: these are run-time directories, not files for the build to trace.

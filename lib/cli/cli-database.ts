@@ -15,8 +15,8 @@ import { ensureFirstStartData, type FirstStartData } from "../db/bootstrap";
 import { openDatabase, type Database } from "../db/client";
 import { parseDatabaseUrl } from "../db/database-config";
 import { isSqliteDatabaseMigrated } from "../db/migration-check";
-import { savePlanVersion } from "../db/plan-versions";
-import { createPlan, findPlanByName, type VersionDraft } from "../db/plans";
+import { recordPlanByName } from "../db/plan-by-name";
+import type { VersionDraft } from "../db/plans";
 import { openSqliteCliQueries, type SqliteCliQueries } from "../db/sqlite-cli-queries";
 import { createSqliteRunWriter, withSqliteRunWriter } from "../db/sqlite-run-writer";
 import { loadEnv } from "../env";
@@ -101,16 +101,17 @@ function lazyPrismaRunStore(database: () => Promise<Database>): RunStore {
 }
 
 /**
- * Records `document` as the newest version of the team's plan with its name
- * (creating the plan, or adding a version when the graph changed).
+ * Records `document` as a version of the team's plan with its name (creating
+ * the plan, reusing the version that has this document, or adding one).
  */
 export async function recordPlanVersion(context: CliContext, document: PlanDocument): Promise<RunOwnership> {
   const { team, owner } = context.firstStart;
   const graphHash = hashPlan(document);
   const ownership = (planId: string, planVersionId: string): RunOwnership => ({ teamId: team.id, planId, planVersionId, startedById: owner.id });
-  const version: VersionDraft = { document, graphHash, authorId: owner.id, message: "Run from the CLI" };
-  const draft = { teamId: team.id, ownerId: owner.id, name: document.name, description: document.description, tags: ["cli"] };
   if (context.sqlite) {
+    // The common case without loading Prisma: SQLite serialises writers, so this cannot race.
+    const version: VersionDraft = { document, graphHash, authorId: owner.id, message: "Run from the CLI" };
+    const draft = { teamId: team.id, ownerId: owner.id, name: document.name, description: document.description, tags: ["cli"] };
     const latest = context.sqlite.findLatestPlanVersion(team.id, document.name);
     if (!latest) {
       const created = context.sqlite.createPlan(draft, version);
@@ -119,16 +120,17 @@ export async function recordPlanVersion(context: CliContext, document: PlanDocum
     if (latest.versionId && latest.graphHash === graphHash && !latest.isDraft) return ownership(latest.planId, latest.versionId);
     const added = context.sqlite.addPlanVersion(latest.planId, latest.latestVersion, version);
     if (added) return ownership(latest.planId, added.versionId);
-    // Another writer saved a version meanwhile: the repositories below sort it out.
+    // Another writer saved a version meanwhile: the repository below sorts it out.
   }
-  const { client } = await context.database();
-  const existing = await findPlanByName(client, team.id, document.name);
-  if (!existing) {
-    const { plan, version: first } = await createPlan(client, draft, version);
-    return ownership(plan.id, first.id);
-  }
-  const latest = await client.planVersion.findFirst({ where: { planId: existing.id }, orderBy: { number: "desc" } });
-  if (latest && latest.graphHash === graphHash && !latest.isDraft) return ownership(existing.id, latest.id);
-  const saved = await savePlanVersion(client, { teamId: team.id, planId: existing.id, baseVersion: existing.latestVersion }, version);
-  return ownership(existing.id, saved.id);
+  const { planId, planVersionId } = await recordPlanByName((await context.database()).client, {
+    teamId: team.id,
+    authorId: owner.id,
+    name: document.name,
+    description: document.description,
+    tags: ["cli"],
+    document,
+    graphHash,
+    message: "Run from the CLI",
+  });
+  return ownership(planId, planVersionId);
 }

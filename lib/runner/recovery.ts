@@ -67,61 +67,72 @@ export async function recoverInterruptedRuns(resources: RunnerResources, options
     const run = await resources.store.loadRun(runId);
     if (!run || (run.status !== "running" && run.status !== "queued")) continue;
     if (run.settings.runnerPid !== undefined && alive(run.settings.runnerPid)) continue;
-    const killed: number[] = [];
-    for (const node of run.nodes) {
-      const pid = orphanPid(run, node);
-      if (pid !== null && signalGroup(pid, "SIGKILL")) killed.push(pid);
-    }
-    // A sandboxed run's processes died with its runner; its HOME and TMPDIR are left to remove.
-    resources.commands.discardRun(runId);
-    const logDirectory = resources.changeLogDirectory;
-    const fileChanges = logDirectory === null ? [] : await unjournalledChanges(resources, logDirectory, run);
-    let seq = run.lastEventSeq;
-    const at = resources.clock.now();
-    const events: RunEvent[] = [];
-    for (const change of fileChanges) {
-      events.push({ type: "file.change", runId, seq: ++seq, at, nodeId: change.nodeId, path: change.path, operation: change.operation, changeSeq: change.seq });
-    }
-    const changed: NodeRunState[] = [];
-    for (const node of run.nodes) {
-      if (!STOPPED_BY_CRASH.has(node.status)) continue;
-      const updated: NodeRunState = { ...node, status: "interrupted", finishedAt: new Date(at), pid: null };
-      changed.push(updated);
-      events.push({
-        type: "node.status",
-        runId,
-        seq: ++seq,
-        at,
-        nodeId: node.nodeId,
-        status: "interrupted",
-        attempt: node.attempt,
-        batchId: node.batchId ?? undefined,
-        error: { code: "interrupted", message: "The runner stopped while this node was running" },
-      });
-    }
-    const statusOf = new Map(run.nodes.map((node) => [node.nodeId, node.status]));
-    for (const node of changed) statusOf.set(node.nodeId, node.status);
-    // A node without a row never started.
-    const counts = countStatuses(run.plan.nodes.map((node) => statusOf.get(node.id) ?? "pending"));
-    events.push({ type: "run.status", runId, seq: ++seq, at, status: "interrupted", error: "The runner stopped during the run", counts });
-    await resources.store.persist({
-      runId,
-      events,
-      nodes: changed,
-      run: { status: "interrupted", finishedAt: new Date(at), error: "The runner stopped during the run" },
-      lastEventSeq: seq,
-      fileChanges,
-    });
-    if (logDirectory !== null) removeChangeLog(logDirectory, runId);
-    for (const event of events) resources.bus.publish(event);
-    recovered.push({
-      runId,
-      interruptedNodes: changed.map((node) => node.nodeId),
-      killedProcessGroups: killed,
-      recoveredChanges: fileChanges.map((change) => change.path),
-    });
+    recovered.push(await interruptRun(resources, run));
   }
   return recovered;
+}
+
+/**
+ * Marks one run whose runner is gone as `interrupted`: its unfinished nodes
+ * become interrupted, the changes only its change log holds are journalled,
+ * and its orphaned process groups are killed unless `killOrphans` is false
+ * (a cluster worker recovering a run of a worker on another host).
+ */
+export async function interruptRun(resources: RunnerResources, run: StoredRun, options: { killOrphans?: boolean } = {}): Promise<RecoveredRun> {
+  const runId = run.id;
+  const killed: number[] = [];
+  for (const node of run.nodes) {
+    const pid = options.killOrphans === false ? null : orphanPid(run, node);
+    if (pid !== null && signalGroup(pid, "SIGKILL")) killed.push(pid);
+  }
+  // A sandboxed run's processes died with its runner; its HOME and TMPDIR are left to remove.
+  resources.commands.discardRun(runId);
+  const logDirectory = resources.changeLogDirectory;
+  const fileChanges = logDirectory === null ? [] : await unjournalledChanges(resources, logDirectory, run);
+  let seq = run.lastEventSeq;
+  const at = resources.clock.now();
+  const events: RunEvent[] = [];
+  for (const change of fileChanges) {
+    events.push({ type: "file.change", runId, seq: ++seq, at, nodeId: change.nodeId, path: change.path, operation: change.operation, changeSeq: change.seq });
+  }
+  const changed: NodeRunState[] = [];
+  for (const node of run.nodes) {
+    if (!STOPPED_BY_CRASH.has(node.status)) continue;
+    const updated: NodeRunState = { ...node, status: "interrupted", finishedAt: new Date(at), pid: null };
+    changed.push(updated);
+    events.push({
+      type: "node.status",
+      runId,
+      seq: ++seq,
+      at,
+      nodeId: node.nodeId,
+      status: "interrupted",
+      attempt: node.attempt,
+      batchId: node.batchId ?? undefined,
+      error: { code: "interrupted", message: "The runner stopped while this node was running" },
+    });
+  }
+  const statusOf = new Map(run.nodes.map((node) => [node.nodeId, node.status]));
+  for (const node of changed) statusOf.set(node.nodeId, node.status);
+  // A node without a row never started.
+  const counts = countStatuses(run.plan.nodes.map((node) => statusOf.get(node.id) ?? "pending"));
+  events.push({ type: "run.status", runId, seq: ++seq, at, status: "interrupted", error: "The runner stopped during the run", counts });
+  await resources.store.persist({
+    runId,
+    events,
+    nodes: changed,
+    run: { status: "interrupted", finishedAt: new Date(at), error: "The runner stopped during the run" },
+    lastEventSeq: seq,
+    fileChanges,
+  });
+  if (logDirectory !== null) removeChangeLog(logDirectory, runId);
+  for (const event of events) resources.bus.publish(event);
+  return {
+    runId,
+    interruptedNodes: changed.map((node) => node.nodeId),
+    killedProcessGroups: killed,
+    recoveredChanges: fileChanges.map((change) => change.path),
+  };
 }
 
 /** The changes of a crashed run that only its change log knows of; none when its workspace is gone. */

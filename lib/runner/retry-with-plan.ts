@@ -9,7 +9,8 @@
 import { hashNodes } from "../plan/node-hash";
 import type { PlanDocument } from "../plan/schema";
 import type { RunnerResources } from "./resources";
-import { RunRequestError, startChildRun, type PlanRevision } from "./runs";
+import { createChildRun, RunRequestError, type PlanRevision } from "./runs";
+import { executeRun, type ExecuteRunInput } from "./scheduler";
 import type { StoredRun } from "./run-store";
 import type { RunHandle } from "./scheduler";
 
@@ -70,15 +71,22 @@ export async function nodesToRerun(resources: RunnerResources, parent: StoredRun
 }
 
 /**
- * A new run of `revision` (already stored as a version of the run's plan)
- * that reruns what {@link nodesToRerun} says and reuses the rest.
+ * A new queued run of `revision` (already stored as a version of the run's
+ * plan) that reruns what {@link nodesToRerun} says and reuses the rest.
+ */
+export async function createRetryWithRevisedPlan(resources: RunnerResources, runId: string, revision: PlanRevision): Promise<ExecuteRunInput> {
+  const [parent] = await loadRunChain(resources, runId);
+  if (!parent) throw new RunRequestError("not-found", `Run ${runId} was not found`);
+  const rerun = await nodesToRerun(resources, parent, revision.plan);
+  return createChildRun(resources, parent, (nodeId) => rerun.has(nodeId), revision);
+}
+
+/**
+ * Starts {@link createRetryWithRevisedPlan}'s run here.
  *
  * @example
  * const handle = await retryWithRevisedPlan(resources, failedRunId, { plan: fixed, planVersionId });
  */
 export async function retryWithRevisedPlan(resources: RunnerResources, runId: string, revision: PlanRevision): Promise<RunHandle> {
-  const [parent] = await loadRunChain(resources, runId);
-  if (!parent) throw new RunRequestError("not-found", `Run ${runId} was not found`);
-  const rerun = await nodesToRerun(resources, parent, revision.plan);
-  return startChildRun(resources, parent, (nodeId) => rerun.has(nodeId), revision);
+  return executeRun(resources, await createRetryWithRevisedPlan(resources, runId, revision));
 }

@@ -9,8 +9,9 @@ import { optimizePlan } from "../plan/optimize-plan";
 import type { PlanDocument } from "../plan/schema";
 import type { RunnerResources } from "./resources";
 import type { NodeRunState, StoredRun } from "./run-store";
-import { executeRun, pendingNodeState, type RunHandle } from "./scheduler";
-import { isUnfinishedNodeStatus } from "./status";
+import { executeRun, pendingNodeState, type ExecuteRunInput, type RunHandle } from "./scheduler";
+import type { RunEvent } from "./run-events";
+import { countStatuses, isUnfinishedNodeStatus } from "./status";
 
 /** Thrown when a run cannot be started or repaired as asked. */
 export class RunRequestError extends Error {
@@ -54,13 +55,10 @@ export function planExecution(plan: PlanDocument): ExecutionPlan {
 }
 
 /**
- * Creates a run and starts executing it.
- *
- * @example
- * const handle = await startRun(resources, { ...ownership, plan, directory: "/srv/ws" });
- * const outcome = await handle.done; // outcome.status === "succeeded"
+ * Creates a run (status `queued`) without executing it: in cluster mode the
+ * web server does this and a worker executes it ({@link executeQueuedRun}).
  */
-export async function startRun(resources: RunnerResources, options: StartRunOptions): Promise<RunHandle> {
+export async function createQueuedRun(resources: RunnerResources, options: StartRunOptions): Promise<ExecuteRunInput> {
   const executionPlan = options.executionPlan ?? planExecution(options.plan);
   const nodes = options.plan.nodes.map((node) => pendingNodeState(node.id, executionPlan.batchIdOf[node.id] ?? null));
   const concurrency = options.concurrency ?? options.plan.settings.concurrency;
@@ -75,7 +73,7 @@ export async function startRun(resources: RunnerResources, options: StartRunOpti
     dryRun: options.dryRun ?? false,
     nodes,
   });
-  return executeRun(resources, {
+  return {
     runId: id,
     plan: options.plan,
     executionPlan,
@@ -86,6 +84,40 @@ export async function startRun(resources: RunnerResources, options: StartRunOpti
     sandbox: options.sandbox,
     nodes,
     lastEventSeq: 0,
+  };
+}
+
+/**
+ * Creates a run and starts executing it.
+ *
+ * @example
+ * const handle = await startRun(resources, { ...ownership, plan, directory: "/srv/ws" });
+ * const outcome = await handle.done; // outcome.status === "succeeded"
+ */
+export async function startRun(resources: RunnerResources, options: StartRunOptions): Promise<RunHandle> {
+  return executeRun(resources, await createQueuedRun(resources, options));
+}
+
+/**
+ * Executes a run another process created and left `queued` (a cluster
+ * worker taking a run from the queue). `directory` overrides the stored one:
+ * the workspace may live elsewhere on the worker's disk.
+ */
+export async function executeQueuedRun(resources: RunnerResources, runId: string, options: { directory?: string } = {}): Promise<RunHandle> {
+  const run = await loadOrThrow(resources, runId);
+  if (run.status !== "queued") throw new RunRequestError("invalid-state", `Run ${runId} is ${run.status}, not queued`);
+  const executionPlan = planExecution(run.plan);
+  const stored = new Map(run.nodes.map((node) => [node.nodeId, node]));
+  return executeRun(resources, {
+    runId,
+    plan: run.plan,
+    executionPlan,
+    directory: options.directory ?? run.directory,
+    dryRun: run.dryRun,
+    concurrency: run.settings.concurrency,
+    keepBackground: run.settings.keepBackground,
+    nodes: run.plan.nodes.map((node) => stored.get(node.id) ?? pendingNodeState(node.id, executionPlan.batchIdOf[node.id] ?? null)),
+    lastEventSeq: run.lastEventSeq,
   });
 }
 
@@ -99,7 +131,7 @@ async function loadOrThrow(resources: RunnerResources, runId: string): Promise<S
  * Continues an interrupted run in place: finished nodes keep their results,
  * the rest run.
  */
-export async function resumeRun(resources: RunnerResources, runId: string): Promise<RunHandle> {
+export async function resumeRun(resources: RunnerResources, runId: string, options: { directory?: string } = {}): Promise<RunHandle> {
   const run = await loadOrThrow(resources, runId);
   if (run.status !== "interrupted") {
     throw new RunRequestError("invalid-state", `Run ${runId} is ${run.status}; only interrupted runs can be resumed (use retry)`);
@@ -109,7 +141,7 @@ export async function resumeRun(resources: RunnerResources, runId: string): Prom
     runId,
     plan: run.plan,
     executionPlan: planExecution(run.plan),
-    directory: run.directory,
+    directory: options.directory ?? run.directory,
     dryRun: run.dryRun,
     concurrency: run.settings.concurrency,
     keepBackground: run.settings.keepBackground,
@@ -127,15 +159,15 @@ export interface PlanRevision {
 }
 
 /**
- * Starts a new run (child of `parent`) of the parent's plan, or of `revision`:
- * `rerun` nodes run, the others carry their parent's state.
+ * Creates a new run (child of `parent`, left queued) of the parent's plan, or
+ * of `revision`: `rerun` nodes run, the others carry their parent's state.
  */
-export async function startChildRun(
+export async function createChildRun(
   resources: RunnerResources,
   parent: StoredRun,
   rerun: (nodeId: string, parentState: NodeRunState | undefined) => boolean,
   revision?: PlanRevision,
-): Promise<RunHandle> {
+): Promise<ExecuteRunInput> {
   if (parent.status === "running" || parent.status === "queued") {
     throw new RunRequestError("invalid-state", `Run ${parent.id} is still ${parent.status}; wait for it to finish or cancel it`);
   }
@@ -160,7 +192,7 @@ export async function startChildRun(
     parentRunId: parent.id,
     nodes,
   });
-  return executeRun(resources, {
+  return {
     runId: id,
     plan,
     executionPlan,
@@ -171,17 +203,23 @@ export async function startChildRun(
     sandbox: parent.settings.sandbox,
     nodes,
     lastEventSeq: 0,
-  });
+  };
+}
+
+/** A new queued run of only the failed, skipped, cancelled and interrupted nodes; successes are reused. */
+export async function createRetryOfFailedNodes(resources: RunnerResources, runId: string): Promise<ExecuteRunInput> {
+  const parent = await loadOrThrow(resources, runId);
+  return createChildRun(resources, parent, (_nodeId, node) => node?.status !== "succeeded");
 }
 
 /** A new run of only the failed, skipped, cancelled and interrupted nodes; successes are reused. */
 export async function retryFailedNodes(resources: RunnerResources, runId: string): Promise<RunHandle> {
-  const parent = await loadOrThrow(resources, runId);
-  return startChildRun(resources, parent, (_nodeId, node) => node?.status !== "succeeded");
+  return executeRun(resources, await createRetryOfFailedNodes(resources, runId));
 }
 
-/** A new run of one node and everything downstream of it; other nodes keep their parent's state. */
-export async function retryNode(resources: RunnerResources, runId: string, nodeId: string): Promise<RunHandle> {
+
+/** A new queued run of one node and everything downstream of it; other nodes keep their parent's state. */
+export async function createRetryOfNode(resources: RunnerResources, runId: string, nodeId: string): Promise<ExecuteRunInput> {
   const parent = await loadOrThrow(resources, runId);
   if (!parent.plan.nodes.some((node) => node.id === nodeId)) {
     throw new RunRequestError("unknown-node", `Run ${runId} has no node "${nodeId}"`);
@@ -198,5 +236,36 @@ export async function retryNode(resources: RunnerResources, runId: string, nodeI
       }
     }
   }
-  return startChildRun(resources, parent, (nodeId, node) => downstream.has(nodeId) || node === undefined || isUnfinishedNodeStatus(node.status));
+  return createChildRun(resources, parent, (id, node) => downstream.has(id) || node === undefined || isUnfinishedNodeStatus(node.status));
+}
+
+/** A new run of one node and everything downstream of it; other nodes keep their parent's state. */
+export async function retryNode(resources: RunnerResources, runId: string, nodeId: string): Promise<RunHandle> {
+  return executeRun(resources, await createRetryOfNode(resources, runId, nodeId));
+}
+
+/**
+ * Cancels a queued run no runner has taken (a cluster web server, once it
+ * removed the run's job from the queue): its nodes and the run become
+ * cancelled, with the events a runner would have stored.
+ */
+export async function cancelQueuedRun(resources: RunnerResources, runId: string): Promise<void> {
+  const run = await loadOrThrow(resources, runId);
+  if (run.status !== "queued") throw new RunRequestError("invalid-state", `Run ${runId} is ${run.status}, not queued`);
+  const at = resources.clock.now();
+  const stored = new Map(run.nodes.map((node) => [node.nodeId, node]));
+  const events: RunEvent[] = [];
+  let seq = run.lastEventSeq;
+  const nodes: NodeRunState[] = [];
+  for (const planNode of run.plan.nodes) {
+    const node = stored.get(planNode.id) ?? pendingNodeState(planNode.id, null);
+    if (!isUnfinishedNodeStatus(node.status)) continue;
+    nodes.push({ ...node, status: "cancelled", finishedAt: new Date(at) });
+    events.push({ type: "node.status", runId, seq: ++seq, at, nodeId: node.nodeId, status: "cancelled", attempt: node.attempt, batchId: node.batchId ?? undefined });
+  }
+  const statusOf = new Map(run.plan.nodes.map((node) => [node.id, stored.get(node.id)?.status ?? "pending"]));
+  for (const node of nodes) statusOf.set(node.nodeId, node.status);
+  events.push({ type: "run.status", runId, seq: ++seq, at, status: "cancelled", counts: countStatuses([...statusOf.values()]) });
+  await resources.store.persist({ runId, events, nodes, run: { status: "cancelled", finishedAt: new Date(at) }, lastEventSeq: seq, fileChanges: [] });
+  for (const event of events) resources.bus.publish(event);
 }

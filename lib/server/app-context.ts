@@ -9,7 +9,9 @@ import path from "node:path";
 import { createCommandLauncher } from "./command-launcher";
 import { openDatabase, type Database, type DbClient } from "../db/client";
 import { parseDatabaseUrl } from "../db/database-config";
+import { createPrismaRunStore } from "../db/run-store";
 import { createThreadedRunStore } from "../db/threaded-run-store";
+import { createQueueDispatcher, type QueueDispatcher } from "../cluster/queue-dispatcher";
 import { loadEnv, type Env } from "../env";
 import { recoverInterruptedRuns } from "../runner/recovery";
 import { createRunnerResources, type RunnerResources } from "../runner/resources";
@@ -22,20 +24,43 @@ export interface AppContext {
   db: Database;
   defaults: FirstStartData;
   runs: RunService;
+  /** Set in cluster mode: the queues and event subscriptions (the Workers page reads queue depths). */
+  cluster: QueueDispatcher | null;
 }
 
 const globalSlot = globalThis as typeof globalThis & { batchboardAppContext?: Promise<AppContext> };
 
-/** The in-process runner persisting through `store`, and the team-scoped service the app uses to drive it. */
-export function createServerRunner(env: Env, client: DbClient, store: RunStore): { resources: RunnerResources; runs: RunService } {
-  const resources = createRunnerResources({
+/**
+ * The runner's resources of every process that executes runs: the web
+ * server, and cluster workers (lib/cluster/worker.ts), so limits, spawner and
+ * sandbox are the same wherever a run executes.
+ */
+export function createServerRunnerResources(env: Env, store: RunStore): RunnerResources {
+  return createRunnerResources({
     store,
     serverConcurrency: env.BATCHBOARD_SERVER_CONCURRENCY,
     changeLogDirectory: path.join(env.BATCHBOARD_DATA_DIR, "change-logs"),
     commands: createCommandLauncher(env),
   });
+}
+
+/** The in-process runner persisting through `store`, and the team-scoped service the app uses to drive it. */
+export function createServerRunner(env: Env, client: DbClient, store: RunStore): { resources: RunnerResources; runs: RunService } {
+  const resources = createServerRunnerResources(env, store);
   const runs = createRunService({ client, resources, scratchRoot: path.join(env.BATCHBOARD_DATA_DIR, "scratch") });
   return { resources, runs };
+}
+
+/**
+ * Cluster mode (REDIS_URL set): this server creates runs and enqueues them
+ * for workers; it executes nothing, so it neither recovers runs (workers
+ * do) nor needs the threaded store.
+ */
+function createClusterRunner(env: Env & { REDIS_URL: string }, client: DbClient): { runs: RunService; cluster: QueueDispatcher } {
+  const resources = createRunnerResources({ store: createPrismaRunStore(client) });
+  const cluster = createQueueDispatcher({ client, resources, config: { redisUrl: env.REDIS_URL, prefix: env.BATCHBOARD_REDIS_PREFIX } });
+  const runs = createRunService({ client, resources, scratchRoot: path.join(env.BATCHBOARD_DATA_DIR, "scratch"), dispatcher: cluster });
+  return { runs, cluster };
 }
 
 async function createAppContext(): Promise<AppContext> {
@@ -43,13 +68,14 @@ async function createAppContext(): Promise<AppContext> {
   const config = parseDatabaseUrl(env.DATABASE_URL);
   const db = await openDatabase(config);
   const defaults = await ensureFirstStartData(db.client, { workspaceRoot: env.BATCHBOARD_WORKSPACE_ROOT });
+  if (env.REDIS_URL) return { env, db, defaults, ...createClusterRunner({ ...env, REDIS_URL: env.REDIS_URL }, db.client) };
   // The runner's writes go through a worker thread with its own connection:
   // on the request thread, Prisma's query building for thousands of events a
   // second left too little time for pages and event streams.
   const { resources, runs } = createServerRunner(env, db.client, await createThreadedRunStore(config, process.cwd()));
   // Runs a crashed server left `running` become `interrupted`, their orphans killed, ready to resume.
   await recoverInterruptedRuns(resources);
-  return { env, db, defaults, runs };
+  return { env, db, defaults, runs, cluster: null };
 }
 
 /**

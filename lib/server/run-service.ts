@@ -1,9 +1,9 @@
 /**
- * The web server's in-process runner: one set of runner resources per
- * process, the live handles of the runs this process executes (so they can
- * be cancelled), and team-scoped entry points for server actions and API
- * routes. Permission checks happen in the caller (defineAction, route
- * handler); every entry point here scopes by the caller's team.
+ * Team-scoped entry points to runs for server actions and API routes, on a
+ * RunDispatcher (run-dispatcher.ts: executed in this process, or enqueued
+ * for cluster workers), and gap-free event streams for SSE. Permission
+ * checks happen in the caller (defineAction, route handler); every entry
+ * point here scopes by the caller's team.
  */
 import { mkdirSync, mkdtempSync } from "node:fs";
 import path from "node:path";
@@ -16,12 +16,11 @@ import type { PlanDocument } from "../plan/schema";
 import { validatePlan } from "../plan/validate-plan";
 import type { RunEvent, RunStatus } from "../runner/run-events";
 import type { RunnerResources } from "../runner/resources";
-import { RunRegistry } from "../runner/run-registry";
-import { nodesToRerun, retryWithRevisedPlan } from "../runner/retry-with-plan";
-import { RunRequestError, resumeRun, retryFailedNodes, retryNode, startRun } from "../runner/runs";
-import type { RunHandle } from "../runner/scheduler";
+import { nodesToRerun } from "../runner/retry-with-plan";
+import { RunRequestError } from "../runner/runs";
 import { isTerminalRunStatus } from "../runner/status";
-import { undoRun, type UndoResult } from "../runner/undo";
+import type { UndoResult } from "../runner/undo";
+import { createInProcessDispatcher, NotCancellableError, type RunDispatcher } from "./run-dispatcher";
 
 export interface RunScope {
   teamId: string;
@@ -88,63 +87,56 @@ async function translated<T>(work: Promise<T>): Promise<T> {
   }
 }
 
-/**
- * Events are published the moment they happen but reach the log in batches
- * (every ~50 ms), so the newest ones of a live run are kept here too: a
- * subscriber replays the log, then this buffer, then live events, with no gap.
- */
-const RECENT_EVENTS_PER_RUN = 20_000;
 /** How long a new subscriber waits for the log to catch up with the buffer (the persister flushes every ~50 ms). */
 const LOG_CATCH_UP_MS = 30_000;
 const LOG_POLL_MS = 50;
-/** How often a run executing in another process (CLI, worker) is polled for new events. */
+/** How often a run executing in another process (CLI, another server) is polled for new events. */
 const FOREIGN_RUN_POLL_MS = 400;
 
-async function waitUntilFinished(handle: RunHandle | undefined, readStatus: () => Promise<RunStatus>, timeoutMs: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
+/**
+ * Whether the run finishes within `timeoutMs`: told by its live events where
+ * the dispatcher has them, and by its stored status (a run executing in the
+ * CLI or another server) otherwise.
+ */
+async function waitUntilFinished(dispatcher: RunDispatcher, runId: string, readStatus: () => Promise<RunStatus>, timeoutMs: number): Promise<boolean> {
+  let finished!: () => void;
+  const finishedLive = new Promise<true>((resolve) => (finished = () => resolve(true)));
+  const unsubscribe = await dispatcher.subscribe(runId, (event) => {
+    if (event.type === "run.status" && isTerminalRunStatus(event.status)) finished();
+  });
+  const deadline = Date.now() + timeoutMs;
   try {
-    if (handle) return await Promise.race([handle.done.then(() => true, () => true), timeout]);
-    // Executing elsewhere (CLI, another server): watch the stored status.
-    const deadline = Date.now() + timeoutMs;
     for (;;) {
       if (isTerminalRunStatus(await readStatus())) return true;
-      if (Date.now() >= deadline) return false;
-      await new Promise((resolve) => setTimeout(resolve, FOREIGN_RUN_POLL_MS));
+      const left = deadline - Date.now();
+      if (left <= 0) return false;
+      const wait = new Promise<false>((resolve) => setTimeout(resolve, Math.min(left, FOREIGN_RUN_POLL_MS), false));
+      if (await Promise.race([finishedLive, wait])) return true;
     }
   } finally {
-    clearTimeout(timer);
+    unsubscribe();
   }
 }
 
-export function createRunService(deps: { client: DbClient; resources: RunnerResources; scratchRoot: string; recentEventsPerRun?: number }): RunService {
+/** Cancel failures are the dispatcher's; the app speaks DomainErrors. */
+async function cancelling(work: Promise<void>): Promise<void> {
+  try {
+    await work;
+  } catch (error) {
+    throw error instanceof NotCancellableError ? new DomainError("conflict", error.message) : error;
+  }
+}
+
+export function createRunService(deps: {
+  client: DbClient;
+  resources: RunnerResources;
+  scratchRoot: string;
+  recentEventsPerRun?: number;
+  /** Where runs execute: in this process unless given (cluster mode passes the queue dispatcher). */
+  dispatcher?: RunDispatcher;
+}): RunService {
   const { client, resources } = deps;
-  const live = new RunRegistry();
-  const recent = new Map<string, RunEvent[]>();
-  resources.bus.subscribe("*", (event) => {
-    // Created on a run's first event: startRun publishes before it returns a handle.
-    let buffer = recent.get(event.runId);
-    if (!buffer) recent.set(event.runId, (buffer = []));
-    buffer.push(event);
-    const keep = deps.recentEventsPerRun ?? RECENT_EVENTS_PER_RUN;
-    if (buffer.length > keep) buffer.splice(0, buffer.length - keep);
-  });
-
-  function track(handle: RunHandle): { runId: string } {
-    live.track(handle);
-    handle.done
-      .catch((error: unknown) => resources.reportError(error))
-      // Everything is in the log once `done` resolves.
-      .finally(() => recent.delete(handle.runId));
-    return { runId: handle.runId };
-  }
-
-  async function liveHandleOf(scope: RunScope, runId: string): Promise<RunHandle> {
-    await getRunForTeam(client, scope.teamId, runId);
-    const handle = live.get(runId);
-    if (!handle) throw new DomainError("conflict", "This run is not running on this server");
-    return handle;
-  }
+  const dispatcher = deps.dispatcher ?? createInProcessDispatcher(resources, { recentEventsPerRun: deps.recentEventsPerRun });
 
   async function directoryFor(scope: RunScope, workspaceId: string | undefined) {
     if (workspaceId) return { workspaceId, directory: (await getWorkspace(client, scope.teamId, workspaceId)).directory };
@@ -162,8 +154,8 @@ export function createRunService(deps: { client: DbClient; resources: RunnerReso
         throw new DomainError("invalid", `Version ${version.number} cannot run: ${first?.message ?? "invalid plan"}`);
       }
       const { workspaceId, directory } = await directoryFor(scope, request.workspaceId);
-      const handle = await translated(
-        startRun(resources, {
+      return translated(
+        dispatcher.start({
           teamId: scope.teamId,
           planId: request.planId,
           planVersionId: version.id,
@@ -175,23 +167,22 @@ export function createRunService(deps: { client: DbClient; resources: RunnerReso
           concurrency: request.concurrency,
         }),
       );
-      return track(handle);
     },
     async cancelRun(scope, runId) {
-      (await liveHandleOf(scope, runId)).cancel();
+      await getRunForTeam(client, scope.teamId, runId);
+      await cancelling(dispatcher.cancel(runId));
     },
     async cancelNode(scope, runId, nodeId) {
-      if (!(await liveHandleOf(scope, runId)).cancelNode(nodeId)) {
-        throw new DomainError("conflict", `Node ${nodeId} has already finished`);
-      }
+      await getRunForTeam(client, scope.teamId, runId);
+      await cancelling(dispatcher.cancelNode(runId, nodeId));
     },
     async retryFailed(scope, runId) {
       await getRunForTeam(client, scope.teamId, runId);
-      return track(await translated(retryFailedNodes(resources, runId)));
+      return translated(dispatcher.retryFailed(runId));
     },
     async retryNode(scope, runId, nodeId) {
       await getRunForTeam(client, scope.teamId, runId);
-      return track(await translated(retryNode(resources, runId, nodeId)));
+      return translated(dispatcher.retryNode(runId, nodeId));
     },
     async retryWithPlan(scope, runId, plan, recordRevision) {
       await getRunForTeam(client, scope.teamId, runId);
@@ -199,20 +190,20 @@ export function createRunService(deps: { client: DbClient; resources: RunnerReso
       if (!parent) throw new DomainError("not_found", `Run ${runId} was not found`);
       await translated(nodesToRerun(resources, parent, plan));
       const planVersionId = await recordRevision();
-      return track(await translated(retryWithRevisedPlan(resources, runId, { plan, planVersionId })));
+      return translated(dispatcher.retryWithPlan(runId, { plan, planVersionId }));
     },
     async resume(scope, runId) {
       await getRunForTeam(client, scope.teamId, runId);
-      return track(await translated(resumeRun(resources, runId)));
+      return translated(dispatcher.resume(runId));
     },
     async undo(scope, runId, options) {
       await getRunForTeam(client, scope.teamId, runId);
-      return translated(undoRun(resources, runId, options));
+      return translated(dispatcher.undo(runId, options));
     },
     async waitForRun(scope, runId, timeoutMs) {
       await getRunForTeam(client, scope.teamId, runId);
       const readStatus = async () => (await getRunForTeam(client, scope.teamId, runId)).status;
-      return waitUntilFinished(live.get(runId), readStatus, timeoutMs);
+      return waitUntilFinished(dispatcher, runId, readStatus, timeoutMs);
     },
     async openEventStream(scope, runId, afterSeq) {
       const run = await getRunForTeam(client, scope.teamId, runId);
@@ -226,7 +217,7 @@ export function createRunService(deps: { client: DbClient; resources: RunnerReso
         const replay = async () => {
           for (const event of await resources.store.listEvents(runId, lastSent)) deliver(event);
         };
-        if (!live.get(runId)) {
+        if (!dispatcher.isLive(runId, run.status)) {
           await replay();
           if (run.status !== "running" && run.status !== "queued") return () => {};
           // Executing elsewhere (CLI, another server): follow the log.
@@ -237,11 +228,12 @@ export function createRunService(deps: { client: DbClient; resources: RunnerReso
         // sequence number drops what was already delivered.
         const early: RunEvent[] = [];
         let replaying = true;
-        const unsubscribe = resources.bus.subscribe(runId, (event) => (replaying ? early.push(event) : deliver(event)));
+        const unsubscribe = await dispatcher.subscribe(runId, (event) => (replaying ? early.push(event) : deliver(event)));
         await replay();
-        const buffered = [...(recent.get(runId) ?? [])];
+        const buffered = dispatcher.recentEvents(runId);
         // A burst bigger than the buffer may not be in the log yet: wait for the log to reach the buffer.
-        for (let waited = 0; (buffered[0]?.seq ?? 0) > lastSent + 1 && waited < LOG_CATCH_UP_MS; waited += LOG_POLL_MS) {
+        const firstLiveSeq = () => (buffered[0] ?? early[0])?.seq ?? 0;
+        for (let waited = 0; firstLiveSeq() > lastSent + 1 && waited < LOG_CATCH_UP_MS; waited += LOG_POLL_MS) {
           await new Promise((resolve) => setTimeout(resolve, LOG_POLL_MS));
           await replay();
         }

@@ -3,6 +3,7 @@ import { NotFoundError } from "@/lib/db/errors";
 import { listNodeResults } from "@/lib/db/run-results";
 import { toRunSettings } from "@/lib/db/run-store";
 import { getRunForTeam, getRunPlanGraph } from "@/lib/db/runs";
+import { describeRunPlacement } from "@/lib/cluster/cluster-status";
 import { getAppContext } from "@/lib/server/app-context";
 import { resolveCaller } from "@/lib/server/caller";
 import { roleAllows } from "@/lib/server/permissions";
@@ -14,10 +15,11 @@ export const metadata = { title: "Run" };
 export default async function RunPage({ params }: { params: Promise<{ runId: string }> }) {
   const { runId } = await params;
   const caller = await resolveCaller();
-  const { db } = await getAppContext();
+  const { db, cluster } = await getAppContext();
   try {
     const run = await getRunForTeam(db.client, caller.teamId, runId);
     const document = await getRunPlanGraph(db.client, caller.teamId, runId);
+    const placement = cluster ? await describeRunPlacement(db.client, run) : null;
     const reused = run.parentRunId ? (await listNodeResults(db.client, caller.teamId, runId)).filter((node) => node.reused) : [];
     return (
       <RunView
@@ -29,6 +31,7 @@ export default async function RunPage({ params }: { params: Promise<{ runId: str
         dryRun={run.dryRun}
         uncontained={toRunSettings(run.settings).sandboxed === false}
         directory={run.directory}
+        placement={placement}
         parentRunId={run.parentRunId}
         document={document}
         reused={reused.map((node) => ({ nodeId: node.nodeId, status: node.status, attempt: node.attempt, result: node.result ?? undefined }))}

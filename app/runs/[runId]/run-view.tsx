@@ -31,6 +31,8 @@ export interface RunViewProps {
   /** The run's commands ran without the sandbox (BATCHBOARD_SANDBOX=off). */
   uncontained: boolean;
   directory: string;
+  /** Cluster mode: the worker executing the run, or why it still waits for one. */
+  placement?: string | null;
   parentRunId: string | null;
   document: unknown;
   /** Nodes carried over from the parent run (retries): their state comes from the database, not events. */
@@ -93,6 +95,7 @@ export function RunView(props: RunViewProps) {
           </h1>
           <div className="muted">
             Started by {props.startedBy} · <code>{props.directory}</code>
+            {props.placement && <span data-testid="run-placement"> · {props.placement}</span>}
             {props.dryRun && <span className="tag">dry run</span>}
             {props.parentRunId && (
               <>

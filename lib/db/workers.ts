@@ -1,0 +1,147 @@
+/**
+ * Cluster workers as the database sees them: each live worker rewrites its
+ * row every few seconds (its heartbeat), so any process can tell which
+ * workers are alive, which tags they serve and which runs they hold.
+ */
+import type { DbExecutor } from "./transaction";
+import { toJsonColumn } from "./json";
+
+/** A worker whose heartbeat is older than this is dead (it beats every {@link HEARTBEAT_INTERVAL_MS}). */
+export const WORKER_DEAD_AFTER_MS = 8_000;
+export const HEARTBEAT_INTERVAL_MS = 2_000;
+
+/** What a worker reports about itself. */
+export interface WorkerBeat {
+  id: string;
+  host: string;
+  pid: number;
+  tags: string[];
+  concurrency: number;
+  runningRunIds: string[];
+}
+
+/** A worker as listed on the Workers page. */
+export interface WorkerSummary extends WorkerBeat {
+  startedAt: Date;
+  heartbeatAt: Date;
+  stoppedAt: Date | null;
+  alive: boolean;
+}
+
+function stringArray(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((item): item is string => typeof item === "string") : [];
+}
+
+/** Writes a worker's heartbeat (creating its row on the first beat). */
+export async function recordWorkerHeartbeat(client: DbExecutor, beat: WorkerBeat, now = new Date()): Promise<void> {
+  const data = {
+    host: beat.host,
+    pid: beat.pid,
+    tags: toJsonColumn(beat.tags),
+    concurrency: beat.concurrency,
+    runningRunIds: toJsonColumn(beat.runningRunIds),
+    heartbeatAt: now,
+    stoppedAt: null,
+  };
+  await client.worker.upsert({ where: { id: beat.id }, create: { id: beat.id, startedAt: now, ...data }, update: data });
+}
+
+/** Marks a worker stopped cleanly: its runs were finished or handed over. */
+export async function markWorkerStopped(client: DbExecutor, workerId: string, now = new Date()): Promise<void> {
+  await client.worker.updateMany({ where: { id: workerId }, data: { stoppedAt: now, runningRunIds: toJsonColumn([]) } });
+}
+
+/** Every worker seen in the last day, newest heartbeat first. */
+export async function listWorkers(client: DbExecutor, now = new Date()): Promise<WorkerSummary[]> {
+  const rows = await client.worker.findMany({
+    where: { heartbeatAt: { gte: new Date(now.getTime() - 24 * 3600_000) } },
+    orderBy: { heartbeatAt: "desc" },
+  });
+  return rows.map((row) => ({
+    id: row.id,
+    host: row.host,
+    pid: row.pid,
+    tags: stringArray(row.tags),
+    concurrency: row.concurrency,
+    runningRunIds: stringArray(row.runningRunIds),
+    startedAt: row.startedAt,
+    heartbeatAt: row.heartbeatAt,
+    stoppedAt: row.stoppedAt,
+    alive: row.stoppedAt === null && now.getTime() - row.heartbeatAt.getTime() < WORKER_DEAD_AFTER_MS,
+  }));
+}
+
+/** Whether a worker is alive: a fresh heartbeat and not stopped. */
+export async function isWorkerAlive(client: DbExecutor, workerId: string, now = new Date()): Promise<boolean> {
+  const row = await client.worker.findUnique({ where: { id: workerId }, select: { heartbeatAt: true, stoppedAt: true } });
+  return row !== null && row.stoppedAt === null && now.getTime() - row.heartbeatAt.getTime() < WORKER_DEAD_AFTER_MS;
+}
+
+/** Tags some worker has ever served: a workspace or run with any other tag is refused as unknown. */
+export async function listKnownWorkerTags(client: DbExecutor): Promise<Set<string>> {
+  const rows = await client.worker.findMany({ select: { tags: true } });
+  return new Set(rows.flatMap((row) => stringArray(row.tags)));
+}
+
+/** Records which worker executes a run (the run view names it). */
+export async function assignRunToWorker(client: DbExecutor, runId: string, workerId: string): Promise<void> {
+  await client.run.update({ where: { id: runId }, data: { workerId } });
+}
+
+/** The tag that routes a run: its workspace's, or `default` for a scratch run. */
+export async function tagOfRun(client: DbExecutor, runId: string): Promise<string> {
+  const run = await client.run.findUnique({ where: { id: runId }, select: { workspace: { select: { tag: true } } } });
+  return run?.workspace?.tag ?? "default";
+}
+
+/** The tag of a workspace (`default` when it is gone). */
+export async function tagOfWorkspace(client: DbExecutor, workspaceId: string): Promise<string> {
+  return (await client.workspace.findUnique({ where: { id: workspaceId }, select: { tag: true } }))?.tag ?? "default";
+}
+
+/** What a worker needs to decide about a run it took from the queue: its status, holder, directory and workspace name. */
+export async function readRunPlacement(client: DbExecutor, runId: string) {
+  const run = await client.run.findUnique({
+    where: { id: runId },
+    select: { status: true, workerId: true, directory: true, workspace: { select: { name: true } } },
+  });
+  return run && { status: run.status, workerId: run.workerId, directory: run.directory, workspaceName: run.workspace?.name ?? null };
+}
+
+/** The host a worker runs on (null when unknown). */
+export async function hostOfWorker(client: DbExecutor, workerId: string): Promise<string | null> {
+  return (await client.worker.findUnique({ where: { id: workerId }, select: { host: true } }))?.host ?? null;
+}
+
+/**
+ * Runs that should be in a queue of one of `tags`: queued, or running or
+ * interrupted-by-handover on a worker that is no longer alive. The
+ * reconciler re-enqueues those the queue lost (a Redis restart).
+ */
+export async function listRunsAwaitingWorker(client: DbExecutor, tags: readonly string[], now = new Date()) {
+  const tagFilter = tags.includes("default")
+    ? { OR: [{ workspaceId: null }, { workspace: { tag: { in: [...tags] } } }] }
+    : { workspace: { tag: { in: [...tags] } } };
+  const runs = await client.run.findMany({
+    where: { status: { in: ["queued", "running"] }, ...tagFilter },
+    select: { id: true, status: true, workerId: true },
+    take: 10_000,
+  });
+  const workerIds = [...new Set(runs.map((run) => run.workerId).filter((id): id is string => id !== null))];
+  const workers = await client.worker.findMany({ where: { id: { in: workerIds } }, select: { id: true, heartbeatAt: true, stoppedAt: true } });
+  const alive = new Set(
+    workers.filter((worker) => worker.stoppedAt === null && now.getTime() - worker.heartbeatAt.getTime() < WORKER_DEAD_AFTER_MS).map((worker) => worker.id),
+  );
+  return runs.filter((run) => run.status === "queued" || run.workerId === null || !alive.has(run.workerId)).map((run) => run.id);
+}
+
+/** Sets the tag that routes a workspace's runs. */
+export async function setWorkspaceTag(client: DbExecutor, teamId: string, workspaceId: string, tag: string): Promise<void> {
+  await client.workspace.updateMany({ where: { id: workspaceId, teamId }, data: { tag } });
+}
+
+/** Which of `runIds` belong to `teamId` (the Workers page names only the caller's team's runs). */
+export async function filterRunsOfTeam(client: DbExecutor, teamId: string, runIds: string[]): Promise<Set<string>> {
+  const runs = await client.run.findMany({ where: { id: { in: runIds }, teamId }, select: { id: true } });
+  return new Set(runs.map((run) => run.id));
+}
