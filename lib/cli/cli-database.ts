@@ -19,7 +19,7 @@ import { savePlanVersion } from "../db/plan-versions";
 import { createPlan, findPlanByName, type VersionDraft } from "../db/plans";
 import { openSqliteCliQueries, type SqliteCliQueries } from "../db/sqlite-cli-queries";
 import { createSqliteRunWriter, withSqliteRunWriter } from "../db/sqlite-run-writer";
-import { loadEnv } from "../env";
+import { loadEnv, workspacePlacementOf } from "../env";
 import { hashPlan } from "../plan/plan-hash";
 import type { PlanDocument } from "../plan/schema";
 import { createRunnerResources, type RunnerResources } from "../runner/resources";
@@ -61,7 +61,7 @@ export async function openCliContext(): Promise<CliContext> {
   try {
     mkdirSync(env.BATCHBOARD_WORKSPACE_ROOT, { recursive: true });
     const firstStart =
-      sqlite?.findFirstStartData() ?? (await ensureFirstStartData((await database()).client, { workspaceRoot: env.BATCHBOARD_WORKSPACE_ROOT }));
+      sqlite?.findFirstStartData() ?? (await ensureFirstStartData((await database()).client, workspacePlacementOf(env)));
     const store = lazyPrismaRunStore(database);
     const resources = createRunnerResources({
       store:

@@ -10,7 +10,7 @@ import { createCommandLauncher } from "./command-launcher";
 import { openDatabase, type Database, type DbClient } from "../db/client";
 import { parseDatabaseUrl } from "../db/database-config";
 import { createThreadedRunStore } from "../db/threaded-run-store";
-import { loadEnv, type Env } from "../env";
+import { loadEnv, workspacePlacementOf, type Env } from "../env";
 import { recoverInterruptedRuns } from "../runner/recovery";
 import { createRunnerResources, type RunnerResources } from "../runner/resources";
 import type { RunStore } from "../runner/run-store";
@@ -42,7 +42,7 @@ async function createAppContext(): Promise<AppContext> {
   const env = loadEnv();
   const config = parseDatabaseUrl(env.DATABASE_URL);
   const db = await openDatabase(config);
-  const defaults = await ensureFirstStartData(db.client, { workspaceRoot: env.BATCHBOARD_WORKSPACE_ROOT });
+  const defaults = await ensureFirstStartData(db.client, workspacePlacementOf(env));
   // The runner's writes go through a worker thread with its own connection:
   // on the request thread, Prisma's query building for thousands of events a
   // second left too little time for pages and event streams.
