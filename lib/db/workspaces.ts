@@ -60,7 +60,7 @@ export async function registerWorkspace(
     directory = resolveWorkspaceDirectory(placement, path.join(teamId, input.name), "name");
   }
   await assertNotAnotherTeams(client, teamId, placement, directory);
-  const created = await translated(client.workspace.create({ data: { teamId, name: input.name, directory, sandbox: {} } }));
+  const created = await translated(client.workspace.create({ data: { teamId, name: input.name, directory } }));
   if (input.source.kind === "new") mkdirSync(directory, { recursive: true });
   return created;
 }

@@ -11,7 +11,8 @@ import type { DbClient } from "../db/client";
 import { DomainError } from "../db/errors";
 import { getPlanVersion } from "../db/plan-versions";
 import { getRunForTeam } from "../db/runs";
-import { getWorkspace } from "../db/workspaces";
+import { getWorkspace, getWorkspaceForRun } from "../db/workspaces";
+import { WorkspaceSandboxSettings } from "../runner/sandbox/sandbox-settings";
 import { validatePlan } from "../plan/validate-plan";
 import type { RunEvent } from "../runner/run-events";
 import type { RunnerResources } from "../runner/resources";
@@ -118,10 +119,21 @@ export function createRunService(deps: { client: DbClient; resources: RunnerReso
     return handle;
   }
 
-  async function directoryFor(scope: RunScope, workspaceId: string | undefined) {
-    if (workspaceId) return { workspaceId, directory: (await getWorkspace(client, scope.teamId, workspaceId)).directory };
+  /** Where a run acts and in which sandbox: a registered workspace (not archived), or a fresh scratch directory with the default sandbox. */
+  async function placeRun(scope: RunScope, workspaceId: string | undefined) {
+    if (workspaceId) return getWorkspaceForRun(client, scope.teamId, workspaceId);
     mkdirSync(deps.scratchRoot, { recursive: true });
-    return { workspaceId: null, directory: mkdtempSync(path.join(deps.scratchRoot, "run-")) };
+    return { workspaceId: null, directory: mkdtempSync(path.join(deps.scratchRoot, "run-")), sandbox: WorkspaceSandboxSettings.parse({}) };
+  }
+
+  /** Retries and resumes act in the run's workspace again, so an archived one refuses them too. */
+  async function runInActiveWorkspace(scope: RunScope, runId: string) {
+    const run = await getRunForTeam(client, scope.teamId, runId);
+    if (run.workspaceId) {
+      const workspace = await getWorkspace(client, scope.teamId, run.workspaceId);
+      if (workspace.archivedAt) throw new DomainError("conflict", `Workspace "${workspace.name}" is archived; runs cannot start in it`);
+    }
+    return run;
   }
 
   return {
@@ -133,7 +145,7 @@ export function createRunService(deps: { client: DbClient; resources: RunnerReso
         const [first] = validation.problems;
         throw new DomainError("invalid", `Version ${version.number} cannot run: ${first?.message ?? "invalid plan"}`);
       }
-      const { workspaceId, directory } = await directoryFor(scope, request.workspaceId);
+      const { workspaceId, directory, sandbox } = await placeRun(scope, request.workspaceId);
       const handle = await translated(
         startRun(resources, {
           teamId: scope.teamId,
@@ -143,6 +155,7 @@ export function createRunService(deps: { client: DbClient; resources: RunnerReso
           workspaceId,
           plan: validation.plan,
           directory,
+          sandbox,
           dryRun: request.dryRun,
           concurrency: request.concurrency,
         }),
@@ -158,15 +171,15 @@ export function createRunService(deps: { client: DbClient; resources: RunnerReso
       }
     },
     async retryFailed(scope, runId) {
-      await getRunForTeam(client, scope.teamId, runId);
+      await runInActiveWorkspace(scope, runId);
       return track(await translated(retryFailedNodes(resources, runId)));
     },
     async retryNode(scope, runId, nodeId) {
-      await getRunForTeam(client, scope.teamId, runId);
+      await runInActiveWorkspace(scope, runId);
       return track(await translated(retryNode(resources, runId, nodeId)));
     },
     async resume(scope, runId) {
-      await getRunForTeam(client, scope.teamId, runId);
+      await runInActiveWorkspace(scope, runId);
       return track(await translated(resumeRun(resources, runId)));
     },
     async undo(scope, runId, options) {

@@ -5,7 +5,7 @@
  */
 import { getFileChange, listNodeResults } from "../../db/run-results";
 import { getRunForTeam, listRuns } from "../../db/runs";
-import { getWorkspace } from "../../db/workspaces";
+import { getWorkspaceForRun } from "../../db/workspaces";
 import { validatePlan } from "../../plan/validate-plan";
 import { unifiedDiff } from "../../runner/diff";
 import { isTerminalRunStatus } from "../../runner/status";
@@ -60,7 +60,7 @@ const scopeOf = (caller: { teamId: string; userId: string }): RunScope => ({ tea
 
 export const startRunRoute = defineRoute({ permission: "run:start", body: StartRunBody }, async ({ app, caller, body }) => {
   // Checked first, so a refused workspace does not leave an inline plan recorded behind it.
-  if (body.workspaceId) await getWorkspace(app.db.client, caller.teamId, body.workspaceId);
+  if (body.workspaceId) await getWorkspaceForRun(app.db.client, caller.teamId, body.workspaceId);
   let target: { planId: string; versionNumber?: number };
   if (body.plan !== undefined) {
     // An inline plan is stored as a plan version first, so it also needs the right to edit plans.

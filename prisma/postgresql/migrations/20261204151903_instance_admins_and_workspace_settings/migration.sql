@@ -3,7 +3,7 @@ ALTER TABLE "User" ADD COLUMN     "isAdmin" BOOLEAN NOT NULL DEFAULT false;
 
 -- AlterTable
 ALTER TABLE "Workspace" ADD COLUMN     "archivedAt" TIMESTAMP(3),
-ADD COLUMN     "sandbox" JSONB NOT NULL DEFAULT '{}';
+ADD COLUMN     "sandbox" JSONB;
 
 -- CreateTable
 CREATE TABLE "InstanceSettings" (
