@@ -8,6 +8,7 @@ const TABS = [
   { href: "/settings/workspaces", label: "Workspaces" },
   { href: "/settings/tokens", label: "API tokens" },
   { href: "/settings/teams", label: "Teams" },
+  { href: "/settings/instance", label: "Instance" },
 ] as const;
 
 export function SettingsTabs() {
