@@ -16,12 +16,16 @@ import { createRunnerResources, type RunnerResources } from "../runner/resources
 import type { RunStore } from "../runner/run-store";
 import { createRunService, type RunService } from "./run-service";
 import { ensureFirstStartData, type FirstStartData } from "../db/bootstrap";
+import { isSetupPending } from "../db/users";
+import { createSetupCode } from "./setup-code";
 
 export interface AppContext {
   env: Env;
   db: Database;
   defaults: FirstStartData;
   runs: RunService;
+  /** Asked on first setup from another machine; printed at start while setup is pending. */
+  setupCode: string;
 }
 
 const globalSlot = globalThis as typeof globalThis & { batchboardAppContext?: Promise<AppContext> };
@@ -49,7 +53,11 @@ async function createAppContext(): Promise<AppContext> {
   const { resources, runs } = createServerRunner(env, db.client, await createThreadedRunStore(config, process.cwd()));
   // Runs a crashed server left `running` become `interrupted`, their orphans killed, ready to resume.
   await recoverInterruptedRuns(resources);
-  return { env, db, defaults, runs };
+  const setupCode = createSetupCode();
+  if (await isSetupPending(db.client)) {
+    console.log(`Setup code: ${setupCode} (first setup from another machine asks for it; from this machine it is not needed)`);
+  }
+  return { env, db, defaults, runs, setupCode };
 }
 
 /**
