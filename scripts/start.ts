@@ -6,13 +6,17 @@
  */
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
+import { secureDataDirectory } from "../lib/db/data-directory";
 import { parseDatabaseUrl } from "../lib/db/database-config";
 import { applyPendingMigrations } from "../lib/db/migrations";
 import { loadEnv } from "../lib/env";
 
 const env = loadEnv();
 const config = parseDatabaseUrl(env.DATABASE_URL);
+// The data directory is the server user's alone (0700), its SQLite file 0600; an older install is tightened here.
+secureDataDirectory(env.BATCHBOARD_DATA_DIR, config);
 const { appliedNow } = await applyPendingMigrations(config);
+secureDataDirectory(env.BATCHBOARD_DATA_DIR, config);
 console.log(`Database (${config.provider}): ${appliedNow?.length ? `applied ${appliedNow.join(", ")}` : "up to date"}`);
 
 if (env.BATCHBOARD_SANDBOX === "on") {

@@ -11,6 +11,7 @@ import { mkdirSync } from "node:fs";
 import { createCommandLauncher } from "../server/command-launcher";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { secureDataDirectory } from "../db/data-directory";
 import { ensureFirstStartData, type FirstStartData } from "../db/bootstrap";
 import { openDatabase, type Database } from "../db/client";
 import { parseDatabaseUrl } from "../db/database-config";
@@ -45,10 +46,13 @@ export async function openCliContext(): Promise<CliContext> {
   const env = loadEnv();
   const config = parseDatabaseUrl(env.DATABASE_URL);
   if (config.provider === "sqlite") mkdirSync(path.dirname(config.filePath), { recursive: true });
+  secureDataDirectory(env.BATCHBOARD_DATA_DIR, config);
   // The schema engine is loaded only when a migration is pending (or something is off for it to report).
   if (config.provider !== "sqlite" || !isSqliteDatabaseMigrated(config.filePath, REPO_ROOT)) {
     await (await import("../db/migrations")).applyPendingMigrations(config, REPO_ROOT);
   }
+  // Migrations may have created the SQLite file's journals: tighten them as well.
+  secureDataDirectory(env.BATCHBOARD_DATA_DIR, config);
   let prisma: Promise<Database> | undefined;
   const database = () => (prisma ??= openDatabase(config));
   const sqlite = config.provider === "sqlite" ? openSqliteCliQueries(config.filePath) : null;

@@ -8,6 +8,7 @@
 import path from "node:path";
 import { createCommandLauncher } from "./command-launcher";
 import { openDatabase, type Database, type DbClient } from "../db/client";
+import { secureDataDirectory } from "../db/data-directory";
 import { parseDatabaseUrl } from "../db/database-config";
 import { createThreadedRunStore } from "../db/threaded-run-store";
 import { loadEnv, workspacePlacementOf, type Env } from "../env";
@@ -45,6 +46,7 @@ export function createServerRunner(env: Env, client: DbClient, store: RunStore):
 async function createAppContext(): Promise<AppContext> {
   const env = loadEnv();
   const config = parseDatabaseUrl(env.DATABASE_URL);
+  secureDataDirectory(env.BATCHBOARD_DATA_DIR, config);
   const db = await openDatabase(config);
   const defaults = await ensureFirstStartData(db.client, workspacePlacementOf(env));
   // The runner's writes go through a worker thread with its own connection:
