@@ -61,11 +61,11 @@ function translateRunRequestError(error: unknown): unknown {
   if (!(error instanceof RunRequestError)) return error;
   switch (error.code) {
     case "not-found":
+    case "unknown-node":
       return new DomainError("not_found", error.message);
     case "invalid-state":
       return new DomainError("conflict", error.message);
     case "invalid-plan":
-    case "unknown-node":
       return new DomainError("invalid", error.message);
   }
 }
