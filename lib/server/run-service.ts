@@ -58,7 +58,9 @@ export interface RunService {
 
 /** RunRequestErrors are the runner's; the app speaks DomainErrors. */
 function translateRunRequestError(error: unknown): unknown {
-  if (!(error instanceof RunRequestError)) return error;
+  // By name too: Next may bundle the runner into another chunk with its own copy of the class.
+  const isRunRequestError = error instanceof RunRequestError || (error instanceof Error && error.name === "RunRequestError" && "code" in error);
+  if (!isRunRequestError) return error;
   switch (error.code) {
     case "not-found":
     case "unknown-node":
