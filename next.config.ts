@@ -1,4 +1,5 @@
 import type { NextConfig } from "next";
+import { SECURITY_HEADERS } from "./lib/server/security-headers";
 
 const nextConfig: NextConfig = {
   // Native addons and database drivers are loaded from node_modules at run time, not bundled.
@@ -13,6 +14,9 @@ const nextConfig: NextConfig = {
   ],
   poweredByHeader: false,
   typedRoutes: false,
+  async headers() {
+    return [{ source: "/:path*", headers: [...SECURITY_HEADERS] }];
+  },
 };
 
 export default nextConfig;

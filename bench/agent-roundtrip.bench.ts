@@ -75,7 +75,7 @@ const db = await createTestDatabase("sqlite");
 const { team, user } = await createTeamWithMember(db.client, "owner");
 const app = createTestApp(db, { team, owner: user, workspace: { id: "unused", name: "default", directory: "/nonexistent" } });
 const token = (await createTokenFor(db.client, user.id, team.id)).secret;
-const workspace = await registerWorkspace(db.client, team.id, "bench", root);
+const workspace = await registerWorkspace(db.client, team.id, { name: "bench", source: { kind: "new" } }, { root, dataDir: path.join(root, "..", "data") });
 const served = await serveRoute(mcpRoute.withApp(app));
 const client = new Client({ name: "bench-agent", version: "1.0.0" });
 await client.connect(new StreamableHTTPClientTransport(new URL(`${served.url}/api/mcp`), { requestInit: { headers: { authorization: `Bearer ${token}` } } }));

@@ -101,7 +101,7 @@ try {
     [2, "t2"],
     [4, "t4"],
   ] as const) {
-    const workspace = await registerWorkspace(cluster.database.client, cluster.scope.teamId, `bench-${tag}`, path.join(cluster.dataDir, "workspaces"));
+    const workspace = await registerWorkspace(cluster.database.client, cluster.scope.teamId, { name: `bench-${tag}`, source: { kind: "new" } }, { root: path.join(cluster.dataDir, "workspaces"), dataDir: cluster.dataDir });
     await setWorkspaceTag(cluster.database.client, cluster.scope.teamId, workspace.id, tag);
     const started = Date.now();
     const runIds: string[] = [];

@@ -64,6 +64,14 @@ test("an invited viewer signs in, sees what they may not do disabled, and the se
   await viewer.goto("/settings/workspaces");
   await expect(viewer.getByRole("button", { name: "Register workspace" })).toBeDisabled();
 
+  // Only instance administrators create teams: the control says why, and the API refuses too.
+  await viewer.goto("/settings/teams");
+  await expect(viewer.getByRole("button", { name: "Create team" })).toBeDisabled();
+  await expect(viewer.getByTestId("team-creation-refusal")).toContainText("Only instance administrators can create teams");
+  const teamRefused = await viewer.request.post("/api/v1/teams", { data: { name: "Viewer's team" } });
+  expect(teamRefused.status()).toBe(403);
+  expect(await teamRefused.json()).toMatchObject({ error: { code: "forbidden" } });
+
   // The JSON API refuses a save with the viewer's session too.
   const refused = await viewer.request.post("/api/v1/plans", { data: planBody });
   expect(refused.status()).toBe(403);

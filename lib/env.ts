@@ -30,6 +30,22 @@ const EnvSchema = z
       .max(1024)
       .default(32)
       .describe("Most operations running at once across all runs of this server"),
+    HOST: z.string().min(1).default("127.0.0.1").describe("Address `npm start` listens on; 0.0.0.0 for every interface"),
+    BATCHBOARD_TRUST_PROXY: z
+      .stringbool()
+      .default(false)
+      .describe("Trust X-Forwarded-For for the client address (only behind a reverse proxy that sets it)"),
+    BATCHBOARD_SELF_SERVICE_TEAMS: z
+      .stringbool()
+      .default(false)
+      .describe("Default of the instance setting that lets anyone signed in create a team (administrators can change it in Settings)"),
+    BATCHBOARD_STREAM_ACCESS_CHECK_MS: z.coerce
+      .number()
+      .int()
+      .min(10)
+      .max(30_000)
+      .default(10_000)
+      .describe("How often an open event stream re-checks that its member or token may still read the run"),
     REDIS_URL: z
       .string()
       .regex(/^rediss?:\/\//, "must be a redis:// or rediss:// URL")
@@ -91,4 +107,9 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     throw new Error(`Invalid environment:\n  ${problems.join("\n  ")}`);
   }
   return result.data;
+}
+
+/** Where workspaces are registered, and the data directory they must stay clear of. */
+export function workspacePlacementOf(env: Env): { root: string; dataDir: string } {
+  return { root: env.BATCHBOARD_WORKSPACE_ROOT, dataDir: env.BATCHBOARD_DATA_DIR };
 }

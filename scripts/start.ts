@@ -2,16 +2,21 @@
  * `npm start`: the single-machine deployment. Applies pending migrations,
  * builds the app on first use, then serves it; the server creates the
  * first-start data (team, owner, workspace, sample plan) before its first request.
+ * Listens on 127.0.0.1 unless HOST says otherwise.
  */
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
+import { secureDataDirectory } from "../lib/db/data-directory";
 import { parseDatabaseUrl } from "../lib/db/database-config";
 import { applyPendingMigrations } from "../lib/db/migrations";
 import { loadEnv } from "../lib/env";
 
 const env = loadEnv();
 const config = parseDatabaseUrl(env.DATABASE_URL);
+// The data directory is the server user's alone (0700), its SQLite file 0600; an older install is tightened here.
+secureDataDirectory(env.BATCHBOARD_DATA_DIR, config);
 const { appliedNow } = await applyPendingMigrations(config);
+secureDataDirectory(env.BATCHBOARD_DATA_DIR, config);
 console.log(`Database (${config.provider}): ${appliedNow?.length ? `applied ${appliedNow.join(", ")}` : "up to date"}`);
 
 if (env.BATCHBOARD_SANDBOX === "on") {
@@ -28,6 +33,7 @@ if (!existsSync(".next/BUILD_ID")) {
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
 
-const server = spawn("node_modules/.bin/next", ["start", "--port", String(env.PORT)], { stdio: "inherit", env: childEnv });
+// Only this machine can reach it unless HOST says otherwise (0.0.0.0 for every interface); first setup from elsewhere needs the printed setup code.
+const server = spawn("node_modules/.bin/next", ["start", "--hostname", env.HOST, "--port", String(env.PORT)], { stdio: "inherit", env: childEnv });
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => server.kill(signal));
 server.on("exit", (code) => process.exit(code ?? 0));

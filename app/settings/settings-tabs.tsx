@@ -9,6 +9,7 @@ const TABS = [
   { href: "/settings/tokens", label: "API tokens" },
   { href: "/settings/teams", label: "Teams" },
   { href: "/settings/workers", label: "Workers" },
+  { href: "/settings/instance", label: "Instance" },
 ] as const;
 
 export function SettingsTabs() {

@@ -1,6 +1,8 @@
 import { redirect } from "next/navigation";
 import { isSetupPending } from "@/lib/db/users";
 import { getAppContext } from "@/lib/server/app-context";
+import { readClientAddress } from "@/lib/server/client-address";
+import { setupNeedsCode } from "@/lib/server/setup-code";
 import { SetupForm } from "./setup-form";
 import "../sign-in/auth.css";
 
@@ -17,7 +19,7 @@ export default async function SetupPage() {
         <h1>Welcome to Batchboard</h1>
         <p>Create the owner account. You can invite your team afterwards from Settings.</p>
       </header>
-      <SetupForm teamName={defaults.team.name} />
+      <SetupForm teamName={defaults.team.name} needsCode={setupNeedsCode(await readClientAddress())} />
     </section>
   );
 }

@@ -5,7 +5,7 @@ import { FormField } from "../sign-in/form-field";
 import type { FormState } from "../sign-in/form-state";
 import { completeFirstStartSetup } from "./setup-action";
 
-export function SetupForm({ teamName }: { teamName: string }) {
+export function SetupForm({ teamName, needsCode }: { teamName: string; needsCode: boolean }) {
   const [state, submit, pending] = useActionState<FormState, FormData>(completeFirstStartSetup, { values: { teamName } });
   return (
     <form action={submit} className="card auth-form" aria-label="Set up Batchboard">
@@ -13,6 +13,7 @@ export function SetupForm({ teamName }: { teamName: string }) {
       <FormField name="email" label="Email" type="email" autoComplete="username" state={state} />
       <FormField name="password" label="Password (8 characters or more)" type="password" autoComplete="new-password" state={state} />
       <FormField name="teamName" label="Team name" state={state} />
+      {needsCode ? <FormField name="setupCode" label="Setup code (printed by the server when it started)" autoComplete="off" state={state} /> : null}
       {state.message ? (
         <p role="alert" className="form-error">
           {state.message}

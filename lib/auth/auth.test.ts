@@ -27,36 +27,53 @@ describe("secrets", () => {
 });
 
 describe("rate limiter", () => {
-  it("locks a key out after too many failures in the window, and lets it in again later", () => {
+  it("counts an attempt before it is checked, locks the key at the limit, and lets it in again later", () => {
     const limiter = createRateLimiter({ maxFailures: 3, windowMs: 1000 });
-    for (let i = 0; i < 3; i += 1) {
-      expect(limiter.check("k", 100 + i).allowed).toBe(true);
-      limiter.recordFailure("k", 100 + i);
-    }
-    const locked = limiter.check("k", 500);
-    expect(locked).toEqual({ allowed: false, retryAfterMs: 600 });
-    expect(limiter.check("other", 500).allowed).toBe(true);
-    expect(limiter.check("k", 1101).allowed).toBe(true);
-    limiter.recordFailure("k", 1200);
+    for (let i = 0; i < 3; i += 1) expect(limiter.attempt("k", 100 + i).allowed).toBe(true);
+    expect(limiter.attempt("k", 500)).toEqual({ allowed: false, retryAfterMs: 600 });
+    expect(limiter.attempt("other", 500).allowed).toBe(true);
+    expect(limiter.attempt("k", 1101).allowed).toBe(true);
     limiter.reset("k");
-    expect(limiter.check("k", 1201).allowed).toBe(true);
+    expect(limiter.attempt("k", 1201).allowed).toBe(true);
+  });
+
+  it("takes back a forgiven attempt (one that succeeded)", () => {
+    const limiter = createRateLimiter({ maxFailures: 2, windowMs: 1000 });
+    limiter.attempt("k", 0);
+    limiter.attempt("k", 1);
+    limiter.forgive("k");
+    expect(limiter.attempt("k", 2).allowed).toBe(true);
+    expect(limiter.attempt("k", 3).allowed).toBe(false);
   });
 
   it("keeps a bounded number of keys", () => {
     const limiter = createRateLimiter({ maxFailures: 1, windowMs: 1000, maxKeys: 2 });
-    limiter.recordFailure("a", 0);
-    limiter.recordFailure("b", 0);
-    limiter.recordFailure("c", 0);
-    expect(limiter.check("a", 1).allowed).toBe(true);
-    expect(limiter.check("c", 1).allowed).toBe(false);
+    limiter.attempt("a", 0);
+    limiter.attempt("b", 0);
+    limiter.attempt("c", 0);
+    expect(limiter.attempt("a", 1).allowed).toBe(true);
+    expect(limiter.attempt("c", 1).allowed).toBe(false);
   });
 });
 
 describe("safeNextPath", () => {
-  it("allows same-site paths only", () => {
-    expect(safeNextPath("/plans/1")).toBe("/plans/1");
-    expect(safeNextPath("//evil.example")).toBe("/library");
-    expect(safeNextPath("https://evil.example")).toBe("/library");
-    expect(safeNextPath(undefined)).toBe("/library");
+  it("allows same-origin relative paths only", () => {
+    expect(safeNextPath("/plans/1?tab=runs#x")).toBe("/plans/1?tab=runs#x");
+    expect(safeNextPath("/runs/%2F%2Fnot-a-host")).toBe("/runs/%2F%2Fnot-a-host");
+    for (const offSite of [
+      "//evil.example",
+      "/\\evil.example",
+      "/\tevil",
+      "/\t/evil.example",
+      "/\n/evil.example",
+      "/ /evil.example",
+      "https://evil.example",
+      "javascript:alert(1)",
+      "evil.example",
+      "",
+      undefined,
+    ]) {
+      expect(safeNextPath(offSite), JSON.stringify(offSite)).toBe("/library");
+    }
   });
 });

@@ -28,7 +28,14 @@ export const SignInInput = z.object({
 });
 export type SignInInput = z.infer<typeof SignInInput>;
 
-export const SetupInput = z.object({ email: Email, name: PersonName, password: Password, teamName: TeamName });
+export const SetupInput = z.object({
+  email: Email,
+  name: PersonName,
+  password: Password,
+  teamName: TeamName,
+  /** Printed by the server at start; asked only when setting up from another machine. */
+  setupCode: z.string().trim().max(64).optional(),
+});
 export type SetupInput = z.infer<typeof SetupInput>;
 
 export const SignUpWithInviteInput = z.object({ token: z.string().min(1), email: Email, name: PersonName, password: Password });
@@ -36,8 +43,24 @@ export type SignUpWithInviteInput = z.infer<typeof SignUpWithInviteInput>;
 
 export const ApiTokenName = z.string().trim().min(1, { message: "Name the token" }).max(100);
 
-/** Only same-site paths: a `next` pointing elsewhere would make sign-in an open redirect. */
+const FALLBACK_PATH = "/library";
+const PROBE_ORIGIN = "http://batchboard.invalid";
+
+/**
+ * Only same-origin relative paths: a `next` pointing elsewhere would make
+ * sign-in an open redirect. Browsers drop tabs and newlines from a Location
+ * and read `\\` as `/`, so `/\t/evil.example` or `/\\evil` would leave the
+ * site: anything holding control characters, spaces or backslashes is
+ * refused, and what is left must resolve on our own origin.
+ */
 export function safeNextPath(next: string | undefined): string {
-  if (!next || !next.startsWith("/") || next.startsWith("//") || next.startsWith("/\\")) return "/library";
-  return next;
+  if (!next || !next.startsWith("/") || /[\u0000-\u0020\u007f\\]/.test(next) || next.startsWith("//")) return FALLBACK_PATH;
+  let url: URL;
+  try {
+    url = new URL(next, PROBE_ORIGIN);
+  } catch {
+    return FALLBACK_PATH;
+  }
+  if (url.origin !== PROBE_ORIGIN) return FALLBACK_PATH;
+  return `${url.pathname}${url.search}${url.hash}`;
 }

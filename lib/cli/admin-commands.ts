@@ -10,8 +10,8 @@ import { RoleName, SetupInput } from "../auth/schemas";
 import type { Role } from "../db/generated/sqlite/enums";
 import { addMember, changeMemberRole, findMembership } from "../db/teams";
 import { findOrCreateServiceUser } from "../db/users";
-import { registerExistingWorkspace, registerWorkspace } from "../db/workspaces";
-import { loadEnv } from "../env";
+import { registerWorkspace } from "../db/workspaces";
+import { loadEnv, workspacePlacementOf } from "../env";
 import { completeSetup } from "../server/account-service";
 import { issueApiToken } from "../server/team-admin";
 import type { CliContext } from "./cli-database";
@@ -31,7 +31,9 @@ export async function setupCommand(options: { email?: string; name?: string; tea
     return EXIT.usage;
   }
   return withContext(async (context) => {
-    const { userId, teamId } = await completeSetup((await context.database()).client, { ownerId: context.firstStart.owner.id, teamId: context.firstStart.team.id }, parsed.data);
+    // Run on the server's own machine: no setup code is asked for.
+    const local = { clientAddress: "127.0.0.1", setupCode: "" };
+    const { userId, teamId } = await completeSetup((await context.database()).client, { ownerId: context.firstStart.owner.id, teamId: context.firstStart.team.id }, parsed.data, local);
     if (options.json) out.write(`${JSON.stringify({ userId, teamId, email: parsed.data.email, team: parsed.data.teamName })}\n`);
     else out.write(`✓ ${parsed.data.name} <${parsed.data.email}> owns team "${parsed.data.teamName}"; sign in with that email and password\n`);
     return EXIT.ok;
@@ -79,9 +81,8 @@ export async function addWorkspaceCommand(name: string, options: { path?: string
   return withContext(async (context) => {
     const { client } = await context.database();
     const teamId = context.firstStart.team.id;
-    const workspace = options.path
-      ? await registerExistingWorkspace(client, teamId, name, path.resolve(options.path))
-      : await registerWorkspace(client, teamId, name, loadEnv().BATCHBOARD_WORKSPACE_ROOT);
+    const source = options.path ? { kind: "existing" as const, directory: path.resolve(options.path) } : { kind: "new" as const };
+    const workspace = await registerWorkspace(client, teamId, { name, source }, workspacePlacementOf(loadEnv()));
     if (options.json) out.write(`${JSON.stringify({ id: workspace.id, name: workspace.name, directory: workspace.directory })}\n`);
     else out.write(`✓ Workspace "${workspace.name}" (${workspace.id}) at ${workspace.directory}\n`);
     return EXIT.ok;

@@ -11,6 +11,7 @@ import { mkdirSync } from "node:fs";
 import { createCommandLauncher } from "../server/command-launcher";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { secureDataDirectory } from "../db/data-directory";
 import { ensureFirstStartData, type FirstStartData } from "../db/bootstrap";
 import { openDatabase, type Database } from "../db/client";
 import { parseDatabaseUrl } from "../db/database-config";
@@ -19,7 +20,7 @@ import { recordPlanByName } from "../db/plan-by-name";
 import type { VersionDraft } from "../db/plans";
 import { openSqliteCliQueries, type SqliteCliQueries } from "../db/sqlite-cli-queries";
 import { createSqliteRunWriter, withSqliteRunWriter } from "../db/sqlite-run-writer";
-import { loadEnv } from "../env";
+import { loadEnv, workspacePlacementOf } from "../env";
 import { hashPlan } from "../plan/plan-hash";
 import type { PlanDocument } from "../plan/schema";
 import { createRunnerResources, type RunnerResources } from "../runner/resources";
@@ -45,10 +46,13 @@ export async function openCliContext(): Promise<CliContext> {
   const env = loadEnv();
   const config = parseDatabaseUrl(env.DATABASE_URL);
   if (config.provider === "sqlite") mkdirSync(path.dirname(config.filePath), { recursive: true });
+  secureDataDirectory(env.BATCHBOARD_DATA_DIR, config);
   // The schema engine is loaded only when a migration is pending (or something is off for it to report).
   if (config.provider !== "sqlite" || !isSqliteDatabaseMigrated(config.filePath, REPO_ROOT)) {
     await (await import("../db/migrations")).applyPendingMigrations(config, REPO_ROOT);
   }
+  // Migrations may have created the SQLite file's journals: tighten them as well.
+  secureDataDirectory(env.BATCHBOARD_DATA_DIR, config);
   let prisma: Promise<Database> | undefined;
   const database = () => (prisma ??= openDatabase(config));
   const sqlite = config.provider === "sqlite" ? openSqliteCliQueries(config.filePath) : null;
@@ -61,7 +65,7 @@ export async function openCliContext(): Promise<CliContext> {
   try {
     mkdirSync(env.BATCHBOARD_WORKSPACE_ROOT, { recursive: true });
     const firstStart =
-      sqlite?.findFirstStartData() ?? (await ensureFirstStartData((await database()).client, { workspaceRoot: env.BATCHBOARD_WORKSPACE_ROOT }));
+      sqlite?.findFirstStartData() ?? (await ensureFirstStartData((await database()).client, workspacePlacementOf(env)));
     const store = lazyPrismaRunStore(database);
     const resources = createRunnerResources({
       store:

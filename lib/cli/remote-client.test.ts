@@ -7,7 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { registerWorkspace } from "../db/workspaces";
-import { listWorkspacesRoute } from "../server/api/plan-routes";
+import { listWorkspacesRoute } from "../server/api/workspace-routes";
 import { getRunReportRoute, startRunRoute, streamRunEventsRoute } from "../server/api/run-routes";
 import { createTeamWithMember, createTokenFor } from "../testing/fixtures";
 import { createTestApp } from "../testing/test-app";
@@ -69,7 +69,7 @@ describe("batchboard run --server", () => {
   });
 
   it("runs in the workspace named by --workspace and prints the run report with --json", async () => {
-    const workspace = await registerWorkspace(db.client, teamId, "site", path.join(dir, "workspaces"));
+    const workspace = await registerWorkspace(db.client, teamId, { name: "site", source: { kind: "new" } }, { root: path.join(dir, "workspaces"), dataDir: path.join(dir, "data") });
     writeFileSync(path.join(workspace.directory, "index.html"), "<h1>site</h1>\n");
     let printed = "";
     const out = { write: (text: string) => ((printed += text), true) };

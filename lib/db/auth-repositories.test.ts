@@ -126,7 +126,7 @@ describe.each(TEST_PROVIDERS)("auth repositories on %s", (provider) => {
   it("creates a new team with its creator as owner and a default workspace", async () => {
     const { user } = await createTeamWithMember(db.client, "viewer");
     const workspaceRoot = mkdtempSync(path.join(os.tmpdir(), "bb-auth-ws-"));
-    const team = await createTeam(db.client, { name: "Night Shift!", ownerId: user.id, workspaceRoot });
+    const team = await createTeam(db.client, { name: "Night Shift!", ownerId: user.id, placement: { root: workspaceRoot, dataDir: `${workspaceRoot}-data` } });
     expect(team.slug).toMatch(/^night-shift-/);
     const teams = await listTeamsOfUser(db.client, user.id);
     expect(teams.map((entry) => entry.role)).toEqual(["viewer", "owner"]);

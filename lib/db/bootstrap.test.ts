@@ -22,12 +22,13 @@ describe.each(TEST_PROVIDERS)("first start on %s", (provider) => {
   });
 
   it("creates a team, its owner, a workspace directory and a valid sample plan", async () => {
-    const created = await ensureFirstStartData(db.client, { workspaceRoot });
+    const created = await ensureFirstStartData(db.client, { root: workspaceRoot, dataDir: path.join(workspaceRoot, "..", "data") });
     expect(created.team.slug).toBe(DEFAULT_TEAM.slug);
     expect(existsSync(created.workspace.directory)).toBe(true);
     expect(created.workspace.directory.startsWith(workspaceRoot)).toBe(true);
     const membership = await db.client.membership.findFirstOrThrow({ where: { teamId: created.team.id, userId: created.owner.id } });
     expect(membership.role).toBe("owner");
+    expect((await db.client.user.findUniqueOrThrow({ where: { id: created.owner.id } })).isAdmin).toBe(true);
 
     const [plan] = await listPlans(db.client, { teamId: created.team.id });
     expect(plan?.name).toBe(SAMPLE_PLAN_NAME);
@@ -40,9 +41,9 @@ describe.each(TEST_PROVIDERS)("first start on %s", (provider) => {
   });
 
   it("creates nothing on later starts, even when several processes start at once", async () => {
-    const results = await Promise.all([1, 2, 3].map(() => ensureFirstStartData(db.client, { workspaceRoot })));
+    const results = await Promise.all([1, 2, 3].map(() => ensureFirstStartData(db.client, { root: workspaceRoot, dataDir: path.join(workspaceRoot, "..", "data") })));
     expect(new Set(results.map((result) => result.team.id)).size).toBe(1);
-    await ensureFirstStartData(db.client, { workspaceRoot });
+    await ensureFirstStartData(db.client, { root: workspaceRoot, dataDir: path.join(workspaceRoot, "..", "data") });
     expect(await db.client.team.count()).toBe(1);
     expect(await db.client.plan.count()).toBe(1);
     expect(await db.client.workspace.count()).toBe(1);

@@ -10,10 +10,11 @@ import type { DbClient } from "./client";
 import { ConflictError } from "./errors";
 import { inTransaction } from "./transaction";
 import { createPlan } from "./plans";
-import { registerWorkspace } from "./workspaces";
+import { registerWorkspace, type WorkspacePlacement } from "./workspaces";
 
 export const DEFAULT_TEAM = { name: "My team", slug: "my-team" } as const;
-export const DEFAULT_OWNER = { email: "owner@batchboard.local", name: "Owner" } as const;
+/** The setup owner is the instance's first administrator. */
+export const DEFAULT_OWNER = { email: "owner@batchboard.local", name: "Owner", isAdmin: true } as const;
 export const DEFAULT_WORKSPACE_NAME = "default";
 
 export interface FirstStartData {
@@ -33,7 +34,7 @@ async function findExisting(client: DbClient): Promise<FirstStartData | null> {
   return { team: membership.team, owner: membership.user, workspace };
 }
 
-export async function ensureFirstStartData(client: DbClient, options: { workspaceRoot: string }): Promise<FirstStartData> {
+export async function ensureFirstStartData(client: DbClient, placement: WorkspacePlacement): Promise<FirstStartData> {
   const existing = await findExisting(client);
   if (existing) return existing;
   try {
@@ -42,7 +43,7 @@ export async function ensureFirstStartData(client: DbClient, options: { workspac
       const team = await tx.team.create({ data: DEFAULT_TEAM });
       const owner = await tx.user.upsert({ where: { email: DEFAULT_OWNER.email }, create: DEFAULT_OWNER, update: {} });
       await tx.membership.create({ data: { teamId: team.id, userId: owner.id, role: "owner" } });
-      const workspace = await registerWorkspace(tx, team.id, DEFAULT_WORKSPACE_NAME, options.workspaceRoot);
+      const workspace = await registerWorkspace(tx, team.id, { name: DEFAULT_WORKSPACE_NAME, source: { kind: "new" } }, placement);
       const document = PlanDocument.parse(samplePlan);
       await createPlan(
         tx,

@@ -120,8 +120,10 @@ describe.each(TEST_PROVIDERS)("plan repositories on %s", (provider) => {
   it("translates a duplicate workspace name into a ConflictError", async () => {
     const { team } = await createTeamWithMember(db.client);
     const root = mkdtempSync(path.join(os.tmpdir(), "batchboard-ws-"));
-    await registerWorkspace(db.client, team.id, "site", root);
-    await expect(registerWorkspace(db.client, team.id, "site", root)).rejects.toBeInstanceOf(ConflictError);
-    await expect(registerWorkspace(db.client, team.id, "../escape", root)).rejects.toMatchObject({ code: "invalid", fieldErrors: { name: expect.any(Array) } });
+    const placement = { root, dataDir: path.join(root, "..", "data") };
+    const register = (name: string) => registerWorkspace(db.client, team.id, { name, source: { kind: "new" } }, placement);
+    await register("site");
+    await expect(register("site")).rejects.toBeInstanceOf(ConflictError);
+    await expect(register("../escape")).rejects.toMatchObject({ code: "invalid", fieldErrors: { name: expect.any(Array) } });
   });
 });

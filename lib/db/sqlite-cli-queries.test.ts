@@ -36,7 +36,8 @@ const document = (command: string) => PlanDocument.parse({ name: "Deploy  Docs",
 describe("the CLI's SQLite queries", () => {
   it("find no first-start data before the first start, and Prisma's bootstrap rows after it", async () => {
     expect(queries.findFirstStartData()).toBeNull();
-    const created = await ensureFirstStartData(db.client, { workspaceRoot: mkdtempSync(path.join(os.tmpdir(), "batchboard-ws-")) });
+    const root = mkdtempSync(path.join(os.tmpdir(), "batchboard-ws-"));
+    const created = await ensureFirstStartData(db.client, { root, dataDir: `${root}-data` });
     expect(queries.findFirstStartData()).toEqual({
       team: { id: created.team.id, name: created.team.name, slug: created.team.slug },
       owner: { id: created.owner.id, email: created.owner.email, name: created.owner.name },

@@ -5,7 +5,7 @@
 import { ConflictError, DomainError, NotFoundError } from "./errors";
 import type { Role } from "./generated/sqlite/enums";
 import { translated, withinTransaction, type DbExecutor } from "./transaction";
-import { registerWorkspace } from "./workspaces";
+import { registerWorkspace, type WorkspacePlacement } from "./workspaces";
 
 export interface TeamMembership {
   teamId: string;
@@ -76,11 +76,11 @@ function slugOf(name: string): string {
 }
 
 /** A new team with its creator as owner and a `default` workspace, ready to use. */
-export async function createTeam(client: DbExecutor, input: { name: string; ownerId: string; workspaceRoot: string }) {
+export async function createTeam(client: DbExecutor, input: { name: string; ownerId: string; placement: WorkspacePlacement }) {
   return withinTransaction(client, async (tx) => {
     const team = await tx.team.create({ data: { name: input.name, slug: slugOf(input.name) } });
     await tx.membership.create({ data: { teamId: team.id, userId: input.ownerId, role: "owner" } });
-    await registerWorkspace(tx, team.id, "default", input.workspaceRoot);
+    await registerWorkspace(tx, team.id, { name: "default", source: { kind: "new" } }, input.placement);
     return team;
   });
 }

@@ -16,28 +16,108 @@
  * event loop ten times that, so thousands of small edits run several times
  * faster and block the loop only for microseconds at a time. Larger files use
  * the asynchronous calls.
+ *
+ * Only regular files are touched: every open uses O_NOFOLLOW (a symlink
+ * swapped in after the workspace resolved the path is refused, not
+ * followed) and O_NONBLOCK (opening a FIFO cannot hang a thread), and then
+ * checks the type, so a FIFO, device, socket or directory gets a clear
+ * `not-a-file` error naming only the file, never the server's absolute path.
+ * Files are read into memory whole, so each is capped at
+ * {@link MAX_FILE_BYTES}.
  */
 import {
   closeSync,
+  constants,
   fstatSync,
   ftruncateSync,
   openSync,
   read as readCallback,
   readSync,
   write as writeCallback,
-  writeFile as writeFileCallback,
   writeSync,
 } from "node:fs";
 import { mkdir, unlink } from "node:fs/promises";
 import path from "node:path";
-import { promisify } from "node:util";
+import { NonRetryableError } from "./errors";
 
 /** Files up to this size are read and written synchronously (see the module comment). */
 export const SYNC_IO_LIMIT = 256 * 1024;
 
+/** The largest file an operation reads into memory (to edit, journal or read it). */
+export const MAX_FILE_BYTES = 64 * 1024 * 1024;
+
+const SAFE_OPEN = constants.O_NOFOLLOW | constants.O_NONBLOCK;
+const OPEN_FLAGS = { r: constants.O_RDONLY | SAFE_OPEN, "r+": constants.O_RDWR | SAFE_OPEN } as const;
+const CREATE_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW;
+
+const mebibytes = (bytes: number) => `${Math.round((bytes / 1024 / 1024) * 10) / 10} MiB`;
+
+/** What a non-regular file is, in words. */
+function kindOf(stats: { isDirectory(): boolean; isFIFO(): boolean; isSocket(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean }): string {
+  if (stats.isDirectory()) return "a directory";
+  if (stats.isFIFO()) return "a FIFO (named pipe)";
+  if (stats.isSocket()) return "a socket";
+  if (stats.isCharacterDevice() || stats.isBlockDevice()) return "a device";
+  return "not a regular file";
+}
+
+function notAFile(absolutePath: string, kind: string): NonRetryableError {
+  return new NonRetryableError("not-a-file", `"${path.basename(absolutePath)}" is ${kind}, not a file; only regular files can be read or changed`);
+}
+
+/** The errors an open can end in that say something about the path, as clear node errors without the absolute path. */
+function translateOpenError(absolutePath: string, error: unknown): unknown {
+  switch ((error as NodeJS.ErrnoException).code) {
+    case "EISDIR":
+      return notAFile(absolutePath, "a directory");
+    case "ELOOP":
+      return new NonRetryableError(
+        "path-escape",
+        `"${path.basename(absolutePath)}" turned into a symbolic link while the run used it; refusing to follow it`,
+      );
+    case "ENXIO":
+      return notAFile(absolutePath, "a socket or device");
+    default:
+      return error;
+  }
+}
+
+/** Refuses anything but a regular file, and (when it is to be read whole) one over the size cap. */
+function assertRegularFile(fd: number, absolutePath: string, readsWhole: boolean): void {
+  const stats = fstatSync(fd);
+  if (!stats.isFile()) throw notAFile(absolutePath, kindOf(stats));
+  if (readsWhole && stats.size > MAX_FILE_BYTES) {
+    throw new NonRetryableError(
+      "file-too-large",
+      `"${path.basename(absolutePath)}" is ${mebibytes(stats.size)}; file operations handle files up to ${mebibytes(MAX_FILE_BYTES)}`,
+    );
+  }
+}
+
+/**
+ * Opens a regular file without following a final symlink and without
+ * blocking on a FIFO; the caller closes it. Throws `not-a-file`,
+ * `path-escape` and, unless `readsWhole` is false (a capped read),
+ * `file-too-large` NonRetryableErrors.
+ */
+export function openRegularFile(absolutePath: string, flags: "r" | "r+", readsWhole = true): number {
+  let fd: number;
+  try {
+    fd = openSync(absolutePath, OPEN_FLAGS[flags]);
+  } catch (error) {
+    throw translateOpenError(absolutePath, error);
+  }
+  try {
+    assertRegularFile(fd, absolutePath, readsWhole);
+    return fd;
+  } catch (error) {
+    closeSync(fd);
+    throw error;
+  }
+}
+
 // The callback forms cost less per call than the FileHandle-based promise
 // ones, which matters when a run touches thousands of files.
-const writeFile = promisify(writeFileCallback);
 const readAt = (fd: number, buffer: Buffer, offset: number, position: number) =>
   new Promise<number>((resolve, reject) =>
     readCallback(fd, buffer, offset, buffer.length - offset, position, (error, bytes) => (error ? reject(error) : resolve(bytes))),
@@ -69,10 +149,10 @@ function isMissing(error: unknown): boolean {
   return (error as NodeJS.ErrnoException).code === "ENOENT";
 }
 
-/** Opens a file, or null when it does not exist. */
+/** Opens a regular file, or null when it does not exist. */
 function openOrNull(absolutePath: string, flags: "r" | "r+"): number | null {
   try {
-    return openSync(absolutePath, flags);
+    return openRegularFile(absolutePath, flags);
   } catch (error) {
     if (isMissing(error)) return null;
     throw error;
@@ -92,12 +172,22 @@ export async function readOrNull(absolutePath: string): Promise<Buffer | null> {
 
 /** Creates a file that does not exist yet, and its parent directories. */
 async function create(absolutePath: string, data: Buffer): Promise<void> {
+  let fd: number;
   try {
-    await writeFile(absolutePath, data);
+    fd = openSync(absolutePath, CREATE_FLAGS, 0o666);
   } catch (error) {
-    if (!isMissing(error)) throw error;
+    if (!isMissing(error)) throw translateOpenError(absolutePath, error);
     await mkdir(path.dirname(absolutePath), { recursive: true });
-    await writeFile(absolutePath, data);
+    try {
+      fd = openSync(absolutePath, CREATE_FLAGS, 0o666);
+    } catch (retryError) {
+      throw translateOpenError(absolutePath, retryError);
+    }
+  }
+  try {
+    await overwrite(fd, data, 0);
+  } finally {
+    closeSync(fd);
   }
 }
 

@@ -11,6 +11,7 @@ import { ConflictError, DomainError } from "../db/errors";
 import { acceptInvite, findUsableInvite } from "../db/invites";
 import { inTransaction } from "../db/transaction";
 import { claimFirstStartOwner, createUser, findUserByEmail } from "../db/users";
+import { setupCodeMatches, setupNeedsCode } from "./setup-code";
 import type { SignInLimiters } from "./sign-in-limiter";
 
 export type SignInOutcome =
@@ -20,9 +21,10 @@ export type SignInOutcome =
 const WRONG = "Wrong email or password";
 
 /**
- * Checks the password; every failure counts against the email and the client
- * address, and a locked-out pair is refused before the password is even
- * checked, so guessing cannot continue at any speed.
+ * Checks the password. The attempt is counted against the account+address
+ * pair and the address *before* the password is verified, so parallel
+ * guesses cannot slip past the limit while earlier ones are still being
+ * checked; a correct password takes its attempt back.
  */
 export async function signInWithPassword(
   client: DbClient,
@@ -31,9 +33,12 @@ export async function signInWithPassword(
   clientAddress: string,
 ): Promise<SignInOutcome> {
   const emailKey = input.email.toLowerCase();
-  const decisions = [limiters.byEmail.check(emailKey), limiters.byAddress.check(clientAddress)];
-  const blocked = decisions.find((decision) => !decision.allowed);
-  if (blocked) {
+  const pairKey = `${emailKey}\u0000${clientAddress}`;
+  const byAddress = limiters.byAddress.attempt(clientAddress);
+  const byPair = byAddress.allowed ? limiters.byAccountAndAddress.attempt(pairKey) : byAddress;
+  if (!byAddress.allowed || !byPair.allowed) {
+    if (byAddress.allowed) limiters.byAddress.forgive(clientAddress);
+    const blocked = byAddress.allowed ? byPair : byAddress;
     const minutes = Math.ceil(blocked.retryAfterMs / 60_000);
     return {
       ok: false,
@@ -45,23 +50,29 @@ export async function signInWithPassword(
   const user = await findUserByEmail(client, emailKey);
   // Verify against a decoy when there is no password, so timing does not reveal which emails exist.
   const matches = await verifyPassword(user?.passwordHash ?? (await getDecoyHash()), input.password);
-  if (!user?.passwordHash || !matches) {
-    limiters.byEmail.recordFailure(emailKey);
-    limiters.byAddress.recordFailure(clientAddress);
-    return { ok: false, reason: "wrong_credentials", message: WRONG, retryAfterMs: 0 };
-  }
-  limiters.byEmail.reset(emailKey);
+  if (!user?.passwordHash || !matches) return { ok: false, reason: "wrong_credentials", message: WRONG, retryAfterMs: 0 };
+  limiters.byAccountAndAddress.reset(pairKey);
+  limiters.byAddress.forgive(clientAddress);
   return { ok: true, userId: user.id };
 }
 
-/** Turns the fresh install's built-in owner and team into the real ones. */
+/**
+ * Turns the fresh install's built-in owner and team into the real ones.
+ * From another machine it also needs the setup code the server printed.
+ */
 export async function completeSetup(
   client: DbClient,
   defaults: { ownerId: string; teamId: string },
   input: SetupInput,
+  origin: { clientAddress: string; setupCode: string },
 ): Promise<{ userId: string; teamId: string }> {
+  if (setupNeedsCode(origin.clientAddress) && !setupCodeMatches(origin.setupCode, input.setupCode)) {
+    const message = "Enter the setup code the server printed when it started";
+    throw new DomainError("invalid", message, { setupCode: [message] });
+  }
   const passwordHash = await hashPassword(input.password);
-  const user = await claimFirstStartOwner(client, { ...defaults, ...input, passwordHash });
+  const { setupCode: _code, ...details } = input;
+  const user = await claimFirstStartOwner(client, { ...defaults, ...details, passwordHash });
   return { userId: user.id, teamId: defaults.teamId };
 }
 

@@ -7,7 +7,15 @@
 import type { z } from "zod";
 import { DomainError, StaleVersionError, type DomainErrorCode } from "../db/errors";
 
-export type ApiErrorCode = DomainErrorCode | "validation" | "unauthenticated" | "cross_origin" | "rate_limited" | "internal";
+export type ApiErrorCode =
+  | DomainErrorCode
+  | "validation"
+  | "unauthenticated"
+  | "cross_origin"
+  | "payload_too_large"
+  | "unsupported_media_type"
+  | "rate_limited"
+  | "internal";
 
 export interface ApiIssue {
   /** Dotted path of the offending field, e.g. `document.nodes.2.params.path`; empty for the whole request. */
@@ -26,6 +34,8 @@ const STATUS: Record<ApiErrorCode, number> = {
   not_found: 404,
   conflict: 409,
   stale: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
   rate_limited: 429,
   internal: 500,
 };

@@ -8,16 +8,19 @@
 import path from "node:path";
 import { createCommandLauncher } from "./command-launcher";
 import { openDatabase, type Database, type DbClient } from "../db/client";
+import { secureDataDirectory } from "../db/data-directory";
 import { parseDatabaseUrl } from "../db/database-config";
 import { createPrismaRunStore } from "../db/run-store";
 import { createThreadedRunStore } from "../db/threaded-run-store";
 import { createQueueDispatcher, type QueueDispatcher } from "../cluster/queue-dispatcher";
-import { loadEnv, type Env } from "../env";
+import { loadEnv, workspacePlacementOf, type Env } from "../env";
 import { recoverInterruptedRuns } from "../runner/recovery";
 import { createRunnerResources, type RunnerResources } from "../runner/resources";
 import type { RunStore } from "../runner/run-store";
 import { createRunService, type RunService } from "./run-service";
 import { ensureFirstStartData, type FirstStartData } from "../db/bootstrap";
+import { isSetupPending } from "../db/users";
+import { createSetupCode } from "./setup-code";
 
 export interface AppContext {
   env: Env;
@@ -26,6 +29,8 @@ export interface AppContext {
   runs: RunService;
   /** Set in cluster mode: the queues and event subscriptions (the Workers page reads queue depths). */
   cluster: QueueDispatcher | null;
+  /** Asked on first setup from another machine; printed at start while setup is pending. */
+  setupCode: string;
 }
 
 const globalSlot = globalThis as typeof globalThis & { batchboardAppContext?: Promise<AppContext> };
@@ -66,16 +71,21 @@ function createClusterRunner(env: Env & { REDIS_URL: string }, client: DbClient)
 async function createAppContext(): Promise<AppContext> {
   const env = loadEnv();
   const config = parseDatabaseUrl(env.DATABASE_URL);
+  secureDataDirectory(env.BATCHBOARD_DATA_DIR, config);
   const db = await openDatabase(config);
-  const defaults = await ensureFirstStartData(db.client, { workspaceRoot: env.BATCHBOARD_WORKSPACE_ROOT });
-  if (env.REDIS_URL) return { env, db, defaults, ...createClusterRunner({ ...env, REDIS_URL: env.REDIS_URL }, db.client) };
+  const defaults = await ensureFirstStartData(db.client, workspacePlacementOf(env));
+  const setupCode = createSetupCode();
+  if (await isSetupPending(db.client)) {
+    console.log(`Setup code: ${setupCode} (first setup from another machine asks for it; from this machine it is not needed)`);
+  }
+  if (env.REDIS_URL) return { env, db, defaults, setupCode, ...createClusterRunner({ ...env, REDIS_URL: env.REDIS_URL }, db.client) };
   // The runner's writes go through a worker thread with its own connection:
   // on the request thread, Prisma's query building for thousands of events a
   // second left too little time for pages and event streams.
   const { resources, runs } = createServerRunner(env, db.client, await createThreadedRunStore(config, process.cwd()));
   // Runs a crashed server left `running` become `interrupted`, their orphans killed, ready to resume.
   await recoverInterruptedRuns(resources);
-  return { env, db, defaults, runs, cluster: null };
+  return { env, db, defaults, runs, cluster: null, setupCode };
 }
 
 /**

@@ -21,6 +21,12 @@ export interface RouteContext<Params, Query, Body> {
   params: Params;
   query: Query;
   body: Body;
+  /**
+   * Whether the request's credential still grants the permission in the
+   * same team: a long-lived response (an event stream) asks this now and then
+   * and ends once the member was removed, demoted or the token revoked.
+   */
+  stillAuthorised(): Promise<boolean>;
 }
 
 export interface RouteOptions<ParamsSchema, QuerySchema, BodySchema> {
@@ -68,13 +74,48 @@ async function authenticate(app: AppContext, request: Request): Promise<Authenti
   return { ok: true, caller };
 }
 
-async function readJsonBody(request: Request): Promise<{ ok: true; value: unknown } | { ok: false }> {
-  const text = await request.text();
+/** The largest JSON body a route reads; a plan of thousands of nodes is a few MB. */
+export const MAX_JSON_BODY_BYTES = 8 * 1024 * 1024;
+
+type BodyReading = { ok: true; value: unknown } | { ok: false; response: Response };
+
+const isJsonContentType = (type: string | null) => type !== null && /^application\/([\w.+-]+\+)?json\s*(;|$)/i.test(type.trim());
+
+/** Reads at most MAX_JSON_BODY_BYTES, whatever Content-Length claims, so a huge body never sits in memory. */
+async function readBodyText(request: Request): Promise<string | null> {
+  const declared = Number(request.headers.get("content-length") ?? "0");
+  if (declared > MAX_JSON_BODY_BYTES) return null;
+  if (!request.body) return "";
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > MAX_JSON_BODY_BYTES) {
+      await reader.cancel();
+      return null;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+async function readJsonBody(request: Request): Promise<BodyReading> {
+  const text = await readBodyText(request);
+  if (text === null) {
+    const limit = `${MAX_JSON_BODY_BYTES / 1024 / 1024} MiB`;
+    return { ok: false, response: apiError("payload_too_large", `The request body is larger than ${limit}`, [{ path: "", message: `At most ${limit}` }]) };
+  }
   if (!text.trim()) return { ok: true, value: undefined };
+  if (!isJsonContentType(request.headers.get("content-type"))) {
+    return { ok: false, response: apiError("unsupported_media_type", "Send the body as JSON with Content-Type: application/json") };
+  }
   try {
     return { ok: true, value: JSON.parse(text) };
   } catch {
-    return { ok: false };
+    return { ok: false, response: apiError("validation", "The request body is not valid JSON", [{ path: "", message: "Invalid JSON" }]) };
   }
 }
 
@@ -108,14 +149,19 @@ export function defineRoute<
       let body: { success: true; data: unknown } | z.ZodSafeParseResult<unknown> | undefined;
       if (options.body) {
         const raw = await readJsonBody(request);
-        if (!raw.ok) return apiError("validation", "The request body is not valid JSON", [{ path: "", message: "Invalid JSON" }]);
+        if (!raw.ok) return raw.response;
         body = options.body.safeParse(raw.value);
         if (!body.success) return apiError("validation", "Some fields are invalid", issuesOfZodError(body.error));
       }
+      const stillAuthorised = async () => {
+        const again = await authenticate(app, request);
+        return again.ok && again.caller.userId === caller.userId && again.caller.teamId === caller.teamId && roleAllows(again.caller.role, options.permission);
+      };
       const result = await handler({
         app,
         caller,
         request,
+        stillAuthorised,
         params: params?.data as Parsed<ParamsSchema>,
         query: query?.data as Parsed<QuerySchema>,
         body: body?.data as Parsed<BodySchema>,

@@ -11,8 +11,9 @@ import type { DbClient } from "../db/client";
 import { DomainError } from "../db/errors";
 import { getPlanVersion } from "../db/plan-versions";
 import { getRunForTeam } from "../db/runs";
-import { getWorkspace } from "../db/workspaces";
+import { getWorkspace, getWorkspaceForRun } from "../db/workspaces";
 import type { PlanDocument } from "../plan/schema";
+import { WorkspaceSandboxSettings } from "../runner/sandbox/sandbox-settings";
 import { validatePlan } from "../plan/validate-plan";
 import type { RunEvent, RunStatus } from "../runner/run-events";
 import type { RunnerResources } from "../runner/resources";
@@ -67,14 +68,16 @@ export interface RunService {
 
 /** RunRequestErrors are the runner's; the app speaks DomainErrors. */
 function translateRunRequestError(error: unknown): unknown {
-  if (!(error instanceof RunRequestError)) return error;
+  // By name too: Next may bundle the runner into another chunk with its own copy of the class.
+  const isRunRequestError = error instanceof RunRequestError || (error instanceof Error && error.name === "RunRequestError" && "code" in error);
+  if (!isRunRequestError) return error;
   switch (error.code) {
     case "not-found":
+    case "unknown-node":
       return new DomainError("not_found", error.message);
     case "invalid-state":
       return new DomainError("conflict", error.message);
     case "invalid-plan":
-    case "unknown-node":
       return new DomainError("invalid", error.message);
   }
 }
@@ -138,10 +141,21 @@ export function createRunService(deps: {
   const { client, resources } = deps;
   const dispatcher = deps.dispatcher ?? createInProcessDispatcher(resources, { recentEventsPerRun: deps.recentEventsPerRun });
 
-  async function directoryFor(scope: RunScope, workspaceId: string | undefined) {
-    if (workspaceId) return { workspaceId, directory: (await getWorkspace(client, scope.teamId, workspaceId)).directory };
+  /** Where a run acts and in which sandbox: a registered workspace (not archived), or a fresh scratch directory with the default sandbox. */
+  async function placeRun(scope: RunScope, workspaceId: string | undefined) {
+    if (workspaceId) return getWorkspaceForRun(client, scope.teamId, workspaceId);
     mkdirSync(deps.scratchRoot, { recursive: true });
-    return { workspaceId: null, directory: mkdtempSync(path.join(deps.scratchRoot, "run-")) };
+    return { workspaceId: null, directory: mkdtempSync(path.join(deps.scratchRoot, "run-")), sandbox: WorkspaceSandboxSettings.parse({}) };
+  }
+
+  /** Retries and resumes act in the run's workspace again, so an archived one refuses them too. */
+  async function runInActiveWorkspace(scope: RunScope, runId: string) {
+    const run = await getRunForTeam(client, scope.teamId, runId);
+    if (run.workspaceId) {
+      const workspace = await getWorkspace(client, scope.teamId, run.workspaceId);
+      if (workspace.archivedAt) throw new DomainError("conflict", `Workspace "${workspace.name}" is archived; runs cannot start in it`);
+    }
+    return run;
   }
 
   return {
@@ -153,7 +167,7 @@ export function createRunService(deps: {
         const [first] = validation.problems;
         throw new DomainError("invalid", `Version ${version.number} cannot run: ${first?.message ?? "invalid plan"}`);
       }
-      const { workspaceId, directory } = await directoryFor(scope, request.workspaceId);
+      const { workspaceId, directory, sandbox } = await placeRun(scope, request.workspaceId);
       return translated(
         dispatcher.start({
           teamId: scope.teamId,
@@ -163,6 +177,7 @@ export function createRunService(deps: {
           workspaceId,
           plan: validation.plan,
           directory,
+          sandbox,
           dryRun: request.dryRun,
           concurrency: request.concurrency,
         }),
@@ -177,15 +192,15 @@ export function createRunService(deps: {
       await cancelling(dispatcher.cancelNode(runId, nodeId));
     },
     async retryFailed(scope, runId) {
-      await getRunForTeam(client, scope.teamId, runId);
+      await runInActiveWorkspace(scope, runId);
       return translated(dispatcher.retryFailed(runId));
     },
     async retryNode(scope, runId, nodeId) {
-      await getRunForTeam(client, scope.teamId, runId);
+      await runInActiveWorkspace(scope, runId);
       return translated(dispatcher.retryNode(runId, nodeId));
     },
     async retryWithPlan(scope, runId, plan, recordRevision) {
-      await getRunForTeam(client, scope.teamId, runId);
+      await runInActiveWorkspace(scope, runId);
       const parent = await resources.store.loadRun(runId);
       if (!parent) throw new DomainError("not_found", `Run ${runId} was not found`);
       await translated(nodesToRerun(resources, parent, plan));
@@ -193,7 +208,7 @@ export function createRunService(deps: {
       return translated(dispatcher.retryWithPlan(runId, { plan, planVersionId }));
     },
     async resume(scope, runId) {
-      await getRunForTeam(client, scope.teamId, runId);
+      await runInActiveWorkspace(scope, runId);
       return translated(dispatcher.resume(runId));
     },
     async undo(scope, runId, options) {

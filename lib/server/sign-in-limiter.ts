@@ -1,23 +1,28 @@
 /**
- * The process-wide limiters for failed sign-ins: per email (a guessing
- * attack on one account) and, more loosely, per client address (one client
- * trying many accounts). Kept on globalThis because Next may load this module
- * more than once per process.
+ * The process-wide limiters for sign-in attempts: per account *and* client
+ * address (guessing one account's password), and more loosely per client
+ * address (one client trying many accounts). Never per account alone: then a
+ * stranger could lock the owner out by failing on purpose. Kept on
+ * globalThis because Next may load this module more than once per process.
  */
 import { createRateLimiter, type RateLimiter } from "../auth/rate-limiter";
 import { SIGN_IN_MAX_FAILURES, SIGN_IN_WINDOW_MS } from "../auth/session-policy";
 
 export interface SignInLimiters {
-  byEmail: RateLimiter;
+  byAccountAndAddress: RateLimiter;
   byAddress: RateLimiter;
+}
+
+export function createSignInLimiters(maxFailures = SIGN_IN_MAX_FAILURES): SignInLimiters {
+  return {
+    byAccountAndAddress: createRateLimiter({ maxFailures, windowMs: SIGN_IN_WINDOW_MS }),
+    byAddress: createRateLimiter({ maxFailures: maxFailures * 10, windowMs: SIGN_IN_WINDOW_MS }),
+  };
 }
 
 const slot = globalThis as typeof globalThis & { batchboardSignInLimiters?: SignInLimiters };
 
 export function getSignInLimiters(): SignInLimiters {
-  slot.batchboardSignInLimiters ??= {
-    byEmail: createRateLimiter({ maxFailures: SIGN_IN_MAX_FAILURES, windowMs: SIGN_IN_WINDOW_MS }),
-    byAddress: createRateLimiter({ maxFailures: SIGN_IN_MAX_FAILURES * 10, windowMs: SIGN_IN_WINDOW_MS }),
-  };
+  slot.batchboardSignInLimiters ??= createSignInLimiters();
   return slot.batchboardSignInLimiters;
 }

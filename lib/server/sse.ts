@@ -7,6 +7,8 @@ import type { RunEvent } from "../runner/run-events";
 
 /** Comment lines keep proxies from closing an idle stream. */
 const HEARTBEAT_MS = 15_000;
+/** How often a stream re-checks its caller's access by default (well within the promised 30 s). */
+const DEFAULT_ACCESS_CHECK_MS = 10_000;
 
 export function formatSseEvent(event: RunEvent): string {
   return `id: ${event.seq}\ndata: ${JSON.stringify(event)}\n\n`;
@@ -43,7 +45,12 @@ export function runEventStream(
   request: Request,
   subscribe: (send: (event: RunEvent) => void) => Promise<() => void>,
   isFinal: (event: RunEvent) => boolean,
-  options: { batch?: boolean } = {},
+  options: {
+    batch?: boolean;
+    /** Checked every `accessCheckMs`; the stream closes once it answers false (member removed, token revoked). */
+    stillAllowed?: () => Promise<boolean>;
+    accessCheckMs?: number;
+  } = {},
 ): Response {
   const encoder = new TextEncoder();
   let cleanup = () => {};
@@ -57,9 +64,19 @@ export function runEventStream(
         controller.close();
       };
       const heartbeat = setInterval(() => controller.enqueue(encoder.encode(": keep-alive\n\n")), HEARTBEAT_MS);
+      const { stillAllowed } = options;
+      const accessCheck = stillAllowed
+        ? setInterval(() => {
+            stillAllowed().then(
+              (allowed) => allowed || close(),
+              () => close(),
+            );
+          }, options.accessCheckMs ?? DEFAULT_ACCESS_CHECK_MS)
+        : undefined;
       let unsubscribe = () => {};
       cleanup = () => {
         clearInterval(heartbeat);
+        clearInterval(accessCheck);
         unsubscribe();
       };
       request.signal.addEventListener("abort", close);

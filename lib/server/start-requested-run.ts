@@ -8,7 +8,7 @@ import type { DbClient } from "../db/client";
 import { DomainError } from "../db/errors";
 import { getPlanVersion } from "../db/plan-versions";
 import { getRunForTeam } from "../db/runs";
-import { getWorkspace } from "../db/workspaces";
+import { getWorkspaceForRun } from "../db/workspaces";
 import { compileToolCalls } from "../plan/compile-tool-calls";
 import type { PlanDocument } from "../plan/schema";
 import type { CompiledCall } from "../plan/tool-calls";
@@ -45,7 +45,7 @@ const plural = (count: number, word: string) => `${count} ${word}${count === 1 ?
 /** Validates and records what was sent, then starts the run. Throws DomainErrors (RequestIssuesError with one issue per problem). */
 export async function startRequestedRun(deps: { client: DbClient; runs: RunService }, caller: Caller, request: RunRequest): Promise<StartedRequestedRun> {
   // Checked first, so a refused workspace does not leave an inline plan recorded behind it.
-  const workspace = request.workspaceId ? await getWorkspace(deps.client, caller.teamId, request.workspaceId) : null;
+  const workspace = request.workspaceId ? await getWorkspaceForRun(deps.client, caller.teamId, request.workspaceId) : null;
   let target: { planId: string; versionNumber?: number };
   let compiled: StartedRequestedRun["compiled"];
   if (request.plan !== undefined || request.calls !== undefined) {

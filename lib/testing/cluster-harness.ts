@@ -60,7 +60,7 @@ export async function startTestCluster(options: { redisUrl?: string } = {}): Pro
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "batchboard-cluster-"));
   const workspaceRoot = path.join(dataDir, "workspaces");
   mkdirSync(workspaceRoot, { recursive: true });
-  const firstStart = await ensureFirstStartData(database.client, { workspaceRoot });
+  const firstStart = await ensureFirstStartData(database.client, { root: workspaceRoot, dataDir });
   const prefix = `bbtest-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
   const workers: WorkerProcess[] = [];
   const webServers: WebServer[] = [];

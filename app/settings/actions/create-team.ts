@@ -2,15 +2,15 @@
 
 import { z } from "zod";
 import { TeamName } from "@/lib/auth/schemas";
-import { createTeam as create } from "@/lib/db/teams";
 import { defineAction } from "@/lib/server/action-client";
+import { createTeamFor } from "@/lib/server/instance-admin";
 import { switchSessionTeam } from "@/lib/server/session-cookie";
 
-/** Anyone signed in may start a team of their own (as its owner) and switches to it. */
+/** Instance administrators (everyone, with self-service teams on) start a team as its owner and switch to it. */
 export const createTeam = defineAction(
   { input: z.object({ name: TeamName }), permission: "plan:read" },
   async ({ name }, { app, caller }) => {
-    const team = await create(app.db.client, { name, ownerId: caller.userId, workspaceRoot: app.env.BATCHBOARD_WORKSPACE_ROOT });
+    const team = await createTeamFor(app.db.client, app.env, caller.userId, name);
     await switchSessionTeam(team.id);
     return { teamId: team.id };
   },

@@ -1,14 +1,10 @@
 "use server";
 
-import { z } from "zod";
-import { registerWorkspace as register } from "@/lib/db/workspaces";
 import { defineAction } from "@/lib/server/action-client";
+import { RegisterWorkspaceBody } from "@/lib/server/api/workspace-schemas";
+import { registerTeamWorkspace } from "@/lib/server/workspace-service";
 
-/** Owners register a workspace: a name that becomes a directory under the configured workspace root. */
-export const registerWorkspace = defineAction(
-  { input: z.object({ name: z.string().trim().min(1, "Name the workspace").max(63) }), permission: "team:manage" },
-  async ({ name }, { app, caller }) => {
-    const workspace = await register(app.db.client, caller.teamId, name, app.env.BATCHBOARD_WORKSPACE_ROOT);
-    return { id: workspace.id, name: workspace.name, directory: workspace.directory };
-  },
+/** Owners register a workspace: a new directory under the workspace root, or an existing one there (a checkout). */
+export const registerWorkspace = defineAction({ input: RegisterWorkspaceBody, permission: "team:manage" }, async (input, { app, caller }) =>
+  registerTeamWorkspace(app.db.client, app.env, caller.teamId, input),
 );

@@ -10,8 +10,11 @@ interface TeamRow {
   role: string;
 }
 
-/** The team switcher: every team the person belongs to, and a new team of their own. */
-export function TeamsView({ currentTeamId, teams }: { currentTeamId: string; teams: TeamRow[] }) {
+/**
+ * The team switcher: every team the person belongs to, and a new team of
+ * their own when they may create one (`creationRefusal` says why not).
+ */
+export function TeamsView({ currentTeamId, teams, creationRefusal }: { currentTeamId: string; teams: TeamRow[]; creationRefusal: string | null }) {
   const switching = useSettingsAction(switchTeam);
   const creating = useSettingsAction(createTeam);
   return (
@@ -47,11 +50,16 @@ export function TeamsView({ currentTeamId, teams }: { currentTeamId: string; tea
         }}
       >
         <label>
-          New team <input name="name" required placeholder="Team name" />
+          New team <input name="name" required placeholder="Team name" disabled={creationRefusal !== null} />
         </label>{" "}
-        <button type="submit" className="button button-primary" disabled={!creating.ready}>
+        <button type="submit" className="button button-primary" disabled={creationRefusal !== null || !creating.ready}>
           Create team
         </button>
+        {creationRefusal ? (
+          <p className="muted" data-testid="team-creation-refusal">
+            {creationRefusal}
+          </p>
+        ) : null}
         <ActionError error={creating.error} />
       </form>
     </>

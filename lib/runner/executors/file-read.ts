@@ -1,6 +1,8 @@
-import { open } from "node:fs/promises";
+import { closeSync, fstatSync, read as readCallback } from "node:fs";
+import { promisify } from "node:util";
 import type { FileReadParams } from "../../plan/schema";
 import { NonRetryableError } from "../errors";
+import { openRegularFile } from "../file-system";
 import { throwIfAborted, type Executor } from "./types";
 import { walkFiles } from "./walk-files";
 
@@ -18,6 +20,17 @@ export interface FileReadResult {
   files: ReadFile[];
   totalBytes: number;
   truncated: boolean;
+}
+
+const readAt = promisify(readCallback);
+
+function openRegularFileOrMissing(absolute: string, relative: string): number {
+  try {
+    return openRegularFile(absolute, "r", false);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") throw new NonRetryableError("file-not-found", `"${relative}" does not exist`);
+    throw error;
+  }
 }
 
 /** Reads listed files and/or a glob, each up to `maxBytes`, all up to the runner's total cap. */
@@ -49,17 +62,15 @@ export const readFileExecutor: Executor<FileReadParams, FileReadResult> = async 
       data = whole.subarray(0, cap);
       size = whole.length;
     } else {
-      const handle = await open(absolute, "r").catch((error: NodeJS.ErrnoException) => {
-        if (error.code === "ENOENT") throw new NonRetryableError("file-not-found", `"${relative}" does not exist`);
-        throw error;
-      });
+      // A regular file only, opened without following a swapped-in symlink or blocking on a FIFO.
+      const fd = openRegularFileOrMissing(absolute, relative);
       try {
-        size = (await handle.stat()).size;
+        size = fstatSync(fd).size;
         const buffer = Buffer.alloc(Math.min(cap, size));
-        const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+        const { bytesRead } = await readAt(fd, buffer, 0, buffer.length, 0);
         data = buffer.subarray(0, bytesRead);
       } finally {
-        await handle.close();
+        closeSync(fd);
       }
     }
     const fileTruncated = size > data.length;

@@ -8,11 +8,12 @@
  */
 import { spawn as spawnChild, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { signalGroup } from "../process-group";
 import { NATIVE_ZYGOTE_SOURCE } from "./native-zygote-source";
+import { installVerifiedBinary, verifyCachedBinary } from "./verified-binary";
 import { ZYGOTE_SCRIPT } from "./zygote-script";
 
 /** What to run. */
@@ -130,12 +131,15 @@ export interface ZygoteOptions {
 
 /**
  * Compiles the native zygote into `cacheDir` once (named by a hash of its
- * source) and returns its path, or null when that is not possible.
+ * source) and returns its path, or null when that is not possible. A cached
+ * binary is reused only when it is verified (see verified-binary.ts);
+ * one that changed since it was compiled, or that others could write, is
+ * compiled again.
  */
 export function ensureNativeZygote(cacheDir: string, compilerPath = "/usr/bin/cc"): string | null {
   const name = `batchboard-zygote-${createHash("sha256").update(NATIVE_ZYGOTE_SOURCE).digest("hex").slice(0, 12)}`;
   const binary = path.join(cacheDir, name);
-  if (existsSync(binary)) return binary;
+  if (existsSync(binary) && verifyCachedBinary(binary)) return binary;
   // turbopackIgnore: run-time paths, not files for the build to trace.
   if (!existsSync(/*turbopackIgnore: true*/ compilerPath)) return null;
   try {
@@ -145,7 +149,7 @@ export function ensureNativeZygote(cacheDir: string, compilerPath = "/usr/bin/cc
       writeFileSync(path.join(work, "zygote.c"), NATIVE_ZYGOTE_SOURCE);
       const compiled = spawnSync(/*turbopackIgnore: true*/ compilerPath, ["-O2", "-o", path.join(work, "zygote"), path.join(work, "zygote.c")], { stdio: "ignore", timeout: 60_000 });
       if (compiled.status !== 0) return null;
-      renameSync(path.join(work, "zygote"), binary);
+      installVerifiedBinary(path.join(work, "zygote"), binary);
       return binary;
     } finally {
       rmSync(work, { recursive: true, force: true });

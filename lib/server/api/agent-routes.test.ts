@@ -77,7 +77,7 @@ describe.each(TEST_PROVIDERS)("agent run API on %s", (provider) => {
   });
 
   it("compiles a tool-call batch in a registered workspace, returns the plan and runs it", async () => {
-    const workspace = await registerWorkspace(db.client, teamId, "agent", root.dir);
+    const workspace = await registerWorkspace(db.client, teamId, { name: "agent", source: { kind: "new" } }, { root: root.dir, dataDir: path.join(root.dir, "data") });
     writeFileSync(path.join(workspace.directory, "lib.ts"), "export const oldName = 1;\n");
     const calls = [
       { name: "Edit", input: { file_path: path.join(workspace.directory, "lib.ts"), old_string: "oldName", new_string: "newName" } },
@@ -106,7 +106,7 @@ describe.each(TEST_PROVIDERS)("agent run API on %s", (provider) => {
   });
 
   it("retries with a revised plan, then undoes the whole chain, and refuses a second undo", async () => {
-    const workspace = await registerWorkspace(db.client, teamId, "retry", root.dir);
+    const workspace = await registerWorkspace(db.client, teamId, { name: "retry", source: { kind: "new" } }, { root: root.dir, dataDir: path.join(root.dir, "data") });
     writeFileSync(path.join(workspace.directory, "b.txt"), "broken\n");
     const document = (find: string) => ({
       name: "fix me",

@@ -8,7 +8,9 @@ import { PlanDocument } from "../../plan/schema";
 import { RunEvent } from "../../runner/run-events";
 import { RunReport } from "../../runner/run-report";
 import * as RunSchemas from "./run-schemas";
+import * as InstanceRoutes from "./instance-schemas";
 import * as Schemas from "./schemas";
+import * as WorkspaceSchemas from "./workspace-schemas";
 
 type JsonSchema = Record<string, unknown>;
 
@@ -34,7 +36,15 @@ const ENDPOINTS: readonly Endpoint[] = [
   { method: "get", path: "/plans/{planId}/versions", summary: "List a plan's versions, newest first", permission: "plan:read", params: Schemas.PlanParams, response: Schemas.VersionList },
   { method: "post", path: "/plans/{planId}/versions", summary: "Save a new version on top of baseVersion", permission: "plan:edit", params: Schemas.PlanParams, body: Schemas.SaveVersionBody, response: Schemas.SavedVersion, status: 201 },
   { method: "get", path: "/plans/{planId}/versions/{number}", summary: "Get one version with its document", permission: "plan:read", params: Schemas.VersionParams, response: z.object({ version: Schemas.Version }) },
-  { method: "get", path: "/workspaces", summary: "The team's registered workspaces (ids for starting runs)", permission: "plan:read", response: Schemas.WorkspaceList },
+  { method: "get", path: "/workspaces", summary: "The team's active workspaces (ids for starting runs); archived ones too with ?archived=true", permission: "plan:read", response: Schemas.WorkspaceList },
+  { method: "post", path: "/workspaces", summary: "Register a workspace: a new directory, or an existing one under the workspace root", permission: "team:manage", body: WorkspaceSchemas.RegisterWorkspaceBody, response: z.object({ workspace: WorkspaceSchemas.WorkspaceSummary }), status: 201 },
+  { method: "get", path: "/workspaces/{workspaceId}", summary: "One workspace with its sandbox settings", permission: "plan:read", params: WorkspaceSchemas.WorkspaceParams, response: z.object({ workspace: WorkspaceSchemas.WorkspaceSummary }) },
+  { method: "patch", path: "/workspaces/{workspaceId}", summary: "Rename, archive or restore a workspace, or replace its sandbox settings", permission: "team:manage", params: WorkspaceSchemas.WorkspaceParams, body: WorkspaceSchemas.UpdateWorkspaceBody, response: z.object({ workspace: WorkspaceSchemas.WorkspaceSummary }) },
+  { method: "post", path: "/teams", summary: "Create a team with the caller as owner (instance administrators, or everyone when self-service teams are on)", permission: "instance administrator", body: InstanceRoutes.CreateTeamBody, status: 201 },
+  { method: "get", path: "/instance", summary: "The instance settings", permission: "plan:read" },
+  { method: "patch", path: "/instance", summary: "Change the instance settings (self-service teams)", permission: "instance administrator", body: InstanceRoutes.InstanceSettingsBody },
+  { method: "get", path: "/instance/users", summary: "Every account, with its administrator flag", permission: "instance administrator" },
+  { method: "patch", path: "/instance/users/{userId}", summary: "Promote or demote an instance administrator (never the last one)", permission: "instance administrator", params: InstanceRoutes.InstanceUserParams, body: InstanceRoutes.InstanceUserBody },
   { method: "get", path: "/runs", summary: "List the team's runs, newest first", permission: "plan:read", query: RunSchemas.ListRunsQuery, response: RunSchemas.RunList },
   { method: "post", path: "/runs", summary: "Start a run of a stored plan, an inline plan document or a list of tool calls; with ?wait=SECONDS answers 200 with the finished run's report (RunReport), or 202 with the run id and progress when the wait ends first", permission: "run:start", query: RunSchemas.StartRunQuery, body: RunSchemas.StartRunBody, response: RunSchemas.StartedRun, status: 202 },
   { method: "get", path: "/runs/{runId}/report", summary: "The run's report: per-node status, attempt, exit code, output tails, errors, diffs (inline up to a limit, linked beyond), why nodes were skipped or rolled back, and what a retry would run", permission: "plan:read", params: RunSchemas.RunParams, response: RunReport },

@@ -7,7 +7,6 @@ import { getPlanVersion, listPlanVersions } from "../../db/plan-versions";
 import { createPlan, getPlan, listPlans, setPlanArchived, updatePlanDetails } from "../../db/plans";
 import { getTeam } from "../../db/teams";
 import { getUser } from "../../db/users";
-import { listWorkspaces } from "../../db/workspaces";
 import { savePlan } from "../../library/plan-library";
 import { toVersionDocument } from "../../library/version-document";
 import { validatePlan } from "../../plan/validate-plan";
@@ -107,17 +106,4 @@ export const saveVersionRoute = defineRoute(
 export const getVersionRoute = defineRoute({ permission: "plan:read", params: VersionParams }, async ({ app, caller, params }) => {
   const version = await getPlanVersion(app.db.client, caller.teamId, params.planId, params.number);
   return { version: { planId: params.planId, ...presentVersion(version), document: version.graph } };
-});
-
-/** The team's registered workspaces, for `workspaceId` when starting a run. */
-export const listWorkspacesRoute = defineRoute({ permission: "plan:read" }, async ({ app, caller }) => {
-  const workspaces = await listWorkspaces(app.db.client, caller.teamId);
-  return {
-    workspaces: workspaces.map((workspace) => ({
-      id: workspace.id,
-      name: workspace.name,
-      directory: workspace.directory,
-      createdAt: workspace.createdAt.toISOString(),
-    })),
-  };
 });

@@ -97,7 +97,7 @@ export const cancelRunRoute = defineRoute({ permission: "run:repair", params: Ru
 });
 
 /** The run's events as SSE, resuming after Last-Event-ID (or ?after=), batched with ?batch=1; the stream ends at the run's final status. */
-export const streamRunEventsRoute = defineRoute({ permission: "plan:read", params: RunParams }, async ({ app, caller, params, request }) => {
+export const streamRunEventsRoute = defineRoute({ permission: "plan:read", params: RunParams }, async ({ app, caller, params, request, stillAuthorised }) => {
   const after = resumePointOf(request);
   const run = await getRunForTeam(app.db.client, caller.teamId, params.runId);
   // A finished run resumed after its last event has nothing more to say: end at once instead of waiting for a final event that was already sent.
@@ -105,7 +105,11 @@ export const streamRunEventsRoute = defineRoute({ permission: "plan:read", param
     return new Response("retry: 1000\n\n", { headers: { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache" } });
   }
   const subscribe = await app.runs.openEventStream(scopeOf(caller), params.runId, after);
-  return runEventStream(request, subscribe, (event) => event.type === "run.status" && isTerminalRunStatus(event.status), { batch: wantsBatches(request) });
+  return runEventStream(request, subscribe, (event) => event.type === "run.status" && isTerminalRunStatus(event.status), {
+    batch: wantsBatches(request),
+    stillAllowed: stillAuthorised,
+    accessCheckMs: app.env.BATCHBOARD_STREAM_ACCESS_CHECK_MS,
+  });
 });
 
 /** The run's report: per-node results, output tails, diffs, skip and rollback reasons, what a retry would run. */

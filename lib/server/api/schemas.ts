@@ -4,6 +4,7 @@
  * generate the OpenAPI document, so the two cannot drift apart.
  */
 import { z } from "zod";
+import { WorkspaceSummary } from "./workspace-schemas";
 
 const Id = z.string().min(1).max(100);
 const Timestamp = z.iso.datetime().describe("ISO 8601 time in UTC");
@@ -95,6 +96,4 @@ export const ApiErrorBody = z.object({
   }),
 });
 
-export const WorkspaceList = z.object({
-  workspaces: z.array(z.object({ id: Id, name: z.string(), directory: z.string(), createdAt: Timestamp })),
-});
+export const WorkspaceList = z.object({ workspaces: z.array(WorkspaceSummary) });

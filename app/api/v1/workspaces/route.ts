@@ -1,1 +1,1 @@
-export { listWorkspacesRoute as GET } from "@/lib/server/api/plan-routes";
+export { listWorkspacesRoute as GET, registerWorkspaceRoute as POST } from "@/lib/server/api/workspace-routes";

@@ -1,0 +1,1 @@
+export { getInstanceRoute as GET, updateInstanceRoute as PATCH } from "@/lib/server/api/instance-routes";

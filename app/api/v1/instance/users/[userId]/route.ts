@@ -1,0 +1,1 @@
+export { updateInstanceUserRoute as PATCH } from "@/lib/server/api/instance-routes";

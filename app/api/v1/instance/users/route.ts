@@ -1,0 +1,1 @@
+export { listInstanceUsersRoute as GET } from "@/lib/server/api/instance-routes";

@@ -1,0 +1,1 @@
+export { createTeamRoute as POST } from "@/lib/server/api/instance-routes";
