@@ -196,7 +196,7 @@ describe("validatePlan: shape problems", () => {
       ]),
     );
     const pathProblem = problems.find((problem) => problem.path.join(".") === "nodes.1.params.path");
-    expect(pathProblem?.message).toBe('"nodes[1].params.path" must be a string, not a number');
+    expect(pathProblem?.message).toBe('"params.path" must be a string, not a number');
   });
 
   it("reports graph problems alongside shape problems", () => {
