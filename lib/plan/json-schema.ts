@@ -29,16 +29,36 @@ export function planJsonSchema(): JsonSchema {
   }) as JsonSchema;
   const { $schema, ...rest } = generated;
   const properties = rest.properties as Record<string, JsonSchema>;
+  const nodes = properties.nodes as JsonSchema;
   // The validator's default limits, checked before shape; stated here so tools see them too.
-  properties.nodes = { ...properties.nodes, maxItems: DEFAULT_PLAN_LIMITS.maxNodes };
+  properties.nodes = { ...nodes, maxItems: DEFAULT_PLAN_LIMITS.maxNodes, items: namedNodeBranches(nodes.items as JsonSchema) };
   properties.edges = { ...properties.edges, maxItems: DEFAULT_PLAN_LIMITS.maxEdges };
+  const { $defs } = properties.nodes.items as { $defs: JsonSchema };
+  delete (properties.nodes.items as JsonSchema).$defs;
   return {
     $schema,
     title: "Batchboard plan",
     description:
       "A Batchboard plan: operation nodes joined by dependency edges. Unknown keys are errors. Generated from lib/plan/schema.ts by `npm run schema`; do not edit by hand.",
     ...rest,
+    $defs,
   };
+}
+
+/**
+ * Moves each node type's schema to `$defs` (FileWriteNode, ShellNode…) and
+ * refers to it from the `oneOf`: OpenAPI tools select a discriminated branch
+ * only by reference, and the names read well in error messages.
+ */
+function namedNodeBranches(union: JsonSchema): JsonSchema {
+  const $defs: Record<string, JsonSchema> = {};
+  const oneOf = (union.oneOf as JsonSchema[]).map((branch) => {
+    const type = ((branch.properties as Record<string, JsonSchema>).type as { const: string }).const;
+    const name = `${type.split(".").map((part) => part[0]?.toUpperCase() + part.slice(1)).join("")}Node`;
+    $defs[name] = branch;
+    return { $ref: `#/$defs/${name}` };
+  });
+  return { ...union, oneOf, $defs };
 }
 
 /** Marks a `oneOf` whose branches all fix `type` to a constant as discriminated on it. */

@@ -7,7 +7,7 @@
 import type { z } from "zod";
 import { DomainError, StaleVersionError, type DomainErrorCode } from "../db/errors";
 
-export type ApiErrorCode = DomainErrorCode | "validation" | "unauthenticated" | "cross_origin" | "rate_limited" | "internal";
+export type ApiErrorCode = DomainErrorCode | "validation" | "unauthenticated" | "cross_origin" | "method_not_allowed" | "rate_limited" | "internal";
 
 export interface ApiIssue {
   /** Dotted path of the offending field, e.g. `document.nodes.2.params.path`; empty for the whole request. */
@@ -24,6 +24,7 @@ const STATUS: Record<ApiErrorCode, number> = {
   forbidden: 403,
   cross_origin: 403,
   not_found: 404,
+  method_not_allowed: 405,
   conflict: 409,
   stale: 409,
   rate_limited: 429,
