@@ -128,6 +128,8 @@ function pickPath(plan: Json, pick: number, within: (path: Path) => boolean = ()
     byPosition.set(position, [...(byPosition.get(position) ?? []), path]);
   }
   const groups = [...byPosition.values()];
+  // An earlier mutation may have replaced the whole plan by a value without objects.
+  if (groups.length === 0) return [];
   const group = groups[pick % groups.length] as Path[];
   return group[Math.floor(pick / groups.length) % group.length] as Path;
 }

@@ -62,7 +62,7 @@ function dependencyHint(value: unknown, id: unknown): string {
 /** "Node "x"" plus where inside it, in words a plan author uses. */
 function describePlace(path: ProblemPath, input: unknown): { subject: string; inside: string } {
   const [collection, index, ...rest] = path;
-  if (collection === "settings") return { subject: "The plan's settings", inside: "" };
+  if (collection === "settings") return { subject: `The plan's "settings"`, inside: "" };
   if (collection === "nodes" && typeof index === "number") {
     const id = valueAt(input, ["nodes", index, "id"]);
     const subject = typeof id === "string" && id !== "" ? `Node ${JSON.stringify(id)}` : `Node number ${index + 1} (it has no id)`;
