@@ -260,6 +260,12 @@ function withoutSchemaKey(input: unknown): unknown {
 }
 
 export const PlanDocument = z.preprocess(withoutSchemaKey, PlanDocumentObject);
+
+/**
+ * A draft's shape: a plan as drawn, which may have no nodes yet (a new plan
+ * in the editor). Drafts cannot run; this lets them be hashed and compared.
+ */
+export const PlanDraft = z.preprocess(withoutSchemaKey, PlanDocumentObject.extend({ nodes: z.array(PlanNode) }));
 export type PlanDocument = z.infer<typeof PlanDocumentObject>;
 /** A plan as written by hand: defaults may be left out. */
 export type PlanDocumentInput = z.input<typeof PlanDocumentObject> & { $schema?: string };
