@@ -158,7 +158,7 @@ test("cross-site posts to a server action or an API route are refused", async ({
   // The same request from our own origin is accepted.
   const sameOrigin = await page.request.post("/api/v1/plans", {
     headers: { origin: new URL(page.url()).origin },
-    data: { document: { name: "Posted from the app", nodes: [], edges: [] } },
+    data: { document: { name: "Posted from the app", nodes: [{ id: "hello", type: "shell", params: { command: "echo hello" } }], edges: [] } },
   });
   expect(sameOrigin.status()).toBe(201);
 });

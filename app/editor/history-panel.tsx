@@ -3,7 +3,7 @@
 import { useState } from "react";
 import { useQuery } from "@tanstack/react-query";
 import { diffPlans, type ItemDiff } from "@/lib/plan/plan-diff";
-import { PlanDocument } from "@/lib/plan/schema";
+import { PlanDraft } from "@/lib/plan/schema";
 import { queryKeys } from "@/lib/query-keys";
 import { getPlanVersion } from "../actions/get-plan-version";
 import { listPlanVersions } from "../actions/list-plan-versions";
@@ -84,8 +84,8 @@ function VersionDiff({ planId, from, to }: { planId: string; from: number; to: n
   const before = useVersionDocument(planId, from);
   const after = useVersionDocument(planId, to);
   if (!before.data || !after.data) return <p className="muted">Loading…</p>;
-  const a = PlanDocument.safeParse(before.data.document);
-  const b = PlanDocument.safeParse(after.data.document);
+  const a = PlanDraft.safeParse(before.data.document);
+  const b = PlanDraft.safeParse(after.data.document);
   if (!a.success || !b.success) return <p className="muted">One of these versions is a draft whose shape is broken; it cannot be compared.</p>;
   const diff = diffPlans(a.data, b.data);
   const empty = !diff.nodes.added.length && !diff.nodes.removed.length && !diff.nodes.changed.length && !diff.edges.added.length && !diff.edges.removed.length && !diff.edges.changed.length && !diff.settings.length && !diff.plan.length;

@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { readFileSync, writeFileSync, existsSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { PlanDocument, type PlanDocumentInput } from "../plan/schema";
@@ -127,6 +127,37 @@ describe.each(["sqlite", "postgresql"] as const)("Prisma run store on %s", (prov
     expect(existsSync(path.join(ws.dir, "moved/text.txt"))).toBe(false);
     expect(existsSync(path.join(ws.dir, "new/file.txt"))).toBe(false);
     await expect(undoRun(resources, outcome.runId)).rejects.toThrow(`Nothing to undo: the file changes of run ${outcome.runId} were already undone`);
+  });
+
+  it("undo removes the directories the run created and restores a deleted file's mode", async () => {
+    mkdirSync(path.join(ws.dir, "was-empty"));
+    writeFileSync(path.join(ws.dir, "secret.txt"), "token", { mode: 0o600 });
+    chmodSync(path.join(ws.dir, "secret.txt"), 0o600);
+    const bytes = Buffer.from([0, 1, 2, 0xff, 0xfe]);
+    const { document, ownership } = await seedPlan(db.client, {
+      name: "undo-dirs",
+      nodes: [
+        { id: "deep", type: "file.write", params: { path: "made/by/run/new.txt", content: "new" } },
+        { id: "blob", type: "file.write", params: { path: "made/blob.bin", content: bytes.toString("base64"), encoding: "base64" } },
+        { id: "mixed", type: "file.write", params: { path: "mixed/dir/a.txt", content: "a" } },
+        { id: "into-existing", type: "file.write", params: { path: "was-empty/x.txt", content: "x" } },
+        { id: "forget", type: "file.delete", params: { path: "secret.txt" } },
+        shell("other", "echo kept > mixed/kept.txt"),
+      ],
+      edges: [{ from: "mixed", to: "other" }],
+    });
+    const outcome = await (await startRun(resources, { ...ownership, plan: document, directory: ws.dir })).done;
+    expect(outcome.status).toBe("succeeded");
+    expect(readFileSync(path.join(ws.dir, "made/blob.bin")).equals(bytes)).toBe(true);
+
+    const undone = await undoRun(resources, outcome.runId);
+    expect(undone.conflicts).toEqual([]);
+    expect(existsSync(path.join(ws.dir, "made"))).toBe(false);
+    expect(existsSync(path.join(ws.dir, "mixed/dir"))).toBe(false);
+    expect(readFileSync(path.join(ws.dir, "mixed/kept.txt"), "utf8")).toBe("kept\n");
+    expect(readdirSync(path.join(ws.dir, "was-empty"))).toEqual([]);
+    expect(readFileSync(path.join(ws.dir, "secret.txt"), "utf8")).toBe("token");
+    expect(statSync(path.join(ws.dir, "secret.txt")).mode & 0o777).toBe(0o600);
   });
 
   it("dry run computes diffs, writes nothing and runs no command", async () => {

@@ -97,6 +97,8 @@ function fileChangeRow(runId: string, change: FileChangeRecord) {
     afterHash: change.afterHash,
     beforeContent: bytes(change.before),
     afterContent: bytes(change.after),
+    beforeMode: change.beforeMode ?? null,
+    createdDirectory: change.createdDirectory ?? null,
   };
 }
 
@@ -226,6 +228,8 @@ export function createPrismaRunStore(client: DbClient): RunStore {
         after: row.afterContent ? Buffer.from(row.afterContent) : null,
         beforeHash: row.beforeHash,
         afterHash: row.afterHash,
+        beforeMode: row.beforeMode,
+        createdDirectory: row.createdDirectory,
         revertedAt: row.revertedAt,
       }));
     },

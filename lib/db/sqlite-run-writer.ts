@@ -70,8 +70,8 @@ export function createSqliteRunWriter(filePath: string): SqliteRunWriter {
        "signal" = excluded."signal", "pid" = excluded."pid", "error" = excluded."error", "result" = excluded."result", "attempts" = excluded."attempts"`,
   );
   const insertChange = db.prepare(
-    `INSERT INTO "FileChange" ("id", "runId", "nodeId", "seq", "path", "operation", "beforeHash", "afterHash", "beforeContent", "afterContent", "createdAt")
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO "FileChange" ("id", "runId", "nodeId", "seq", "path", "operation", "beforeHash", "afterHash", "beforeContent", "afterContent", "beforeMode", "createdDirectory", "createdAt")
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const updateRun = db.prepare(
     `UPDATE "Run" SET "lastEventSeq" = ?,
@@ -133,6 +133,8 @@ export function createSqliteRunWriter(filePath: string): SqliteRunWriter {
         change.afterHash,
         change.before ? Buffer.from(change.before) : null,
         change.after ? Buffer.from(change.after) : null,
+        change.beforeMode ?? null,
+        change.createdDirectory ?? null,
         now,
       );
     }

@@ -26,18 +26,18 @@ async function freeName(client: DbClient, teamId: string, name: string): Promise
   return `${name} (${Date.now()})`;
 }
 
-/** Creates an empty plan to draw in the editor. */
+/** Creates an empty plan to draw in the editor: a draft, since a plan needs a node to run. */
 export async function createBlankPlan(
   client: DbClient,
   caller: LibraryCaller,
   details: { name: string; description: string; tags: string[] },
 ) {
   const input: PlanDocumentInput = { formatVersion: PLAN_FORMAT_VERSION, name: details.name, description: details.description, nodes: [], edges: [] };
-  const version = toVersionDocument(input, false);
+  const version = toVersionDocument(input, true);
   const { plan } = await createPlan(
     client,
     { teamId: caller.teamId, ownerId: caller.userId, name: details.name, description: details.description, tags: details.tags },
-    { document: version.document, graphHash: version.graphHash, authorId: caller.userId, message: "Created" },
+    { document: version.document, graphHash: version.graphHash, authorId: caller.userId, message: "Created", isDraft: version.isDraft },
   );
   return { planId: plan.id };
 }

@@ -3,7 +3,7 @@
  * plan is valid, or the document as drawn when it is a draft with problems.
  */
 import { hashPlan } from "../plan/plan-hash";
-import { PlanDocument } from "../plan/schema";
+import { PlanDraft } from "../plan/schema";
 import { validatePlan } from "../plan/validate-plan";
 import type { PlanProblem } from "../plan/plan-problem";
 import { PlanInvalidError } from "./plan-problems";
@@ -26,7 +26,7 @@ export function toVersionDocument(input: unknown, allowDraft: boolean): VersionD
   const result = validatePlan(input);
   if (result.ok) return { document: result.plan, graphHash: hashPlan(result.plan), isDraft: false, problems: [] };
   if (!allowDraft) throw new PlanInvalidError(result.problems);
-  const shaped = PlanDocument.safeParse(input);
+  const shaped = PlanDraft.safeParse(input);
   return {
     document: shaped.success ? shaped.data : input,
     graphHash: shaped.success ? hashPlan(shaped.data) : UNHASHABLE_DRAFT,

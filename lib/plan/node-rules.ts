@@ -33,21 +33,14 @@ export function checkNode(node: NodeView, limits: PlanLimits, out: PlanProblem[]
     if (problem) report(out, node, ["nodes", node.index, "params", key], problem.code, problem.message);
   }
 
-  if (type === "file.write" && typeof params["content"] === "string") {
-    const content = params["content"];
-    // Each UTF-16 unit is at most 3 UTF-8 bytes, so short content needs no exact count.
-    if (content.length * 3 > limits.maxContentBytes) {
-      const bytes = utf8ByteLength(content);
-      if (bytes > limits.maxContentBytes) {
-        report(
-          out,
-          node,
-          ["nodes", node.index, "params", "content"],
-          "content-too-large",
-          `The content is ${formatBytes(bytes)}; the limit is ${formatBytes(limits.maxContentBytes)}. Write large files with a shell command instead`,
-        );
+  if (type === "file.write" && typeof params["content"] === "string") checkContent(params["content"], params["encoding"], node, limits, out);
+
+  if (type === "file.edit" && Array.isArray(params["edits"])) {
+    params["edits"].forEach((edit: unknown, index: number) => {
+      if (isRecord(edit) && typeof edit["find"] === "string" && edit["find"] !== "" && edit["find"] === edit["replace"]) {
+        report(out, node, ["nodes", node.index, "params", "edits", index, "replace"], "edit-changes-nothing", `Edit number ${index + 1} replaces its text with the same text, which changes nothing; change "replace" or remove the edit`);
       }
-    }
+    });
   }
 
   if (type === "file.read") {
@@ -77,6 +70,11 @@ export function checkNode(node: NodeView, limits: PlanLimits, out: PlanProblem[]
   }
 
   if (type === "shell") {
+    const env = params["env"];
+    // zod drops a "__proto__" key from a record without a word; an env variable vanishing is not acceptable.
+    if (isRecord(env) && Object.hasOwn(env, "__proto__")) {
+      report(out, node, ["nodes", node.index, "params", "env", "__proto__"], "invalid-shape", `"__proto__" cannot be an environment variable name; rename it`);
+    }
     const readyWhen = params["readyWhen"];
     const background = params["background"] === true;
     if (isRecord(readyWhen) && typeof readyWhen["output"] === "string") {
@@ -89,6 +87,27 @@ export function checkNode(node: NodeView, limits: PlanLimits, out: PlanProblem[]
     if (params["keepRunning"] === true && !background) {
       report(out, node, ["nodes", node.index, "params", "keepRunning"], "ignored-setting", `keepRunning only applies to background commands; set "background": true or remove it`, "warning");
     }
+  }
+}
+
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+function checkContent(content: string, encoding: unknown, node: NodeView, limits: PlanLimits, out: PlanProblem[]): void {
+  const path = ["nodes", node.index, "params", "content"];
+  let bytes: number;
+  if (encoding === "base64") {
+    if (!BASE64.test(content)) {
+      report(out, node, path, "invalid-content", `The content is not valid base64 (standard alphabet, padded with "=", no line breaks); encode the file's bytes, or drop "encoding" to write text`);
+      return;
+    }
+    bytes = (content.length / 4) * 3 - (content.endsWith("==") ? 2 : content.endsWith("=") ? 1 : 0);
+  } else {
+    // Each UTF-16 unit is at most 3 UTF-8 bytes, so short content needs no exact count.
+    if (content.length * 3 <= limits.maxContentBytes) return;
+    bytes = utf8ByteLength(content);
+  }
+  if (bytes > limits.maxContentBytes) {
+    report(out, node, path, "content-too-large", `The content is ${formatBytes(bytes)}; the limit is ${formatBytes(limits.maxContentBytes)}. Write large files with a shell command instead`);
   }
 }
 

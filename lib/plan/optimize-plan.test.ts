@@ -15,7 +15,8 @@ describe("optimizePlan: waves", () => {
   });
 
   it("handles an empty plan", () => {
-    const result = optimizePlan(buildPlan([]));
+    // Plans must have a node; the optimizer still copes with none.
+    const result = optimizePlan({ ...buildPlan([shell("a")]), nodes: [] });
     expect(result).toMatchObject({ waves: [], batches: [], widest: { wave: -1, width: 0 }, criticalPath: { nodeIds: [], estimatedMs: 0 } });
   });
 

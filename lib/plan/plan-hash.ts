@@ -9,8 +9,8 @@ import { canonicalJson, type JsonLike } from "./canonical-json";
 import { fnv1a64 } from "./fnv1a64";
 
 /**
- * The canonical text {@link hashPlan} hashes: the plan without `$schema` and
- * node positions, nodes sorted by id, edges by their canonical text, keys
+ * The canonical text {@link hashPlan} hashes: the plan without `$schema` (a
+ * raw document may still carry one) and node positions, nodes sorted by id, edges by their canonical text, keys
  * sorted. Everything else counts, including labels, the name and the order of
  * edits inside a node (which changes the result).
  */
@@ -20,7 +20,7 @@ export function canonicalPlanText(plan: PlanDocument): string {
     .map((edge: PlanEdge) => ({ text: canonicalJson(edge as unknown as JsonLike), edge }))
     .sort((a, b) => compare(a.text, b.text))
     .map(({ edge }) => edge);
-  const { $schema: _schema, ...rest } = plan;
+  const { $schema: _schema, ...rest } = plan as PlanDocument & { $schema?: unknown };
   return canonicalJson({ ...rest, nodes, edges } as unknown as JsonLike);
 }
 

@@ -12,6 +12,8 @@ export const ProblemCode = z.enum([
   "invalid-shape",
   "missing-field",
   "unknown-operation-type",
+  "unknown-field",
+  "empty-plan",
   // Identity and edges.
   "duplicate-node-id",
   "duplicate-edge-id",
@@ -29,6 +31,9 @@ export const ProblemCode = z.enum([
   "invalid-regex",
   "catastrophic-regex",
   "pattern-too-long",
+  // File contents and edits.
+  "invalid-content",
+  "edit-changes-nothing",
   // Limits.
   "too-many-nodes",
   "too-many-edges",

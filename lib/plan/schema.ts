@@ -14,8 +14,18 @@ export const NodeId = z
   .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, "Use 1–64 letters, digits, '.', '_' or '-', starting with a letter or digit");
 export type NodeId = z.infer<typeof NodeId>;
 
+/**
+ * What the JSON Schema can say about a workspace path: not absolute, no drive
+ * letter, no leading "..", no NUL, not blank. The validator's path rule
+ * (workspace-path.ts) checks the rest (a ".." further in that leaves the root).
+ */
+const WORKSPACE_PATH_PATTERN = String.raw`^(?![/\\]|[A-Za-z]:|\.\.(?:[/\\]|$))(?=[\s\S]*\S)[^\u0000]*$`;
+
 /** A workspace-relative path; the validator rejects escapes and absolute forms. */
-export const WorkspacePath = z.string().describe("Path relative to the workspace root");
+export const WorkspacePath = z
+  .string()
+  .meta({ pattern: WORKSPACE_PATH_PATTERN })
+  .describe('Path relative to the workspace root, with "/" between folders, e.g. "src/index.ts"; never absolute, never leaving the root with ".."');
 export type WorkspacePath = z.infer<typeof WorkspacePath>;
 
 const Milliseconds = z.number().int().nonnegative();
@@ -26,81 +36,119 @@ export type FailurePolicy = z.infer<typeof FailurePolicy>;
 export const FileBatchMode = z.enum(["atomic", "independent"]);
 export type FileBatchMode = z.infer<typeof FileBatchMode>;
 
-export const PlanSettings = z.object({
-  concurrency: z.number().int().min(1).max(256).default(8).describe("Most operations running at once in one run"),
-  failurePolicy: FailurePolicy.default("continue").describe(
-    "continue: skip dependents of a failed node, keep independent branches; stop: cancel the rest",
-  ),
-  retries: z.number().int().min(0).max(20).default(0).describe("Default retries per node"),
-  retryBackoffMs: Milliseconds.max(3_600_000).default(1_000).describe("First retry delay; doubles each attempt"),
-  timeoutMs: Milliseconds.min(1).max(86_400_000).default(600_000).describe("Default per-node timeout"),
-  batching: z.boolean().default(true).describe("Group independent same-kind operations into batches"),
-  fileBatchMode: FileBatchMode.default("atomic").describe("atomic: all writes of a file batch apply or none"),
-});
+export const PlanSettings = z
+  .strictObject({
+    concurrency: z.number().int().min(1).max(256).default(8).describe("Most operations running at once in one run (1–256)"),
+    failurePolicy: FailurePolicy.default("continue").describe(
+      "continue: skip dependents of a failed node, keep independent branches; stop: cancel the rest",
+    ),
+    retries: z.number().int().min(0).max(20).default(0).describe("Default retries per node (0–20)"),
+    retryBackoffMs: Milliseconds.max(3_600_000).default(1_000).describe("First retry delay in milliseconds; doubles each attempt"),
+    timeoutMs: Milliseconds.min(1).max(86_400_000).default(600_000).describe("Default per-node timeout in milliseconds"),
+    batching: z.boolean().default(true).describe("Group independent same-kind operations into batches"),
+    fileBatchMode: FileBatchMode.default("atomic").describe(
+      "atomic: all writes of a file batch apply or none; independent: each write applies on its own",
+    ),
+  })
+  .describe("Run-wide defaults; every field may be left out");
 export type PlanSettings = z.infer<typeof PlanSettings>;
 
-export const Position = z.object({ x: z.number(), y: z.number() });
+export const Position = z
+  .strictObject({
+    x: z.number().describe("Horizontal position on the canvas, in pixels"),
+    y: z.number().describe("Vertical position on the canvas, in pixels"),
+  })
+  .describe("Where the editor draws the node; has no effect on running");
 export type Position = z.infer<typeof Position>;
 
-export const FileWriteParams = z.object({
+export const FileContentEncoding = z.enum(["utf8", "base64"]);
+export type FileContentEncoding = z.infer<typeof FileContentEncoding>;
+
+export const FileWriteParams = z.strictObject({
   path: WorkspacePath,
-  content: z.string(),
-  ifExists: z.enum(["overwrite", "fail", "skip"]).default("overwrite"),
+  content: z.string().describe('The whole new content of the file: text, or base64 when "encoding" is "base64"'),
+  encoding: FileContentEncoding.optional().describe(
+    "utf8 (the default): content is the text itself; base64: content is base64 of the exact bytes (binary files)",
+  ),
+  ifExists: z
+    .enum(["overwrite", "fail", "skip"])
+    .default("overwrite")
+    .describe("When the file already exists: overwrite it, fail the node, or skip (leave it as it is)"),
 });
 export type FileWriteParams = z.infer<typeof FileWriteParams>;
 
-export const FileEdit = z.object({
-  find: z.string().min(1, "The text to find cannot be empty"),
-  replace: z.string(),
-  all: z.boolean().optional().describe("Replace every occurrence instead of requiring exactly one"),
+export const FileEdit = z.strictObject({
+  find: z.string().min(1, "The text to find cannot be empty").describe("Exact text to find (not a regular expression); must differ from replace"),
+  replace: z.string().describe("Text that takes its place"),
+  all: z.boolean().optional().describe("true: replace every occurrence; otherwise the text must occur exactly once"),
 });
 export type FileEdit = z.infer<typeof FileEdit>;
 
-export const FileEditParams = z.object({
+export const FileEditParams = z.strictObject({
   path: WorkspacePath,
-  edits: z.array(FileEdit).min(1, "Add at least one edit"),
+  edits: z.array(FileEdit).min(1, "Add at least one edit").describe("Replacements applied in order; the node fails, changing nothing, if one does not match"),
 });
 export type FileEditParams = z.infer<typeof FileEditParams>;
 
-export const FileDeleteParams = z.object({
+export const FileDeleteParams = z.strictObject({
   path: WorkspacePath,
   missingOk: z.boolean().default(false).describe("Succeed when the file does not exist"),
 });
 export type FileDeleteParams = z.infer<typeof FileDeleteParams>;
 
-export const FileMoveParams = z.object({
-  from: WorkspacePath,
-  to: WorkspacePath,
-  overwrite: z.boolean().default(false),
+export const FileMoveParams = z.strictObject({
+  from: WorkspacePath.describe("The file to move, relative to the workspace root"),
+  to: WorkspacePath.describe("Its new path, relative to the workspace root"),
+  overwrite: z.boolean().default(false).describe("Replace an existing file at `to`; otherwise the node fails"),
 });
 export type FileMoveParams = z.infer<typeof FileMoveParams>;
 
-export const FileReadParams = z.object({
-  paths: z.array(WorkspacePath).default([]).describe("Files to read"),
-  glob: z.string().optional().describe("Glob of files to read, relative to the workspace"),
-  maxBytes: z.number().int().min(1).max(64 * 1024 * 1024).default(1024 * 1024).describe("Cap per file"),
+export const FileReadParams = z.strictObject({
+  paths: z.array(WorkspacePath).default([]).describe("Files to read, relative to the workspace root"),
+  glob: z.string().optional().describe('Glob of files to read, relative to the workspace root, e.g. "src/**/*.ts"'),
+  maxBytes: z.number().int().min(1).max(64 * 1024 * 1024).default(1024 * 1024).describe("Cap per file in bytes; longer files are cut"),
 });
 export type FileReadParams = z.infer<typeof FileReadParams>;
 
-export const SearchParams = z.object({
-  pattern: z.string().min(1, "The pattern cannot be empty"),
+export const SearchParams = z.strictObject({
+  pattern: z.string().min(1, "The pattern cannot be empty").describe("Text to search for (a regular expression when regex is true)"),
   regex: z.boolean().default(false).describe("Treat the pattern as a regular expression"),
   glob: z.string().default("**/*").describe("Files to search, relative to the workspace"),
-  caseSensitive: z.boolean().default(true),
-  maxMatches: z.number().int().min(1).max(100_000).default(1_000),
+  caseSensitive: z.boolean().default(true).describe("false: match regardless of case"),
+  maxMatches: z.number().int().min(1).max(100_000).default(1_000).describe("Stop after this many matches"),
 });
 export type SearchParams = z.infer<typeof SearchParams>;
 
-export const ReadyWhen = z.union([
-  z.object({ output: z.string().min(1).describe("Regular expression matched against stdout/stderr") }),
-  z.object({ port: z.number().int().min(1).max(65_535).describe("TCP port on 127.0.0.1 that accepts connections") }),
-]);
+/** Longest regular expression a plan may hold; the validator's default limit says the same. */
+export const MAX_REGEX_LENGTH = 2_000;
+
+export const ReadyWhen = z
+  .union([
+    z.strictObject({
+      output: z
+        .string()
+        .min(1)
+        .max(MAX_REGEX_LENGTH)
+        .describe("Regular expression matched against stdout/stderr; ready at the first match"),
+    }),
+    z.strictObject({ port: z.number().int().min(1).max(65_535).describe("TCP port on 127.0.0.1; ready once it accepts connections") }),
+  ])
+  .describe('When a background command counts as started: exactly one of {"output": regex} or {"port": number}');
 export type ReadyWhen = z.infer<typeof ReadyWhen>;
 
-export const ShellParams = z.object({
-  command: z.string().min(1, "The command cannot be empty"),
-  cwd: WorkspacePath.default("."),
-  env: z.record(z.string(), z.string()).default({}),
+/**
+ * Environment variable names: a letter or "_", then letters, digits or "_";
+ * never `__proto__`, which JavaScript objects cannot hold as a plain key.
+ */
+export const ENV_NAME_PATTERN = /^(?!__proto__$)[A-Za-z_][A-Za-z0-9_]*$/;
+
+export const ShellParams = z.strictObject({
+  command: z.string().min(1, "The command cannot be empty").describe("Shell command line, run with sh -c in cwd"),
+  cwd: WorkspacePath.default(".").describe('Working directory, relative to the workspace root ("." is the root)'),
+  env: z
+    .record(z.string().regex(ENV_NAME_PATTERN, "Name environment variables with letters, digits and _"), z.string())
+    .default({})
+    .describe("Extra environment variables, name → value"),
   background: z.boolean().default(false).describe("Succeed once ready and keep running while dependents run"),
   readyWhen: ReadyWhen.optional(),
   keepRunning: z.boolean().default(false).describe("Leave a background command running after the run ends"),
@@ -108,21 +156,31 @@ export const ShellParams = z.object({
 export type ShellParams = z.infer<typeof ShellParams>;
 
 const nodeCommon = {
-  id: NodeId,
-  label: z.string().max(200).optional(),
+  id: NodeId.describe("Unique id of the node in this plan; edges name nodes by it"),
+  label: z.string().max(200).optional().describe("Short human-readable title shown in the editor"),
   position: Position.optional(),
   retries: z.number().int().min(0).max(20).optional().describe("Overrides the plan's default retries"),
-  timeoutMs: Milliseconds.min(1).max(86_400_000).optional().describe("Overrides the plan's default timeout"),
+  timeoutMs: Milliseconds.min(1).max(86_400_000).optional().describe("Overrides the plan's default timeout, in milliseconds"),
   checkpoint: z.boolean().default(false).describe("Never merge this node into a batch with others"),
 };
 
-export const FileWriteNode = z.object({ ...nodeCommon, type: z.literal("file.write"), params: FileWriteParams });
-export const FileEditNode = z.object({ ...nodeCommon, type: z.literal("file.edit"), params: FileEditParams });
-export const FileDeleteNode = z.object({ ...nodeCommon, type: z.literal("file.delete"), params: FileDeleteParams });
-export const FileMoveNode = z.object({ ...nodeCommon, type: z.literal("file.move"), params: FileMoveParams });
-export const FileReadNode = z.object({ ...nodeCommon, type: z.literal("file.read"), params: FileReadParams });
-export const SearchNode = z.object({ ...nodeCommon, type: z.literal("search"), params: SearchParams });
-export const ShellNode = z.object({ ...nodeCommon, type: z.literal("shell"), params: ShellParams });
+function nodeOf<const T extends string, P extends z.ZodType>(type: T, params: P, what: string) {
+  return z
+    .strictObject({
+      ...nodeCommon,
+      type: z.literal(type).describe("The operation this node performs"),
+      params: params.describe(`What to ${what}`),
+    })
+    .describe(`A ${type} node: ${what}`);
+}
+
+export const FileWriteNode = nodeOf("file.write", FileWriteParams, "write: create or replace a file with the given content");
+export const FileEditNode = nodeOf("file.edit", FileEditParams, "edit: replace exact text in an existing file");
+export const FileDeleteNode = nodeOf("file.delete", FileDeleteParams, "delete: remove a file");
+export const FileMoveNode = nodeOf("file.move", FileMoveParams, "move: rename or move a file");
+export const FileReadNode = nodeOf("file.read", FileReadParams, "read: read files into the run's results");
+export const SearchNode = nodeOf("search", SearchParams, "search: find text in workspace files");
+export const ShellNode = nodeOf("shell", ShellParams, "run: a shell command in the workspace");
 
 export const PlanNode = z.discriminatedUnion("type", [
   FileWriteNode,
@@ -152,28 +210,65 @@ export type ParamsOf<T extends OperationType> = Extract<PlanNode, { type: T }>["
 export const EdgeCondition = z.enum(["success", "failure", "always"]);
 export type EdgeCondition = z.infer<typeof EdgeCondition>;
 
-export const PlanEdge = z.object({
-  id: z.string().min(1).max(140).optional(),
-  from: NodeId,
-  to: NodeId,
-  when: EdgeCondition.default("success").describe(
-    "success: run after `from` succeeds; failure: only if it failed; always: in any case (cleanup)",
-  ),
-});
+export const PlanEdge = z
+  .strictObject({
+    id: z.string().min(1).max(140).optional().describe('Optional name of the edge; "from->to" when left out'),
+    from: NodeId.describe("The node that runs first"),
+    to: NodeId.describe("The node that waits: it starts only after `from` finished as `when` says"),
+    when: EdgeCondition.default("success").describe(
+      "success: `to` runs after `from` succeeds; failure: only if `from` failed; always: in any case (cleanup)",
+    ),
+  })
+  .describe("A dependency: `to` waits for `from`");
 export type PlanEdge = z.infer<typeof PlanEdge>;
 
-export const PlanDocument = z.object({
-  $schema: z.string().optional(),
-  formatVersion: z.literal(PLAN_FORMAT_VERSION).default(PLAN_FORMAT_VERSION),
-  name: z.string().trim().min(1, "Give the plan a name").max(200),
-  description: z.string().max(10_000).default(""),
+/** Plan names: what the schema's pattern also says, so both sides agree (no trimming). */
+const PLAN_NAME_PATTERN = /\S/;
+
+/** The plan itself, as the JSON Schema describes it. */
+export const PlanDocumentObject = z.strictObject({
+  formatVersion: z
+    .literal(PLAN_FORMAT_VERSION)
+    .default(PLAN_FORMAT_VERSION)
+    .describe(`Version of this format; ${PLAN_FORMAT_VERSION} is the only one`),
+  name: z
+    .string()
+    .max(200)
+    .regex(PLAN_NAME_PATTERN, "Give the plan a name (not only spaces)")
+    .describe("Name of the plan (1–200 characters, not only spaces)"),
+  description: z.string().max(10_000).default("").describe("What the plan is for; free text"),
   settings: PlanSettings.default(PlanSettings.parse({})),
-  nodes: z.array(PlanNode),
-  edges: z.array(PlanEdge).default([]),
+  nodes: z
+    .array(PlanNode)
+    .min(1, "Add at least one node: a plan with no nodes does nothing")
+    .describe("The operations; each runs once its incoming edges allow"),
+  edges: z
+    .array(PlanEdge)
+    .default([])
+    .describe('Dependencies between nodes: {"from": "a", "to": "b"} makes b wait for a'),
 });
-export type PlanDocument = z.infer<typeof PlanDocument>;
+
+/**
+ * A top-level `$schema` (the JSON convention for pointing an editor at a
+ * schema) is accepted and dropped: the published schema does not declare it,
+ * since some tool APIs refuse property names with "$".
+ */
+function withoutSchemaKey(input: unknown): unknown {
+  if (typeof input !== "object" || input === null || Array.isArray(input) || !Object.hasOwn(input, "$schema")) return input;
+  const { $schema, ...rest } = input as Record<string, unknown>;
+  return typeof $schema === "string" ? rest : input;
+}
+
+export const PlanDocument = z.preprocess(withoutSchemaKey, PlanDocumentObject);
+
+/**
+ * A draft's shape: a plan as drawn, which may have no nodes yet (a new plan
+ * in the editor). Drafts cannot run; this lets them be hashed and compared.
+ */
+export const PlanDraft = z.preprocess(withoutSchemaKey, PlanDocumentObject.extend({ nodes: z.array(PlanNode) }));
+export type PlanDocument = z.infer<typeof PlanDocumentObject>;
 /** A plan as written by hand: defaults may be left out. */
-export type PlanDocumentInput = z.input<typeof PlanDocument>;
+export type PlanDocumentInput = z.input<typeof PlanDocumentObject> & { $schema?: string };
 
 /** The id an edge is known by in reports and in the editor. */
 export function edgeIdOf(edge: Pick<PlanEdge, "id" | "from" | "to">): string {

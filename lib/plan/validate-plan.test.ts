@@ -196,7 +196,7 @@ describe("validatePlan: shape problems", () => {
       ]),
     );
     const pathProblem = problems.find((problem) => problem.path.join(".") === "nodes.1.params.path");
-    expect(pathProblem?.message).toBe('"nodes[1].params.path" must be a string, not a number');
+    expect(pathProblem?.message).toBe('"params.path" must be a string, not a number');
   });
 
   it("reports graph problems alongside shape problems", () => {
@@ -204,9 +204,15 @@ describe("validatePlan: shape problems", () => {
     expect(codes(input).sort()).toEqual(["duplicate-node-id", "invalid-shape", "missing-node", "unknown-operation-type"]);
   });
 
-  it("describes a malformed readyWhen", () => {
-    const node = { id: "a", type: "shell", params: { command: "x", background: true, readyWhen: { when: "ready" } } } as unknown as NodeInput;
-    expect(problemsOf(validatePlan(planInput([node])))[0]?.message).toContain('{"output": "<regular expression>"} or {"port": <1–65535>}');
+  it("describes a malformed readyWhen: an unknown key by name, two forms at once as exactly one", () => {
+    const unknown = { id: "a", type: "shell", params: { command: "x", background: true, readyWhen: { when: "ready" } } } as unknown as NodeInput;
+    expect(problemsOf(validatePlan(planInput([unknown])))[0]).toMatchObject({
+      code: "unknown-field",
+      path: ["nodes", 0, "params", "readyWhen", "when"],
+      message: 'Node "a" has an unknown field "when" in its params.readyWhen; allowed here: "output", "port"',
+    });
+    const both = { id: "a", type: "shell", params: { command: "x", background: true, readyWhen: { output: "ready", port: 70_000 } } } as unknown as NodeInput;
+    expect(problemsOf(validatePlan(planInput([both])))[0]?.message).toContain('exactly one of {"output": "<regular expression>"} or {"port": <1–65535>}');
   });
 
   it("produces problems that satisfy the PlanProblem schema", () => {
@@ -214,5 +220,47 @@ describe("validatePlan: shape problems", () => {
     const problems = problemsOf(validatePlan(input));
     expect(problems.length).toBeGreaterThan(0);
     for (const problem of problems) expect(PlanProblem.parse(problem)).toEqual(problem);
+  });
+});
+
+describe("validatePlan: the strict contract", () => {
+  const messageOf = (input: unknown) => problemsOf(validatePlan(input)).map((problem) => `${problem.code}: ${problem.message}`);
+
+  it("names unknown keys with the key meant, for agents' aliases, typos and dependencies", () => {
+    const input = {
+      name: "strict",
+      settings: { concurency: 2 },
+      nodes: [
+        { id: "e", type: "file.edit", params: { path: "a.ts", edits: [{ old_string: "a", new_string: "b", replace_all: true }] } },
+        { id: "t", type: "shell", dependsOn: ["e"], params: { comand: "make" } },
+      ],
+      edges: [{ from: "e", to: "t", condition: "failure" }],
+    };
+    expect(messageOf(input)).toEqual(
+      expect.arrayContaining([
+        `unknown-field: The plan's "settings" has an unknown field "concurency": did you mean "concurrency"?`,
+        `unknown-field: Node "e" has an unknown field "old_string" in its edit number 1: use "find"`,
+        `unknown-field: Node "e" has an unknown field "new_string" in its edit number 1: use "replace"`,
+        `unknown-field: Node "e" has an unknown field "replace_all" in its edit number 1: use "all"`,
+        `unknown-field: Node "t" has an unknown field "dependsOn": a plan states dependencies as edges, not on the node. Remove it and add {"from":"e","to":"t"} to the plan's "edges": the "to" node waits for the "from" node`,
+        `unknown-field: Node "t" has an unknown field "comand" in its params: did you mean "command"?`,
+        `unknown-field: Edge "e->t" has an unknown field "condition": use "when"`,
+      ]),
+    );
+  });
+
+  it("refuses an empty plan, an edit that changes nothing, a blank name, bad base64 and a __proto__ variable", () => {
+    expect(codes({ name: "empty", nodes: [] })).toEqual(["empty-plan"]);
+    expect(codes(planInput([{ id: "e", type: "file.edit", params: { path: "a", edits: [{ find: "x", replace: "x" }] } } as NodeInput]))).toEqual(["edit-changes-nothing"]);
+    expect(codes({ name: "   ", nodes: [shell("a")] })).toEqual(["invalid-shape"]);
+    expect(codes(planInput([{ id: "w", type: "file.write", params: { path: "a.bin", content: "not base64!", encoding: "base64" } } as NodeInput]))).toEqual(["invalid-content"]);
+    const env = JSON.parse('{"__proto__": "x"}') as Record<string, string>;
+    expect(codes(planInput([{ id: "s", type: "shell", params: { command: "env", env } } as NodeInput]))).toEqual(["invalid-shape"]);
+  });
+
+  it("accepts and drops a top-level $schema, and keeps a padded name as written", () => {
+    const result = validatePlan({ $schema: "https://example.com/plan.schema.json", name: " padded ", nodes: [shell("a")] });
+    expect(result.ok && result.plan).toMatchObject({ name: " padded " });
+    expect(result.ok && "$schema" in result.plan).toBe(false);
   });
 });

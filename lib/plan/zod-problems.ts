@@ -5,6 +5,7 @@
  */
 import type { z } from "zod";
 import { edgeIdOf, OPERATION_TYPES } from "./schema";
+import { unknownFieldMessage } from "./unknown-fields";
 import type { PlanProblem } from "./plan-problem";
 import { isRecord, valueAt } from "./plan-view";
 
@@ -21,7 +22,28 @@ const TYPE_LIST = OPERATION_TYPES.join(", ");
  * if (!result.success) problems.push(...problemsFromZodIssues(result.error.issues, input));
  */
 export function problemsFromZodIssues(issues: readonly ZodIssue[], input: unknown): PlanProblem[] {
-  return issues.map((issue) => problemFromZodIssue(issue, input));
+  return issues.flatMap((issue) => {
+    if (issue.code === "unrecognized_keys") return unknownFieldProblems(issue, input, issue.keys);
+    if (issue.code === "invalid_union" && issue.path[issue.path.length - 1] === "readyWhen") {
+      // A union reports "no branch matched"; an unknown key inside it deserves its own name.
+      const readyWhen = valueAt(input, issue.path.map((key) => (typeof key === "number" ? key : String(key))));
+      const unknown = isRecord(readyWhen) ? Object.keys(readyWhen).filter((key) => key !== "output" && key !== "port") : [];
+      if (unknown.length > 0) return unknownFieldProblems(issue, input, unknown);
+    }
+    return [problemFromZodIssue(issue, input)];
+  });
+}
+
+/** One problem per unknown key, each naming the key and what was probably meant. */
+function unknownFieldProblems(issue: ZodIssue, input: unknown, keys: readonly string[]): PlanProblem[] {
+  const objectPath: ProblemPath = issue.path.map((key) => (typeof key === "number" ? key : String(key)));
+  const located = locate(objectPath, input);
+  return keys.map((key) => ({
+    ...located,
+    path: [...objectPath, key],
+    code: "unknown-field" as const,
+    message: unknownFieldMessage(objectPath, key, input),
+  }));
 }
 
 function problemFromZodIssue(issue: ZodIssue, input: unknown): PlanProblem {
@@ -52,8 +74,11 @@ function problemFromZodIssue(issue: ZodIssue, input: unknown): PlanProblem {
       ...located,
       path,
       code: "invalid-shape",
-      message: `readyWhen must be {"output": "<regular expression>"} or {"port": <1–65535>}`,
+      message: `readyWhen must be exactly one of {"output": "<regular expression>"} or {"port": <1–65535>}, with no other keys`,
     };
+  }
+  if (issue.code === "too_small" && path.length === 1 && path[0] === "nodes") {
+    return { ...located, path, code: "empty-plan", message: "The plan has no nodes: add at least one operation" };
   }
   return { ...located, path, code: "invalid-shape", message: `${field}: ${issue.message}` };
 }
@@ -75,11 +100,16 @@ function locate(path: ProblemPath, input: unknown): Pick<PlanProblem, "nodeId" |
   return { severity: "error" };
 }
 
-/** `nodes[3].params.path` reads better than a JSON array in a message. */
+/**
+ * The field as its author writes it, relative to the node or edge the problem
+ * is filed under (`"params.path"`, not `nodes[3].params.path`): the node is
+ * named beside the message, and the machine path is in `path`.
+ */
 function fieldName(path: ProblemPath): string {
-  if (path.length === 0) return "The plan";
+  const relative = (path[0] === "nodes" || path[0] === "edges") && typeof path[1] === "number" ? path.slice(2) : path;
+  if (relative.length === 0) return path.length === 0 ? "The plan" : path[0] === "edges" ? "The edge" : "The node";
   let name = "";
-  for (const key of path) name += typeof key === "number" ? `[${key}]` : name === "" ? key : `.${key}`;
+  for (const key of relative) name += typeof key === "number" ? `[${key}]` : name === "" ? key : `.${key}`;
   return `"${name}"`;
 }
 

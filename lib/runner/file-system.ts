@@ -36,7 +36,7 @@ import {
   write as writeCallback,
   writeSync,
 } from "node:fs";
-import { mkdir, unlink } from "node:fs/promises";
+import { mkdir, stat, unlink } from "node:fs/promises";
 import path from "node:path";
 import { NonRetryableError } from "./errors";
 
@@ -143,6 +143,8 @@ export interface FileSystem {
   update(absolutePath: string, change: ContentChange): Promise<{ before: Buffer | null; after: Buffer | null }>;
   /** Removes a file; no error when it is already gone. */
   remove(absolutePath: string): Promise<void>;
+  /** The file's permission bits, or null when it does not exist. */
+  mode(absolutePath: string): Promise<number | null>;
 }
 
 function isMissing(error: unknown): boolean {
@@ -252,7 +254,17 @@ export const diskFileSystem: FileSystem = {
       if (!isMissing(error)) throw error;
     }
   },
+  mode: modeOnDisk,
 };
+
+async function modeOnDisk(absolutePath: string): Promise<number | null> {
+  try {
+    return (await stat(absolutePath)).mode & 0o7777;
+  } catch (error) {
+    if (isMissing(error)) return null;
+    throw error;
+  }
+}
 
 /** A dry-run view: reads see earlier (unwritten) changes; nothing reaches the disk. */
 export function createOverlayFileSystem(): FileSystem {
@@ -271,6 +283,9 @@ export function createOverlayFileSystem(): FileSystem {
     },
     async remove(absolutePath) {
       overlay.set(absolutePath, null);
+    },
+    async mode(absolutePath) {
+      return overlay.has(absolutePath) ? null : modeOnDisk(absolutePath);
     },
   };
 }

@@ -4,6 +4,8 @@
  * batches) and undone later.
  */
 import { hash } from "node:crypto";
+import { statSync } from "node:fs";
+import path from "node:path";
 import type { ChangeLog } from "./change-log";
 import type { ContentChange, FileSystem } from "./file-system";
 import type { Workspace } from "./workspace";
@@ -24,6 +26,10 @@ export interface FileChangeRecord {
   after: Buffer | null;
   beforeHash: string | null;
   afterHash: string | null;
+  /** Permission bits of a deleted file, so undo can restore them. */
+  beforeMode?: number | null;
+  /** For a create: the topmost directory (workspace-relative) made for the file, which undo removes again when empty. */
+  createdDirectory?: string | null;
 }
 
 /** sha-256 of the bytes, hex; null for an absent file. */
@@ -127,6 +133,7 @@ class JournalScope implements ChangeScope {
     before: Buffer | null,
     after: Buffer | null,
     afterHash: string | null,
+    extra: Pick<FileChangeRecord, "beforeMode" | "createdDirectory"> = {},
   ): FileChangeRecord {
     const change: PendingChange = {
       nodeId,
@@ -138,6 +145,7 @@ class JournalScope implements ChangeScope {
       after,
       beforeHash: hashContent(before),
       afterHash,
+      ...extra,
     };
     this.pending.push(change);
     return { ...change, seq: 0 };
@@ -167,8 +175,25 @@ class JournalNodeFiles implements NodeFiles {
     return this.scope.resolve(relativePath);
   }
 
-  private record(absolutePath: string, before: Buffer | null, after: Buffer | null, afterHash: string | null): FileChangeRecord {
-    return this.scope.record(this.nodeId, this.mergedNodeIds?.(), absolutePath, before, after, afterHash);
+  private record(
+    absolutePath: string,
+    before: Buffer | null,
+    after: Buffer | null,
+    afterHash: string | null,
+    extra?: Pick<FileChangeRecord, "beforeMode" | "createdDirectory">,
+  ): FileChangeRecord {
+    return this.scope.record(this.nodeId, this.mergedNodeIds?.(), absolutePath, before, after, afterHash, extra);
+  }
+
+  /** For a file about to be created: the topmost of its parent directories that does not exist yet. */
+  private missingDirectory(absolutePath: string): Pick<FileChangeRecord, "createdDirectory"> {
+    const { root } = this.scope.journal.workspace;
+    let missing: string | null = null;
+    for (let directory = path.dirname(absolutePath); directory.startsWith(root) && directory !== root; directory = path.dirname(directory)) {
+      if (isDirectory(directory)) break;
+      missing = directory;
+    }
+    return missing === null ? {} : { createdDirectory: this.scope.journal.workspace.relative(missing) };
   }
 
   async read(relativePath: string): Promise<Buffer | null> {
@@ -186,21 +211,24 @@ class JournalNodeFiles implements NodeFiles {
     const before = known ? known.before : await fs.read(absolutePath);
     if (before !== null && before.equals(data)) return null;
     const afterHash = scope.announce(nodeId, absolutePath, before, data);
+    const created = before === null ? this.missingDirectory(absolutePath) : undefined;
     await fs.write(absolutePath, data);
-    return this.record(absolutePath, before, data, afterHash);
+    return this.record(absolutePath, before, data, afterHash, created);
   }
 
   async update(relativePath: string, change: ContentChange): Promise<FileChangeRecord | null> {
     const { scope, nodeId } = this;
     const absolutePath = await scope.resolve(relativePath);
     let afterHash: string | null = null;
+    let created: Pick<FileChangeRecord, "createdDirectory"> | undefined;
     const { before, after } = await scope.journal.fs.update(absolutePath, (current) => {
       const next = change(current);
       if (next === null || (current !== null && current.equals(next))) return null;
       afterHash = scope.announce(nodeId, absolutePath, current, next);
+      if (current === null) created = this.missingDirectory(absolutePath);
       return next;
     });
-    return after === null ? null : this.record(absolutePath, before, after, afterHash);
+    return after === null ? null : this.record(absolutePath, before, after, afterHash, created);
   }
 
   async remove(relativePath: string): Promise<FileChangeRecord | null> {
@@ -210,7 +238,16 @@ class JournalNodeFiles implements NodeFiles {
     const before = await fs.read(absolutePath);
     if (before === null) return null;
     scope.announce(nodeId, absolutePath, before, null);
+    const beforeMode = await fs.mode(absolutePath);
     await fs.remove(absolutePath);
-    return this.record(absolutePath, before, null, null);
+    return this.record(absolutePath, before, null, null, { beforeMode });
+  }
+}
+
+function isDirectory(absolutePath: string): boolean {
+  try {
+    return statSync(absolutePath).isDirectory();
+  } catch {
+    return false;
   }
 }

@@ -14,6 +14,7 @@ export type ApiErrorCode =
   | "cross_origin"
   | "payload_too_large"
   | "unsupported_media_type"
+  | "method_not_allowed"
   | "rate_limited"
   | "internal";
 
@@ -32,6 +33,7 @@ const STATUS: Record<ApiErrorCode, number> = {
   forbidden: 403,
   cross_origin: 403,
   not_found: 404,
+  method_not_allowed: 405,
   conflict: 409,
   stale: 409,
   payload_too_large: 413,

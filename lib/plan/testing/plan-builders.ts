@@ -10,7 +10,7 @@ type EdgeInput = NonNullable<PlanDocumentInput["edges"]>[number];
 export const write = (id: string, path: string, extra: Partial<NodeInput> = {}): NodeInput =>
   ({ id, type: "file.write", params: { path, content: `content of ${id}` }, ...extra }) as NodeInput;
 export const edit = (id: string, path: string, extra: Partial<NodeInput> = {}): NodeInput =>
-  ({ id, type: "file.edit", params: { path, edits: [{ find: "a", replace: id }] }, ...extra }) as NodeInput;
+  ({ id, type: "file.edit", params: { path, edits: [{ find: "a", replace: `by ${id}` }] }, ...extra }) as NodeInput;
 export const remove = (id: string, path: string): NodeInput => ({ id, type: "file.delete", params: { path } });
 export const move = (id: string, from: string, to: string): NodeInput => ({ id, type: "file.move", params: { from, to } });
 export const read = (id: string, paths: string[], glob?: string): NodeInput => ({

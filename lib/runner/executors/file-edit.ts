@@ -1,3 +1,4 @@
+import { isUtf8 } from "node:buffer";
 import type { FileEditParams } from "../../plan/schema";
 import { NonRetryableError } from "../errors";
 import { applyEdits } from "./edit-text";
@@ -40,6 +41,12 @@ export async function editFileInSteps(
   await ctx.files.update(path, (before) => {
     if (before === null) {
       const error = new NonRetryableError("file-not-found", `"${path}" does not exist; nothing to edit`);
+      for (let index = 0; index < steps.length; index += 1) outcomes.push({ ok: false, error });
+      return null;
+    }
+    // Decoding would replace every invalid byte with U+FFFD and write that back: refuse instead.
+    if (!isUtf8(before)) {
+      const error = new NonRetryableError("not-utf8", `"${path}" is not UTF-8 text; file.edit changes text files only (write binary files whole with file.write and "encoding": "base64")`);
       for (let index = 0; index < steps.length; index += 1) outcomes.push({ ok: false, error });
       return null;
     }

@@ -11,6 +11,7 @@ import { readFileExecutor } from "./file-read";
 import { writeFileExecutor } from "./file-write";
 import { searchExecutor, searchPass } from "./search";
 import { applyEdits } from "./edit-text";
+import { unifiedDiff } from "../diff";
 
 let ws: ReturnType<typeof temporaryDirectory>;
 let outside: ReturnType<typeof temporaryDirectory>;
@@ -36,6 +37,17 @@ describe("file.write", () => {
     expect(readFileSync(file("a/b/c.txt"), "utf8")).toBe("bye\n");
     expect(readdirSync(file("a/b"))).toEqual(["c.txt"]);
     expect(changes.map((change) => change.operation)).toEqual(["create", "update"]);
+  });
+
+  it("writes base64 content as exact bytes, and its journalled diff says binary", async () => {
+    const { ctx, scope, changes } = await executorContext(ws.dir);
+    const bytes = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0xff, 0xfe, 0x80]);
+    const result = await writeFileExecutor(FileWriteParams.parse({ path: "img/logo.png", content: bytes.toString("base64"), encoding: "base64" }), ctx);
+    scope.commit();
+    expect(result).toMatchObject({ outcome: "created", bytesWritten: bytes.length });
+    expect(readFileSync(file("img/logo.png")).equals(bytes)).toBe(true);
+    expect(changes[0]?.after?.equals(bytes)).toBe(true);
+    expect(unifiedDiff("img/logo.png", changes[0]?.before ?? null, changes[0]?.after ?? null)).toContain("Binary files differ");
   });
 
   it("refuses `..` and symlink escapes, writing nothing", async () => {
@@ -71,6 +83,17 @@ describe("file.edit (multi-edit contract)", () => {
     const ok = await editFileExecutor(FileEditParams.parse({ path: "f.txt", edits: [{ find: "one", replace: "1" }, { find: "two", replace: "2", all: true }] }), ctx);
     expect(ok).toEqual({ path: "f.txt", replacements: 3 });
     expect(readFileSync(file("f.txt"), "utf8")).toBe("1 2 2\n");
+  });
+
+  it("fails with not-utf8 on a file that is not UTF-8 text, writing nothing", async () => {
+    const latin1 = Buffer.from("caf\xe9 = 1\n", "latin1");
+    writeFileSync(file("legacy.txt"), latin1);
+    const { ctx, scope, changes } = await executorContext(ws.dir);
+    const edit = editFileExecutor(FileEditParams.parse({ path: "legacy.txt", edits: [{ find: "1", replace: "2" }] }), ctx);
+    await expect(edit).rejects.toMatchObject({ code: "not-utf8" });
+    scope.commit();
+    expect(readFileSync(file("legacy.txt")).equals(latin1)).toBe(true);
+    expect(changes).toEqual([]);
   });
 
   it("fails on a missing file", async () => {

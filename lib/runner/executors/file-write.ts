@@ -10,10 +10,11 @@ export interface FileWriteResult {
   outcome: "created" | "overwritten" | "skipped" | "unchanged";
 }
 
-/** Writes a file, honouring `ifExists`. */
+/** Writes a file, honouring `ifExists`; `encoding: "base64"` writes the exact bytes the content encodes. */
 export const writeFileExecutor: Executor<FileWriteParams, FileWriteResult> = async (params, ctx) => {
   throwIfAborted(ctx.signal);
-  const data = Buffer.from(params.content, "utf8");
+  // The validator has checked that base64 content is well formed.
+  const data = Buffer.from(params.content, params.encoding === "base64" ? "base64" : "utf8");
   let existed = false;
   const change = await ctx.files.update(params.path, (before) => {
     existed = before !== null;

@@ -1,10 +1,11 @@
 /**
  * The OpenAPI 3.1 document of /api/v1, generated from the same zod schemas
  * the route handlers validate with (z.toJSONSchema), so the published
- * contract is the enforced one.
+ * contract is the enforced one. Wherever a plan travels, the document points
+ * at the plan's own JSON Schema (components/schemas/PlanDocument).
  */
 import { z } from "zod";
-import { PlanDocument } from "../../plan/schema";
+import { planJsonSchema } from "../../plan/json-schema";
 import { RunEvent } from "../../runner/run-events";
 import { RunReport } from "../../runner/run-report";
 import * as RunSchemas from "./run-schemas";
@@ -13,57 +14,92 @@ import * as Schemas from "./schemas";
 import * as WorkspaceSchemas from "./workspace-schemas";
 
 type JsonSchema = Record<string, unknown>;
+type Method = "get" | "post" | "patch";
 
-interface Endpoint {
-  method: "get" | "post" | "patch";
+interface HeaderParameter {
+  name: string;
+  description: string;
+  schema: JsonSchema;
+}
+
+/** One operation of the API, as route files implement it. */
+export interface Endpoint {
+  method: Method;
   path: string;
+  operationId: string;
   summary: string;
   permission: string;
   params?: z.ZodObject;
   query?: z.ZodObject;
+  headers?: readonly HeaderParameter[];
   body?: z.ZodType;
+  /** Whether the body may be left out (its schema fills in defaults). */
+  bodyOptional?: boolean;
   response?: z.ZodType;
   status?: number;
+  /** The answer carries a Location header naming the created plan or run. */
+  location?: boolean;
   responseType?: "json" | "event-stream" | "text";
 }
 
-const ENDPOINTS: readonly Endpoint[] = [
-  { method: "get", path: "/me", summary: "Who the token belongs to, its team and role", permission: "plan:read", response: Schemas.Me },
-  { method: "get", path: "/plans", summary: "List the team's plans", permission: "plan:read", query: Schemas.ListPlansQuery, response: Schemas.PlanList },
-  { method: "post", path: "/plans", summary: "Create a plan from a plan document", permission: "plan:edit", body: Schemas.CreatePlanBody, status: 201 },
-  { method: "get", path: "/plans/{planId}", summary: "Get a plan", permission: "plan:read", params: Schemas.PlanParams },
-  { method: "patch", path: "/plans/{planId}", summary: "Rename, describe, tag, archive or restore a plan", permission: "plan:edit", params: Schemas.PlanParams, body: Schemas.UpdatePlanBody },
-  { method: "get", path: "/plans/{planId}/versions", summary: "List a plan's versions, newest first", permission: "plan:read", params: Schemas.PlanParams, response: Schemas.VersionList },
-  { method: "post", path: "/plans/{planId}/versions", summary: "Save a new version on top of baseVersion", permission: "plan:edit", params: Schemas.PlanParams, body: Schemas.SaveVersionBody, response: Schemas.SavedVersion, status: 201 },
-  { method: "get", path: "/plans/{planId}/versions/{number}", summary: "Get one version with its document", permission: "plan:read", params: Schemas.VersionParams, response: z.object({ version: Schemas.Version }) },
-  { method: "get", path: "/workspaces", summary: "The team's active workspaces (ids for starting runs); archived ones too with ?archived=true", permission: "plan:read", response: Schemas.WorkspaceList },
-  { method: "post", path: "/workspaces", summary: "Register a workspace: a new directory, or an existing one under the workspace root", permission: "team:manage", body: WorkspaceSchemas.RegisterWorkspaceBody, response: z.object({ workspace: WorkspaceSchemas.WorkspaceSummary }), status: 201 },
-  { method: "get", path: "/workspaces/{workspaceId}", summary: "One workspace with its sandbox settings", permission: "plan:read", params: WorkspaceSchemas.WorkspaceParams, response: z.object({ workspace: WorkspaceSchemas.WorkspaceSummary }) },
-  { method: "patch", path: "/workspaces/{workspaceId}", summary: "Rename, archive or restore a workspace, or replace its sandbox settings", permission: "team:manage", params: WorkspaceSchemas.WorkspaceParams, body: WorkspaceSchemas.UpdateWorkspaceBody, response: z.object({ workspace: WorkspaceSchemas.WorkspaceSummary }) },
-  { method: "post", path: "/teams", summary: "Create a team with the caller as owner (instance administrators, or everyone when self-service teams are on)", permission: "instance administrator", body: InstanceRoutes.CreateTeamBody, status: 201 },
-  { method: "get", path: "/instance", summary: "The instance settings", permission: "plan:read" },
-  { method: "patch", path: "/instance", summary: "Change the instance settings (self-service teams)", permission: "instance administrator", body: InstanceRoutes.InstanceSettingsBody },
-  { method: "get", path: "/instance/users", summary: "Every account, with its administrator flag", permission: "instance administrator" },
-  { method: "patch", path: "/instance/users/{userId}", summary: "Promote or demote an instance administrator (never the last one)", permission: "instance administrator", params: InstanceRoutes.InstanceUserParams, body: InstanceRoutes.InstanceUserBody },
-  { method: "get", path: "/runs", summary: "List the team's runs, newest first", permission: "plan:read", query: RunSchemas.ListRunsQuery, response: RunSchemas.RunList },
-  { method: "post", path: "/runs", summary: "Start a run of a stored plan, an inline plan document or a list of tool calls; with ?wait=SECONDS answers 200 with the finished run's report (RunReport), or 202 with the run id and progress when the wait ends first", permission: "run:start", query: RunSchemas.StartRunQuery, body: RunSchemas.StartRunBody, response: RunSchemas.StartedRun, status: 202 },
-  { method: "get", path: "/runs/{runId}/report", summary: "The run's report: per-node status, attempt, exit code, output tails, errors, diffs (inline up to a limit, linked beyond), why nodes were skipped or rolled back, and what a retry would run", permission: "plan:read", params: RunSchemas.RunParams, response: RunReport },
-  { method: "get", path: "/runs/{runId}", summary: "Run status with per-node results", permission: "plan:read", params: RunSchemas.RunParams, response: RunSchemas.RunDetail },
-  { method: "get", path: "/runs/{runId}/events", summary: "Stream the run's events (SSE); resumes after Last-Event-ID or ?after=; ?batch=1 sends each burst as one message whose data is a JSON array; ends at the final status", permission: "plan:read", params: RunSchemas.RunParams, responseType: "event-stream" },
-  { method: "post", path: "/runs/{runId}/retry-failed", summary: "Start a new run of only the failed, skipped, cancelled and interrupted nodes", permission: "run:repair", params: RunSchemas.RunParams, response: RunSchemas.StartedRun, status: 202 },
-  { method: "post", path: "/runs/{runId}/retry", summary: "Retry a finished run, optionally with a revised plan (reruns failed, skipped and changed nodes and their dependents, reuses unchanged successes); ?wait= as for starting a run", permission: "run:repair", params: RunSchemas.RunParams, query: RunSchemas.StartRunQuery, body: RunSchemas.RetryRunBody, response: RunSchemas.StartedRun, status: 202 },
-  { method: "post", path: "/runs/{runId}/cancel", summary: "Cancel a running run", permission: "run:repair", params: RunSchemas.RunParams, status: 202 },
-  { method: "post", path: "/runs/{runId}/resume", summary: "Continue an interrupted run in place", permission: "run:repair", params: RunSchemas.RunParams, response: RunSchemas.StartedRun, status: 202 },
-  { method: "post", path: "/runs/{runId}/undo", summary: "Revert the run's file changes; with conflicts and no force, nothing is restored", permission: "run:repair", params: RunSchemas.RunParams },
-  { method: "post", path: "/runs/{runId}/nodes/{nodeId}/retry", summary: "A new run of one node and its dependents", permission: "run:repair", params: RunSchemas.NodeParams, response: RunSchemas.StartedRun, status: 202 },
-  { method: "post", path: "/runs/{runId}/nodes/{nodeId}/cancel", summary: "Cancel one running node", permission: "run:repair", params: RunSchemas.NodeParams, status: 202 },
-  { method: "get", path: "/runs/{runId}/nodes/{nodeId}/log", summary: "A node's stdout and stderr as text", permission: "plan:read", params: RunSchemas.NodeParams, responseType: "text" },
-  { method: "get", path: "/runs/{runId}/changes/{changeSeq}", summary: "One journalled file change with its diff", permission: "plan:read", params: RunSchemas.ChangeParams, response: RunSchemas.FileChangeDetail },
+export const ENDPOINTS: readonly Endpoint[] = [
+  { method: "get", path: "/me", operationId: "getMe", summary: "Who the token belongs to, its team and role", permission: "plan:read", response: Schemas.Me },
+  { method: "get", path: "/plans", operationId: "listPlans", summary: "List the team's plans", permission: "plan:read", query: Schemas.ListPlansQuery, response: Schemas.PlanList },
+  { method: "post", path: "/plans", operationId: "createPlan", summary: "Create a plan from a plan document", permission: "plan:edit", body: Schemas.CreatePlanBody, response: Schemas.CreatedPlan, status: 201, location: true },
+  { method: "get", path: "/plans/{planId}", operationId: "getPlan", summary: "Get a plan", permission: "plan:read", params: Schemas.PlanParams, response: Schemas.PlanEnvelope },
+  { method: "patch", path: "/plans/{planId}", operationId: "updatePlan", summary: "Rename, describe, tag, archive or restore a plan", permission: "plan:edit", params: Schemas.PlanParams, body: Schemas.UpdatePlanBody, response: Schemas.PlanEnvelope },
+  { method: "get", path: "/plans/{planId}/versions", operationId: "listPlanVersions", summary: "List a plan's versions, newest first", permission: "plan:read", params: Schemas.PlanParams, response: Schemas.VersionList },
+  { method: "post", path: "/plans/{planId}/versions", operationId: "savePlanVersion", summary: "Save a new version on top of baseVersion", permission: "plan:edit", params: Schemas.PlanParams, body: Schemas.SaveVersionBody, response: Schemas.SavedVersion, status: 201 },
+  { method: "get", path: "/plans/{planId}/versions/{number}", operationId: "getPlanVersion", summary: "Get one version with its document", permission: "plan:read", params: Schemas.VersionParams, response: Schemas.VersionEnvelope },
+  { method: "get", path: "/workspaces", operationId: "listWorkspaces", summary: "The team's active workspaces (ids for starting runs); archived ones too with ?archived=true", permission: "plan:read", response: Schemas.WorkspaceList },
+  { method: "post", path: "/workspaces", operationId: "registerWorkspace", summary: "Register a workspace: a new directory, or an existing one under the workspace root", permission: "team:manage", body: WorkspaceSchemas.RegisterWorkspaceBody, response: z.object({ workspace: WorkspaceSchemas.WorkspaceSummary }), status: 201, location: true },
+  { method: "get", path: "/workspaces/{workspaceId}", operationId: "getWorkspace", summary: "One workspace with its sandbox settings", permission: "plan:read", params: WorkspaceSchemas.WorkspaceParams, response: z.object({ workspace: WorkspaceSchemas.WorkspaceSummary }) },
+  { method: "patch", path: "/workspaces/{workspaceId}", operationId: "updateWorkspace", summary: "Rename, archive or restore a workspace, or replace its sandbox settings", permission: "team:manage", params: WorkspaceSchemas.WorkspaceParams, body: WorkspaceSchemas.UpdateWorkspaceBody, response: z.object({ workspace: WorkspaceSchemas.WorkspaceSummary }) },
+  { method: "post", path: "/teams", operationId: "createTeam", summary: "Create a team with the caller as owner (instance administrators, or everyone when self-service teams are on)", permission: "instance administrator", body: InstanceRoutes.CreateTeamBody, status: 201 },
+  { method: "get", path: "/instance", operationId: "getInstance", summary: "The instance settings", permission: "plan:read" },
+  { method: "patch", path: "/instance", operationId: "updateInstance", summary: "Change the instance settings (self-service teams)", permission: "instance administrator", body: InstanceRoutes.InstanceSettingsBody },
+  { method: "get", path: "/instance/users", operationId: "listInstanceUsers", summary: "Every account, with its administrator flag", permission: "instance administrator" },
+  { method: "patch", path: "/instance/users/{userId}", operationId: "updateInstanceUser", summary: "Promote or demote an instance administrator (never the last one)", permission: "instance administrator", params: InstanceRoutes.InstanceUserParams, body: InstanceRoutes.InstanceUserBody },
+  { method: "get", path: "/runs", operationId: "listRuns", summary: "List the team's runs, newest first", permission: "plan:read", query: RunSchemas.ListRunsQuery, response: RunSchemas.RunList },
+  { method: "post", path: "/runs", operationId: "startRun", summary: "Start a run of a stored plan, an inline plan document or a list of tool calls; with ?wait=SECONDS answers 200 with the finished run's report (RunReport), or 202 with the run id and progress when the wait ends first", permission: "run:start", query: RunSchemas.StartRunQuery, body: RunSchemas.StartRunBody, response: RunSchemas.StartedRun, status: 202, location: true },
+  { method: "get", path: "/runs/{runId}/report", operationId: "getRunReport", summary: "The run's report: per-node status, attempt, exit code, output tails, errors, diffs (inline up to a limit, linked beyond), why nodes were skipped or rolled back, and what a retry would run", permission: "plan:read", params: RunSchemas.RunParams, response: RunReport },
+  { method: "get", path: "/runs/{runId}", operationId: "getRun", summary: "Run status with per-node results", permission: "plan:read", params: RunSchemas.RunParams, response: RunSchemas.RunDetail },
+  {
+    method: "get",
+    path: "/runs/{runId}/events",
+    operationId: "streamRunEvents",
+    summary: "Stream the run's events (server-sent events) until its final status",
+    permission: "plan:read",
+    params: RunSchemas.RunParams,
+    query: RunSchemas.EventsQuery,
+    headers: [{ name: "Last-Event-ID", description: "Resume after this event sequence number; browsers send it when they reconnect", schema: { type: "string", pattern: "^[0-9]+$" } }],
+    responseType: "event-stream",
+  },
+  { method: "post", path: "/runs/{runId}/retry-failed", operationId: "retryFailedNodes", summary: "Start a new run of only the failed, skipped, cancelled and interrupted nodes", permission: "run:repair", params: RunSchemas.RunParams, response: RunSchemas.StartedRun, status: 202, location: true },
+  { method: "post", path: "/runs/{runId}/retry", operationId: "retryRun", summary: "Retry a finished run, optionally with a revised plan (reruns failed, skipped and changed nodes and their dependents, reuses unchanged successes); ?wait= as for starting a run", permission: "run:repair", params: RunSchemas.RunParams, query: RunSchemas.StartRunQuery, body: RunSchemas.RetryRunBody, response: RunSchemas.StartedRun, status: 202, location: true },
+  { method: "post", path: "/runs/{runId}/cancel", operationId: "cancelRun", summary: "Cancel a running run", permission: "run:repair", params: RunSchemas.RunParams, response: RunSchemas.CancellingRun, status: 202 },
+  { method: "post", path: "/runs/{runId}/resume", operationId: "resumeRun", summary: "Continue an interrupted run in place", permission: "run:repair", params: RunSchemas.RunParams, response: RunSchemas.StartedRun, status: 202, location: true },
+  { method: "post", path: "/runs/{runId}/undo", operationId: "undoRun", summary: "Revert the run's file changes; with conflicts and no force, nothing is restored", permission: "run:repair", params: RunSchemas.RunParams, body: RunSchemas.UndoBody, bodyOptional: true, response: RunSchemas.UndoResult },
+  { method: "post", path: "/runs/{runId}/nodes/{nodeId}/retry", operationId: "retryNode", summary: "A new run of one node and its dependents", permission: "run:repair", params: RunSchemas.NodeParams, response: RunSchemas.StartedRun, status: 202, location: true },
+  { method: "post", path: "/runs/{runId}/nodes/{nodeId}/cancel", operationId: "cancelNode", summary: "Cancel one running node", permission: "run:repair", params: RunSchemas.NodeParams, response: RunSchemas.CancellingNode, status: 202 },
+  { method: "get", path: "/runs/{runId}/nodes/{nodeId}/log", operationId: "getNodeLog", summary: "A node's stdout and stderr as text", permission: "plan:read", params: RunSchemas.NodeParams, responseType: "text" },
+  { method: "get", path: "/runs/{runId}/changes/{changeSeq}", operationId: "getFileChange", summary: "One journalled file change with its diff", permission: "plan:read", params: RunSchemas.ChangeParams, response: RunSchemas.FileChangeDetail },
 ];
 
+const PLAN_REF = "#/components/schemas/PlanDocument";
 
 function toSchema(schema: z.ZodType, io: "input" | "output"): JsonSchema {
-  const json = z.toJSONSchema(schema, { io, unrepresentable: "any", target: "draft-2020-12" }) as JsonSchema;
+  const json = z.toJSONSchema(schema, {
+    io,
+    unrepresentable: "any",
+    target: "draft-2020-12",
+    override: ({ zodSchema, jsonSchema }) => {
+      // Plan fields are z.unknown() (validatePlan reports their problems); the document shows the plan schema.
+      if (zodSchema === Schemas.PlanDocumentField || zodSchema === Schemas.StoredPlanDocument) {
+        jsonSchema.$ref = PLAN_REF;
+      }
+    },
+  }) as JsonSchema;
   delete json.$schema;
   return json;
 }
@@ -73,28 +109,92 @@ function parametersOf(endpoint: Endpoint): JsonSchema[] {
   for (const [where, schema] of [["path", endpoint.params], ["query", endpoint.query]] as const) {
     if (!schema) continue;
     for (const [name, field] of Object.entries(schema.shape)) {
-      parameters.push({ name, in: where, required: where === "path" || !field.safeParse(undefined).success, schema: toSchema(field, "input") });
+      const json = toSchema(field, "input");
+      const { description, ...rest } = json;
+      parameters.push({
+        name,
+        in: where,
+        required: where === "path" || !field.safeParse(undefined).success,
+        description: typeof description === "string" ? description : describeParameter(name),
+        schema: rest,
+      });
     }
   }
+  for (const header of endpoint.headers ?? []) parameters.push({ ...header, in: "header", required: false });
   return parameters;
 }
 
+/** Path ids are self-explanatory; saying so once here keeps every operation documented. */
+function describeParameter(name: string): string {
+  const known: Record<string, string> = {
+    planId: "The plan's id",
+    runId: "The run's id",
+    nodeId: "The node's id in the run's plan",
+    number: "The version number (1 is the first)",
+  };
+  return known[name] ?? name;
+}
+
+const ERROR_STATUSES: Record<string, string> = {
+  400: "The request is malformed: a field, query parameter or body is invalid",
+  401: "No valid API token or session",
+  403: "The caller's role may not do this, or the request came from another site",
+  404: "No such plan, version, run, node or change in the caller's team",
+  409: "A conflict: the run is in a state that does not allow this, or the version is stale",
+  422: "The plan document has problems; each issue names its node and field",
+  500: "An unexpected server error; the body says nothing more",
+};
+
 function operationOf(endpoint: Endpoint): JsonSchema {
-  const error = { $ref: "#/components/responses/Error" };
-  const success = endpoint.responseType === "event-stream"
-    ? { description: "Server-sent events", content: { "text/event-stream": { schema: { type: "string" } } } }
-    : endpoint.responseType === "text"
-      ? { description: "Plain text", content: { "text/plain": { schema: { type: "string" } } } }
-      : { description: "OK", content: { "application/json": { schema: endpoint.response ? toSchema(endpoint.response, "output") : {} } } };
+  const headers = endpoint.location
+    ? { Location: { description: "Where the created plan or run can be read", schema: { type: "string" } } }
+    : undefined;
+  const success =
+    endpoint.responseType === "event-stream"
+      ? {
+          description:
+            "Server-sent events: each message's `id` is the event's sequence number and its `data` one RunEvent as JSON (with batch=1, a JSON array of RunEvents). The stream ends after the run's final status.",
+          content: {
+            "text/event-stream": {
+              // JSON Schema's annotation for what a string carries: here, the data of each message.
+              schema: { type: "string", contentSchema: { $ref: "#/components/schemas/RunEvent" } },
+            },
+          },
+        }
+      : endpoint.responseType === "text"
+        ? { description: "The node's output, as text", content: { "text/plain": { schema: { type: "string" } } } }
+        : {
+            description: endpoint.summary,
+            ...(headers ? { headers } : {}),
+            content: { "application/json": { schema: endpoint.response ? toSchema(endpoint.response, "output") : {} } },
+          };
+  const errors = Object.fromEntries(
+    Object.entries(ERROR_STATUSES)
+      .filter(([status]) => (status === "422" ? endpoint.body !== undefined && endpoint.operationId !== "undoRun" && endpoint.operationId !== "updatePlan" : true))
+      .map(([status, description]) => [status, { description, content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } }]),
+  );
   return {
+    operationId: endpoint.operationId,
     summary: endpoint.summary,
     description: `Needs the \`${endpoint.permission}\` permission.`,
+    tags: [endpoint.path.split("/")[1] === "runs" ? "runs" : "plans"],
     parameters: parametersOf(endpoint),
     ...(endpoint.body
-      ? { requestBody: { required: true, content: { "application/json": { schema: toSchema(endpoint.body, "input") } } } }
+      ? { requestBody: { required: !endpoint.bodyOptional, content: { "application/json": { schema: toSchema(endpoint.body, "input") } } } }
       : {}),
-    responses: { [String(endpoint.status ?? 200)]: success, 400: error, 401: error, 403: error, 404: error, 409: error, 422: error },
+    responses: { [String(endpoint.status ?? 200)]: success, ...errors },
   };
+}
+
+/**
+ * The plan schema as components: public/plan.schema.json without its
+ * meta-schema line, its `$defs` (the node types) beside it, and references
+ * pointed at them.
+ */
+function planComponents(): Record<string, JsonSchema> {
+  const { $schema: _metaSchema, $defs, ...schema } = planJsonSchema();
+  const text = JSON.stringify({ PlanDocument: schema, ...($defs as Record<string, JsonSchema>) });
+  return JSON.parse(text.replaceAll('"#/$defs/', '"#/components/schemas/')) as Record<string, JsonSchema>;
 }
 
 /** The document served at /api/v1/openapi.json. */
@@ -105,16 +205,24 @@ export function buildOpenApiDocument(): JsonSchema {
   }
   return {
     openapi: "3.1.0",
-    info: { title: "Batchboard API", version: "1", description: "See docs/api.md. Authenticate with `Authorization: Bearer <API token>`." },
+    info: {
+      title: "Batchboard API",
+      version: "1",
+      description:
+        "See docs/api.md. Authenticate with `Authorization: Bearer <API token>`. Every error, including an unknown route (404) or method (405), is `{error: {code, message, issues}}`.",
+      license: { name: "MIT", identifier: "MIT" },
+    },
+    servers: [{ url: "/", description: "The Batchboard server that serves this document" }],
+    tags: [
+      { name: "plans", description: "Plans, their versions, and the team's workspaces" },
+      { name: "runs", description: "Runs of plans: start, follow, repair and undo" },
+    ],
     components: {
       securitySchemes: { token: { type: "http", scheme: "bearer", description: "An API token from Settings → API tokens" } },
       schemas: {
-        PlanDocument: toSchema(PlanDocument, "input"),
+        ...planComponents(),
         RunEvent: toSchema(RunEvent, "output"),
         Error: toSchema(Schemas.ApiErrorBody, "output"),
-      },
-      responses: {
-        Error: { description: "An error: `code`, `message`, and `issues` naming each offending field", content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } },
       },
     },
     security: [{ token: [] }],

@@ -66,6 +66,26 @@ describe.each(TEST_PROVIDERS)("plan API on %s", (provider) => {
     await db.destroy();
   });
 
+  it("tells a bare plan to be wrapped, names unknown plan keys, and stores nothing", async () => {
+    const bare = await callRoute(createPlanRoute.withApp(app), { method: "POST", path: "/api/v1/plans", headers: bearer(tokens.owner), body: planDocument("Bare") });
+    expect(bare.status).toBe(400);
+    const bareBody = (await bare.json()) as { error: { issues: { message: string }[] } };
+    expect(bareBody.error.issues.map((issue) => issue.message)).toContain('This looks like a bare plan: wrap it as {"document": …}');
+
+    const document = { name: "Aliases", nodes: [{ id: "build", type: "shell", params: { cmd: "make" } }, { id: "test", type: "shell", dependsOn: ["build"], params: { command: "make test" } }] };
+    const wrapped = await callRoute(createPlanRoute.withApp(app), { method: "POST", path: "/api/v1/plans", headers: bearer(tokens.owner), body: { document } });
+    expect(wrapped.status).toBe(422);
+    const { error } = (await wrapped.json()) as { error: { issues: { path: string; code: string; nodeId?: string; message: string }[] } };
+    expect(error.issues).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ path: "document.nodes.0.params.cmd", code: "unknown-field", nodeId: "build", message: expect.stringContaining('use "command"') }),
+        expect.objectContaining({ path: "document.nodes.1.dependsOn", code: "unknown-field", nodeId: "test", message: expect.stringContaining('{"from":"build","to":"test"}') }),
+      ]),
+    );
+    const listed = await callRoute(listPlansRoute.withApp(app), { path: "/api/v1/plans", headers: bearer(tokens.owner) });
+    expect(((await listed.json()) as { plans: { name: string }[] }).plans.map((plan) => plan.name)).not.toContain("Aliases");
+  });
+
   it("says who a token belongs to", async () => {
     const response = await callRoute(getMeRoute.withApp(app), { path: "/api/v1/me", headers: bearer(tokens.runner) });
     expect(await response.json()).toMatchObject({ role: "runner", team: { id: teamId } });

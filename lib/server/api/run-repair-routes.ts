@@ -4,12 +4,8 @@
  * run's file changes. Plain JSON routes, so a page that holds a live event
  * stream can call them with fetch.
  */
-import { z } from "zod";
 import { defineRoute } from "../route-handler";
-import { RunParams } from "./run-schemas";
-
-const NodeParams = RunParams.extend({ nodeId: z.string().min(1) });
-const UndoBody = z.object({ force: z.boolean().default(false).describe("Also restore files changed since the run") }).default({ force: false });
+import { NodeParams, RunParams, UndoBody } from "./run-schemas";
 
 const scopeOf = (caller: { teamId: string; userId: string }) => ({ teamId: caller.teamId, userId: caller.userId });
 

@@ -160,6 +160,18 @@ describe.each(TEST_PROVIDERS)("run API on %s", (provider) => {
     await readEvents(await streamToEnd(((await runnerStored.json()) as { runId: string }).runId));
   });
 
+  it("tells a bare plan to be wrapped as {plan: …} and starts nothing", async () => {
+    const bare = await callRoute(startRunRoute.withApp(app), {
+      method: "POST", path: "/api/v1/runs", headers: bearer(tokens.owner), body: { name: "Bare", nodes: [{ id: "a", type: "shell", params: { command: "true" } }] },
+    });
+    expect(bare.status).toBe(400);
+    const { error } = (await bare.json()) as { error: { issues: { message: string }[] } };
+    expect(error.issues.map((issue) => issue.message)).toContain('This looks like a bare plan: wrap it as {"plan": …}');
+    const empty = await startInline("owner", { name: "Nothing", nodes: [] });
+    expect(empty.status).toBe(422);
+    expect(await empty.json()).toMatchObject({ error: { issues: [{ path: "plan.nodes", code: "empty-plan" }] } });
+  });
+
   it("cancels a running run", async () => {
     const started = await startInline("editor", { name: "slow", nodes: [{ id: "wait", type: "shell", params: { command: "sleep 30" } }] });
     const { runId } = (await started.json()) as { runId: string };

@@ -1,6 +1,7 @@
 /** Request and response bodies of the run endpoints of /api/v1 (see schemas.ts for the plan ones). */
 import { z } from "zod";
 import { NodeStatus, RunStatus } from "../../runner/run-events";
+import { PlanDocumentField, wrapperHint } from "./schemas";
 
 const Id = z.string().min(1).max(100);
 const Timestamp = z.iso.datetime().nullable();
@@ -10,21 +11,24 @@ export const NodeParams = RunParams.extend({ nodeId: z.string().min(1).max(200) 
 export const ChangeParams = RunParams.extend({ changeSeq: z.coerce.number().int().positive().describe("The `changeSeq` of a `file.change` event") });
 
 export const StartRunBody = z
-  .object({
+  .strictObject(
+    {
     planId: Id.optional().describe("Run a stored plan…"),
     versionNumber: z.number().int().positive().optional().describe("…at this version (the newest when left out)"),
-    plan: z.unknown().optional().describe("…or an inline plan document, recorded as a version of the team's plan with its name"),
+    plan: PlanDocumentField.optional().describe("…or an inline plan document, recorded as a version of the team's plan with its name"),
     calls: z
       .unknown()
       .optional()
       .describe("…or a tool-call batch: [{name: Write|Edit|MultiEdit|Read|Grep|Bash, input}], compiled into a plan (returned as `compiled`) that is recorded like an inline plan"),
     name: z.string().trim().min(1).max(200).optional().describe("The name a tool-call batch's plan is stored under (default \"Tool calls\")"),
     workspaceId: Id.optional().describe("A registered workspace of the team; a fresh scratch directory when left out"),
-    dryRun: z.boolean().default(false),
-    concurrency: z.number().int().min(1).max(256).optional(),
-  })
+    dryRun: z.boolean().default(false).describe("Plan and report without changing any file or running any command"),
+    concurrency: z.number().int().min(1).max(256).optional().describe("Overrides the plan's concurrency for this run"),
+    },
+    { error: wrapperHint("plan") },
+  )
   .refine((body) => [body.planId, body.plan, body.calls].filter((value) => value !== undefined).length === 1, {
-    message: "Send exactly one of planId, plan or calls",
+    message: "Send exactly one of planId (a stored plan), plan (a plan document) or calls (a tool-call batch)",
     path: ["planId"],
   });
 export type StartRunBody = z.infer<typeof StartRunBody>;
@@ -50,9 +54,28 @@ export const RetryRunBody = z
   .default({});
 
 export const ListRunsQuery = z.object({
-  planId: Id.optional(),
-  status: RunStatus.optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(50),
+  planId: Id.optional().describe("Only runs of this plan"),
+  status: RunStatus.optional().describe("Only runs with this status"),
+  limit: z.coerce.number().int().min(1).max(500).default(50).describe("Most runs to list"),
+});
+
+export const CancellingRun = z.object({ runId: Id, cancelling: z.literal(true) });
+export const CancellingNode = z.object({ runId: Id, nodeId: z.string(), cancelling: z.literal(true) });
+
+export const UndoBody = z
+  .strictObject({ force: z.boolean().default(false).describe("Also restore files changed since the run (overwriting those changes)") })
+  .default({ force: false });
+export const UndoResult = z.object({
+  restored: z.array(z.string()).describe("Workspace-relative paths restored, or removed when the run created them"),
+  conflicts: z
+    .array(z.object({ path: z.string(), reason: z.string() }))
+    .describe("Files changed since the run; when there are some and force is false, nothing was restored"),
+});
+
+/** The events endpoint's query; read by resumePointOf and wantsBatches (lib/server/sse.ts). */
+export const EventsQuery = z.object({
+  after: z.coerce.number().int().nonnegative().optional().describe("Resume after this event sequence number (Last-Event-ID wins when both are sent)"),
+  batch: z.enum(["1"]).optional().describe("1: send each burst of events as one message whose data is a JSON array"),
 });
 
 export const NodeResult = z.object({

@@ -9,24 +9,44 @@ import { WorkspaceSummary } from "./workspace-schemas";
 const Id = z.string().min(1).max(100);
 const Timestamp = z.iso.datetime().describe("ISO 8601 time in UTC");
 const Tags = z.array(z.string().trim().min(1).max(50)).max(20);
-/** Plan documents are checked by validatePlan, which reports every problem with its path, not by this schema. */
-const PlanDocumentField = z.unknown().describe("A plan document (see PlanDocument); validated with every problem reported at once");
+/**
+ * Plan documents are checked by validatePlan, which reports every problem
+ * with its path, not by this schema; the OpenAPI document shows the plan
+ * schema wherever this field appears.
+ */
+export const PlanDocumentField = z.unknown().describe("A plan document; validated with every problem reported at once");
+/** A stored document: valid, or a draft as drawn. The OpenAPI document shows the plan schema here too. */
+export const StoredPlanDocument = z.unknown().describe("The stored plan document (defaults filled in); a draft's document may have problems");
+
+/**
+ * Bodies are closed like plans are. A bare plan sent where a wrapped one is
+ * expected is the common mistake, so it gets its own answer.
+ */
+export function wrapperHint(field: string) {
+  return (issue: { code: string; keys?: string[] }) =>
+    issue.code === "unrecognized_keys" && issue.keys?.includes("nodes")
+      ? `This looks like a bare plan: wrap it as {"${field}": …}`
+      : undefined;
+}
 
 export const PlanParams = z.object({ planId: Id });
 export const VersionParams = z.object({ planId: Id, number: z.coerce.number().int().positive() });
 
 export const ListPlansQuery = z.object({
   search: z.string().max(200).optional().describe("Case-insensitive match on name, description and tags"),
-  tag: z.string().max(50).optional(),
-  archived: z.enum(["true", "false"]).optional().transform((value) => value === "true"),
+  tag: z.string().max(50).optional().describe("Only plans with this tag"),
+  archived: z.enum(["true", "false"]).optional().transform((value) => value === "true").describe("true: only archived plans; otherwise only active ones"),
 });
 
-export const CreatePlanBody = z.object({
+export const CreatePlanBody = z.strictObject(
+  {
   document: PlanDocumentField,
   tags: Tags.default([]),
   message: z.string().trim().max(500).default("Created"),
   asDraft: z.boolean().default(false).describe("Store a plan with problems as a draft (drafts cannot run)"),
-});
+  },
+  { error: wrapperHint("document") },
+);
 export type CreatePlanBody = z.infer<typeof CreatePlanBody>;
 
 export const UpdatePlanBody = z
@@ -39,12 +59,15 @@ export const UpdatePlanBody = z
   .refine((body) => Object.values(body).some((value) => value !== undefined), { message: "Change at least one field" });
 export type UpdatePlanBody = z.infer<typeof UpdatePlanBody>;
 
-export const SaveVersionBody = z.object({
+export const SaveVersionBody = z.strictObject(
+  {
   baseVersion: z.number().int().nonnegative().describe("The version this edit started from; 409 `stale` when someone saved since"),
   document: PlanDocumentField,
   message: z.string().trim().max(500).default(""),
-  asDraft: z.boolean().default(false),
-});
+  asDraft: z.boolean().default(false).describe("Store a plan with problems as a draft (drafts cannot run)"),
+  },
+  { error: wrapperHint("document") },
+);
 export type SaveVersionBody = z.infer<typeof SaveVersionBody>;
 
 export const RoleName = z.enum(["owner", "editor", "runner", "viewer"]);
@@ -78,9 +101,13 @@ export const VersionSummary = z.object({
 });
 export type VersionSummary = z.infer<typeof VersionSummary>;
 
-export const Version = VersionSummary.extend({ planId: Id, document: z.unknown().describe("The stored plan document") });
+export const Version = VersionSummary.extend({ planId: Id, document: StoredPlanDocument });
 export const VersionList = z.object({ versions: z.array(VersionSummary) });
 export const SavedVersion = z.object({ planId: Id, version: VersionSummary.pick({ number: true, isDraft: true, createdAt: true }) });
+
+export const PlanEnvelope = z.object({ plan: PlanSummary });
+export const CreatedPlan = z.object({ plan: PlanSummary, version: VersionSummary.pick({ number: true, isDraft: true }) });
+export const VersionEnvelope = z.object({ version: Version });
 
 export const ApiIssue = z.object({
   path: z.string().describe("Dotted path of the field, e.g. document.nodes.2.params.path; empty for the whole request"),
@@ -90,7 +117,7 @@ export const ApiIssue = z.object({
 });
 export const ApiErrorBody = z.object({
   error: z.object({
-    code: z.enum(["validation", "invalid", "unauthenticated", "forbidden", "cross_origin", "not_found", "conflict", "stale", "rate_limited", "internal"]),
+    code: z.enum(["validation", "invalid", "unauthenticated", "forbidden", "cross_origin", "not_found", "method_not_allowed", "conflict", "stale", "rate_limited", "internal"]),
     message: z.string(),
     issues: z.array(ApiIssue),
   }),

@@ -4,3 +4,4 @@ import { buildOpenApiDocument } from "@/lib/server/api/openapi";
 export function GET(): Response {
   return Response.json(buildOpenApiDocument());
 }
+export { POST, PATCH, PUT, DELETE } from "@/lib/server/api/method-not-allowed";

@@ -1,1 +1,2 @@
 export { listPlansRoute as GET, createPlanRoute as POST } from "@/lib/server/api/plan-routes";
+export { PATCH, PUT, DELETE } from "@/lib/server/api/method-not-allowed";

@@ -1,1 +1,2 @@
 export { cancelRunRoute as POST } from "@/lib/server/api/run-routes";
+export { GET, PATCH, PUT, DELETE } from "@/lib/server/api/method-not-allowed";

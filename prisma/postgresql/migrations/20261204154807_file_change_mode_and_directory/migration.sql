@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "FileChange" ADD COLUMN     "beforeMode" INTEGER,
+ADD COLUMN     "createdDirectory" TEXT;
