@@ -63,6 +63,8 @@ export interface FileSystem {
   update(absolutePath: string, change: ContentChange): Promise<{ before: Buffer | null; after: Buffer | null }>;
   /** Removes a file; no error when it is already gone. */
   remove(absolutePath: string): Promise<void>;
+  /** Changes held apart from the disk (a dry run's), by absolute path (null: deleted); empty for the disk. */
+  unwritten(): ReadonlyMap<string, Buffer | null>;
 }
 
 function isMissing(error: unknown): boolean {
@@ -162,7 +164,10 @@ export const diskFileSystem: FileSystem = {
       if (!isMissing(error)) throw error;
     }
   },
+  unwritten: () => NOTHING_UNWRITTEN,
 };
+
+const NOTHING_UNWRITTEN: ReadonlyMap<string, Buffer | null> = new Map();
 
 /** A dry-run view: reads see earlier (unwritten) changes; nothing reaches the disk. */
 export function createOverlayFileSystem(): FileSystem {
@@ -182,5 +187,6 @@ export function createOverlayFileSystem(): FileSystem {
     async remove(absolutePath) {
       overlay.set(absolutePath, null);
     },
+    unwritten: () => overlay,
   };
 }

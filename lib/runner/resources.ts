@@ -33,6 +33,12 @@ export interface RunnerResources {
    * a crash kept from the journal are recovered; null: not logged.
    */
   changeLogDirectory: string | null;
+  /**
+   * The ripgrep executable large searches use to find candidate lines (same
+   * results as without it, faster); null: searches run in-process only. By
+   * default `rg` from the PATH, if it is there.
+   */
+  ripgrepPath: string | null;
 }
 
 /**
@@ -51,6 +57,7 @@ export function createRunnerResources(options: {
   commands?: CommandLauncher;
   reportError?: (error: unknown) => void;
   changeLogDirectory?: string | null;
+  ripgrepPath?: string | null;
 }): RunnerResources {
   return {
     store: options.store,
@@ -61,5 +68,6 @@ export function createRunnerResources(options: {
     commands: options.commands ?? createUncontainedLauncher({ spawner: createZygoteSpawner(), homesDirectory: path.join(os.tmpdir(), "batchboard-run-homes") }),
     reportError: options.reportError ?? ((error) => console.error("[runner]", error)),
     changeLogDirectory: options.changeLogDirectory ?? null,
+    ripgrepPath: options.ripgrepPath === undefined ? "rg" : options.ripgrepPath,
   };
 }
