@@ -41,8 +41,8 @@ interface RuleLevel {
 
 /**
  * Workspace-relative paths of regular files matching `glob`, sorted. Walks
- * only below the glob's literal prefix, which is walked even when ignored
- * (naming a directory is asking for it, as with ripgrep's explicit paths).
+ * only below the glob's literal prefix. The exclusions apply to every path,
+ * the prefix included: searching `node_modules/x/**` takes `noIgnore`.
  */
 export async function walkFiles(workspace: Workspace, glob: string, options: WalkOptions): Promise<string[]> {
   const { maxFiles, signal, exclusions } = options;
@@ -62,7 +62,8 @@ export async function walkFiles(workspace: Workspace, glob: string, options: Wal
     found.add(relative);
     if (found.size > maxFiles) throw new NonRetryableError("too-many-files", `Glob "${glob}" matches more than ${maxFiles} files`);
   };
-  const pending: Array<{ dir: string; levels: RuleLevel[] }> = [{ dir: start, levels: gitignores.levelsDownTo(startRelative) }];
+  const pending: Array<{ dir: string; levels: RuleLevel[] }> =
+    startRelative !== "" && gitignores.excludes(startRelative, true, exclusions) ? [] : [{ dir: start, levels: gitignores.levelsDownTo(startRelative) }];
   while (pending.length) {
     if (signal.aborted) throw signal.reason;
     const { dir, levels: parentLevels } = pending.pop() as { dir: string; levels: RuleLevel[] };
@@ -94,7 +95,7 @@ export async function walkFiles(workspace: Workspace, glob: string, options: Wal
     const relative = workspace.relative(absolute);
     if (startRelative !== "" && !relative.startsWith(startRelative + "/")) continue;
     if (content === null) found.delete(relative);
-    else if (matcher.test(relative) && !gitignores.excludes(relative, startRelative, exclusions)) add(relative);
+    else if (matcher.test(relative) && !gitignores.excludes(relative, false, exclusions)) add(relative);
   }
   return [...found].sort();
 }
@@ -163,20 +164,18 @@ class GitignoreCache {
     return levels;
   }
 
-  /** Whether a file (one the walk did not list, e.g. a dry run's new file) is left out below `startRelative`. */
-  excludes(relative: string, startRelative: string, exclusions: WalkExclusions): boolean {
+  /** Whether the walk leaves out a path (checked from the root: a dry run's new file, or the glob's prefix). */
+  excludes(relative: string, isDirectory: boolean, exclusions: WalkExclusions): boolean {
     const segments = relative.split("/");
-    let levels = this.levelsDownTo(startRelative);
-    let current = startRelative;
-    const first = startRelative === "" ? 0 : startRelative.split("/").length;
-    for (let i = first; i < segments.length; i += 1) {
+    let levels = this.levelsDownTo("");
+    let current = "";
+    for (let i = 0; i < segments.length; i += 1) {
       const name = segments[i] as string;
-      const isDirectory = i < segments.length - 1;
-      const candidate = current === "" ? name : `${current}/${name}`;
-      if (isExcludedName(name, isDirectory, exclusions)) return true;
-      if (levels.length && isIgnored(levels, candidate, isDirectory)) return true;
-      current = candidate;
-      if (isDirectory && !this.disabled) levels = this.withLevel(levels, current);
+      const directory = isDirectory || i < segments.length - 1;
+      current = current === "" ? name : `${current}/${name}`;
+      if (isExcludedName(name, directory, exclusions)) return true;
+      if (levels.length && isIgnored(levels, current, directory)) return true;
+      if (directory && !this.disabled) levels = this.withLevel(levels, current);
     }
     return false;
   }
