@@ -95,16 +95,19 @@ class LiteralParser {
         close();
         exact = false;
       } else if (atom.exact) {
-        const joined = product(current, atom.exact);
-        if (joined) current = joined;
-        else {
-          close();
-          exact = false;
-          current = atom.exact;
+        // The first `min` copies follow each other: `(ab){2}` is "abab".
+        for (let copy = 0; copy < Math.min(min, 8); copy += 1) {
+          const joined = product(current, atom.exact);
+          if (joined) current = joined;
+          else {
+            close();
+            exact = false;
+            current = atom.exact;
+          }
         }
-        if (max !== 1) {
-          // Repeated: the copies between the first and the last are unknown,
-          // so one literal ends with the first and the next starts with the last.
+        if (min > 8) exact = false;
+        if (max !== min) {
+          // More copies may follow: one literal ends with the first copies, the next starts with the last copy.
           close();
           exact = false;
           current = atom.exact;

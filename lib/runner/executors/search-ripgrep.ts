@@ -71,25 +71,31 @@ export async function ripgrepCandidates(
   return { lines, binary };
 }
 
-/** `path\0line:text\n` records; the text may hold NUL bytes and colons, never a newline. */
+/**
+ * `path\0line:text\n` records; the text may hold NUL bytes and colons, never
+ * a newline. Decoded at once: every separator is ASCII, so decoding the whole
+ * output gives each line exactly as decoding it alone would.
+ */
 function parseOutput(output: Buffer, lines: Map<string, CandidateLines>, binary: Set<string>): void {
+  const text = output.toString("utf8");
   let at = 0;
   let currentPath = "";
   let current: CandidateLines | undefined;
-  while (at < output.length) {
-    const pathEnd = output.indexOf(0, at);
-    const numberEnd = output.indexOf(58, pathEnd + 1);
-    let lineEnd = output.indexOf(10, numberEnd + 1);
+  while (at < text.length) {
+    const pathEnd = text.indexOf("\0", at);
+    const numberEnd = text.indexOf(":", pathEnd + 1);
     if (pathEnd === -1 || numberEnd === -1) break;
-    if (lineEnd === -1) lineEnd = output.length;
-    const path = output.toString("utf8", at, pathEnd);
+    let lineEnd = text.indexOf("\n", numberEnd + 1);
+    if (lineEnd === -1) lineEnd = text.length;
+    const path = text.slice(at, pathEnd);
     if (path !== currentPath || current === undefined) {
       currentPath = path;
       current = lines.get(path);
       if (current === undefined) lines.set(path, (current = new Map()));
     }
-    if (output.indexOf(0, numberEnd + 1) !== -1 && output.indexOf(0, numberEnd + 1) < lineEnd) binary.add(path);
-    else current.set(Number(output.toString("latin1", pathEnd + 1, numberEnd)), output.toString("utf8", numberEnd + 1, lineEnd));
+    const line = text.slice(numberEnd + 1, lineEnd);
+    if (line.includes("\0")) binary.add(path);
+    else current.set(Number(text.slice(pathEnd + 1, numberEnd)), line);
     at = lineEnd + 1;
   }
 }

@@ -164,6 +164,8 @@ describe("search engines", () => {
   it("finds the necessary literals of common expressions, conservatively", () => {
     expect(necessaryLiterals("buffer\\.(cache|index)\\.value")).toEqual(["buffer.cache.value", "buffer.index.value"]);
     expect(necessaryLiterals("TODO_\\d{2}\\b")).toEqual(["TODO_"]);
+    expect(necessaryLiterals("(thread\\.){2}")).toEqual(["thread.thread."]);
+    expect(necessaryLiterals("x{2,3}yz")).toEqual(["xyz"]);
     expect(necessaryLiterals("foo(bar)?baz")).toEqual(["foo"]);
     expect(necessaryLiterals("(?=abc)x[yz]+")).toEqual(["x"]);
     expect(necessaryLiterals("\\d+")).toBeNull();

@@ -83,7 +83,7 @@ async function searchInProcess(files: readonly string[], patterns: readonly Sear
       const text = await readText(files[index] as string, ctx);
       if (text === null) continue;
       patterns.forEach((pattern, patternIndex) => {
-        if (pattern.caseSensitive && pattern.literals && !pattern.literals.some((literal) => text.includes(literal))) return;
+        if (pattern.caseSensitive && pattern.literals && !containsAny(text, pattern.literals)) return;
         const lines = matchText(text, pattern);
         if (lines.length) (found[index] ??= new Map()).set(patternIndex, lines);
       });
@@ -107,23 +107,31 @@ async function searchWithRipgrep(
   const candidates = await ripgrepCandidates(ctx.ripgrepPath, ctx.workspace.root, files, expressions, ctx.signal, ctx.limits.shellPath);
   if (candidates === null) return null;
   const found: FoundLines = new Array(files.length);
-  files.forEach((file, index) => {
+  // Plain loops: this runs for every candidate line and pattern, tens of thousands of times.
+  for (let index = 0; index < files.length; index += 1) {
+    const file = files[index] as string;
     const lines = candidates.lines.get(file);
-    if (!lines || candidates.binary.has(file) || isTooLarge(file, ctx)) return;
+    if (!lines || candidates.binary.has(file) || isTooLarge(file, ctx)) continue;
     for (const [lineNumber, line] of lines) {
-      patterns.forEach((pattern, patternIndex) => {
-        if (pattern.caseSensitive && !pattern.literals?.some((literal) => line.includes(literal))) return;
+      for (let patternIndex = 0; patternIndex < patterns.length; patternIndex += 1) {
+        const pattern = patterns[patternIndex] as SearchPattern;
+        if (pattern.caseSensitive && !containsAny(line, pattern.literals as string[])) continue;
         const column = matchLine(pattern, line);
-        if (column === -1) return;
+        if (column === -1) continue;
         const byPattern = (found[index] ??= new Map());
         let matches = byPattern.get(patternIndex);
         if (!matches) byPattern.set(patternIndex, (matches = []));
         matches.push({ line: lineNumber, column: column + 1, text: shownLine(line) });
-      });
+      }
     }
-  });
+  }
   for (const byPattern of found) for (const matches of byPattern?.values() ?? []) matches.sort((a, b) => a.line - b.line);
   return found;
+}
+
+function containsAny(text: string, literals: readonly string[]): boolean {
+  for (let i = 0; i < literals.length; i += 1) if (text.includes(literals[i] as string)) return true;
+  return false;
 }
 
 function isTooLarge(relative: string, ctx: ExecutorContext): boolean {
