@@ -34,9 +34,10 @@ export interface RunnerResources {
    */
   changeLogDirectory: string | null;
   /**
-   * The ripgrep executable large searches use to find candidate lines (same
-   * results as without it, faster); null: searches run in-process only. By
-   * default `rg` from the PATH, if it is there.
+   * A ripgrep executable large searches may use to find candidate lines
+   * (same results as without it); null, the default: searches run
+   * in-process only, which measured faster in wall time on the 2-core
+   * benchmark machine (bench/runner-search.bench.ts runs both).
    */
   ripgrepPath: string | null;
 }
@@ -68,6 +69,6 @@ export function createRunnerResources(options: {
     commands: options.commands ?? createUncontainedLauncher({ spawner: createZygoteSpawner(), homesDirectory: path.join(os.tmpdir(), "batchboard-run-homes") }),
     reportError: options.reportError ?? ((error) => console.error("[runner]", error)),
     changeLogDirectory: options.changeLogDirectory ?? null,
-    ripgrepPath: options.ripgrepPath === undefined ? "rg" : options.ripgrepPath,
+    ripgrepPath: options.ripgrepPath ?? null,
   };
 }
