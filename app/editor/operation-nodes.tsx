@@ -128,6 +128,12 @@ const FileReadNode = memo(function FileReadNode(props: NodeProps<OperationFlowNo
   return <NodeShell id={props.id} type="file.read" label={label} selected={props.selected} summary={<Mono>{what}</Mono>} />;
 });
 
+/** A search's pattern, or its patterns, as written (`/…/` for regular expressions). */
+function patternsText(params: Record<string, unknown>): string {
+  const patterns = Array.isArray(params.patterns) ? params.patterns.map(text) : [text(params.pattern)];
+  return patterns.map((pattern) => (params.regex ? `/${pattern}/` : pattern)).join(" | ");
+}
+
 const SearchNode = memo(function SearchNode(props: NodeProps<OperationFlowNode>) {
   const { label, params } = useSpec(props.id);
   return (
@@ -138,7 +144,7 @@ const SearchNode = memo(function SearchNode(props: NodeProps<OperationFlowNode>)
       selected={props.selected}
       summary={
         <>
-          <Mono>{params.regex ? `/${text(params.pattern)}/` : text(params.pattern)}</Mono> in <Mono>{text(params.glob)}</Mono>
+          <Mono>{patternsText(params)}</Mono> in <Mono>{text(params.glob)}</Mono>
         </>
       }
     />

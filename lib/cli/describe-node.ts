@@ -1,5 +1,5 @@
 /** One-line descriptions of nodes and results for the terminal. */
-import type { PlanNode } from "../plan/schema";
+import { searchPatternsOf, type PlanNode } from "../plan/schema";
 import type { NodeRunState } from "../runner/run-store";
 
 function clip(text: string, max: number): string {
@@ -20,7 +20,7 @@ export function describeNode(node: PlanNode): string {
     case "file.read":
       return `file.read ${clip([...node.params.paths, ...(node.params.glob ? [node.params.glob] : [])].join(", "), 50)}`;
     case "search":
-      return `search "${clip(node.params.pattern, 40)}" in ${node.params.glob}`;
+      return `search ${clip(searchPatternsOf(node.params).map((pattern) => `"${pattern}"`).join(", "), 40)} in ${node.params.glob}`;
     case "shell":
       return `shell ${clip(node.params.command, 60)}${node.params.background ? " (background)" : ""}`;
   }

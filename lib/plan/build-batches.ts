@@ -65,8 +65,11 @@ export function buildBatches(
       let units = grouped.get(kind);
       if (units === undefined) grouped.set(kind, (units = []));
       if (first.type === "search") {
-        const glob = normalizeGlob((first as z.infer<typeof SearchNode>).params.glob);
-        const pass = passes.get(glob);
+        const params = (first as z.infer<typeof SearchNode>).params;
+        const glob = normalizeGlob(params.glob);
+        // One pass walks one set of files: the same glob under the same ignore rules.
+        const key = `${params.hidden ? "h" : "-"}${params.noIgnore ? "i" : "-"}${glob}`;
+        const pass = passes.get(key);
         if (pass !== undefined) {
           pass.kind = "search-pass";
           pass.target = glob;
@@ -74,7 +77,7 @@ export function buildBatches(
           continue;
         }
         const unit: BatchUnit = { kind: "node", nodeIds: [first.id] };
-        passes.set(glob, unit);
+        passes.set(key, unit);
         units.push(unit);
         continue;
       }

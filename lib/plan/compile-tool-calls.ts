@@ -144,7 +144,7 @@ function mapCall(call: ToolCall, index: number, workspaceRoot: string | undefine
       const matcher = globToRegExp(glob);
       if (!matcher) return { problem: { callIndex: index, field: "glob", message: `Call ${index} (glob): "${call.input.glob}" is not a valid glob` } };
       return {
-        node: { id, type: "search", checkpoint: false, params: { pattern: call.input.pattern, regex: true, glob, caseSensitive: !call.input["-i"], maxMatches: 1_000 } },
+        node: { id, type: "search", checkpoint: false, params: { pattern: call.input.pattern, regex: true, glob, caseSensitive: !call.input["-i"], maxMatches: 1_000, hidden: false, noIgnore: false } },
         footprint: { everything: false, writes: [], reads: [{ glob: matcher }] },
       };
     }

@@ -62,10 +62,16 @@ export function checkNode(node: NodeView, limits: PlanLimits, out: PlanProblem[]
 
   if (type === "search") {
     checkGlob(params["glob"], node, out);
-    if (params["regex"] === true && typeof params["pattern"] === "string") {
+    if (params["regex"] === true) {
       const flags = params["caseSensitive"] === false ? "i" : "";
-      const verdict = checkRegex(params["pattern"], { flags, maxLength: limits.maxRegexLength });
-      if (!verdict.ok) report(out, node, ["nodes", node.index, "params", "pattern"], verdict.code, verdict.message);
+      const check = (pattern: unknown, path: PlanProblem["path"]) => {
+        if (typeof pattern !== "string") return;
+        const verdict = checkRegex(pattern, { flags, maxLength: limits.maxRegexLength });
+        if (!verdict.ok) report(out, node, path, verdict.code, verdict.message);
+      };
+      check(params["pattern"], ["nodes", node.index, "params", "pattern"]);
+      const patterns = params["patterns"];
+      if (Array.isArray(patterns)) patterns.forEach((pattern: unknown, index) => check(pattern, ["nodes", node.index, "params", "patterns", index]));
     }
   }
 

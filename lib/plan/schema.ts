@@ -110,17 +110,53 @@ export const FileReadParams = z.strictObject({
 });
 export type FileReadParams = z.infer<typeof FileReadParams>;
 
-export const SearchParams = z.strictObject({
-  pattern: z.string().min(1, "The pattern cannot be empty").describe("Text to search for (a regular expression when regex is true)"),
-  regex: z.boolean().default(false).describe("Treat the pattern as a regular expression"),
-  glob: z.string().default("**/*").describe("Files to search, relative to the workspace"),
-  caseSensitive: z.boolean().default(true).describe("false: match regardless of case"),
-  maxMatches: z.number().int().min(1).max(100_000).default(1_000).describe("Stop after this many matches"),
-});
-export type SearchParams = z.infer<typeof SearchParams>;
-
 /** Longest regular expression a plan may hold; the validator's default limit says the same. */
 export const MAX_REGEX_LENGTH = 2_000;
+
+const SearchPattern = z.string().min(1, "The pattern cannot be empty").max(MAX_REGEX_LENGTH);
+
+/** A search that is a check: how many matching lines each pattern must have. */
+export const SearchExpectation = z.union([
+  z.enum(["none", "any"]).describe('"none": no pattern may match; "any": every pattern must match'),
+  z
+    .strictObject({
+      min: z.number().int().min(0).optional().describe("Fewest matching lines each pattern must have"),
+      max: z.number().int().min(0).optional().describe("Most matching lines each pattern may have"),
+    })
+    .refine((range) => range.min !== undefined || range.max !== undefined, "Give min, max or both")
+    .refine((range) => range.min === undefined || range.max === undefined || range.min <= range.max, "min cannot exceed max"),
+]);
+export type SearchExpectation = z.infer<typeof SearchExpectation>;
+
+export const SearchParams = z
+  .strictObject({
+    pattern: SearchPattern.optional().describe("The text (or regular expression) to find; use `patterns` for several"),
+    patterns: z
+      .array(SearchPattern)
+      .min(1, "Give at least one pattern")
+      .max(100)
+      .optional()
+      .describe("Several patterns searched in one pass; each is counted and checked on its own, and each match names its pattern"),
+    regex: z.boolean().default(false).describe("Treat the pattern(s) as regular expressions (JavaScript syntax), matched within one line"),
+    glob: z.string().default("**/*").describe("Files to search, relative to the workspace"),
+    caseSensitive: z.boolean().default(true).describe("false: match regardless of case"),
+    maxMatches: z.number().int().min(1).max(100_000).default(1_000).describe("Most matches kept (all patterns together)"),
+    expect: SearchExpectation.optional().describe(
+      'Makes the search a check that fails the node: "none": no pattern may match; "any": every pattern must match; {min, max}: each pattern\'s count of matching lines must be in range',
+    ),
+    hidden: z.boolean().default(false).describe("Also search hidden files and directories (names starting with '.'); .git is never searched"),
+    noIgnore: z.boolean().default(false).describe("Also search what .gitignore files exclude, and node_modules"),
+  })
+  .refine((params) => (params.pattern === undefined) !== (params.patterns === undefined), {
+    message: "Give either `pattern` or `patterns`, not both and not neither",
+    path: ["pattern"],
+  });
+export type SearchParams = z.infer<typeof SearchParams>;
+
+/** The patterns of a search, whichever form it was given in. */
+export function searchPatternsOf(params: Pick<SearchParams, "pattern" | "patterns">): string[] {
+  return params.patterns ?? (params.pattern === undefined ? [] : [params.pattern]);
+}
 
 export const ReadyWhen = z
   .union([

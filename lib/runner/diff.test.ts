@@ -15,7 +15,10 @@ describe("unifiedDiff", () => {
     expect(unifiedDiff("n.txt", "a\n", null)).toBe("--- a/n.txt\n+++ /dev/null\n@@ -1,1 +0,0 @@\n-a\n");
     expect(unifiedDiff("n.txt", "same", "same")).toBe("");
     expect(unifiedDiff("n.txt", "x = 1;\n", "x = 2;\n")).toBe("--- a/n.txt\n+++ b/n.txt\n@@ -1,1 +1,1 @@\n-x = 1;\n+x = 2;\n");
-    expect(unifiedDiff("n.txt", "aXb", "aYb")).toBe("--- a/n.txt\n+++ b/n.txt\n@@ -1,1 +1,1 @@\n-aXb\n+aYb\n");
+    expect(unifiedDiff("n.txt", "aXb", "aYb")).toBe(
+      "--- a/n.txt\n+++ b/n.txt\n@@ -1,1 +1,1 @@\n-aXb\n\\ No newline at end of file\n+aYb\n\\ No newline at end of file\n",
+    );
+    expect(unifiedDiff("n.txt", "a\nb", "a\nb\n")).toBe("--- a/n.txt\n+++ b/n.txt\n@@ -1,2 +1,2 @@\n a\n-b\n\\ No newline at end of file\n+b\n");
     expect(unifiedDiff("b.bin", Buffer.from([0, 1]), Buffer.from([0, 2]))).toContain("Binary files differ");
   });
 

@@ -145,6 +145,8 @@ export interface FileSystem {
   remove(absolutePath: string): Promise<void>;
   /** The file's permission bits, or null when it does not exist. */
   mode(absolutePath: string): Promise<number | null>;
+  /** Changes held apart from the disk (a dry run's), by absolute path (null: deleted); empty for the disk. */
+  unwritten(): ReadonlyMap<string, Buffer | null>;
 }
 
 function isMissing(error: unknown): boolean {
@@ -255,7 +257,10 @@ export const diskFileSystem: FileSystem = {
     }
   },
   mode: modeOnDisk,
+  unwritten: () => NOTHING_UNWRITTEN,
 };
+
+const NOTHING_UNWRITTEN: ReadonlyMap<string, Buffer | null> = new Map();
 
 async function modeOnDisk(absolutePath: string): Promise<number | null> {
   try {
@@ -287,5 +292,6 @@ export function createOverlayFileSystem(): FileSystem {
     async mode(absolutePath) {
       return overlay.has(absolutePath) ? null : modeOnDisk(absolutePath);
     },
+    unwritten: () => overlay,
   };
 }

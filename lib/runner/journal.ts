@@ -62,6 +62,8 @@ export interface NodeFiles {
   /** Read-modify-write of one file (see {@link FileSystem.update}); null when nothing changed. */
   update(relativePath: string, change: ContentChange): Promise<FileChangeRecord | null>;
   remove(relativePath: string): Promise<FileChangeRecord | null>;
+  /** A dry run's changes, which never reach the disk (see {@link FileSystem.unwritten}). */
+  unwritten(): ReadonlyMap<string, Buffer | null>;
 }
 
 /** The run's journal; `onCommit` receives committed changes (to persist and announce them). */
@@ -202,6 +204,10 @@ class JournalNodeFiles implements NodeFiles {
 
   readResolved(absolutePath: string): Promise<Buffer | null> {
     return this.scope.journal.fs.read(absolutePath);
+  }
+
+  unwritten(): ReadonlyMap<string, Buffer | null> {
+    return this.scope.journal.fs.unwritten();
   }
 
   async write(relativePath: string, data: Buffer, known?: { before: Buffer | null }): Promise<FileChangeRecord | null> {

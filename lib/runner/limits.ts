@@ -10,6 +10,8 @@ export interface RunnerLimits {
   maxFilesVisited: number;
   /** Largest file a search reads. */
   searchMaxFileBytes: number;
+  /** Fewest files a search hands to ripgrep (below that, starting it costs more than it saves). */
+  searchRipgrepMinFiles: number;
   /** Between SIGTERM and SIGKILL when stopping a process group. */
   killGraceMs: number;
   /** Persistence: flush buffered events after this long… */
@@ -29,6 +31,7 @@ export const DEFAULT_RUNNER_LIMITS: RunnerLimits = {
   readTotalBytes: 16 * 1024 * 1024,
   maxFilesVisited: 200_000,
   searchMaxFileBytes: 8 * 1024 * 1024,
+  searchRipgrepMinFiles: 200,
   // Short: a timed-out node is reported within a second of its limit.
   killGraceMs: 500,
   flushIntervalMs: 50,

@@ -33,6 +33,13 @@ export interface RunnerResources {
    * a crash kept from the journal are recovered; null: not logged.
    */
   changeLogDirectory: string | null;
+  /**
+   * A ripgrep executable large searches may use to find candidate lines
+   * (same results as without it); null, the default: searches run
+   * in-process only, which measured faster in wall time on the 2-core
+   * benchmark machine (bench/runner-search.bench.ts runs both).
+   */
+  ripgrepPath: string | null;
 }
 
 /**
@@ -51,6 +58,7 @@ export function createRunnerResources(options: {
   commands?: CommandLauncher;
   reportError?: (error: unknown) => void;
   changeLogDirectory?: string | null;
+  ripgrepPath?: string | null;
 }): RunnerResources {
   return {
     store: options.store,
@@ -61,5 +69,6 @@ export function createRunnerResources(options: {
     commands: options.commands ?? createUncontainedLauncher({ spawner: createZygoteSpawner(), homesDirectory: path.join(os.tmpdir(), "batchboard-run-homes") }),
     reportError: options.reportError ?? ((error) => console.error("[runner]", error)),
     changeLogDirectory: options.changeLogDirectory ?? null,
+    ripgrepPath: options.ripgrepPath ?? null,
   };
 }

@@ -4,7 +4,7 @@
  * several searches), or an atomic file batch (all units apply or none; the
  * journal rolls back).
  */
-import type { PlanNode } from "../plan/schema";
+import type { PlanNode, SearchParams } from "../plan/schema";
 import type { RunCommands } from "./sandbox/run-commands";
 import { AbortedError, OperationError, isRetryable, toNodeError } from "./errors";
 import { editFileExecutor, editFileInSteps, type EditStepOutcome } from "./executors/file-edit";
@@ -12,7 +12,7 @@ import { deleteFileExecutor } from "./executors/file-delete";
 import { moveFileExecutor } from "./executors/file-move";
 import { readFileExecutor } from "./executors/file-read";
 import { writeFileExecutor } from "./executors/file-write";
-import { searchExecutor, searchPass } from "./executors/search";
+import { searchExecutor, searchPass, unmetExpectation, type SearchResult } from "./executors/search";
 import { shellExecutor } from "./executors/shell";
 import type { BackgroundProcess, ExecutorContext } from "./executors/types";
 import type { ChangeScope, FileJournal, NodeFiles } from "./journal";
@@ -181,6 +181,7 @@ function contextFor(host: TaskHost, nodeId: string, signal: AbortSignal, files: 
     dryRun: host.dryRun,
     limits: host.limits,
     commands: host.commands,
+    ripgrepPath: host.resources.ripgrepPath,
     keepProcess: (process) => host.keepProcess(process),
     emit(event) {
       if (event.type === "pid") host.setStatus(nodeId, "running", { pid: event.pid, attempt });
@@ -342,7 +343,11 @@ async function runSearchPass(host: TaskHost, ids: string[], target: string | und
     const ctx = contextFor(host, ids[0] as string, signal, host.journal.scope().forNode(ids[0] as string));
     const found = await searchPass(searches, target ?? searches[0]?.glob ?? "**/*", ctx);
     const durationMs = Math.round(performance.now() - started);
-    ids.forEach((id, index) => result.set(id, { status: "succeeded", attempt: attempts[index] as number, durationMs, result: found[index] }));
+    ids.forEach((id, index) => {
+      const attempt = attempts[index] as number;
+      const failure = unmetExpectation(searches[index] as SearchParams, found[index] as SearchResult);
+      result.set(id, failure ? { status: "failed", attempt, durationMs, error: toNodeError(failure), result: found[index] } : { status: "succeeded", attempt, durationMs, result: found[index] });
+    });
   } catch (thrown) {
     failUnit(result, ids, attempts, abortError(signal, thrown), started);
   } finally {

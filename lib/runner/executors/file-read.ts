@@ -4,7 +4,7 @@ import type { FileReadParams } from "../../plan/schema";
 import { NonRetryableError } from "../errors";
 import { openRegularFile } from "../file-system";
 import { throwIfAborted, type Executor } from "./types";
-import { walkFiles } from "./walk-files";
+import { ALL_FILES, walkFiles } from "./walk-files";
 
 /** One file's capped content. */
 export interface ReadFile {
@@ -38,7 +38,12 @@ export const readFileExecutor: Executor<FileReadParams, FileReadResult> = async 
   throwIfAborted(ctx.signal);
   const paths = [...params.paths];
   if (params.glob) {
-    for (const found of await walkFiles(ctx.workspace, params.glob, ctx.limits.maxFilesVisited, ctx.signal)) {
+    for (const found of await walkFiles(ctx.workspace, params.glob, {
+      maxFiles: ctx.limits.maxFilesVisited,
+      signal: ctx.signal,
+      exclusions: ALL_FILES,
+      overlay: ctx.files.unwritten(),
+    })) {
       if (!paths.includes(found)) paths.push(found);
     }
   }

@@ -1,9 +1,10 @@
-import { readFile as readFileCallback } from "node:fs";
-import { stat } from "node:fs/promises";
+import { readFile as readFileCallback, statSync } from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
-import type { SearchParams } from "../../plan/schema";
-import { NonRetryableError } from "../errors";
+import { searchPatternsOf, type SearchExpectation, type SearchParams } from "../../plan/schema";
+import { OperationError } from "../errors";
+import { prefilterExpressions, ripgrepCandidates } from "./search-ripgrep";
+import { compilePattern, matchLine, matchText, shownLine, type LineMatch, type SearchPattern } from "./search-text";
 import { throwIfAborted, type Executor, type ExecutorContext } from "./types";
 import { walkFiles } from "./walk-files";
 
@@ -15,72 +16,190 @@ export interface SearchMatch {
   /** 1-based, in UTF-16 code units. */
   column: number;
   text: string;
+  /** The pattern that matched, for a search given `patterns`. */
+  pattern?: string;
 }
 
-/** What a `search` node keeps: matches up to `maxMatches`. */
+/** What a `search` node keeps: matches up to `maxMatches`, and every pattern's count. */
 export interface SearchResult {
   matches: SearchMatch[];
+  /** Files the glob and the ignore rules selected. */
   filesSearched: number;
+  /** More lines matched than `maxMatches`. */
   truncated: boolean;
+  /** Matching lines per pattern (in `patterns` order), all of them, kept or not. */
+  counts: number[];
 }
 
-const MAX_LINE_CHARS = 500;
 /** The callback readFile costs less per file than the FileHandle-based promise one. */
 const readFileFast = promisify(readFileCallback);
 const READ_CONCURRENCY = 32;
 
-/** Searches the files of `params.glob` for a literal or regex pattern. */
+/** Searches the files of `params.glob`; fails when `params.expect` is not met. */
 export const searchExecutor: Executor<SearchParams, SearchResult> = async (params, ctx) => {
   const [result] = await searchPass([params], params.glob, ctx);
+  const failure = unmetExpectation(params, result as SearchResult);
+  if (failure) throw failure;
   return result as SearchResult;
 };
 
 /**
- * Answers several searches over the same glob with one walk that reads each
- * file once (the optimizer's `search-pass` unit). Results are in `searches` order.
+ * Answers several searches over the same files with one walk that reads each
+ * file once (the optimizer's `search-pass` unit; they share `glob`, `hidden`
+ * and `noIgnore`). Results are in `searches` order; expectations are left to
+ * the caller ({@link unmetExpectation}).
  */
 export async function searchPass(searches: readonly SearchParams[], glob: string, ctx: ExecutorContext): Promise<SearchResult[]> {
   throwIfAborted(ctx.signal);
-  const matchers = searches.map(compile);
-  const results: SearchResult[] = searches.map(() => ({ matches: [], filesSearched: 0, truncated: false }));
-  const paths = await walkFiles(ctx.workspace, glob, ctx.limits.maxFilesVisited, ctx.signal);
+  const patterns = searches.flatMap((search) => searchPatternsOf(search).map((pattern) => compilePattern(pattern, search.regex, search.caseSensitive)));
+  const first = searches[0];
+  const overlay = ctx.files.unwritten();
+  const files = await walkFiles(ctx.workspace, glob, {
+    maxFiles: ctx.limits.maxFilesVisited,
+    signal: ctx.signal,
+    exclusions: { hidden: first?.hidden ?? false, noIgnore: first?.noIgnore ?? false },
+    overlay,
+  });
+  const found = (await searchWithRipgrep(files, patterns, ctx, overlay.size > 0)) ?? (await searchInProcess(files, patterns, ctx));
+  let offset = 0;
+  return searches.map((search) => {
+    const count = searchPatternsOf(search).length;
+    const result = collect(search, files, found, offset, count);
+    offset += count;
+    return result;
+  });
+}
+
+/** Matches per file (in walk order), per pattern index. */
+type FoundLines = Array<Map<number, LineMatch[]> | undefined>;
+
+async function searchInProcess(files: readonly string[], patterns: readonly SearchPattern[], ctx: ExecutorContext): Promise<FoundLines> {
+  const found: FoundLines = new Array(files.length);
   let next = 0;
   const worker = async () => {
-    while (next < paths.length) {
+    while (next < files.length) {
       throwIfAborted(ctx.signal);
-      const relative = paths[next++] as string;
-      if (results.every((result) => result.truncated)) return;
-      const text = await readText(relative, ctx);
+      const index = next++;
+      const text = await readText(files[index] as string, ctx);
       if (text === null) continue;
-      for (let i = 0; i < matchers.length; i += 1) {
-        const result = results[i] as SearchResult;
-        if (result.truncated) continue;
-        result.filesSearched += 1;
-        findMatches(text, relative, matchers[i] as Matcher, searches[i]?.maxMatches ?? 0, result);
-      }
+      patterns.forEach((pattern, patternIndex) => {
+        if (pattern.caseSensitive && pattern.literals && !containsAny(text, pattern.literals)) return;
+        const lines = matchText(text, pattern);
+        if (lines.length) (found[index] ??= new Map()).set(patternIndex, lines);
+      });
     }
   };
-  await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, paths.length) }, worker));
-  for (const result of results) result.matches.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line));
-  return results;
+  await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, files.length) }, worker));
+  return found;
 }
 
-interface Matcher {
-  regex: RegExp;
-  /** For a case-sensitive literal: a cheap pre-check. */
-  literal: string | null;
-}
-
-function compile(params: SearchParams): Matcher {
-  const source = params.regex ? params.pattern : params.pattern.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  try {
-    return {
-      regex: new RegExp(source, params.caseSensitive ? "gm" : "gim"),
-      literal: !params.regex && params.caseSensitive ? params.pattern : null,
-    };
-  } catch (error) {
-    throw new NonRetryableError("invalid-regex", `Pattern "${params.pattern}" is not a valid regular expression: ${(error as Error).message}`);
+/** The same answer as {@link searchInProcess}, from ripgrep's candidate lines; null when ripgrep cannot do it. */
+async function searchWithRipgrep(
+  files: readonly string[],
+  patterns: readonly SearchPattern[],
+  ctx: ExecutorContext,
+  hasUnwrittenChanges: boolean,
+): Promise<FoundLines | null> {
+  // A dry run's unwritten files exist only in memory, where ripgrep cannot read them.
+  if (ctx.ripgrepPath === null || hasUnwrittenChanges || files.length < ctx.limits.searchRipgrepMinFiles) return null;
+  const expressions = prefilterExpressions(patterns);
+  if (expressions === null) return null;
+  const candidates = await ripgrepCandidates(ctx.ripgrepPath, ctx.workspace.root, files, expressions, ctx.signal, ctx.limits.shellPath);
+  if (candidates === null) return null;
+  const found: FoundLines = new Array(files.length);
+  // Plain loops: this runs for every candidate line and pattern, tens of thousands of times.
+  for (let index = 0; index < files.length; index += 1) {
+    const file = files[index] as string;
+    const lines = candidates.lines.get(file);
+    if (!lines || candidates.binary.has(file) || isTooLarge(file, ctx)) continue;
+    for (const [lineNumber, line] of lines) {
+      for (let patternIndex = 0; patternIndex < patterns.length; patternIndex += 1) {
+        const pattern = patterns[patternIndex] as SearchPattern;
+        if (pattern.caseSensitive && !containsAny(line, pattern.literals as string[])) continue;
+        const column = matchLine(pattern, line);
+        if (column === -1) continue;
+        const byPattern = (found[index] ??= new Map());
+        let matches = byPattern.get(patternIndex);
+        if (!matches) byPattern.set(patternIndex, (matches = []));
+        matches.push({ line: lineNumber, column: column + 1, text: shownLine(line) });
+      }
+    }
   }
+  for (const byPattern of found) for (const matches of byPattern?.values() ?? []) matches.sort((a, b) => a.line - b.line);
+  return found;
+}
+
+function containsAny(text: string, literals: readonly string[]): boolean {
+  for (let i = 0; i < literals.length; i += 1) if (text.includes(literals[i] as string)) return true;
+  return false;
+}
+
+function isTooLarge(relative: string, ctx: ExecutorContext): boolean {
+  try {
+    return statSync(path.join(ctx.workspace.root, relative)).size > ctx.limits.searchMaxFileBytes;
+  } catch {
+    return true;
+  }
+}
+
+/** One search's result from the pass's matches: its patterns are `found`'s `offset` … `offset + count - 1`. */
+function collect(search: SearchParams, files: readonly string[], found: FoundLines, offset: number, count: number): SearchResult {
+  const counts = new Array<number>(count).fill(0);
+  const matches: SearchMatch[] = [];
+  const named = search.patterns !== undefined;
+  let total = 0;
+  files.forEach((file, index) => {
+    const byPattern = found[index];
+    if (!byPattern) return;
+    const inFile: SearchMatch[] = [];
+    for (let i = 0; i < count; i += 1) {
+      const lines = byPattern.get(offset + i);
+      if (!lines) continue;
+      counts[i] = (counts[i] as number) + lines.length;
+      total += lines.length;
+      if (matches.length >= search.maxMatches) continue;
+      const pattern = named ? { pattern: search.patterns?.[i] as string } : {};
+      for (const { line, column, text } of lines) inFile.push({ path: file, line, column, text, ...pattern });
+    }
+    if (matches.length >= search.maxMatches) return;
+    // Within a file: by line, then in the order the patterns were given (the sort is stable).
+    inFile.sort((a, b) => a.line - b.line);
+    for (const match of inFile) if (matches.length < search.maxMatches) matches.push(match);
+  });
+  return { matches, filesSearched: files.length, truncated: total > search.maxMatches, counts };
+}
+
+/** The failure a search's `expect` describes, or null when every pattern's count is in range. */
+export function unmetExpectation(search: SearchParams, result: SearchResult): OperationError | null {
+  if (search.expect === undefined) return null;
+  const range = expectedRange(search.expect);
+  const patterns = searchPatternsOf(search);
+  const problems: string[] = [];
+  patterns.forEach((pattern, index) => {
+    const count = result.counts[index] ?? 0;
+    if (count >= range.min && count <= range.max) return;
+    const where = result.matches.filter((match) => match.pattern === undefined || match.pattern === pattern);
+    const shown = where.slice(0, 5).map((match) => `${match.path}:${match.line}`);
+    const locations = count === 0 ? "" : `: ${shown.join(", ")}${count > shown.length ? `, … (${count - shown.length} more)` : ""}`;
+    problems.push(`"${pattern}" matched ${count} line${count === 1 ? "" : "s"}${locations}`);
+  });
+  if (!problems.length) return null;
+  const scope = `${result.filesSearched} file${result.filesSearched === 1 ? "" : "s"} searched (glob "${search.glob}"${search.noIgnore ? "" : ", .gitignore and node_modules excluded"}${search.hidden ? "" : ", hidden files excluded"})`;
+  return new OperationError("expectation-failed", `Expected ${describeExpectation(search.expect)}, but ${problems.join("; ")} in ${scope}`, result);
+}
+
+function expectedRange(expect: SearchExpectation): { min: number; max: number } {
+  if (expect === "none") return { min: 0, max: 0 };
+  if (expect === "any") return { min: 1, max: Infinity };
+  return { min: expect.min ?? 0, max: expect.max ?? Infinity };
+}
+
+function describeExpectation(expect: SearchExpectation): string {
+  if (expect === "none") return "no matching line";
+  if (expect === "any") return "at least one matching line per pattern";
+  if (expect.max === undefined) return `at least ${expect.min} matching lines per pattern`;
+  if (expect.min === undefined || expect.min === 0) return `at most ${expect.max} matching lines per pattern`;
+  return expect.min === expect.max ? `exactly ${expect.min} matching lines per pattern` : `${expect.min}–${expect.max} matching lines per pattern`;
 }
 
 async function readText(relative: string, ctx: ExecutorContext): Promise<string | null> {
@@ -97,41 +216,8 @@ async function readText(relative: string, ctx: ExecutorContext): Promise<string 
       throw error;
     }
   }
-  if (data === null) return null;
-  if (data.length > ctx.limits.searchMaxFileBytes) {
-    const size = (await stat(absolute).catch(() => null))?.size ?? data.length;
-    if (size > ctx.limits.searchMaxFileBytes) return null;
-  }
-  // Binary files are skipped, like grep's default.
-  if (data.subarray(0, 8192).includes(0)) return null;
+  if (data === null || data.length > ctx.limits.searchMaxFileBytes) return null;
+  // Binary files (a NUL byte anywhere) are skipped, as grep and ripgrep do.
+  if (data.includes(0)) return null;
   return data.toString("utf8");
-}
-
-function findMatches(text: string, path: string, matcher: Matcher, maxMatches: number, result: SearchResult): void {
-  if (matcher.literal !== null && !text.includes(matcher.literal)) return;
-  const regex = matcher.regex;
-  regex.lastIndex = 0;
-  let line = 1;
-  let counted = 0;
-  for (;;) {
-    const match = regex.exec(text);
-    if (match === null) return;
-    const index = match.index;
-    for (let i = text.indexOf("\n", counted); i !== -1 && i < index; i = text.indexOf("\n", i + 1)) {
-      line += 1;
-      counted = i + 1;
-    }
-    const lineStart = text.lastIndexOf("\n", index - 1) + 1;
-    let lineEnd = text.indexOf("\n", index);
-    if (lineEnd === -1) lineEnd = text.length;
-    if (result.matches.length >= maxMatches) {
-      result.truncated = true;
-      return;
-    }
-    const lineText = text.slice(lineStart, Math.min(lineEnd, lineStart + MAX_LINE_CHARS)).replace(/\r$/, "");
-    result.matches.push({ path, line, column: index - lineStart + 1, text: lineText });
-    // One match per line, like grep: continue after this line.
-    regex.lastIndex = lineEnd + 1;
-    if (lineEnd >= text.length) return;
-  }
 }

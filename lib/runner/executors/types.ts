@@ -41,6 +41,8 @@ export interface ExecutorContext {
   limits: RunnerLimits;
   /** Starts the run's commands (shell executor), in its sandbox. */
   commands: RunCommands;
+  /** The ripgrep executable large searches use as a prefilter; null: searches run in-process only. */
+  ripgrepPath: string | null;
 }
 
 /** An operation kind's implementation. */

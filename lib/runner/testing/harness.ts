@@ -74,7 +74,10 @@ const testCommands = createUncontainedLauncher({ spawner: createZygoteSpawner(),
 });
 
 /** An executor context on a real workspace; `changes` collects committed journal records. */
-export async function executorContext(directory: string, options: { dryRun?: boolean; limits?: Partial<RunnerLimits>; signal?: AbortSignal } = {}) {
+export async function executorContext(
+  directory: string,
+  options: { dryRun?: boolean; limits?: Partial<RunnerLimits>; signal?: AbortSignal; ripgrepPath?: string | null } = {},
+) {
   const workspace = await openWorkspace(directory);
   const changes: FileChangeRecord[] = [];
   const journal = new FileJournal(options.dryRun ? createOverlayFileSystem() : diskFileSystem, workspace, (records) => changes.push(...records));
@@ -92,6 +95,7 @@ export async function executorContext(directory: string, options: { dryRun?: boo
     dryRun: options.dryRun ?? false,
     limits: { ...DEFAULT_RUNNER_LIMITS, killGraceMs: 300, ...options.limits },
     commands: testCommands,
+    ripgrepPath: options.ripgrepPath === undefined ? null : options.ripgrepPath,
   };
   return { ctx, scope, changes, output, kept };
 }
