@@ -52,7 +52,7 @@ function NodeShell({ id, type, label, summary, selected }: { id: string; type: O
       <div className="op-summary">{summary}</div>
       {overlay && (
         <div className="op-overlay" data-testid="node-overlay">
-          <span>W{overlay.wave + 1}</span>
+          <span>W{overlay.wave}</span>
           {overlay.critical && <span className="op-critical">critical</span>}
           {overlay.hazards.length > 0 && (
             <span className="op-hazard" data-testid="node-hazard" title={overlay.hazards.join(", ")}>
