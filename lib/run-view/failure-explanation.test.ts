@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { NodeStatus } from "../runner/run-events";
-import { explainSkips, failureTitle, skipSentence, type ExplainedEdge } from "./failure-explanation";
+import { explainRollbacks, explainSkips, failureTitle, skipSentence, type ExplainedEdge } from "./failure-explanation";
 
 const statuses = (entries: Record<string, NodeStatus>) => (id: string) => entries[id];
 
@@ -39,5 +39,20 @@ describe("failureTitle", () => {
   it("says what a code means, and keeps an unknown code readable", () => {
     expect(failureTitle({ code: "exit-code" })).toBe("The command exited with a non-zero code");
     expect(failureTitle({ code: "something-new" })).toBe("Failed (something-new)");
+  });
+});
+
+describe("explainRollbacks", () => {
+  it("names the batch member whose failure rolled the others back", () => {
+    const causes = explainRollbacks(
+      {
+        w1: { status: "failed", batchId: "w0:file-change", error: { code: "batch-rolled-back" } },
+        w2: { status: "failed", batchId: "w0:file-change", error: { code: "file-exists" } },
+        other: { status: "failed", batchId: "w1:shell", error: { code: "exit-code" } },
+      },
+      {},
+    );
+    expect(causes.get("w1")).toBe("w2");
+    expect(causes.size).toBe(1);
   });
 });

@@ -125,3 +125,29 @@ export function skipSentence(cause: SkipCause, labelOf: (nodeId: string) => stri
   const root = cause.rootId !== cause.causeId ? `, because “${labelOf(cause.rootId)}” ${cause.rootStatus}` : "";
   return `Skipped because ${what}${root}${condition}`;
 }
+
+/** A node's error and batch, as the rollback explanation needs them. */
+export interface RolledBackCandidate {
+  status: NodeStatus;
+  batchId?: string;
+  error?: Pick<NodeError, "code">;
+}
+
+/**
+ * For every node rolled back with its atomic batch, the member of that batch
+ * whose own failure rolled it back.
+ */
+export function explainRollbacks(nodes: Readonly<Record<string, RolledBackCandidate>>, batchOf: Readonly<Record<string, string>>): Map<string, string> {
+  const failedIn = new Map<string, string>();
+  for (const [nodeId, node] of Object.entries(nodes)) {
+    const batch = node.batchId ?? batchOf[nodeId];
+    if (batch && node.status === "failed" && node.error && node.error.code !== "batch-rolled-back" && !failedIn.has(batch)) failedIn.set(batch, nodeId);
+  }
+  const causes = new Map<string, string>();
+  for (const [nodeId, node] of Object.entries(nodes)) {
+    if (node.error?.code !== "batch-rolled-back") continue;
+    const cause = failedIn.get(node.batchId ?? batchOf[nodeId] ?? "");
+    if (cause) causes.set(nodeId, cause);
+  }
+  return causes;
+}
