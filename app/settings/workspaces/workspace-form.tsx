@@ -17,7 +17,7 @@ export function WorkspaceForm({ canManage }: { canManage: boolean }) {
     >
       <label>
         New workspace name{" "}
-        <input name="name" required disabled={!canManage} placeholder="e.g. website" pattern="[a-z0-9][a-z0-9-]*" />
+        <input name="name" required disabled={!canManage} placeholder="e.g. website" pattern="[a-z0-9][a-z0-9\-]*" />
       </label>{" "}
       <button type="submit" className="button button-primary" disabled={!canManage || !registering.ready}>
         Register workspace
