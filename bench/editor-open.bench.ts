@@ -75,11 +75,9 @@ async function importPlan(page: Page, text: string): Promise<string> {
   const dialog = page.getByRole("dialog", { name: "Import a plan" });
   await dialog.getByLabel("Plan JSON file").setInputFiles({ name: "bench.plan.json", mimeType: "application/json", buffer: Buffer.from(text) });
   await dialog.getByRole("button", { name: "Import" }).click({ timeout: 60_000 });
-  const link = page.getByRole("status").getByRole("link", { name: "Open it" });
-  await link.waitFor({ timeout: 60_000 });
-  const href = await link.getAttribute("href");
-  if (!href) throw new Error("the import did not link to the new plan");
-  return href;
+  // Importing opens the new plan.
+  await page.waitForURL(/\/plans\/[^/]+$/, { timeout: 120_000 });
+  return new URL(page.url()).pathname;
 }
 
 /** The ids of rendered nodes that intersect the canvas, as drawn now. */

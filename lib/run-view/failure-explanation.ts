@@ -129,8 +129,8 @@ export function skipSentence(cause: SkipCause, labelOf: (nodeId: string) => stri
 /** A node's error and batch, as the rollback explanation needs them. */
 export interface RolledBackCandidate {
   status: NodeStatus;
-  batchId?: string;
-  error?: Pick<NodeError, "code">;
+  batchId?: string | null;
+  error?: Pick<NodeError, "code"> | null;
 }
 
 /**
