@@ -46,18 +46,18 @@ export function PlanRow(props: {
         )}
       </td>
       <td className="row-actions">
-        <a className="button button-small" href={`/plans/${plan.id}/export`} download aria-label={`Export ${plan.name}`}>
+        <a className="button button-small" href={`/plans/${plan.id}/export`} download>
           Export
         </a>
-        <button type="button" className="button button-small" disabled={props.busy} onClick={props.onDuplicate} aria-label={`Duplicate ${plan.name}`}>
+        <button type="button" className="button button-small" disabled={props.busy} onClick={props.onDuplicate}>
           Duplicate
         </button>
         {plan.archived ? (
-          <button type="button" className="button button-small" onClick={props.onRestore} aria-label={`Restore ${plan.name}`}>
+          <button type="button" className="button button-small" onClick={props.onRestore}>
             Restore
           </button>
         ) : (
-          <button type="button" className="button button-small" onClick={props.onArchive} aria-label={`Archive ${plan.name}`}>
+          <button type="button" className="button button-small" onClick={props.onArchive}>
             Archive
           </button>
         )}

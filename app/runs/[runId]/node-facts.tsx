@@ -21,7 +21,7 @@ export function NodeFacts(props: { view: NodeView; attemptsBefore: number; reuse
         {view.reused && (
           <>
             {" "}
-            (reused from {props.reusedFromRunId ? <Link href={`/runs/${props.reusedFromRunId}`}>the run where it ran</Link> : "an earlier run"})
+            (reused from {props.reusedFromRunId ? <Link href={`/runs/${props.reusedFromRunId}`}>the earlier run</Link> : "the earlier run"})
           </>
         )}
       </dd>
