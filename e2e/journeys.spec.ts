@@ -150,7 +150,7 @@ test("polish: settings tabs read as links, the workspace name pattern is a valid
   const color = await tab.evaluate((element) => getComputedStyle(element).color);
   expect(color).toBe("rgb(27, 31, 36)");
   await page.getByRole("button", { name: "Create invite link" }).click();
-  await expect(page.getByRole("button", { name: "Copy invite link" })).toBeVisible();
+  await expect(page.getByRole("button", { name: "Copy this link" })).toBeVisible();
   await page.goto("/settings/workspaces");
   const pattern = await page.locator('input[name="name"]').getAttribute("pattern");
   expect(() => new RegExp(`^(?:${pattern})$`, "v")).not.toThrow();

@@ -17,6 +17,13 @@ export const FIT_VIEW_OPTIONS = { minZoom: 0.5, maxZoom: 1, padding: 0.15 };
  */
 export const LARGE_PLAN_NODES = 300;
 
+/**
+ * Below this zoom a node's text is a few pixels high: a node is drawn as its
+ * box alone (editor.css), so a zoomed-out view of thousands of nodes paints
+ * boxes, not text.
+ */
+export const DETAIL_FROM_ZOOM = 0.35;
+
 /** Most nodes fitted into view on open; a larger plan opens on its first columns (where it starts). */
 const OPENING_VIEW_NODES = 60;
 

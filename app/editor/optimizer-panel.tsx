@@ -12,7 +12,7 @@ export function OptimizerPanel({ onFocusNodes, readOnly = false }: { onFocusNode
   return (
     <div className="optimizer" data-testid="optimizer-panel">
       <p>
-        <strong>{execution.waves.length}</strong> waves, <strong>{execution.batches.length}</strong> batches; widest: wave {execution.widest.wave} ({execution.widest.width} nodes).
+        <strong>{execution.waves.length}</strong> waves, <strong>{execution.batches.length}</strong> batches; widest: wave {execution.widest.wave} ({execution.widest.width} node{execution.widest.width === 1 ? "" : "s"}).
       </p>
       <div className="panel-title">Critical path (~{Math.round(execution.criticalPath.estimatedMs / 100) / 10} s)</div>
       <p className="mono small">{execution.criticalPath.nodeIds.join(" → ") || "—"}</p>
@@ -46,7 +46,7 @@ export function OptimizerPanel({ onFocusNodes, readOnly = false }: { onFocusNode
           <li key={batch.id}>
             <span className="batch-swatch" style={{ background: colorOf.get(batch.id) }} />
             <span className="mono small">
-              W{batch.wave} {batch.kind}
+              {batch.id}
               {batch.atomic ? " (atomic)" : ""}
             </span>{" "}
             <span className="muted small">{batch.nodeIds.join(", ")}</span>

@@ -5,7 +5,7 @@ import "../_components/ui.css";
 import "./editor.css";
 import { useCallback, useEffect, useRef, useState, type DragEvent } from "react";
 import { useRouter } from "next/navigation";
-import { Background, Controls, MiniMap, ReactFlow, ReactFlowProvider, useReactFlow } from "@xyflow/react";
+import { Background, Controls, MiniMap, ReactFlow, ReactFlowProvider, useReactFlow, useStore } from "@xyflow/react";
 import { OPERATION_TYPES, type OperationType } from "@/lib/plan/schema";
 import { queryKeys } from "@/lib/query-keys";
 import { savePlan } from "../actions/save-plan";
@@ -23,7 +23,7 @@ import { BatchGroups } from "./batch-groups";
 import { CanvasMiniMap } from "./canvas-minimap";
 import { EditorHeader } from "./editor-toolbar";
 import { freePosition, NEW_NODE_SIZE } from "./free-position";
-import { FIT_VIEW_OPTIONS, LARGE_PLAN_NODES, openingView, useDeferredMount, useEdgesNearView, useProgressiveNodes } from "./large-plan-view";
+import { DETAIL_FROM_ZOOM, FIT_VIEW_OPTIONS, LARGE_PLAN_NODES, openingView, useDeferredMount, useEdgesNearView, useProgressiveNodes } from "./large-plan-view";
 import { SidePanel, type SideTab } from "./side-panel";
 import { StaleVersionNotice } from "./stale-version-notice";
 import { useEditorShortcuts } from "./use-editor-shortcuts";
@@ -75,6 +75,7 @@ function EditorLayout({ planId, openedDraft, readOnly }: { planId: string; opene
   const { loadedNodes, loadedEdges, loading } = useProgressiveNodes(nodes, edges, largePlan ? fitViewOptions : null);
   const miniMapShown = useDeferredMount(largePlan ? 300 : 0, !loading);
   const { shownEdges, onMove: onMoveEdges } = useEdgesNearView(loadedEdges, nodes, largePlan, canvas);
+  const detailed = useStore((flow) => flow.transform[2] >= DETAIL_FROM_ZOOM);
   const [saving, setSaving] = useState(false);
   const [stale, setStale] = useState<string | null>(null);
   const [savedAsDraft, setSavedAsDraft] = useState(openedDraft);
@@ -209,6 +210,7 @@ function EditorLayout({ planId, openedDraft, readOnly }: { planId: string; opene
           }}
         >
           <ReactFlow
+            className={detailed ? "is-detailed" : undefined}
             nodes={loadedNodes}
             edges={shownEdges}
             nodeTypes={nodeTypes}

@@ -118,7 +118,7 @@ export function MembersView({ canManage, callerId, members, invites }: { canMana
         {link ? (
           <p>
             Send this link to the person you invite. It works once and is shown only now:{" "}
-            <input readOnly aria-label="Invite link" value={link} size={60} onFocus={(event) => event.target.select()} /> <CopyButton text={link} label="Copy invite link" />
+            <input readOnly aria-label="Invite link" value={link} size={60} onFocus={(event) => event.target.select()} /> <CopyButton text={link} label="Copy this link" />
           </p>
         ) : null}
       </form>
