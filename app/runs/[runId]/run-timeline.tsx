@@ -101,7 +101,7 @@ export function RunTimeline(props: {
                 {settledWithoutRunning(row.view) && (
                   <g className="timeline-skip">
                     <rect x={x(row.start) - 4} y={y + 4} width={8} height={ROW_HEIGHT - 8} fill="none" stroke={STATUS_COLORS[row.view.status].border} strokeDasharray="2 2" />
-                    <text x={x(row.start) + 8} y={y + 13} className="timeline-skip-label">
+                    <text x={x(row.start) > width * 0.8 ? x(row.start) - 8 : x(row.start) + 8} textAnchor={x(row.start) > width * 0.8 ? "end" : "start"} y={y + 13} className="timeline-skip-label">
                       {row.view.status}
                     </text>
                   </g>
