@@ -82,7 +82,6 @@ export function RunTimeline(props: {
                 className={`timeline-row${row.nodeId === props.selectedId ? " is-selected" : ""}`}
                 role="button"
                 tabIndex={0}
-                aria-label={`${row.label}: ${row.view.status}`}
                 onClick={() => props.onSelect(row.nodeId)}
                 onKeyDown={(event) => {
                   if (event.key !== "Enter" && event.key !== " ") return;
