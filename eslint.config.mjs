@@ -33,7 +33,7 @@ export default tseslint.config(
             { target: "./lib/plan", from: "./lib", except: ["./plan"], message: "lib/plan is the pure core: it imports nothing of the project but itself." },
             { target: "./lib/runner", from: ["./lib/db", "./lib/server", "./lib/cli", "./lib/cluster", "./app"], message: "lib/runner gets persistence through its store port, never lib/db or the app." },
             { target: "./lib/auth", from: "./lib", except: ["./auth"], message: "lib/auth is a leaf: passwords, secrets and rate limits, nothing of the project." },
-            { target: "./lib/run-view", from: "./lib", except: ["./run-view", "./runner/run-events.ts", "./runner/status.ts"], message: "lib/run-view folds run events for the browser: it may use only the event contract." },
+            { target: "./lib/run-view", from: "./lib", except: ["./run-view", "./runner/run-events.ts", "./runner/status.ts", "./runner/node-decision.ts"], message: "lib/run-view folds run events for the browser: it may use only the event contract." },
             { target: "./lib/mcp", from: ["./lib/db", "./lib/server", "./lib/cli", "./app"], message: "lib/mcp drives Batchboard through its AgentBackend port; lib/server implements it." },
             { target: "./lib/db", from: ["./lib/server", "./lib/cli", "./lib/cluster", "./app"], message: "lib/db is below the server and the app." },
             { target: "./lib", from: "./app", message: "lib never imports app/." },

@@ -1,4 +1,3 @@
-import { fileURLToPath } from "node:url";
 import { expect, test, type Page } from "@playwright/test";
 import { signInAsOwner } from "./fixtures/sign-in";
 import { canvas, connect, dropFromPalette, expectCounts, planNode, saveVersion, selectNode } from "./fixtures/editor";
@@ -216,46 +215,4 @@ test("the optimizer overlay shows waves, batches, the critical path and a hazard
   await expect(panel.getByTestId("hazard").filter({ hasText: "unordered-writes" })).toHaveCount(0);
   await expectCounts(page, 3, 3);
   await expect(panel).toContainText("3 waves");
-});
-
-// `UPDATE_SCREENSHOTS=1 npx playwright test e2e/editor.spec.ts -g screenshots` (on a fresh database) refreshes the README's pictures.
-test("screenshots for the README", async ({ page }) => {
-  test.skip(!process.env.UPDATE_SCREENSHOTS, "set UPDATE_SCREENSHOTS=1 to refresh docs/screenshots");
-  await page.setViewportSize({ width: 1920, height: 1080 });
-  const shots = fileURLToPath(new URL("../docs/screenshots/", import.meta.url));
-  await signInAsOwner(page);
-  await page.getByRole("button", { name: "New plan" }).click();
-  const create = page.getByRole("dialog", { name: "New plan" });
-  await create.getByLabel("Name").fill("Nightly cleanup");
-  await create.getByLabel("Description").fill("Deletes build leftovers and rotates logs every night.");
-  await create.getByLabel("Tags (comma separated)").fill("ops, nightly");
-  await create.getByRole("button", { name: "Create and open" }).click();
-  await expect(page.getByRole("heading", { name: "Nightly cleanup" })).toBeVisible({ timeout: 20_000 });
-  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Library" }).click();
-  await page.getByRole("button", { name: "Import JSON…" }).click();
-  const dialog = page.getByRole("dialog", { name: "Import a plan" });
-  await dialog.getByLabel("Plan JSON file").setInputFiles(fileURLToPath(new URL("./fixtures/release-plan.json", import.meta.url)));
-  await dialog.getByLabel("Tags (comma separated)").fill("release, ci");
-  await dialog.getByRole("button", { name: "Import" }).click();
-  const open = page.getByRole("link", { name: "Open it" });
-  await open.waitFor();
-  await page.screenshot({ path: `${shots}library.png` });
-
-  await open.click();
-  await expect(page.getByTestId("plan-node")).toHaveCount(11, { timeout: 20_000 });
-  await page.getByRole("button", { name: "Optimizer overlay" }).click();
-  await expect(page.getByTestId("hazard").first()).toBeVisible();
-  await page.getByRole("button", { name: "Fit View" }).click();
-  await page.waitForTimeout(500);
-  await page.screenshot({ path: `${shots}editor-optimizer.png` });
-
-  await page.getByRole("button", { name: "Optimizer overlay" }).click();
-  const inspector = await selectNode(page, "serve");
-  await inspector.getByLabel("Working directory").fill("../outside");
-  await inspector.getByRole("button", { name: "Add variable" }).click();
-  await inspector.getByLabel("Environment name 1").fill("PORT");
-  await inspector.getByLabel("Environment value 1").fill("3000");
-  await expect(inspector.getByTestId("field-error")).toBeVisible();
-  await expect(planNode(page, "serve").getByTestId("node-problems")).toBeVisible();
-  await page.screenshot({ path: `${shots}inspector.png` });
 });

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { expect, test, type Page } from "@playwright/test";
 import type { PlanDocumentInput } from "../lib/plan/schema";
@@ -33,9 +33,9 @@ async function nodeStatuses(page: Page): Promise<Record<string, string>> {
   return Object.fromEntries(entries);
 }
 
+/** The run's pictures go with the test's results; the README's are refreshed by `npm run screenshots`. */
 function screenshotPath(name: string): string {
-  mkdirSync("docs/screenshots", { recursive: true });
-  return path.join("docs/screenshots", name);
+  return test.info().outputPath(name);
 }
 
 test("a failing node turns red with its stderr and exit code; retry failed reuses the successes", async ({ page }) => {
@@ -70,6 +70,26 @@ test("a failing node turns red with its stderr and exit code; retry failed reuse
   await expect(panel.getByTestId("node-exit")).toHaveText("code 3");
   await expect(panel.getByTestId("log-view")).toContainText("ready.txt is missing");
   await expect(panel.getByTestId("log-view")).toContainText("mode=fast");
+  // The failure box says what happened in words, not the raw code.
+  await expect(panel.getByTestId("node-error-title")).toHaveText("The command exited with a non-zero code");
+  await expect(panel.getByTestId("node-error")).not.toContainText("exit-code");
+  // The panel narrows the canvas; the graph is fitted again, so the selected node stays whole in view.
+  await expectInsideCanvas(page, "check");
+
+  // A skipped node names its cause, links to it, and the chain to it is drawn on the graph.
+  await node(page, "after-check").click();
+  await expect(panel.getByTestId("skip-cause")).toContainText("Skipped because “check readiness” failed");
+  await expect(node(page, "after-check").getByTestId("run-node-cause")).toContainText("check readiness");
+  await expect(node(page, "check")).toHaveClass(/in-cause-chain/);
+  await expect(node(page, "independent")).not.toHaveClass(/in-cause-chain/);
+  await expect(page.locator(".react-flow__edge.is-cause")).toHaveCount(1);
+  await panel.getByTestId("cause-link").first().click();
+  await expect(panel.getByRole("heading", { name: "check readiness" })).toBeVisible();
+  // Skipped nodes are on the timeline too, and a legend explains the marks.
+  await expect(page.locator('[data-testid="timeline-row"][data-node-id="after-check"]')).toHaveAttribute("data-status", "skipped");
+  await page.getByTestId("run-legend").locator("summary").click();
+  await expect(page.getByTestId("run-legend")).toContainText("critical path");
+  await expect(page.getByTestId("run-legend")).toContainText("batch");
   await page.screenshot({ path: screenshotPath("run-failed.png"), fullPage: true });
   await page.locator(".run-timeline-section").screenshot({ path: screenshotPath("run-timeline.png") });
 
@@ -89,9 +109,34 @@ test("a failing node turns red with its stderr and exit code; retry failed reuse
   await expect(node(page, "write-config")).toContainText("(reused)");
   await expect(node(page, "independent")).toContainText("(reused)");
   await expect(node(page, "check")).not.toContainText("(reused)");
+  // Attempts continue across the lineage: check's first attempt was in the failed run.
+  await expect(node(page, "check")).toContainText("attempt 2");
+  await expect(page.getByTestId("run-lineage")).toContainText("retry 1 (this run)");
   await node(page, "independent").click();
   await expect(page.getByTestId("node-status")).toContainText("reused from the earlier run");
+  await node(page, "check").click();
+  await expect(page.getByTestId("node-attempt")).toContainText("2 (1 in earlier runs of this lineage)");
+  const retryUrl = page.url();
+
+  // The runs list shows the retry right under the run it retried.
+  await page.goto("/runs");
+  const runRows = page.getByTestId("run-row");
+  const hrefs = await runRows.evaluateAll((rows) => rows.map((row) => [row.querySelector("a")?.getAttribute("href"), row.getAttribute("data-generation")]));
+  const parentIndex = hrefs.findIndex(([href]) => href && failedRunUrl.endsWith(href));
+  expect(hrefs[parentIndex + 1]).toEqual([new URL(retryUrl).pathname, "1"]);
 });
+
+/** The node's box lies wholly inside the run canvas. */
+async function expectInsideCanvas(page: Page, id: string): Promise<void> {
+  await expect
+    .poll(async () => {
+      const canvas = await page.locator(".run-canvas").boundingBox();
+      const box = await node(page, id).boundingBox();
+      if (!canvas || !box) return false;
+      return box.x >= canvas.x && box.y >= canvas.y && box.x + box.width <= canvas.x + canvas.width && box.y + box.height <= canvas.y + canvas.height;
+    })
+    .toBe(true);
+}
 
 test("a long command cancelled from the view leaves no process behind", async ({ page }) => {
   const planId = await storePlan(page, {

@@ -50,7 +50,7 @@ export const BatchGroups = memo(function BatchGroups() {
         const box = boxOf(wave);
         return box ? (
           <div key={`wave-${index}`} className="wave-label" style={{ position: "absolute", left: box.left, top: box.top - 26 }}>
-            Wave {index + 1}
+            Wave {index}
           </div>
         ) : null;
       })}

@@ -6,7 +6,7 @@
  * React Flow's nodes so that typing in a form changes one map entry, not the
  * 2,000-element array React Flow would re-process on every keystroke.
  */
-import type { Edge, Node } from "@xyflow/react";
+import { MarkerType, type Edge, type EdgeMarker, type Node } from "@xyflow/react";
 import { layoutPlan } from "@/lib/library/layout-plan";
 import { PLAN_FORMAT_VERSION, type EdgeCondition, type OperationType } from "@/lib/plan/schema";
 
@@ -98,12 +98,16 @@ export function edgeFlowId(from: string, to: string, explicitId?: string): strin
   return explicitId ?? `${from}->${to}`;
 }
 
+/** One arrowhead object for every edge: it points at the node that waits. */
+const ARROWHEAD: EdgeMarker = { type: MarkerType.ArrowClosed, width: 16, height: 16 };
+
 export function makeEdge(from: string, to: string, when: EdgeCondition, explicitId?: string): DependencyFlowEdge {
   return {
     id: edgeFlowId(from, to, explicitId),
     source: from,
     target: to,
     type: "dependency",
+    markerEnd: ARROWHEAD,
     data: explicitId ? { when, explicitId } : { when },
   };
 }
@@ -146,7 +150,7 @@ export function graphFromDocument(document: unknown): EditorGraph {
     if (typeof node.checkpoint === "boolean") spec.checkpoint = node.checkpoint;
     const stored = isRecord(node.position) ? { x: Number(node.position.x) || 0, y: Number(node.position.y) || 0 } : null;
     specs.set(id, spec);
-    return { id, type, position: laidOut?.get(id) ?? stored ?? { x: 0, y: 0 }, data: { kind: type, spec } };
+    return { id, type, position: laidOut?.get(id) ?? stored ?? { x: 0, y: 0 }, ariaLabel: `${type} ${spec.label || id}`, data: { kind: type, spec } };
   });
   return { meta, nodes, edges, specs };
 }

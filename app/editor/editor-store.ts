@@ -285,7 +285,7 @@ export class EditorStore {
     const id = freeId(ID_STEM[type], taken);
     this.checkpoint();
     const spec: OperationSpec = { type, params: defaultParams(type) };
-    const node: OperationFlowNode = { id, type, position, data: { kind: type, spec }, selected: true };
+    const node: OperationFlowNode = { id, type, position, ariaLabel: `${type} ${id}`, data: { kind: type, spec }, selected: true };
     const nodes = this.state.graph.nodes.map((other) => (other.selected ? { ...other, selected: false } : other));
     const edges = this.state.graph.edges.map((edge) => (edge.selected ? { ...edge, selected: false } : edge));
     const specs = new Map(this.state.graph.specs).set(id, spec);
@@ -306,7 +306,7 @@ export class EditorStore {
     if (oldId === newId) return true;
     if (!newId || this.state.graph.nodes.some((node) => node.id === newId)) return false;
     this.checkpoint(`${oldId}:rename`);
-    const nodes = this.state.graph.nodes.map((node) => (node.id === oldId ? { ...node, id: newId } : node));
+    const nodes = this.state.graph.nodes.map((node) => (node.id === oldId ? { ...node, id: newId, ariaLabel: `${node.type} ${newId}` } : node));
     const edges = this.state.graph.edges.map((edge) => {
       if (edge.source !== oldId && edge.target !== oldId) return edge;
       const source = edge.source === oldId ? newId : edge.source;
@@ -416,13 +416,16 @@ export class EditorStore {
     this.commit({ ...this.state.graph, nodes: nodes.map((node) => ({ ...node, position: positions.get(node.id) ?? node.position })) }, { validate: false });
   }
 
+  /** Applies an optimizer fix as one undo step; a fix already applied changes nothing and records no step. */
   applyFix(fix: HazardFix) {
-    this.checkpoint();
     const graph = this.state.graph;
     if (fix.kind === "add-edge") {
       if (graph.edges.some((edge) => edge.source === fix.from && edge.target === fix.to)) return;
+      this.checkpoint();
       this.commit({ ...graph, edges: [...graph.edges, makeEdge(fix.from, fix.to, "success")] });
     } else {
+      if (!graph.edges.some((edge) => edge.id === fix.edgeId)) return;
+      this.checkpoint();
       this.commit({ ...graph, edges: graph.edges.filter((edge) => edge.id !== fix.edgeId) });
     }
     this.validateNow();

@@ -11,7 +11,7 @@ import { unwrap } from "../_components/use-action-mutation";
 import { formatWhen } from "../format";
 
 /** Version history with a diff between any two versions, export and restore. */
-export function HistoryPanel({ planId, currentVersion, onRestore, restoring }: { planId: string; currentVersion: number; onRestore: (number: number) => void; restoring: boolean }) {
+export function HistoryPanel({ planId, currentVersion, onRestore, restoring, readOnly = false }: { planId: string; currentVersion: number; onRestore: (number: number) => void; restoring: boolean; readOnly?: boolean }) {
   const versions = useQuery({ queryKey: queryKeys.plans.versions(planId), queryFn: () => unwrap(listPlanVersions({ planId })) });
   const [compare, setCompare] = useState<{ from: number; to: number } | null>(null);
   const list = versions.data ?? [];
@@ -33,7 +33,7 @@ export function HistoryPanel({ planId, currentVersion, onRestore, restoring }: {
               <a className="button button-small" href={`/plans/${planId}/export?version=${version.number}`} download>
                 Export
               </a>
-              {version.number !== currentVersion && (
+              {version.number !== currentVersion && !readOnly && (
                 <button type="button" className="button button-small" disabled={restoring} onClick={() => onRestore(version.number)}>
                   Restore
                 </button>

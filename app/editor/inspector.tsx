@@ -1,6 +1,6 @@
 "use client";
 
-import { useMemo, useState } from "react";
+import { useMemo, useRef, useState } from "react";
 import type { PlanProblem } from "@/lib/plan/plan-problem";
 import {
   EdgeCondition,
@@ -39,18 +39,39 @@ function errorsByField(problems: readonly PlanProblem[] | undefined): Map<string
   return map;
 }
 
-/** The side panel: the selected node's form, the selected edge, or the plan's settings. */
-export function Inspector() {
+/**
+ * The side panel: the selected node's form, the selected edge, or the plan's
+ * settings. Read-only (a runner's or viewer's editor), every field is shown
+ * disabled, as Settings does for what a role may not do.
+ */
+export function Inspector({ readOnly = false }: { readOnly?: boolean }) {
   const node = useEditorSelector((state) => state.graph.nodes.find((candidate) => candidate.selected));
   const selectedCount = useEditorSelector((state) => state.graph.nodes.reduce((count, candidate) => count + (candidate.selected ? 1 : 0), 0));
   const edge = useEditorSelector((state) => state.graph.edges.find((candidate) => candidate.selected));
-  if (selectedCount > 1) return <p className="muted inspector-empty">{selectedCount} nodes selected. Copy (Ctrl+C), delete (Del) or drag them together.</p>;
-  if (node) return <NodeInspector key={node.id} node={node} />;
-  if (edge) return <EdgeInspector edge={edge} />;
-  return <PlanInspector />;
+  // A node's form keeps its identity across a rename (so focus moving from Id to Label stays where it went); it is keyed by the id it was opened with.
+  const openedAs = useRef(new Map<string, string>());
+  const content =
+    selectedCount > 1 ? (
+      <p className="muted inspector-empty">{selectedCount} nodes selected. Copy (Ctrl+C), delete (Del) or drag them together.</p>
+    ) : node ? (
+      <NodeInspector
+        key={openedAs.current.get(node.id) ?? node.id}
+        node={node}
+        onRenaming={(from, to) => openedAs.current.set(to, openedAs.current.get(from) ?? from)}
+      />
+    ) : edge ? (
+      <EdgeInspector edge={edge} />
+    ) : (
+      <PlanInspector />
+    );
+  return (
+    <fieldset className="inspector-fieldset" disabled={readOnly}>
+      {content}
+    </fieldset>
+  );
 }
 
-function NodeInspector({ node }: { node: OperationFlowNode }) {
+function NodeInspector({ node, onRenaming }: { node: OperationFlowNode; onRenaming(from: string, to: string): void }) {
   const store = useEditorStore();
   const problems = useEditorSelector((state) => state.validation.byNode.get(node.id));
   const errors = useMemo(() => errorsByField(problems), [problems]);
@@ -79,7 +100,9 @@ function NodeInspector({ node }: { node: OperationFlowNode }) {
   const commitId = () => {
     const wanted = idDraft.trim();
     if (wanted === node.id) return setIdError(null);
+    onRenaming(node.id, wanted);
     if (!store.renameNode(node.id, wanted)) setIdError(wanted ? `"${wanted}" is already used by another node` : "A node needs an id");
+    else setIdError(null);
   };
 
   return (
@@ -283,13 +306,18 @@ function ReadinessField({ value, onChange, errors }: { value: unknown; onChange:
 function EdgeInspector({ edge }: { edge: DependencyFlowEdge }) {
   const store = useEditorStore();
   const problems = useEditorSelector((state) => state.validation.byEdge.get(edge.id));
+  const sourceLabel = useEditorSelector((state) => state.graph.specs.get(edge.source)?.label) || edge.source;
+  const targetLabel = useEditorSelector((state) => state.graph.specs.get(edge.target)?.label) || edge.target;
   return (
     <div className="inspector" data-testid="inspector">
       <div className="inspector-head">
         <strong>Dependency</strong>
       </div>
-      <p>
-        <code>{edge.target}</code> waits for <code>{edge.source}</code>.
+      <p data-testid="edge-summary">
+        <strong>{targetLabel}</strong> waits for <strong>{sourceLabel}</strong>.
+      </p>
+      <p className="muted small">
+        <code>{edge.source}</code> → <code>{edge.target}</code>
       </p>
       <SelectField
         label="Condition"

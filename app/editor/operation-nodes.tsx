@@ -1,37 +1,33 @@
 "use client";
 
-import { memo, type ReactNode } from "react";
+import { memo } from "react";
 import { Handle, Position, type NodeProps, type NodeTypes } from "@xyflow/react";
-import type { OperationType } from "@/lib/plan/schema";
+import { OPERATION_SUMMARY } from "@/lib/plan/operation-summary";
+import { OPERATION_TYPES, type OperationType } from "@/lib/plan/schema";
 import { useEditorSelector } from "./editor-context";
 import type { OperationFlowNode } from "./editor-model";
 import { OPERATION_KINDS } from "./operation-kinds";
 
-function text(value: unknown): string {
-  return typeof value === "string" ? value : "";
-}
+const NO_PARAMS: Record<string, unknown> = {};
 
-/** The problems badge and overlay marks of one node, read from the store by id. */
-function NodeShell({ id, type, label, summary, selected }: { id: string; type: OperationType; label: string; summary: ReactNode; selected: boolean }) {
+/**
+ * One operation on the canvas, whatever its type: icon, label, problems
+ * badge, the one-line summary from the table the CLI also prints, and the
+ * optimizer overlay's marks. Configuration is read from the editor store by
+ * id (see EditorGraph.specs), so typing re-renders this node only.
+ */
+const OperationNode = memo(function OperationNode({ id, selected, type }: NodeProps<OperationFlowNode>) {
+  const spec = useEditorSelector((state) => state.graph.specs.get(id));
   const problems = useEditorSelector((state) => state.validation.byNode.get(id));
   const overlay = useEditorSelector((state) => (state.overlay?.state === "ready" ? state.overlay.byNode.get(id) : undefined));
+  const operation = (spec?.type ?? type) as OperationType;
+  const label = spec?.label || id;
   const errors = problems?.filter((problem) => problem.severity === "error") ?? [];
   const warnings = problems?.filter((problem) => problem.severity === "warning") ?? [];
-  const kind = OPERATION_KINDS[type];
-  const className = [
-    "op-node",
-    selected ? "is-selected" : "",
-    errors.length ? "has-errors" : "",
-    overlay?.critical ? "is-critical" : "",
-    overlay?.hazards.length ? "has-hazards" : "",
-  ].join(" ");
+  const kind = OPERATION_KINDS[operation];
+  const className = ["op-node", selected ? "is-selected" : "", errors.length ? "has-errors" : "", overlay?.critical ? "is-critical" : "", overlay?.hazards.length ? "has-hazards" : ""].join(" ");
   return (
-    <div
-      className={className}
-      data-testid="plan-node"
-      data-node-id={id}
-      style={overlay ? { borderLeftColor: overlay.color, boxShadow: `0 0 0 3px ${overlay.color}33` } : undefined}
-    >
+    <div className={className} data-testid="plan-node" data-node-id={id} style={overlay ? { borderLeftColor: overlay.color, boxShadow: `0 0 0 3px ${overlay.color}33` } : undefined}>
       <Handle type="target" position={Position.Left} className="op-handle" />
       <div className="op-head">
         <span className="op-icon" aria-hidden style={{ background: kind.color }}>
@@ -49,10 +45,20 @@ function NodeShell({ id, type, label, summary, selected }: { id: string; type: O
           </span>
         )}
       </div>
-      <div className="op-summary">{summary}</div>
+      <div className="op-summary">
+        {OPERATION_SUMMARY[operation](spec?.params ?? NO_PARAMS).map((part, index) =>
+          part.code ? (
+            <code key={index} className="op-mono">
+              {part.text || "—"}
+            </code>
+          ) : (
+            <span key={index}>{part.text}</span>
+          ),
+        )}
+      </div>
       {overlay && (
         <div className="op-overlay" data-testid="node-overlay">
-          <span>W{overlay.wave + 1}</span>
+          <span>W{overlay.wave}</span>
           {overlay.critical && <span className="op-critical">critical</span>}
           {overlay.hazards.length > 0 && (
             <span className="op-hazard" data-testid="node-hazard" title={overlay.hazards.join(", ")}>
@@ -64,119 +70,7 @@ function NodeShell({ id, type, label, summary, selected }: { id: string; type: O
       <Handle type="source" position={Position.Right} className="op-handle" />
     </div>
   );
-}
-
-const NO_PARAMS: Record<string, unknown> = {};
-
-/** The node's configuration, read from the editor store by id (see EditorGraph.specs). */
-function useSpec(id: string) {
-  const spec = useEditorSelector((state) => state.graph.specs.get(id));
-  return { label: spec?.label || id, params: spec?.params ?? NO_PARAMS };
-}
-
-const Mono = ({ children }: { children: ReactNode }) => <code className="op-mono">{children || "—"}</code>;
-
-const FileWriteNode = memo(function FileWriteNode(props: NodeProps<OperationFlowNode>) {
-  const { label, params } = useSpec(props.id);
-  return <NodeShell id={props.id} type="file.write" label={label} selected={props.selected} summary={<Mono>{text(params.path)}</Mono>} />;
 });
 
-const FileEditNode = memo(function FileEditNode(props: NodeProps<OperationFlowNode>) {
-  const { label, params } = useSpec(props.id);
-  const count = Array.isArray(params.edits) ? params.edits.length : 0;
-  return (
-    <NodeShell
-      id={props.id}
-      type="file.edit"
-      label={label}
-      selected={props.selected}
-      summary={
-        <>
-          <Mono>{text(params.path)}</Mono> · {count} edit{count === 1 ? "" : "s"}
-        </>
-      }
-    />
-  );
-});
-
-const FileDeleteNode = memo(function FileDeleteNode(props: NodeProps<OperationFlowNode>) {
-  const { label, params } = useSpec(props.id);
-  return <NodeShell id={props.id} type="file.delete" label={label} selected={props.selected} summary={<Mono>{text(params.path)}</Mono>} />;
-});
-
-const FileMoveNode = memo(function FileMoveNode(props: NodeProps<OperationFlowNode>) {
-  const { label, params } = useSpec(props.id);
-  return (
-    <NodeShell
-      id={props.id}
-      type="file.move"
-      label={label}
-      selected={props.selected}
-      summary={
-        <>
-          <Mono>{text(params.from)}</Mono> → <Mono>{text(params.to)}</Mono>
-        </>
-      }
-    />
-  );
-});
-
-const FileReadNode = memo(function FileReadNode(props: NodeProps<OperationFlowNode>) {
-  const { label, params } = useSpec(props.id);
-  const paths = Array.isArray(params.paths) ? params.paths.map(String) : [];
-  const what = text(params.glob) || paths.join(", ");
-  return <NodeShell id={props.id} type="file.read" label={label} selected={props.selected} summary={<Mono>{what}</Mono>} />;
-});
-
-/** A search's pattern, or its patterns, as written (`/…/` for regular expressions). */
-function patternsText(params: Record<string, unknown>): string {
-  const patterns = Array.isArray(params.patterns) ? params.patterns.map(text) : [text(params.pattern)];
-  return patterns.map((pattern) => (params.regex ? `/${pattern}/` : pattern)).join(" | ");
-}
-
-const SearchNode = memo(function SearchNode(props: NodeProps<OperationFlowNode>) {
-  const { label, params } = useSpec(props.id);
-  return (
-    <NodeShell
-      id={props.id}
-      type="search"
-      label={label}
-      selected={props.selected}
-      summary={
-        <>
-          <Mono>{patternsText(params)}</Mono> in <Mono>{text(params.glob)}</Mono>
-        </>
-      }
-    />
-  );
-});
-
-const ShellNode = memo(function ShellNode(props: NodeProps<OperationFlowNode>) {
-  const { label, params } = useSpec(props.id);
-  const firstLine = text(params.command).split("\n")[0] ?? "";
-  return (
-    <NodeShell
-      id={props.id}
-      type="shell"
-      label={label}
-      selected={props.selected}
-      summary={
-        <>
-          {params.background === true && <span className="op-pill">bg</span>}
-          <Mono>{firstLine}</Mono>
-        </>
-      }
-    />
-  );
-});
-
-/** Module-level so React Flow never sees a new object (which would remount every node). */
-export const nodeTypes = {
-  "file.write": FileWriteNode,
-  "file.edit": FileEditNode,
-  "file.delete": FileDeleteNode,
-  "file.move": FileMoveNode,
-  "file.read": FileReadNode,
-  search: SearchNode,
-  shell: ShellNode,
-} satisfies NodeTypes;
+/** Module-level so React Flow never sees a new object (which would remount every node); every type draws with the one component. */
+export const nodeTypes: NodeTypes = Object.fromEntries(OPERATION_TYPES.map((type) => [type, OperationNode]));

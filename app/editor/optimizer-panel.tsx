@@ -3,7 +3,7 @@
 import { useEditorSelector, useEditorStore } from "./editor-context";
 
 /** Explains the optimizer's execution plan: waves, batches, critical path, and hazards with their fixes. */
-export function OptimizerPanel({ onFocusNodes }: { onFocusNodes: (ids: string[]) => void }) {
+export function OptimizerPanel({ onFocusNodes, readOnly = false }: { onFocusNodes: (ids: string[]) => void; readOnly?: boolean }) {
   const store = useEditorStore();
   const overlay = useEditorSelector((state) => state.overlay);
   if (!overlay) return <p className="muted">Turn the overlay on to see waves, batches, the critical path and hazards.</p>;
@@ -12,7 +12,7 @@ export function OptimizerPanel({ onFocusNodes }: { onFocusNodes: (ids: string[])
   return (
     <div className="optimizer" data-testid="optimizer-panel">
       <p>
-        <strong>{execution.waves.length}</strong> waves, <strong>{execution.batches.length}</strong> batches; widest: wave {execution.widest.wave + 1} ({execution.widest.width} nodes).
+        <strong>{execution.waves.length}</strong> waves, <strong>{execution.batches.length}</strong> batches; widest: wave {execution.widest.wave} ({execution.widest.width} node{execution.widest.width === 1 ? "" : "s"}).
       </p>
       <div className="panel-title">Critical path (~{Math.round(execution.criticalPath.estimatedMs / 100) / 10} s)</div>
       <p className="mono small">{execution.criticalPath.nodeIds.join(" → ") || "—"}</p>
@@ -30,7 +30,7 @@ export function OptimizerPanel({ onFocusNodes }: { onFocusNodes: (ids: string[])
               <button type="button" className="button button-small" onClick={() => onFocusNodes(hazard.nodeIds)}>
                 Show nodes
               </button>
-              {hazard.fix && (
+              {hazard.fix && !readOnly && (
                 <button type="button" className="button button-small button-primary" onClick={() => store.applyFix(hazard.fix!)}>
                   {hazard.fix.kind === "add-edge" ? `Fix: add ${hazard.fix.from} → ${hazard.fix.to}` : `Fix: remove ${hazard.fix.edgeId}`}
                 </button>
@@ -46,7 +46,7 @@ export function OptimizerPanel({ onFocusNodes }: { onFocusNodes: (ids: string[])
           <li key={batch.id}>
             <span className="batch-swatch" style={{ background: colorOf.get(batch.id) }} />
             <span className="mono small">
-              W{batch.wave + 1} {batch.kind}
+              {batch.id}
               {batch.atomic ? " (atomic)" : ""}
             </span>{" "}
             <span className="muted small">{batch.nodeIds.join(", ")}</span>

@@ -3,6 +3,7 @@
 import { useState } from "react";
 import { parsePlanJson } from "@/lib/library/plan-json";
 import type { PlanProblem } from "@/lib/plan/plan-problem";
+import { problemField } from "@/lib/plan/problem-location";
 import { validatePlan } from "@/lib/plan/validate-plan";
 import { queryKeys } from "@/lib/query-keys";
 import { importPlan } from "../actions/import-plan";
@@ -14,19 +15,13 @@ type Checked =
   | { state: "invalid"; fileName: string; problems: PlanProblem[] }
   | { state: "valid"; fileName: string; text: string; name: string; nodes: number; edges: number };
 
-/** The part of a problem's path below its node, e.g. `params.path`, or the whole path for plan-level problems. */
-function fieldOf(problem: PlanProblem): string {
-  const path = problem.path;
-  if ((path[0] === "nodes" || path[0] === "edges") && typeof path[1] === "number") return path.slice(2).join(".") || "—";
-  return path.join(".") || "—";
-}
 
 /**
  * Checks the file in the browser with the same `validatePlan` the server runs,
  * so every problem is listed by node and field before anything is sent; the
  * server validates again on import.
  */
-export function ImportPlanDialog({ onClose, onImported }: { onClose: () => void; onImported: (planId: string, name: string) => void }) {
+export function ImportPlanDialog({ onClose, onImported }: { onClose: () => void; onImported: (planId: string) => void }) {
   const [checked, setChecked] = useState<Checked>({ state: "empty" });
   const [tags, setTags] = useState("");
   const importing = useActionMutation(importPlan, [queryKeys.plans.lists(), queryKeys.plans.tags()]);
@@ -44,7 +39,8 @@ export function ImportPlanDialog({ onClose, onImported }: { onClose: () => void;
     else setChecked({ state: "valid", fileName: file.name, text, name: result.plan.name, nodes: result.plan.nodes.length, edges: result.plan.edges.length });
   };
 
-  const serverErrors = importing.error ? Object.entries(importing.error.fieldErrors) : [];
+  // The server's messages name their node already; the keys are document paths, which are for programs.
+  const serverErrors = importing.error ? Object.values(importing.error.fieldErrors).flat() : [];
   return (
     <Modal title="Import a plan" onClose={onClose} wide>
       <div className="form">
@@ -81,7 +77,7 @@ export function ImportPlanDialog({ onClose, onImported }: { onClose: () => void;
                 {checked.problems.map((problem, index) => (
                   <tr key={index} data-testid="import-problem">
                     <td className="mono">{problem.nodeId ?? problem.edgeId ?? "plan"}</td>
-                    <td className="mono">{fieldOf(problem)}</td>
+                    <td className="mono">{problemField(problem) || "—"}</td>
                     <td>{problem.message}</td>
                   </tr>
                 ))}
@@ -91,17 +87,15 @@ export function ImportPlanDialog({ onClose, onImported }: { onClose: () => void;
         )}
         {checked.state === "valid" && (
           <p className="notice" role="status">
-            <strong>{checked.name}</strong>: {checked.nodes} operations, {checked.edges} dependencies — ready to import.
+            <strong>{checked.name}</strong>: {checked.nodes} operation{checked.nodes === 1 ? "" : "s"}, {checked.edges} {checked.edges === 1 ? "dependency" : "dependencies"} — ready to import.
           </p>
         )}
         {importing.error && (
           <div className="notice notice-error" role="alert">
             {importing.error.message}
             <ul>
-              {serverErrors.map(([field, messages]) => (
-                <li key={field}>
-                  <code>{field}</code>: {messages.join(" ")}
-                </li>
+              {serverErrors.map((message, index) => (
+                <li key={index}>{message}</li>
               ))}
             </ul>
           </div>
@@ -118,7 +112,7 @@ export function ImportPlanDialog({ onClose, onImported }: { onClose: () => void;
               if (checked.state !== "valid") return;
               importing.mutate(
                 { text: checked.text, tags: tags.split(",").map((tag) => tag.trim()).filter(Boolean) },
-                { onSuccess: ({ planId, name }) => onImported(planId, name) },
+                { onSuccess: ({ planId }) => onImported(planId) },
               );
             }}
           >

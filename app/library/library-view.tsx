@@ -13,10 +13,10 @@ import { restorePlan } from "../actions/restore-plan";
 import { duplicatePlan } from "../actions/duplicate-plan";
 import { unwrap, useActionMutation } from "../_components/use-action-mutation";
 import { EmptyState } from "../empty-state";
-import { StatusBadge } from "../status-badge";
-import { formatWhen } from "../format";
 import { CreatePlanDialog } from "./create-plan-dialog";
 import { ImportPlanDialog } from "./import-plan-dialog";
+import { LibraryFilters } from "./library-filters";
+import { PlanRow } from "./plan-row";
 import "../_components/ui.css";
 
 interface LibraryViewProps {
@@ -68,27 +68,7 @@ export function LibraryView({ teamName, initialPlans, initialTags }: LibraryView
         </div>
       </div>
 
-      <div className="library-filters" role="search">
-        <input
-          className="input library-search"
-          type="search"
-          placeholder="Search name, description, tags"
-          aria-label="Search plans"
-          value={search}
-          onChange={(event) => setSearch(event.target.value)}
-        />
-        <select className="input" aria-label="Filter by tag" value={tag} onChange={(event) => setTag(event.target.value)}>
-          <option value="">All tags</option>
-          {(tags.data ?? []).map((name) => (
-            <option key={name} value={name}>
-              {name}
-            </option>
-          ))}
-        </select>
-        <label className="check">
-          <input type="checkbox" checked={archived} onChange={(event) => setArchived(event.target.checked)} /> Archived
-        </label>
-      </div>
+      <LibraryFilters search={search} onSearch={setSearch} tag={tag} tags={tags.data ?? []} onTag={setTag} archived={archived} onArchived={setArchived} />
 
       {notice && (
         <div className="notice" role="status">
@@ -126,63 +106,15 @@ export function LibraryView({ teamName, initialPlans, initialTags }: LibraryView
             </thead>
             <tbody>
               {rows.map((plan) => (
-                <tr key={plan.id} data-testid="plan-row">
-                  <td>
-                    <Link href={`/plans/${plan.id}`} className="plan-name">
-                      {plan.name}
-                    </Link>
-                    <div className="plan-desc">{plan.description}</div>
-                  </td>
-                  <td>
-                    {plan.tags.map((name) => (
-                      <button key={name} type="button" className="tag tag-button" onClick={() => setTag(name)} title={`Show plans tagged ${name}`}>
-                        {name}
-                      </button>
-                    ))}
-                  </td>
-                  <td>{plan.ownerName}</td>
-                  <td>
-                    v{plan.latestVersion}
-                    <div className="muted small">{formatWhen(plan.updatedAt)}</div>
-                  </td>
-                  <td>
-                    {plan.lastRun ? (
-                      <>
-                        <StatusBadge status={plan.lastRun.status} />
-                        <div className="muted small">{formatWhen(plan.lastRun.createdAt)}</div>
-                      </>
-                    ) : (
-                      <span className="muted">Never run</span>
-                    )}
-                  </td>
-                  <td className="row-actions">
-                    <a className="button button-small" href={`/plans/${plan.id}/export`} download>
-                      Export
-                    </a>
-                    <button
-                      type="button"
-                      className="button button-small"
-                      disabled={duplicate.isPending}
-                      onClick={() =>
-                        duplicate.mutate(
-                          { planId: plan.id },
-                          { onSuccess: (copy) => setNotice({ text: `Duplicated as "${copy.name}".`, planId: copy.planId }) },
-                        )
-                      }
-                    >
-                      Duplicate
-                    </button>
-                    {plan.archived ? (
-                      <button type="button" className="button button-small" onClick={() => restore.mutate({ planId: plan.id }, { onSuccess: () => setNotice({ text: `Restored "${plan.name}".`, planId: plan.id }) })}>
-                        Restore
-                      </button>
-                    ) : (
-                      <button type="button" className="button button-small" onClick={() => archive.mutate({ planId: plan.id }, { onSuccess: () => setNotice({ text: `Archived "${plan.name}".` }) })}>
-                        Archive
-                      </button>
-                    )}
-                  </td>
-                </tr>
+                <PlanRow
+                  key={plan.id}
+                  plan={plan}
+                  busy={duplicate.isPending}
+                  onTag={setTag}
+                  onDuplicate={() => duplicate.mutate({ planId: plan.id }, { onSuccess: (copy) => setNotice({ text: `Duplicated as "${copy.name}".`, planId: copy.planId }) })}
+                  onArchive={() => archive.mutate({ planId: plan.id }, { onSuccess: () => setNotice({ text: `Archived "${plan.name}".` }) })}
+                  onRestore={() => restore.mutate({ planId: plan.id }, { onSuccess: () => setNotice({ text: `Restored "${plan.name}".`, planId: plan.id }) })}
+                />
               ))}
             </tbody>
           </table>
@@ -195,10 +127,7 @@ export function LibraryView({ teamName, initialPlans, initialTags }: LibraryView
       {dialog === "import" && (
         <ImportPlanDialog
           onClose={() => setDialog(null)}
-          onImported={(planId, name) => {
-            setDialog(null);
-            setNotice({ text: `Imported "${name}".`, planId });
-          }}
+          onImported={(planId) => router.push(`/plans/${planId}`)}
         />
       )}
     </>

@@ -2,6 +2,7 @@ import Link from "next/link";
 import { RunStatus } from "@/lib/runner/run-events";
 import { listPlans } from "@/lib/db/plans";
 import { listRuns } from "@/lib/db/runs";
+import { groupLineages } from "@/lib/run-view/run-lineage";
 import { getAppContext } from "@/lib/server/app-context";
 import { resolveCaller } from "@/lib/server/caller";
 import { EmptyState } from "../empty-state";
@@ -26,7 +27,7 @@ export default async function RunsPage({ searchParams }: { searchParams: Promise
       <div className="page-head">
         <div>
           <h1>Runs</h1>
-          <p>Every execution of the team&apos;s plans, newest first</p>
+          <p>Every execution of the team&apos;s plans, newest first; retries are listed under the run they retry</p>
         </div>
         <form className="run-filters" method="get">
           <select name="plan" defaultValue={filters.plan ?? ""} aria-label="Plan">
@@ -71,10 +72,15 @@ export default async function RunsPage({ searchParams }: { searchParams: Promise
               </tr>
             </thead>
             <tbody>
-              {runs.map((run) => (
-                <tr key={run.id} data-testid="run-row">
+              {groupLineages(runs).map(({ run, generation }) => (
+                <tr key={run.id} data-testid="run-row" data-generation={generation} className={generation > 0 ? "run-row-retry" : undefined}>
                   <td>
-                    <Link href={`/runs/${run.id}`}>
+                    {generation > 0 && (
+                      <span className="retry-mark" data-testid="retry-mark">
+                        ↳ retry {generation}{" "}
+                      </span>
+                    )}
+                    <Link href={`/runs/${run.id}`} aria-label={`${run.plan.name}: ${run.status}${generation > 0 ? `, retry ${generation}` : ""}`}>
                       <StatusBadge status={run.status} />
                     </Link>
                     {run.dryRun && <span className="tag">dry run</span>}

@@ -17,7 +17,7 @@ export function SettingsTabs() {
   return (
     <nav aria-label="Settings" className="settings-tabs">
       {TABS.map((tab) => (
-        <Link key={tab.href} href={tab.href} className="nav-link" aria-current={pathname.startsWith(tab.href) ? "page" : undefined}>
+        <Link key={tab.href} href={tab.href} className="settings-tab" aria-current={pathname.startsWith(tab.href) ? "page" : undefined}>
           {tab.label}
         </Link>
       ))}

@@ -10,7 +10,7 @@ import { recoverInterruptedRuns } from "../runner/recovery";
 import { planExecution, resumeRun, retryFailedNodes, retryNode, startRun } from "../runner/runs";
 import { undoRun } from "../runner/undo";
 import { openCliContext, recordPlanVersion, type CliContext } from "./cli-database";
-import { ProgressView, formatDuration } from "./progress-view";
+import { ProgressView, runSummaryLine } from "./progress-view";
 import { formatProblem, readPlanFile } from "./read-plan";
 import { EXIT, type Out } from "./exit-codes";
 
@@ -142,22 +142,7 @@ export async function follow(
   }
   const durationMs = Date.now() - started;
   if (json) out.write(JSON.stringify({ ...(await loadRunReport(context.resources.store, outcome.runId)), ...extra }, null, 2) + "\n");
-  else out.write(summaryLine(outcome, durationMs) + "\n");
+  else out.write(runSummaryLine(outcome, durationMs) + "\n");
   return outcome.status === "succeeded" ? EXIT.ok : EXIT.failed;
 }
 
-function summaryLine(outcome: RunOutcome, durationMs: number): string {
-  const { counts } = outcome;
-  const reused = [...outcome.nodes.values()].filter((node) => node.reused).length;
-  const parts = [
-    `${counts.succeeded} succeeded`,
-    counts.failed && `${counts.failed} failed`,
-    counts.skipped && `${counts.skipped} skipped`,
-    counts.cancelled && `${counts.cancelled} cancelled`,
-    counts.interrupted && `${counts.interrupted} interrupted`,
-    reused && `${reused} reused`,
-  ].filter(Boolean);
-  const icon = outcome.status === "succeeded" ? "✅" : outcome.status === "cancelled" ? "■" : "❌";
-  const hint = outcome.status === "succeeded" ? "" : `\n   retry the failed nodes with: batchboard retry ${outcome.runId}`;
-  return `${icon} Run ${outcome.status}: ${parts.join(" · ")} in ${formatDuration(durationMs)} (run ${outcome.runId})${hint}`;
-}

@@ -1,5 +1,6 @@
 /** One-line descriptions of nodes and results for the terminal. */
-import { searchPatternsOf, type PlanNode } from "../plan/schema";
+import { summaryText } from "../plan/operation-summary";
+import type { PlanNode } from "../plan/schema";
 import type { NodeRunState } from "../runner/run-store";
 
 function clip(text: string, max: number): string {
@@ -7,23 +8,9 @@ function clip(text: string, max: number): string {
   return oneLine.length > max ? `${oneLine.slice(0, max - 1)}…` : oneLine;
 }
 
-/** What a node does, e.g. `file.write src/a.ts` or `shell npm test`. */
+/** What a node does, e.g. `file.write src/a.ts` or `shell npm test`: the editor's node summary, after the type. */
 export function describeNode(node: PlanNode): string {
-  switch (node.type) {
-    case "file.write":
-    case "file.delete":
-      return `${node.type} ${node.params.path}`;
-    case "file.edit":
-      return `file.edit ${node.params.path} (${node.params.edits.length} edit${node.params.edits.length === 1 ? "" : "s"})`;
-    case "file.move":
-      return `file.move ${node.params.from} → ${node.params.to}`;
-    case "file.read":
-      return `file.read ${clip([...node.params.paths, ...(node.params.glob ? [node.params.glob] : [])].join(", "), 50)}`;
-    case "search":
-      return `search ${clip(searchPatternsOf(node.params).map((pattern) => `"${pattern}"`).join(", "), 40)} in ${node.params.glob}`;
-    case "shell":
-      return `shell ${clip(node.params.command, 60)}${node.params.background ? " (background)" : ""}`;
-  }
+  return `${node.type} ${summaryText(node.type, node.params)}`;
 }
 
 /** Short facts about a finished node's result (matches found, bytes written…). */

@@ -7,7 +7,9 @@ import type { ExecutionPlan } from "../plan/execution-plan";
 import type { PlanDocument, PlanNode } from "../plan/schema";
 import type { NodeStatus, RunEvent } from "../runner/run-events";
 import type { NodeRunState } from "../runner/run-store";
+import type { RunOutcome } from "../runner/scheduler";
 import { isTerminalNodeStatus } from "../runner/status";
+import { explainRollbacks, explainSkips, failureTitle, skipSentence } from "../run-view/failure-explanation";
 import { describeNode, describeResult, failureDetail } from "./describe-node";
 
 const SYMBOL: Record<NodeStatus, string> = {
@@ -56,6 +58,8 @@ export class ProgressView {
   private readonly batches = new Map<string, BatchView>();
   private readonly batchOf = new Map<string, BatchView>();
   private readonly nodes: Map<string, PlanNode>;
+  private readonly edges: { from: string; to: string; when: "success" | "failure" | "always" }[];
+  private readonly batchIdOf: Readonly<Record<string, string>>;
   private readonly durations = new Map<string, number>();
   private readonly startedAt = Date.now();
   private statusShown = false;
@@ -69,6 +73,8 @@ export class ProgressView {
     private readonly out: NodeJS.WriteStream,
   ) {
     this.nodes = new Map(plan.nodes.map((node) => [node.id, node]));
+    this.edges = plan.edges.map((edge) => ({ from: edge.from, to: edge.to, when: edge.when }));
+    this.batchIdOf = executionPlan.batchIdOf;
     for (const batch of executionPlan.batches) {
       const view: BatchView = { id: batch.id, kind: batch.kind, atomic: batch.atomic, nodeIds: batch.nodeIds, remaining: 0, startedAt: null };
       for (const id of batch.nodeIds) {
@@ -103,26 +109,31 @@ export class ProgressView {
   private printBatch(batch: BatchView, finishedAt: number): void {
     const ran = batch.nodeIds.filter((id) => !this.states.get(id)?.reused);
     const lines = [`🔄 Batch ${batch.id} · ${countOf(batch.kind, ran.length)}${batch.atomic ? " (atomic)" : ""}`];
+    const label = (id: string) => this.nodes.get(id)?.label ?? id;
+    const skips = explainSkips(this.edges, (id) => this.states.get(id)?.status);
+    const rollbacks = explainRollbacks(Object.fromEntries(this.states), this.batchIdOf);
     ran.forEach((id, index) => {
       const state = this.states.get(id);
       const node = this.nodes.get(id);
       const branch = index === ran.length - 1 ? "└─" : "├─";
+      const pad = index === ran.length - 1 ? "   " : "│  ";
       const status = state?.status ?? "pending";
       const duration = this.durations.get(id);
       const facts = state ? (status === "succeeded" ? describeResult(state) : status) : "";
       lines.push(
         `${branch} ${SYMBOL[status]} ${id}  ${node ? describeNode(node) : ""}${facts ? `  ${facts}` : ""}${duration !== undefined ? `  ${formatDuration(duration)}` : ""}`,
       );
+      const skip = skips.get(id);
+      if (status === "skipped" && skip) lines.push(`${pad}   ${skipSentence(skip, label)}`);
       if (state && status === "failed") {
-        const pad = index === ran.length - 1 ? "   " : "│  ";
-        lines.push(`${pad}   ${state.error?.message ?? "failed"}`);
+        const rolledBackBy = rollbacks.get(id);
+        const title = state.error ? failureTitle(state.error) : "Failed";
+        lines.push(`${pad}   ${title}${state.error?.message ? `: ${state.error.message}` : ""}${rolledBackBy ? ` (because “${label(rolledBackBy)}” failed)` : ""}`);
         const detail = failureDetail(state);
         if (detail) lines.push(`${pad}   ${detail}`);
       }
     });
-    const failed = ran.filter((id) => this.states.get(id)?.status === "failed").length;
-    const elapsed = batch.startedAt === null ? "" : ` in ${formatDuration(finishedAt - batch.startedAt)}`;
-    lines.push(failed ? `❌ ${failed} of ${countOf(batch.kind, ran.length)} failed${elapsed}` : `✅ ${countOf(batch.kind, ran.length)} done${elapsed}`);
+    lines.push(batchFooter(batch.kind, ran.map((id) => this.states.get(id)?.status ?? "pending"), batch.startedAt === null ? "" : ` in ${formatDuration(finishedAt - batch.startedAt)}`));
     this.clearStatus();
     this.write(lines.join("\n") + "\n\n");
     this.drawStatus();
@@ -150,4 +161,36 @@ export class ProgressView {
   private write(text: string): void {
     this.out.write(text);
   }
+}
+
+/**
+ * A batch's last line: ❌ when any of it failed, ⊘ when none of it ran
+ * (all skipped or cancelled), ✅ naming how many were done and how many
+ * skipped otherwise — never a green "done" for work that did not happen.
+ */
+export function batchFooter(kind: string, statuses: readonly NodeStatus[], elapsed: string): string {
+  const total = statuses.length;
+  const failed = statuses.filter((status) => status === "failed").length;
+  const succeeded = statuses.filter((status) => status === "succeeded").length;
+  const notRun = total - failed - succeeded;
+  if (failed) return `❌ ${failed} of ${countOf(kind, total)} failed${notRun ? `, ${notRun} not run` : ""}${elapsed}`;
+  if (succeeded === 0) return `⊘ ${countOf(kind, total)} not run (${statuses.every((status) => status === "skipped") ? "skipped" : "skipped or cancelled"})`;
+  if (notRun) return `✅ ${succeeded} of ${countOf(kind, total)} done, ${notRun} not run${elapsed}`;
+  return `✅ ${countOf(kind, total)} done${elapsed}`;
+}
+
+/** The run's last line: every node counted once, reused nodes within the successes. */
+export function runSummaryLine(outcome: Pick<RunOutcome, "runId" | "status" | "counts" | "nodes">, durationMs: number): string {
+  const { counts } = outcome;
+  const reused = [...outcome.nodes.values()].filter((node) => node.reused).length;
+  const parts = [
+    `${counts.succeeded} succeeded${reused ? ` (${reused} reused from the earlier run)` : ""}`,
+    counts.failed && `${counts.failed} failed`,
+    counts.skipped && `${counts.skipped} skipped`,
+    counts.cancelled && `${counts.cancelled} cancelled`,
+    counts.interrupted && `${counts.interrupted} interrupted`,
+  ].filter(Boolean);
+  const icon = outcome.status === "succeeded" ? "✅" : outcome.status === "cancelled" ? "■" : "❌";
+  const hint = outcome.status === "succeeded" ? "" : `\n   retry the failed nodes with: batchboard retry ${outcome.runId}`;
+  return `${icon} Run ${outcome.status}: ${parts.join(" · ")} in ${formatDuration(durationMs)} (run ${outcome.runId})${hint}`;
 }

@@ -1,6 +1,7 @@
 /** Reading and validating a plan file for the CLI. */
 import { readFile } from "node:fs/promises";
 import type { PlanProblem } from "../plan/plan-problem";
+import { problemLocation } from "../plan/problem-location";
 import type { PlanDocument } from "../plan/schema";
 import { validatePlan } from "../plan/validate-plan";
 
@@ -21,9 +22,7 @@ export async function readPlanFile(file: string): Promise<PlanFileResult> {
   return validatePlan(input);
 }
 
-/** `nodes.3.params.path (node "x"): message` */
+/** `node "x" · path: message [code]`: where in the words of the graph, said once. */
 export function formatProblem(problem: PlanProblem): string {
-  const where = problem.path.length ? problem.path.join(".") : "plan";
-  const node = problem.nodeId ? ` (node "${problem.nodeId}")` : "";
-  return `${where}${node}: ${problem.message} [${problem.code}]`;
+  return `${problemLocation(problem)}: ${problem.message} [${problem.code}]`;
 }

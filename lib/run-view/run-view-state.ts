@@ -40,6 +40,8 @@ export interface NodeView {
   error?: NodeError;
   result?: unknown;
   durationMs?: number;
+  /** When it reached its final status; a skipped node has no span, so the timeline places it here. */
+  settledAt?: number;
   pid?: number;
   /** The newest output, at most OUTPUT_TAIL_BYTES per node; the full log is downloadable. */
   output: OutputChunk[];
@@ -128,6 +130,7 @@ function applyNodeEvent(node: NodeView, event: RunEvent): NodeView {
         error: event.error ?? (event.status === "running" ? undefined : node.error),
         result: event.result ?? node.result,
         durationMs: event.durationMs ?? node.durationMs,
+        settledAt: TERMINAL.has(event.status) ? event.at : event.status === "running" ? undefined : node.settledAt,
         pid: event.pid ?? node.pid,
       };
     }

@@ -1,6 +1,8 @@
 "use client";
 
 import { useState } from "react";
+import { CopyButton } from "@/app/_components/copy-button";
+import { formatWhen } from "@/app/format";
 import { RoleName } from "@/lib/auth/schemas";
 import { changeMemberRole } from "../actions/change-member-role";
 import { createInvite } from "../actions/create-invite";
@@ -116,7 +118,7 @@ export function MembersView({ canManage, callerId, members, invites }: { canMana
         {link ? (
           <p>
             Send this link to the person you invite. It works once and is shown only now:{" "}
-            <input readOnly aria-label="Invite link" value={link} size={60} onFocus={(event) => event.target.select()} />
+            <input readOnly aria-label="Invite link" value={link} size={60} onFocus={(event) => event.target.select()} /> <CopyButton text={link} label="Copy this link" />
           </p>
         ) : null}
       </form>
@@ -131,7 +133,7 @@ export function MembersView({ canManage, callerId, members, invites }: { canMana
                 <tr key={invite.id} data-testid="invite-row">
                   <td>{invite.role}</td>
                   <td className="muted">
-                    by {invite.createdBy}, expires {new Date(invite.expiresAt).toLocaleDateString()}
+                    by {invite.createdBy}, expires {formatWhen(new Date(invite.expiresAt))}
                   </td>
                   <td>
                     <button type="button" className="button" disabled={!canManage || !withdrawal.ready} onClick={() => withdrawal.run({ inviteId: invite.id })}>

@@ -1,6 +1,8 @@
 "use client";
 
 import { useState } from "react";
+import { CopyButton } from "@/app/_components/copy-button";
+import { formatWhen } from "@/app/format";
 import { createApiToken } from "../actions/create-api-token";
 import { revokeApiToken } from "../actions/revoke-api-token";
 import { ActionError, useSettingsAction } from "../use-settings-action";
@@ -14,7 +16,7 @@ interface TokenRow {
   revoked: boolean;
 }
 
-const formatTime = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : "Never");
+const formatTime = (iso: string | null) => (iso ? formatWhen(new Date(iso)) : "Never");
 
 /** The caller's own tokens for this team: the secret is shown once, right after creation. */
 export function TokensView({ teamName, tokens }: { teamName: string; tokens: TokenRow[] }) {
@@ -50,7 +52,7 @@ export function TokensView({ teamName, tokens }: { teamName: string; tokens: Tok
         {secret ? (
           <p>
             Copy it now; it is not shown again:{" "}
-            <input readOnly aria-label="New API token" value={secret} size={60} onFocus={(event) => event.target.select()} />
+            <input readOnly aria-label="New API token" value={secret} size={60} onFocus={(event) => event.target.select()} /> <CopyButton text={secret} label="Copy this token" />
           </p>
         ) : null}
       </form>

@@ -1,0 +1,49 @@
+import { z } from "zod";
+
+/** The result fields the panel knows how to show; anything else is shown as JSON. */
+const SearchResult = z.object({
+  matches: z.array(z.object({ path: z.string(), line: z.number(), column: z.number(), text: z.string() })),
+  filesSearched: z.number(),
+  truncated: z.boolean(),
+});
+const ReadResult = z.object({ files: z.array(z.object({ path: z.string() }).passthrough()), totalBytes: z.number(), truncated: z.boolean() });
+
+/** A node's result: search matches as a table, reads as a list of files, anything else as JSON. */
+export function NodeResult({ result }: { result: unknown }) {
+  const search = SearchResult.safeParse(result);
+  if (search.success) {
+    return (
+      <div data-testid="search-matches">
+        <p className="muted">
+          {search.data.matches.length} matches in {search.data.filesSearched} files{search.data.truncated ? " (capped)" : ""}
+        </p>
+        <table className="table matches">
+          <tbody>
+            {search.data.matches.map((match, index) => (
+              <tr key={index}>
+                <td>
+                  <code>
+                    {match.path}:{match.line}:{match.column}
+                  </code>
+                </td>
+                <td>
+                  <code>{match.text}</code>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    );
+  }
+  const read = ReadResult.safeParse(result);
+  if (read.success) {
+    return (
+      <p>
+        Read {read.data.files.length} files, {read.data.totalBytes} bytes{read.data.truncated ? " (capped)" : ""}: {read.data.files.map((file) => file.path).join(", ")}
+      </p>
+    );
+  }
+  if (result === undefined) return <p className="muted">No result yet.</p>;
+  return <pre className="result-json">{JSON.stringify(result, null, 2)}</pre>;
+}
