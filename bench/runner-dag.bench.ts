@@ -3,8 +3,9 @@
  * (real SQLite persistence, batched) and by `make -j` on an equivalent
  * Makefile, alternately, at the same concurrency. Targets: runner ≤ 1.15×
  * make's wall time uncontained and ≤ 1.25× with every command sandboxed
- * (bubblewrap, a user and PID namespace per command), the sandbox adding
- * ≤ 0.2 ms of CPU per command; per-node scheduling latency p50 < 1 ms.
+ * (bubblewrap, a user and PID namespace per command; its per-command cost
+ * is measured apart, in sandbox-cost.bench.ts); per-node scheduling latency
+ * p50 < 1 ms.
  *
  * The runner persists through the threaded store (a worker thread with its
  * own SQLite connection); the main-thread Prisma store is shown for reference.
@@ -198,7 +199,6 @@ const cpu = (rounds: Timing[]) => median(rounds.map((round) => round.cpuMs));
 const makeMs = wall(makeRounds);
 const ratio = wall(runnerRounds) / makeMs;
 const sandboxedRatio = wall(sandboxedRounds) / makeMs;
-const sandboxCostPerCommand = (cpu(sandboxedRounds) - cpu(runnerRounds)) / nodes.length;
 const p50 = percentile(latencies, 50);
 const p99 = percentile(latencies, 99);
 const seconds = (value: number) => `${(value / 1000).toFixed(2)} s`;
@@ -225,15 +225,14 @@ printTable(
       "≤ 1.15×",
       ` (Node ${seconds(splitOf("server"))}, zygote ${seconds(splitOf("helpers"))}, commands ${seconds(splitOf("commands"))})`,
     ),
-    row(`batchboard runner, every command sandboxed (bubblewrap per run, namespaces per command)`, sandboxedRounds, "≤ 1.25×", " (sandbox and its commands included)"),
+    // Its CPU column misses what the sandbox's processes used: only wall time is compared for it.
+    row(`batchboard runner, every command sandboxed (bubblewrap per run, namespaces per command)`, sandboxedRounds, "≤ 1.25×", " (incomplete: see sandbox-cost.bench.ts)"),
     row(`batchboard runner (SQLite via main-thread Prisma store, reference only)`, mainThreadRounds),
     row(`make -j${CONCURRENCY} (no shell, reference only)`, directRounds),
   ],
 );
 console.log();
 printTable(["scheduling latency", "p50", "p99", "target"], [["per node", `${p50.toFixed(3)} ms`, `${p99.toFixed(3)} ms`, "p50 < 1 ms"]]);
-console.log();
-printTable(["sandbox's added cost", "CPU per command", "target"], [["sandboxed run − uncontained run, CPU / 2,000 commands", `${sandboxCostPerCommand.toFixed(3)} ms`, "≤ 0.2 ms"]]);
-const missed = ratio > 1.15 || sandboxedRatio > 1.25 || sandboxCostPerCommand > 0.2 || p50 >= 1;
+const missed = ratio > 1.15 || sandboxedRatio > 1.25 || p50 >= 1;
 console.log(missed ? "\nTarget missed." : "\nTargets met.");
 process.exit(missed ? 1 : 0);
