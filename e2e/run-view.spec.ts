@@ -1,5 +1,6 @@
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { countProcessesRunning } from "../lib/testing/processes";
 import { expect, test, type Page } from "@playwright/test";
 import type { PlanDocumentInput } from "../lib/plan/schema";
 
@@ -139,30 +140,20 @@ async function expectInsideCanvas(page: Page, id: string): Promise<void> {
 }
 
 test("a long command cancelled from the view leaves no process behind", async ({ page }) => {
+  // A marker no other process uses: a sandboxed command's pid means nothing outside its sandbox.
+  const marker = `30${Date.now() % 10000}.5`;
   const planId = await storePlan(page, {
     name: "Sleeps for a long time",
-    nodes: [{ id: "sleeper", type: "shell", params: { command: "echo $$ > sleeper.pid; exec sleep 300" } }],
+    nodes: [{ id: "sleeper", type: "shell", params: { command: `setsid sleep ${marker} & sleep ${marker}` } }],
   });
   await startRunFromPlanPage(page, planId);
   await expect(node(page, "sleeper")).toHaveAttribute("data-status", "running", { timeout: 15_000 });
-  const pidFile = path.join(await runDirectory(page), "sleeper.pid");
-  await expect.poll(() => existsSync(pidFile)).toBe(true);
-  const pid = Number(readFileSync(pidFile, "utf8").trim());
-  expect(() => process.kill(pid, 0)).not.toThrow();
+  await expect.poll(() => countProcessesRunning("sleep", marker)).toBe(2);
 
   await page.getByRole("button", { name: "Cancel run" }).click();
   await expect(page.getByTestId("run-status")).toHaveText("cancelled", { timeout: 15_000 });
   await expect(node(page, "sleeper")).toHaveAttribute("data-status", "cancelled");
-  await expect
-    .poll(() => {
-      try {
-        process.kill(pid, 0);
-        return "alive";
-      } catch {
-        return "gone";
-      }
-    })
-    .toBe("gone");
+  await expect.poll(() => countProcessesRunning("sleep", marker)).toBe(0);
 });
 
 test("reloading mid-run ends on the same graph as a view that watched it all", async ({ page, context }) => {
