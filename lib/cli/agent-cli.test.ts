@@ -5,7 +5,7 @@
  * with a broken edit, the retry with a fixed plan, and the undo of the chain.
  */
 import { spawn } from "node:child_process";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { authenticateApiToken } from "../server/authenticate";
@@ -54,13 +54,19 @@ describe("batchboard without a browser", () => {
       await database.close();
     }
 
-    const existing = temporaryDirectory("batchboard-agent-site-");
+    // An existing checkout under the workspace root registers; one outside it is refused.
+    const existing = path.join(home.dir, "data", "workspaces", "checkouts", "site");
+    mkdirSync(existing, { recursive: true });
+    const added = await cli(["workspace", "add", "site", "--path", existing, "--json"]);
+    expect(JSON.parse(added.stdout)).toMatchObject({ name: "site", directory: existing });
+    expect((await cli(["workspace", "add", "site", "--path", existing])).code).toBe(1);
+    const outside = temporaryDirectory("batchboard-agent-outside-");
     try {
-      const added = await cli(["workspace", "add", "site", "--path", existing.dir, "--json"]);
-      expect(JSON.parse(added.stdout)).toMatchObject({ name: "site", directory: existing.dir });
-      expect((await cli(["workspace", "add", "site", "--path", existing.dir])).code).toBe(1);
+      const refused = await cli(["workspace", "add", "elsewhere", "--path", outside.dir]);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toMatch(/directory/);
     } finally {
-      existing.cleanup();
+      outside.cleanup();
     }
   }, 300_000);
 
