@@ -124,6 +124,7 @@ export const SearchExpectation = z.union([
       max: z.number().int().min(0).optional().describe("Most matching lines each pattern may have"),
     })
     .refine((range) => range.min !== undefined || range.max !== undefined, "Give min, max or both")
+    .meta({ minProperties: 1 })
     .refine((range) => range.min === undefined || range.max === undefined || range.min <= range.max, "min cannot exceed max"),
 ]);
 export type SearchExpectation = z.infer<typeof SearchExpectation>;
@@ -150,6 +151,13 @@ export const SearchParams = z
   .refine((params) => (params.pattern === undefined) !== (params.patterns === undefined), {
     message: "Give either `pattern` or `patterns`, not both and not neither",
     path: ["pattern"],
+  })
+  // The same rule for the JSON Schema, which cannot see the refinement.
+  .meta({
+    oneOf: [
+      { required: ["pattern"], properties: { pattern: { description: "One pattern" } } },
+      { required: ["patterns"], properties: { patterns: { description: "Several patterns" } } },
+    ],
   });
 export type SearchParams = z.infer<typeof SearchParams>;
 
