@@ -58,7 +58,7 @@ describe.each(TEST_PROVIDERS)("API edges on %s", (provider) => {
       new Request("http://batchboard.test/api/v1/plans", {
         method: "POST",
         headers: { ...bearer(editor), "content-type": "application/json; charset=utf-8" },
-        body: JSON.stringify({ document: { name: "Charset", nodes: [] } }),
+        body: JSON.stringify({ document: { name: "Charset", nodes: [{ id: "w", type: "file.write", params: { path: "a.txt", content: "" } }] } }),
       }),
       { params: Promise.resolve({}) },
     );
