@@ -95,17 +95,21 @@ const LOG_CATCH_UP_MS = 30_000;
 const LOG_POLL_MS = 50;
 /** How often a run executing in another process (CLI, another server) is polled for new events. */
 const FOREIGN_RUN_POLL_MS = 400;
+/** How often a run that ended live is looked up until the store has its final status. */
+const STORED_STATUS_POLL_MS = 20;
 
 /**
- * Whether the run finishes within `timeoutMs`: told by its live events where
- * the dispatcher has them, and by its stored status (a run executing in the
- * CLI or another server) otherwise.
+ * Whether the run finishes within `timeoutMs`, as the store tells (a report
+ * read then is complete). Its live events, where the dispatcher has them, say
+ * when to look; a run executing in the CLI or another server is polled.
  */
 async function waitUntilFinished(dispatcher: RunDispatcher, runId: string, readStatus: () => Promise<RunStatus>, timeoutMs: number): Promise<boolean> {
-  let finished!: () => void;
-  const finishedLive = new Promise<true>((resolve) => (finished = () => resolve(true)));
+  let endedLive = false;
+  let wake = () => {};
   const unsubscribe = await dispatcher.subscribe(runId, (event) => {
-    if (event.type === "run.status" && isTerminalRunStatus(event.status)) finished();
+    if (event.type !== "run.status" || !isTerminalRunStatus(event.status)) return;
+    endedLive = true;
+    wake();
   });
   const deadline = Date.now() + timeoutMs;
   try {
@@ -113,8 +117,15 @@ async function waitUntilFinished(dispatcher: RunDispatcher, runId: string, readS
       if (isTerminalRunStatus(await readStatus())) return true;
       const left = deadline - Date.now();
       if (left <= 0) return false;
-      const wait = new Promise<false>((resolve) => setTimeout(resolve, Math.min(left, FOREIGN_RUN_POLL_MS), false));
-      if (await Promise.race([finishedLive, wait])) return true;
+      // Once the run has ended live, its final status reaches the store with the next flush.
+      const pause = Math.min(left, endedLive ? STORED_STATUS_POLL_MS : FOREIGN_RUN_POLL_MS);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, pause);
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
     }
   } finally {
     unsubscribe();
