@@ -152,7 +152,7 @@ test("polish: settings tabs read as links, the workspace name pattern is a valid
   await page.getByRole("button", { name: "Create invite link" }).click();
   await expect(page.getByRole("button", { name: "Copy this link" })).toBeVisible();
   await page.goto("/settings/workspaces");
-  const pattern = await page.locator('input[name="name"]').getAttribute("pattern");
+  const pattern = await page.getByRole("textbox", { name: "New workspace name" }).getAttribute("pattern");
   expect(() => new RegExp(`^(?:${pattern})$`, "v")).not.toThrow();
 });
 

@@ -82,7 +82,8 @@ test("export and import round-trip byte for byte; a broken file is refused with 
   // Fields are named as the inspector names them, never by the document's internal path.
   await expect(problems.filter({ hasText: "write-config" }).filter({ hasText: "path" })).toContainText("leave the workspace root");
   await expect(problems.filter({ hasText: "build" }).filter({ hasText: "command" })).toBeVisible();
-  await expect(problems.filter({ hasText: "params." })).toHaveCount(0);
+  await expect(problems.filter({ hasText: "nodes." })).toHaveCount(0);
+  await expect(problems.filter({ hasText: "nodes[" })).toHaveCount(0);
   await expect(problems.filter({ hasText: "mystery" }).filter({ hasText: "type" })).toBeVisible();
   await expect(problems.filter({ hasText: "loop" })).toHaveCount(1);
   await expect(dialog.getByRole("button", { name: "Import" })).toBeDisabled();
