@@ -71,8 +71,8 @@ test("a runner's shell nodes cannot reach the server's data, other workspaces, i
       contained("read-database", `test ! -e '${database}' && ! ls '${dataDir}/batchboard.db'* 2>/dev/null`),
       contained("read-other-workspace", `test ! -e '${otherWorkspace}/.'`),
       contained("read-server-environment", "! cat /proc/[0-9]*/environ 2>/dev/null | tr '\\0' '\\n' | grep -q '^BATCHBOARD_\\|^DATABASE_URL\\|^PORT='"),
-      // Bracketed so that grep's own command line, which holds the pattern, does not match it.
-      contained("see-server-processes", "! cat /proc/[0-9]*/cmdline 2>/dev/null | tr '\\0' ' ' | grep -q '[n]ext\\|[s]tart[.]ts\\|[p]ostgres'"),
+      // By process name: bubblewrap's own command line, visible inside, names paths the sandbox binds.
+      contained("see-server-processes", "! cat /proc/[0-9]*/comm 2>/dev/null | grep -q '^node$\\|^next-server\\|^postgres\\|^redis-server'"),
       contained("write-outside", `mkdir -p '${otherWorkspace}' && echo pwned > '${otherWorkspace}/pwned'; ! echo pwned > /etc/pwned`),
       // These fail, each with an error that says why.
       { id: "setsid-escape", type: "shell", timeoutMs: 1000, params: { command: `setsid sleep ${marker} > /dev/null 2>&1 & sleep ${marker}` } },
