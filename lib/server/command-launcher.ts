@@ -10,8 +10,8 @@ import { createSandboxLauncher } from "../runner/sandbox/bubblewrap";
 import { createUncontainedLauncher, type CommandLauncher } from "../runner/sandbox/run-commands";
 import { createZygoteSpawner } from "../runner/spawner/process-spawner";
 
-/** Said once at start-up by whoever runs commands with the sandbox off. */
-export const SANDBOX_OFF_WARNING =
+/** Said at start-up by whoever runs commands with the sandbox off. */
+const SANDBOX_OFF_WARNING =
   "BATCHBOARD_SANDBOX=off: commands run uncontained, with this server's user, files and environment. Do not share this server with people you would not give a shell on it.";
 
 export function createCommandLauncher(env: Env, warn: (message: string) => void = console.warn): CommandLauncher {

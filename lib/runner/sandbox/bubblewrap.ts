@@ -19,8 +19,8 @@ import { createRunHome, removeRunHome, SandboxUnavailableError, type CommandLaun
 import { effectiveSandboxLimits, type SandboxLimits } from "./sandbox-settings";
 
 /** Where things are inside the sandbox. */
-export const SANDBOX_HOME = "/home/batchboard";
-export const SANDBOX_TMP = "/tmp";
+const SANDBOX_HOME = "/home/batchboard";
+const SANDBOX_TMP = "/tmp";
 const SANDBOX_HELPER = "/run/batchboard/helper";
 /** The unprivileged user commands run as (nobody). */
 const SANDBOX_UID = 65534;
@@ -28,7 +28,7 @@ const SANDBOX_UID = 65534;
 const MIB = 1024 * 1024;
 
 /** What the sandbox shows of the machine: every path it binds, and where. */
-export interface SandboxLayout {
+interface SandboxLayout {
   workspaceRoot: string;
   /** Host directories bound as HOME and TMPDIR. */
   home: string;
@@ -42,7 +42,7 @@ export interface SandboxLayout {
 const SYSTEM_PATHS = ["/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc"];
 
 /** The bubblewrap arguments for a layout, up to (not including) the program to run. */
-export function bubblewrapArguments(layout: SandboxLayout, system: SystemView = systemView()): string[] {
+function bubblewrapArguments(layout: SandboxLayout, system: SystemView = systemView()): string[] {
   const args: string[] = [];
   for (const entry of system.entries) {
     if (entry.symlinkTo !== null) args.push("--symlink", entry.symlinkTo, entry.path);
@@ -63,7 +63,7 @@ export function bubblewrapArguments(layout: SandboxLayout, system: SystemView = 
 }
 
 /** The machine's system directories as the sandbox shows them. */
-export interface SystemView {
+interface SystemView {
   entries: Array<{ path: string; symlinkTo: string | null }>;
   /** Files and directories under /etc that only their owner (or group) may read: hidden inside. */
   maskedFiles: string[];
@@ -73,7 +73,7 @@ export interface SystemView {
 let cachedSystemView: SystemView | null = null;
 
 /** Reads which system paths exist and which of /etc only root may read (once per process). */
-export function systemView(): SystemView {
+function systemView(): SystemView {
   if (cachedSystemView) return cachedSystemView;
   const entries: SystemView["entries"] = [];
   for (const systemPath of SYSTEM_PATHS) {
@@ -118,7 +118,7 @@ function lstatOrNull(file: string): Stats | null {
 }
 
 /** The helper's arguments: per-command isolation and the limits. */
-export function helperArguments(limits: SandboxLimits): string[] {
+function helperArguments(limits: SandboxLimits): string[] {
   return [
     "--isolate",
     ...["nproc=" + limits.processes, "data=" + limits.memoryMb * MIB, "cpu=" + limits.cpuSeconds, "fsize=" + limits.fileSizeMb * MIB, "nofile=" + limits.openFiles].flatMap((limit) => ["--limit", limit]),
