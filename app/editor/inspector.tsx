@@ -24,6 +24,7 @@ type Params = Record<string, unknown>;
 
 /** Choices and hints come from the plan schema itself, so the form cannot drift from what validation accepts. */
 const IF_EXISTS = FileWriteParams.shape.ifExists.unwrap().options;
+const SEARCH_OUTPUTS = SearchParams.shape.output.unwrap().options;
 const PATH_HINT = WorkspacePath.description;
 type ErrorsAt = (path: string) => string[] | undefined;
 
@@ -187,6 +188,8 @@ function ParamsForm({ type, params, setParam, errorsAt }: { type: OperationType;
           />
           <TextField label="Glob" mono value={params.glob} onChange={(value) => setParam("glob", value === "" ? undefined : value)} errors={at("glob")} placeholder="src/**/*.ts" />
           <NumberField label="Max bytes per file" hint={FileReadParams.shape.maxBytes.description} value={params.maxBytes} onChange={(value) => setParam("maxBytes", value)} errors={at("maxBytes")} />
+          <NumberField label="From line" hint={FileReadParams.shape.offset.description} value={params.offset} onChange={(value) => setParam("offset", value)} errors={at("offset")} placeholder="1" />
+          <NumberField label="Lines" hint={FileReadParams.shape.limit.description} value={params.limit} onChange={(value) => setParam("limit", value)} errors={at("limit")} placeholder="all" />
         </>
       );
     case "search":
@@ -197,6 +200,7 @@ function ParamsForm({ type, params, setParam, errorsAt }: { type: OperationType;
           <TextField label="Glob" mono value={params.glob} onChange={(value) => setParam("glob", value)} errors={at("glob")} hint={SearchParams.shape.glob.description} />
           <CheckField label="Case sensitive" checked={params.caseSensitive} onChange={(value) => setParam("caseSensitive", value)} />
           <NumberField label="Max matches" value={params.maxMatches} onChange={(value) => setParam("maxMatches", value)} errors={at("maxMatches")} />
+          <SelectField label="Result lists" hint={SearchParams.shape.output.description} value={params.output} options={SEARCH_OUTPUTS} onChange={(value) => setParam("output", value)} errors={at("output")} />
         </>
       );
     case "shell":

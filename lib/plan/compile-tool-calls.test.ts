@@ -23,7 +23,9 @@ describe("compileToolCalls", () => {
       { name: "Read", input: { file_path: "b.txt" } },
     ]);
     expect(edgesOf(compiled)).toEqual(["call0-write>call1-edit", "call1-edit>call2-read"]);
-    expect(compiled.ok && compiled.calls[2]).toEqual({ callIndex: 2, name: "Read", nodeId: "call2-read", lines: { offset: 2, limit: 5 } });
+    expect(compiled.ok && compiled.calls[2]).toEqual({ callIndex: 2, name: "Read", nodeId: "call2-read" });
+    const read = compiled.ok ? compiled.plan.nodes[2] : undefined;
+    expect(read?.type === "file.read" && read.params).toMatchObject({ paths: ["a.txt"], offset: 2, limit: 5 });
   });
 
   it("makes a Grep wait only for earlier writes its path and glob cover", () => {
@@ -35,7 +37,9 @@ describe("compileToolCalls", () => {
     ]);
     expect(edgesOf(compiled)).toEqual(["call0-write>call2-grep"]);
     const search = compiled.ok ? compiled.plan.nodes[2] : undefined;
-    expect(search?.type === "search" && search.params).toMatchObject({ glob: "src/**/*.ts", regex: true, caseSensitive: false });
+    expect(search?.type === "search" && search.params).toMatchObject({ glob: "src/**/*.ts", regex: true, caseSensitive: false, output: "files" });
+    const modes = compileToolCalls(["content", "count"].map((output_mode) => ({ name: "Grep", input: { pattern: "x", output_mode } })));
+    expect(modes.ok && modes.plan.nodes.map((node) => node.type === "search" && node.params.output)).toEqual(["lines", "count"]);
   });
 
   it("maps absolute paths inside the workspace and names the call of one outside it", () => {

@@ -75,7 +75,7 @@ export function compileToolCalls(input: unknown, options: CompileToolCallsOption
     }
     nodes.push(mapped.node);
     footprints.push(mapped.footprint);
-    calls.push({ callIndex: index, name: call.name, ...(call.id ? { id: call.id } : {}), nodeId: mapped.node.id, ...(mapped.lines ? { lines: mapped.lines } : {}) });
+    calls.push({ callIndex: index, name: call.name, ...(call.id ? { id: call.id } : {}), nodeId: mapped.node.id });
   });
   if (problems.length) return { ok: false, problems };
   const document = {
@@ -108,7 +108,10 @@ function findUnknownTools(input: unknown): ToolCallProblem[] {
   });
 }
 
-type Mapped = { node: PlanNode; footprint: Footprint; lines?: CompiledCall["lines"] } | { problem: ToolCallProblem };
+/** Grep's output modes as a search's `output`. */
+const GREP_OUTPUTS = { content: "lines", files_with_matches: "files", count: "count" } as const;
+
+type Mapped = { node: PlanNode; footprint: Footprint } | { problem: ToolCallProblem };
 
 function mapCall(call: ToolCall, index: number, workspaceRoot: string | undefined): Mapped {
   const id = `call${index}-${call.name.toLowerCase()}`;
@@ -130,11 +133,10 @@ function mapCall(call: ToolCall, index: number, workspaceRoot: string | undefine
     case "Read": {
       const path = relative(call.input.file_path, "file_path");
       if (typeof path !== "string") return path;
-      const lines = call.input.offset !== undefined || call.input.limit !== undefined ? { offset: call.input.offset ?? 1, ...(call.input.limit !== undefined ? { limit: call.input.limit } : {}) } : undefined;
+      const lineWindow = { ...(call.input.offset ? { offset: call.input.offset } : {}), ...(call.input.limit !== undefined ? { limit: call.input.limit } : {}) };
       return {
-        node: { id, type: "file.read", checkpoint: false, params: { paths: [path], maxBytes: 1024 * 1024 } },
+        node: { id, type: "file.read", checkpoint: false, params: { paths: [path], maxBytes: 1024 * 1024, ...lineWindow } },
         footprint: { everything: false, writes: [], reads: [{ path }] },
-        ...(lines ? { lines } : {}),
       };
     }
     case "Grep": {
@@ -144,7 +146,7 @@ function mapCall(call: ToolCall, index: number, workspaceRoot: string | undefine
       const matcher = globToRegExp(glob);
       if (!matcher) return { problem: { callIndex: index, field: "glob", message: `Call ${index} (glob): "${call.input.glob}" is not a valid glob` } };
       return {
-        node: { id, type: "search", checkpoint: false, params: { pattern: call.input.pattern, regex: true, glob, caseSensitive: !call.input["-i"], maxMatches: 1_000, hidden: false, noIgnore: false } },
+        node: { id, type: "search", checkpoint: false, params: { pattern: call.input.pattern, regex: true, glob, caseSensitive: !call.input["-i"], maxMatches: 1_000, output: GREP_OUTPUTS[call.input.output_mode], hidden: false, noIgnore: false } },
         footprint: { everything: false, writes: [], reads: [{ glob: matcher }] },
       };
     }

@@ -107,6 +107,8 @@ export const FileReadParams = z.strictObject({
   paths: z.array(WorkspacePath).default([]).describe("Files to read, relative to the workspace root"),
   glob: z.string().optional().describe('Glob of files to read, relative to the workspace root, e.g. "src/**/*.ts"'),
   maxBytes: z.number().int().min(1).max(64 * 1024 * 1024).default(1024 * 1024).describe("Cap per file in bytes; longer files are cut"),
+  offset: z.number().int().min(1).optional().describe("First line to return (1-based); lines before it are left out"),
+  limit: z.number().int().min(1).optional().describe("Most lines to return, from `offset` (or the first line)"),
 });
 export type FileReadParams = z.infer<typeof FileReadParams>;
 
@@ -141,10 +143,14 @@ export const SearchParams = z
     regex: z.boolean().default(false).describe("Treat the pattern(s) as regular expressions (JavaScript syntax), matched within one line"),
     glob: z.string().default("**/*").describe("Files to search, relative to the workspace"),
     caseSensitive: z.boolean().default(true).describe("false: match regardless of case"),
-    maxMatches: z.number().int().min(1).max(100_000).default(1_000).describe("Most matches kept (all patterns together)"),
+    maxMatches: z.number().int().min(1).max(100_000).default(1_000).describe('Most matching lines kept (all patterns together); with `output` "files" or "count", most files listed'),
     expect: SearchExpectation.optional().describe(
       'Makes the search a check that fails the node: "none": no pattern may match; "any": every pattern must match; {min, max}: each pattern\'s count of matching lines must be in range',
     ),
+    output: z
+      .enum(["lines", "files", "count"])
+      .default("lines")
+      .describe('What the result lists: "lines": each matching line; "files": the files with a match; "count": each such file with its count of matching lines'),
     hidden: z.boolean().default(false).describe("Also search hidden files and directories (names starting with '.'); .git is never searched"),
     noIgnore: z.boolean().default(false).describe("Also search what .gitignore files exclude, and node_modules"),
   })

@@ -24,15 +24,18 @@ const MultiEditStep = z.strictObject({
 export const MultiEditInput = z.strictObject({ file_path: FilePath, edits: z.array(MultiEditStep).min(1, "Add at least one edit") });
 export const ReadInput = z.strictObject({
   file_path: FilePath,
-  offset: z.number().int().min(0).optional().describe("First line to show (1-based)"),
-  limit: z.number().int().min(1).optional().describe("Lines to show"),
+  offset: z.number().int().min(0).optional().describe("First line to read (1-based; 0 means the first)"),
+  limit: z.number().int().min(1).optional().describe("Most lines to read"),
 });
 export const GrepInput = z.strictObject({
   pattern: z.string().min(1, "pattern is empty").describe("Regular expression"),
   path: z.string().optional().describe("File or directory to search (the workspace root when left out)"),
   glob: z.string().optional().describe('Files to search, e.g. "*.ts" or "src/**/*.{ts,tsx}"'),
   "-i": z.boolean().default(false).describe("Case-insensitive"),
-  output_mode: z.enum(["content", "files_with_matches", "count"]).default("files_with_matches").describe("Every mode returns the matches (file, line, column, text); it is kept for the caller"),
+  output_mode: z
+    .enum(["content", "files_with_matches", "count"])
+    .default("files_with_matches")
+    .describe('"content": the matching lines; "files_with_matches": the files that match; "count": each such file with its count of matching lines'),
 });
 export const BashInput = z.strictObject({
   command: z.string().min(1, "command is empty"),
@@ -63,12 +66,11 @@ export const ToolCallProblem = z.object({
 });
 export type ToolCallProblem = z.infer<typeof ToolCallProblem>;
 
-/** Where each call went: its node, and for a Read the line window to show of the file. */
+/** Where each call went: its node. */
 export const CompiledCall = z.object({
   callIndex: z.number().int().nonnegative(),
   name: z.string(),
   id: z.string().optional().describe("The call's own id, when it had one"),
   nodeId: z.string(),
-  lines: z.object({ offset: z.number().int(), limit: z.number().int().optional() }).optional(),
 });
 export type CompiledCall = z.infer<typeof CompiledCall>;

@@ -3,6 +3,7 @@ import { z } from "zod";
 /** The result fields the panel knows how to show; anything else is shown as JSON. */
 const SearchResult = z.object({
   matches: z.array(z.object({ path: z.string(), line: z.number(), column: z.number(), text: z.string() })),
+  files: z.array(z.object({ path: z.string(), count: z.number().optional() })).optional(),
   filesSearched: z.number(),
   truncated: z.boolean(),
 });
@@ -11,6 +12,23 @@ const ReadResult = z.object({ files: z.array(z.object({ path: z.string() }).pass
 /** A node's result: search matches as a table, reads as a list of files, anything else as JSON. */
 export function NodeResult({ result }: { result: unknown }) {
   const search = SearchResult.safeParse(result);
+  if (search.success && search.data.files) {
+    return (
+      <div data-testid="search-files">
+        <p className="muted">
+          {search.data.files.length} of {search.data.filesSearched} files match{search.data.truncated ? " (capped)" : ""}
+        </p>
+        <ul className="matching-files">
+          {search.data.files.map((file) => (
+            <li key={file.path}>
+              <code>{file.path}</code>
+              {file.count !== undefined && <span className="muted"> · {file.count} lines</span>}
+            </li>
+          ))}
+        </ul>
+      </div>
+    );
+  }
   if (search.success) {
     return (
       <div data-testid="search-matches">

@@ -145,6 +145,23 @@ describe("file.read", () => {
     expect(result.truncated).toBe(true);
     await expect(readFileExecutor(FileReadParams.parse({ paths: ["missing.txt"] }), ctx)).rejects.toMatchObject({ code: "file-not-found" });
   });
+
+  it("reads a window of lines with offset and limit, across read chunks, capped in bytes", async () => {
+    // 20,000 numbered lines (~190 KB): the window spans the executor's 64 KB read chunks.
+    writeFileSync(file("log.txt"), Array.from({ length: 20_000 }, (_, index) => `line ${index + 1}`).join("\n"));
+    const { ctx } = await executorContext(ws.dir);
+    const read = async (params: object) => (await readFileExecutor(FileReadParams.parse({ paths: ["log.txt"], ...params }), ctx)).files[0];
+    const middle = await read({ offset: 9_000, limit: 3 });
+    expect(middle).toMatchObject({ content: "line 9000\nline 9001\nline 9002\n", firstLine: 9_000, lines: 3, truncated: false });
+    expect(middle?.bytes).toBeGreaterThan(180_000);
+    expect(await read({ limit: 2 })).toMatchObject({ content: "line 1\nline 2\n", firstLine: 1, lines: 2 });
+    expect(await read({ offset: 19_999 })).toMatchObject({ content: "line 19999\nline 20000", lines: 2 });
+    expect(await read({ offset: 30_000 })).toMatchObject({ content: "", lines: 0, truncated: false });
+    expect(await read({ offset: 100, limit: 50, maxBytes: 20 })).toMatchObject({ content: "line 100\nline 101\nli", truncated: true });
+    const { ctx: dry } = await executorContext(ws.dir, { dryRun: true });
+    const dryRead = await readFileExecutor(FileReadParams.parse({ paths: ["log.txt"], offset: 9_000, limit: 3 }), dry);
+    expect(dryRead.files[0]?.content).toBe(middle?.content);
+  });
 });
 
 describe("search", () => {
@@ -173,5 +190,20 @@ describe("search", () => {
     expect(capped?.matches).toHaveLength(1);
     expect(capped?.truncated).toBe(true);
     await expect(searchExecutor(SearchParams.parse({ pattern: "(", regex: true }), ctx)).rejects.toMatchObject({ code: "invalid-regex" });
+  });
+
+  it("lists matching files, or files with their counts, when output asks for it", async () => {
+    mkdirSync(file("src"));
+    writeFileSync(file("src/a.ts"), "foo\nbar\nfoo foo\n");
+    writeFileSync(file("src/b.ts"), "nothing here\n");
+    writeFileSync(file("src/c.ts"), "FOO\n");
+    const { ctx } = await executorContext(ws.dir);
+    const files = await searchExecutor(SearchParams.parse({ pattern: "foo", output: "files", caseSensitive: false }), ctx);
+    expect(files).toMatchObject({ matches: [], files: [{ path: "src/a.ts" }, { path: "src/c.ts" }], filesSearched: 3, truncated: false, counts: [3] });
+    const counted = await searchExecutor(SearchParams.parse({ pattern: "foo", output: "count" }), ctx);
+    expect(counted.files).toEqual([{ path: "src/a.ts", count: 2 }]);
+    const capped = await searchExecutor(SearchParams.parse({ pattern: "o", output: "files", maxMatches: 1 }), ctx);
+    expect(capped).toMatchObject({ files: [{ path: "src/a.ts" }], truncated: true });
+    await expect(searchExecutor(SearchParams.parse({ pattern: "foo", output: "files", expect: "none" }), ctx)).rejects.toThrow(/matched 2 lines: src\/a\.ts/);
   });
 });

@@ -20,9 +20,19 @@ export interface SearchMatch {
   pattern?: string;
 }
 
-/** What a `search` node keeps: matches up to `maxMatches`, and every pattern's count. */
+/** A file with matching lines, for a search whose `output` is "files" or "count". */
+export interface SearchFile {
+  path: string;
+  /** Its matching lines (all patterns together), for `output: "count"`. */
+  count?: number;
+}
+
+/** What a `search` node keeps: matching lines (or files) up to `maxMatches`, and every pattern's count. */
 export interface SearchResult {
+  /** The matching lines, for `output: "lines"`. */
   matches: SearchMatch[];
+  /** The files with a match, for `output: "files"` or `"count"`. */
+  files?: SearchFile[];
   /** Files the glob and the ignore rules selected. */
   filesSearched: number;
   /** More lines matched than `maxMatches`. */
@@ -146,27 +156,38 @@ function isTooLarge(relative: string, ctx: ExecutorContext): boolean {
 function collect(search: SearchParams, files: readonly string[], found: FoundLines, offset: number, count: number): SearchResult {
   const counts = new Array<number>(count).fill(0);
   const matches: SearchMatch[] = [];
+  const matchingFiles: SearchFile[] = [];
   const named = search.patterns !== undefined;
   let total = 0;
+  let filesWithMatches = 0;
   files.forEach((file, index) => {
     const byPattern = found[index];
     if (!byPattern) return;
     const inFile: SearchMatch[] = [];
+    let linesInFile = 0;
     for (let i = 0; i < count; i += 1) {
       const lines = byPattern.get(offset + i);
       if (!lines) continue;
       counts[i] = (counts[i] as number) + lines.length;
-      total += lines.length;
-      if (matches.length >= search.maxMatches) continue;
+      linesInFile += lines.length;
+      if (search.output !== "lines" || matches.length >= search.maxMatches) continue;
       const pattern = named ? { pattern: search.patterns?.[i] as string } : {};
       for (const { line, column, text } of lines) inFile.push({ path: file, line, column, text, ...pattern });
+    }
+    total += linesInFile;
+    if (linesInFile === 0) return;
+    filesWithMatches += 1;
+    if (search.output !== "lines") {
+      if (matchingFiles.length < search.maxMatches) matchingFiles.push(search.output === "count" ? { path: file, count: linesInFile } : { path: file });
+      return;
     }
     if (matches.length >= search.maxMatches) return;
     // Within a file: by line, then in the order the patterns were given (the sort is stable).
     inFile.sort((a, b) => a.line - b.line);
     for (const match of inFile) if (matches.length < search.maxMatches) matches.push(match);
   });
-  return { matches, filesSearched: files.length, truncated: total > search.maxMatches, counts };
+  if (search.output === "lines") return { matches, filesSearched: files.length, truncated: total > search.maxMatches, counts };
+  return { matches, files: matchingFiles, filesSearched: files.length, truncated: filesWithMatches > search.maxMatches, counts };
 }
 
 /** The failure a search's `expect` describes, or null when every pattern's count is in range. */
@@ -178,8 +199,9 @@ export function unmetExpectation(search: SearchParams, result: SearchResult): Op
   patterns.forEach((pattern, index) => {
     const count = result.counts[index] ?? 0;
     if (count >= range.min && count <= range.max) return;
-    const where = result.matches.filter((match) => match.pattern === undefined || match.pattern === pattern);
-    const shown = where.slice(0, 5).map((match) => `${match.path}:${match.line}`);
+    const where = result.matches.filter((match) => match.pattern === undefined || match.pattern === pattern).map((match) => `${match.path}:${match.line}`);
+    // With files listed instead of lines, the files stand for where (any pattern) matched.
+    const shown = (where.length ? where : (result.files ?? []).map((file) => file.path)).slice(0, 5);
     const locations = count === 0 ? "" : `: ${shown.join(", ")}${count > shown.length ? `, … (${count - shown.length} more)` : ""}`;
     problems.push(`"${pattern}" matched ${count} line${count === 1 ? "" : "s"}${locations}`);
   });
