@@ -2,7 +2,11 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import SwaggerParser from "@apidevtools/swagger-parser";
 import { createConfig, lintFromString } from "@redocly/openapi-core";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import { describe, expect, it } from "vitest";
+import type { AgentBackend } from "../../mcp/agent-backend";
+import { createMcpServer } from "../../mcp/create-mcp-server";
 import { buildOpenApiDocument } from "./openapi";
 import { allowedMethodsOf, DELETE as deleteUnsupported } from "./method-not-allowed";
 
@@ -36,7 +40,21 @@ describe("OpenAPI document", () => {
   const described = Object.entries(document.paths).flatMap(([route, methods]) => Object.keys(methods).map((method) => `${method.toUpperCase()} ${route}`));
 
   it("describes exactly the routes that exist", () => {
-    expect(described.sort()).toEqual(routesOnDisk().sort());
+    expect(described.sort()).toEqual([...routesOnDisk(), "POST /api/mcp"].sort());
+  });
+
+  it("describes /api/mcp, naming every tool the MCP server lists", async () => {
+    // Listing tools never reaches the backend, so none is given.
+    const server = createMcpServer({} as AgentBackend, { docsDirectory: path.resolve(import.meta.dirname, "../../../docs"), version: "test" });
+    const client = new Client({ name: "openapi-test", version: "1" });
+    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+    await Promise.all([server.connect(serverSide), client.connect(clientSide)]);
+    const { tools } = await client.listTools();
+    await client.close();
+    const mcp = document.paths["/api/mcp"]?.post as { description: string; requestBody: unknown };
+    const listed = /Tools: ([a-z_, ]+);/.exec(mcp.description)?.[1]?.split(", ");
+    expect(listed?.sort()).toEqual(tools.map((tool) => tool.name).sort());
+    expect(mcp.requestBody).toMatchObject({ required: true });
   });
 
   it("is OpenAPI 3.1 with request bodies generated from the zod schemas", () => {

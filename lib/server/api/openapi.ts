@@ -197,12 +197,58 @@ function planComponents(): Record<string, JsonSchema> {
   return JSON.parse(text.replaceAll('"#/$defs/', '"#/components/schemas/')) as Record<string, JsonSchema>;
 }
 
+/** A JSON-RPC 2.0 message as MCP uses it; its methods and their params are MCP's (modelcontextprotocol.io), not this document's. */
+const JSON_RPC_MESSAGE: JsonSchema = {
+  type: "object",
+  required: ["jsonrpc"],
+  properties: {
+    jsonrpc: { const: "2.0" },
+    id: { type: ["string", "integer"], description: "Present on requests and their responses; left out on notifications" },
+    method: { type: "string", description: 'On requests and notifications, e.g. "initialize", "tools/list", "tools/call", "resources/read"' },
+    params: { type: "object", description: 'The method\'s parameters, e.g. {"name": "run_plan", "arguments": {…}} for tools/call' },
+    result: { type: "object", description: "On a successful response" },
+    error: { type: "object", description: "On a failed response: {code, message, data}", properties: { code: { type: "integer" }, message: { type: "string" } } },
+  },
+};
+
+/** POST /api/mcp: not part of /api/v1, but authenticated and scoped the same way. */
+function mcpOperation(): JsonSchema {
+  const message = { oneOf: [JSON_RPC_MESSAGE, { type: "array", items: JSON_RPC_MESSAGE, minItems: 1 }] };
+  return {
+    operationId: "mcp",
+    summary: "Batchboard's MCP server over Streamable HTTP (stateless, JSON answers)",
+    description:
+      "Model Context Protocol for agents: POST JSON-RPC messages (initialize, then tools/list, tools/call, resources/list, resources/read). Tools: validate_plan, plan_batches, run_plan, run_batch, get_run, read_output, retry_run, cancel_run, undo_run, list_plans, get_plan; resources: the plan JSON Schema and the docs. Each tool acts with the token's role in its team, as /api/v1 does; `tools/list` gives every tool's input and output schema. See docs/agents.md. Needs the `plan:read` permission; tools that start, repair or undo runs need `run:start` or `run:repair`.",
+    tags: ["agents"],
+    parameters: [
+      {
+        name: "Accept",
+        in: "header",
+        required: true,
+        description: "Must accept both application/json and text/event-stream, as the Streamable HTTP transport requires",
+        schema: { type: "string", example: "application/json, text/event-stream" },
+      },
+    ],
+    requestBody: { required: true, content: { "application/json": { schema: message } } },
+    responses: {
+      "200": { description: "The JSON-RPC response(s) to the request(s)", content: { "application/json": { schema: message } } },
+      "202": { description: "Accepted: the body held only notifications or responses, so nothing is answered" },
+      ...Object.fromEntries(
+        (["401", "403", "500"] as const).map((status) => [status, { description: ERROR_STATUSES[status], content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } }]),
+      ),
+      "405": { description: "Only POST: the server is stateless, with no stream to open (GET) or session to end (DELETE)", content: { "application/json": { schema: JSON_RPC_MESSAGE } } },
+      "406": { description: "The Accept header does not accept both application/json and text/event-stream", content: { "application/json": { schema: JSON_RPC_MESSAGE } } },
+    },
+  };
+}
+
 /** The document served at /api/v1/openapi.json. */
 export function buildOpenApiDocument(): JsonSchema {
   const paths: Record<string, Record<string, JsonSchema>> = {};
   for (const endpoint of ENDPOINTS) {
     (paths[`/api/v1${endpoint.path}`] ??= {})[endpoint.method] = operationOf(endpoint);
   }
+  paths["/api/mcp"] = { post: mcpOperation() };
   return {
     openapi: "3.1.0",
     info: {
@@ -216,6 +262,7 @@ export function buildOpenApiDocument(): JsonSchema {
     tags: [
       { name: "plans", description: "Plans, their versions, and the team's workspaces" },
       { name: "runs", description: "Runs of plans: start, follow, repair and undo" },
+      { name: "agents", description: "The MCP server for coding agents (docs/agents.md)" },
     ],
     components: {
       securitySchemes: { token: { type: "http", scheme: "bearer", description: "An API token from Settings → API tokens" } },
