@@ -151,6 +151,16 @@ describe.runIf(bwrapInstalled)("the command sandbox", () => {
     expect(outcome.nodes.get("cmd")?.error?.message).toMatch(/apt-get install bubblewrap.*BATCHBOARD_SANDBOX=off/);
   });
 
+  it("explains a sandbox that cannot start, in the node's error", async () => {
+    // A stand-in for a bubblewrap that the kernel refuses: what bwrap prints where user namespaces are off.
+    const refused = path.join(data.dir, "refusing-bwrap");
+    writeFileSync(refused, "#!/bin/sh\necho 'bwrap: setting up uid map: Permission denied' >&2\nexit 1\n", { mode: 0o755 });
+    const resources = memoryResources({}, createSandboxLauncher({ bwrapPath: refused, helperCacheDirectory: path.join(data.dir, "bin"), stateDirectory: path.join(data.dir, "sandboxes") }));
+    const { outcome } = await runPlan(resources, plan({ nodes: [{ id: "cmd", type: "shell", params: { command: "true" } }] }), workspace);
+    expect(outcome.nodes.get("cmd")?.error).toMatchObject({ code: "sandbox-unavailable" });
+    expect(outcome.nodes.get("cmd")?.error?.message).toMatch(/cannot start here: bwrap: setting up uid map: Permission denied\. This usually means unprivileged user namespaces are disabled/);
+  });
+
   it("a killed runner's commands die with it", async () => {
     const marker = `7${Date.now() % 100000}.75`;
     const script = `
