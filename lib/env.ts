@@ -3,7 +3,7 @@
  * here, so configuration is validated once and documented in one schema.
  */
 import path from "node:path";
-import { z } from "zod";
+import * as z from "zod";
 
 const EnvSchema = z
   .object({

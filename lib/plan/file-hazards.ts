@@ -20,7 +20,7 @@
  * covering thousands of files costs a few word operations per writer rather
  * than a query each.
  */
-import type { z } from "zod";
+import type * as z from "zod";
 import type { FileMoveNode, PlanNode } from "./schema";
 import type { Hazard } from "./execution-plan";
 import type { PlanGraph } from "./plan-graph";

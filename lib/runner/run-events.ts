@@ -4,7 +4,7 @@
  * the CLI. Shared by server and browser, so this file imports nothing from
  * `node:`.
  */
-import { z } from "zod";
+import * as z from "zod";
 
 export const RunStatus = z.enum(["queued", "running", "succeeded", "failed", "cancelled", "interrupted"]);
 export type RunStatus = z.infer<typeof RunStatus>;

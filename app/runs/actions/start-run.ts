@@ -1,6 +1,6 @@
 "use server";
 
-import { z } from "zod";
+import * as z from "zod";
 import { defineAction } from "@/lib/server/action-client";
 
 /** Starts a run of a stored plan version in a team workspace or a fresh scratch directory. */

@@ -3,7 +3,7 @@
  * contract, used by the route handlers to validate and by openapi.ts to
  * generate the OpenAPI document, so the two cannot drift apart.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { WorkspaceSummary } from "./workspace-schemas";
 
 const Id = z.string().min(1).max(100);

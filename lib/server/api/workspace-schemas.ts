@@ -1,5 +1,5 @@
 /** Request and response bodies of the workspace endpoints, shared with the Settings → Workspaces actions. */
-import { z } from "zod";
+import * as z from "zod";
 import { WorkspaceSandboxSettings } from "../../runner/sandbox/sandbox-settings";
 
 export const WorkspaceParams = z.object({ workspaceId: z.string().min(1) });
