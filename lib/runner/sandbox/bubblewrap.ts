@@ -10,9 +10,8 @@
  * user and PID namespace of its own as an unprivileged user, with rlimits,
  * so a timeout or cancel ends all it started.
  */
-import { spawn } from "node:child_process";
-import { existsSync, type Stats } from "node:fs";
-import { lstat, readdir, readlink } from "node:fs/promises";
+import { execFile, spawn, type ExecFileException } from "node:child_process";
+import { existsSync, lstatSync, readlinkSync, type Stats } from "node:fs";
 import path from "node:path";
 import { createZygoteSpawner, type ProcessSpawner, type ZygoteCommand } from "../spawner/process-spawner";
 import { createRunCgroup, sweepStaleCgroups, type RunCgroup } from "./cgroups";
@@ -75,9 +74,9 @@ let systemViewOnce: Promise<SystemView> | null = null;
 
 /**
  * Which system paths exist and which of /etc only root may read, read once
- * per process. The ~1,300 lstat calls of /etc go through the thread pool, in
- * parallel and beside whatever else starts: a CLI run pays its sandbox's
- * view once per process, so it must not hold the start up.
+ * per process and from the moment the launcher is made: a CLI run pays for
+ * its sandbox's view in every process, and /etc's ~1,300 entries cost Node
+ * 20–45 ms of lstat calls, where `find` takes ~5 ms on another core.
  */
 function systemView(): Promise<SystemView> {
   return (systemViewOnce ??= readSystemView());
@@ -86,45 +85,42 @@ function systemView(): Promise<SystemView> {
 async function readSystemView(): Promise<SystemView> {
   const entries: SystemView["entries"] = [];
   for (const systemPath of SYSTEM_PATHS) {
-    const info = await lstatOrNull(systemPath);
+    const info = lstatOrNull(systemPath);
     if (!info) continue;
     // Kept as it is on the host (usr/bin), so it resolves inside the sandbox's root.
-    if (info.isSymbolicLink()) entries.push({ path: systemPath, symlinkTo: await readlink(systemPath) });
+    if (info.isSymbolicLink()) entries.push({ path: systemPath, symlinkTo: readlinkSync(systemPath) });
     else if (info.isDirectory()) entries.push({ path: systemPath, symlinkTo: null });
   }
   const view: SystemView = { entries, maskedFiles: [], maskedDirectories: [] };
-  await collectPrivate("/etc", view, 0);
-  // Directory order, whatever order the parallel stat calls finished in.
-  view.maskedFiles.sort();
-  view.maskedDirectories.sort();
+  for (const found of await privateEtcPaths()) {
+    const info = lstatOrNull(found);
+    if (info?.isDirectory()) view.maskedDirectories.push(found);
+    else if (info?.isFile()) view.maskedFiles.push(found);
+  }
   return view;
 }
 
-async function collectPrivate(dir: string, view: SystemView, depth: number): Promise<void> {
-  let names: string[];
-  try {
-    names = await readdir(dir);
-  } catch {
-    return;
-  }
-  await Promise.all(
-    names.map(async (name) => {
-      const full = path.join(dir, name);
-      const info = await lstatOrNull(full);
-      if (!info || info.isSymbolicLink()) return;
-      // Not readable by others: a secret of root's or a service's (shadow, private keys, credentials).
-      const private_ = (info.mode & 0o004) === 0;
-      if (info.isDirectory()) {
-        if (private_ || (info.mode & 0o001) === 0) view.maskedDirectories.push(full);
-        else if (depth < 6) await collectPrivate(full, view, depth + 1);
-      } else if (private_ && info.isFile()) view.maskedFiles.push(full);
-    }),
-  );
+/**
+ * Files under /etc that others may not read (a secret of root's or a
+ * service's: shadow, private keys, credentials), and directories others may
+ * not list or enter, six levels down; symbolic links are left alone.
+ */
+function privateEtcPaths(): Promise<string[]> {
+  const expression = ["(", "-type", "d", "(", "!", "-perm", "-004", "-o", "!", "-perm", "-001", ")", "-prune", "-print0", ")", "-o", "(", "-type", "f", "!", "-perm", "-004", "-print0", ")"];
+  // ProcessEnv's typing demands NODE_ENV; find gets exactly this environment.
+  const env = { PATH: "/usr/bin:/bin" } as Record<string, string> as NodeJS.ProcessEnv;
+  return new Promise((resolve, reject) => {
+    execFile("find", ["/etc", "-mindepth", "1", "-maxdepth", "7", ...expression], { env, encoding: "buffer", maxBuffer: 16 * MIB }, (error: ExecFileException | null, stdout: Buffer) => {
+      // Exit status 1: a directory this process may not read, which find reports and skips, as a walk of our own would.
+      if (error && error.code !== 1) reject(new Error(`Listing /etc's private files for the sandbox failed: ${error.message}`));
+      else resolve(stdout.toString("utf8").split("\0").filter(Boolean).sort());
+    });
+  });
 }
 
-async function lstatOrNull(file: string): Promise<Stats | null> {
+function lstatOrNull(file: string): Stats | null {
   try {
-    return await lstat(file);
+    return lstatSync(file);
   } catch {
     return null;
   }
