@@ -57,9 +57,12 @@ export async function openCliContext(): Promise<CliContext> {
   const database = () => (prisma ??= openDatabase(config));
   const sqlite = config.provider === "sqlite" ? openSqliteCliQueries(config.filePath) : null;
   const writer = config.provider === "sqlite" ? createSqliteRunWriter(config.filePath) : null;
+  // The SQLite connections stay open until the process exits, which follows: the last one to close would
+  // checkpoint the WAL into the database and delete it, and the next CLI would create it anew — five fsyncs
+  // and two unlinks per run. Every write is committed by then; the next opener carries on with the WAL,
+  // as WAL mode intends, and SQLite's autocheckpoint keeps it bounded.
   const close = async () => {
-    writer?.close();
-    sqlite?.close();
+    writer?.writeDeferred();
     if (prisma) await (await prisma).close();
   };
   try {
