@@ -20,7 +20,7 @@ import { recordPlanByName } from "../db/plan-by-name";
 import type { VersionDraft } from "../db/plans";
 import { openSqliteCliQueries, type SqliteCliQueries } from "../db/sqlite-cli-queries";
 import { createSqliteRunWriter, withSqliteRunWriter } from "../db/sqlite-run-writer";
-import { loadEnv, workspacePlacementOf } from "../env";
+import { loadEnv, ripgrepPathOf, workspacePlacementOf } from "../env";
 import { hashPlan } from "../plan/plan-hash";
 import type { PlanDocument } from "../plan/schema";
 import { createRunnerResources, type RunnerResources } from "../runner/resources";
@@ -83,6 +83,7 @@ export async function openCliContext(): Promise<CliContext> {
       serverConcurrency: env.BATCHBOARD_SERVER_CONCURRENCY,
       changeLogDirectory: path.join(env.BATCHBOARD_DATA_DIR, "change-logs"),
       reportError: (error) => process.stderr.write(`batchboard: ${error instanceof Error ? error.message : String(error)}\n`),
+      ripgrepPath: ripgrepPathOf(env),
     });
     return { database, sqlite, resources, firstStart, close };
   } catch (error) {
