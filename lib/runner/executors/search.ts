@@ -1,4 +1,4 @@
-import { readFile as readFileCallback } from "node:fs";
+import { readFile as readFileCallback, statSync } from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
 import { searchPatternsOf, type SearchExpectation, type SearchParams } from "../../plan/schema";
@@ -136,9 +136,16 @@ async function searchWithRipgrep(
     if (looked.has(file)) found[index] = byPath.get(file);
     else unseen.push(index);
   });
-  const searchedHere = await searchInProcess(unseen.map((index) => files[index] as string), patterns, ctx);
-  unseen.forEach((index, position) => (found[index] = searchedHere[position]));
+  // Most of these are files ripgrep skipped for their size: those are not read just to be skipped again.
+  const rest = unseen.filter((index) => !isTooLarge(files[index] as string, ctx));
+  const searchedHere = await searchInProcess(rest.map((index) => files[index] as string), patterns, ctx);
+  rest.forEach((index, position) => (found[index] = searchedHere[position]));
   return found;
+}
+
+function isTooLarge(relative: string, ctx: ExecutorContext): boolean {
+  const size = statSync(path.join(ctx.workspace.root, relative), { throwIfNoEntry: false })?.size;
+  return size === undefined || size > ctx.limits.searchMaxFileBytes;
 }
 
 /** A file's matches among ripgrep's candidate lines, per pattern index, by line; undefined when none matched. */
