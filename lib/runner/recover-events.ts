@@ -9,22 +9,31 @@ import { readEventLog } from "./event-log";
 import type { RunEvent } from "./run-events";
 import type { RunStore, StoredRun } from "./run-store";
 
+/** A crashed run's event log, and which of its events recovery stored. */
+export interface LoggedEvents {
+  /** Every event the runner emitted since it started the run, in order. */
+  logged: RunEvent[];
+  /** Those the store lacked, stored now. */
+  stored: RunEvent[];
+}
+
 /**
- * Stores the events in `run`'s log that the store lacks and returns them,
- * in order; `run.nodes` is updated in place to the state they imply. A
- * `file.change` event naming a journal entry the store lacks loses that
- * name: the entry died with the runner, and recovery journals the change
- * anew from the change log (recover-changes.ts).
+ * Stores the events in `run`'s log that the store lacks; `run.nodes` is
+ * updated in place to the state they imply. A `file.change` event naming a
+ * journal entry the store lacks loses that name: the entry died with the
+ * runner, and recovery journals the change anew from the change log
+ * (recover-changes.ts).
  */
-export async function storeLoggedEvents(store: RunStore, logDirectory: string, run: StoredRun): Promise<RunEvent[]> {
-  const missing = readEventLog(logDirectory, run.id).filter((event) => event.seq > run.lastEventSeq);
-  if (!missing.length) return [];
+export async function storeLoggedEvents(store: RunStore, logDirectory: string, run: StoredRun): Promise<LoggedEvents> {
+  const read = readEventLog(logDirectory, run.id);
+  if (!read.some((event) => event.seq > run.lastEventSeq)) return { logged: read, stored: [] };
   const highestStoredChange = (await store.listFileChanges(run.id)).reduce((highest, change) => Math.max(highest, change.seq), 0);
-  const events = missing.map((event): RunEvent => {
+  const logged = read.map((event): RunEvent => {
     if (event.type !== "file.change" || event.changeSeq === undefined || event.changeSeq <= highestStoredChange) return event;
     const { changeSeq: _lost, ...unjournalled } = event;
     return unjournalled;
   });
+  const events = logged.filter((event) => event.seq > run.lastEventSeq);
   const nodes = new Map(run.nodes.map((node) => [node.nodeId, node]));
   const persister = new EventPersister(store, run.id, nodes, {
     flushIntervalMs: 0,
@@ -36,5 +45,5 @@ export async function storeLoggedEvents(store: RunStore, logDirectory: string, r
   });
   for (const event of events) persister.add(event);
   await persister.flush();
-  return events;
+  return { logged, stored: events };
 }

@@ -101,7 +101,7 @@ export async function interruptRun(
   const runId = run.id;
   const logDirectory = resources.changeLogDirectory;
   // Node states now include what only the log knew, the pids of commands it started among them.
-  const logged = logDirectory === null ? [] : await storeLoggedEvents(resources.store, logDirectory, run);
+  const { logged, stored } = logDirectory === null ? { logged: [], stored: [] } : await storeLoggedEvents(resources.store, logDirectory, run);
   const killed: number[] = [];
   for (const node of run.nodes) {
     const pid = options.killOrphans === false ? null : orphanPid(run, node);
@@ -169,14 +169,14 @@ export async function interruptRun(
     removeChangeLog(logDirectory, runId);
     removeEventLog(logDirectory, runId);
   }
-  for (const event of [...logged, ...events]) resources.bus.publish(event);
+  for (const event of [...stored, ...events]) resources.bus.publish(event);
   return {
     runId,
     status: finishedAs ?? "interrupted",
     interruptedNodes,
     killedProcessGroups: killed,
     recoveredChanges: fileChanges.map((change) => change.path),
-    recoveredEvents: logged.length,
+    recoveredEvents: stored.length,
     rolledBackBatches: interrupted.map((batch) => batch.batchId),
   };
 }

@@ -30,7 +30,7 @@ export function findInterruptedBatches(events: readonly RunEvent[], statusOf: (n
 export interface BatchRollback {
   /** Workspace-relative paths put back as they were before the batches. */
   restoredPaths: string[];
-  /** The batches' nodes, pending again. */
+  /** The batches' nodes that had a status other than pending (a merged edit announces none before it ends), pending again. */
   pendingNodes: NodeRunState[];
 }
 
@@ -73,7 +73,7 @@ export async function rollBackBatches(
   const pendingNodes: NodeRunState[] = [];
   for (const nodeId of nodeIds) {
     const node = nodes.get(nodeId);
-    if (!node) continue;
+    if (!node || node.status === "pending") continue;
     pendingNodes.push({ ...node, status: "pending", startedAt: null, finishedAt: null, exitCode: null, signal: null, pid: null, error: null, result: null });
   }
   return { restoredPaths: [...byPath.keys()], pendingNodes };
