@@ -13,68 +13,34 @@
  * 25–36 s for 2,000 files on SQLite and over a minute on PostgreSQL.
  */
 import { spawn } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PlanDocument } from "../plan/schema";
 import { recoverInterruptedRuns } from "../runner/recovery";
 import { createRunnerResources, type RunnerResources } from "../runner/resources";
 import type { RunEvent } from "../runner/run-events";
 import { resumeRun } from "../runner/runs";
 import { temporaryDirectory } from "../runner/testing/harness";
 import { undoRun } from "../runner/undo";
+import { atomicEditBatch } from "../testing/atomic-edit-batch";
 import { createTestDatabase, TEST_PROVIDERS, type TestDatabase } from "../testing/test-database";
 import { toJsonColumn } from "./json";
 import { createPrismaRunStore } from "./run-store";
 
 const REPO = path.join(__dirname, "../..");
 const FILES = 500;
-// Big enough files that the batch takes long enough for the kill to land in its middle.
-const FILLER = "filler line that no edit touches\n".repeat(2_000);
 const DOOMED = Buffer.from([0, 1, 2, 255, 10]);
-const name = (index: number) => `src/file-${String(index).padStart(4, "0")}.txt`;
-const original = (index: number) => `alpha-${index}\n${FILLER}omega-${index}\n`;
-const edited = (index: number) => `ALPHA-${index}\n${FILLER}OMEGA-${index}\n`;
-const indexes = Array.from({ length: FILES }, (_, index) => index);
-
-const document = PlanDocument.parse({
-  name: "atomic multi-edit",
-  settings: { fileBatchMode: "atomic" },
-  nodes: [
-    { id: "prep", type: "shell", params: { command: "echo prep >> prep.log" } },
-    { id: "create", type: "file.write", params: { path: "made/deep/new.txt", content: "new\n" } },
-    { id: "delete", type: "file.delete", params: { path: "doomed.bin" } },
-    ...indexes.flatMap((index) => [
-      { id: `a${index}`, type: "file.edit", params: { path: name(index), edits: [{ find: `alpha-${index}`, replace: `ALPHA-${index}` }] } },
-      { id: `o${index}`, type: "file.edit", params: { path: name(index), edits: [{ find: `omega-${index}`, replace: `OMEGA-${index}` }] } },
-    ]),
-  ],
-  edges: [
-    { from: "prep", to: "create" },
-    { from: "prep", to: "delete" },
-    // Ordered edits of one file: the optimizer merges each pair into one multi-edit.
-    ...indexes.flatMap((index) => [
-      { from: "prep", to: `a${index}` },
-      { from: `a${index}`, to: `o${index}` },
-    ]),
-  ],
-});
+const batch = atomicEditBatch(FILES, [
+  { id: "create", type: "file.write", params: { path: "made/deep/new.txt", content: "new\n" } },
+  { id: "delete", type: "file.delete", params: { path: "doomed.bin" } },
+]);
+const { document } = batch;
 
 async function waitFor(condition: () => boolean, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
     if (Date.now() > deadline) throw new Error("timed out");
     await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
-
-/** Bytes the change log holds (it is appended before each file changes). */
-function changeLogBytes(directory: string): number {
-  try {
-    const log = readdirSync(directory).find((file) => file.endsWith(".changes"));
-    return log ? statSync(path.join(directory, log)).size : 0;
-  } catch {
-    return 0;
   }
 }
 
@@ -90,9 +56,7 @@ describe.each(TEST_PROVIDERS)("an atomic batch killed halfway, on %s", (provider
     const ws = temporaryDirectory();
     const data = temporaryDirectory("batchboard-data-");
     try {
-      const file = (index: number) => path.join(ws.dir, name(index));
-      mkdirSync(path.join(ws.dir, "src"));
-      for (const index of indexes) writeFileSync(file(index), original(index));
+      batch.writeOriginals(ws.dir);
       const doomed = path.join(ws.dir, "doomed.bin");
       writeFileSync(doomed, DOOMED, { mode: 0o751 });
       chmodSync(doomed, 0o751);
@@ -121,13 +85,12 @@ describe.each(TEST_PROVIDERS)("an atomic batch killed halfway, on %s", (provider
       let runId = "";
       child.stdout.on("data", (chunk: Buffer) => (runId ||= /run (\S+)/.exec(chunk.toString())?.[1] ?? ""));
       const exited = new Promise((resolve) => child.once("exit", resolve));
-      // A quarter of the files' previous bytes logged: the batch is under way.
-      await waitFor(() => changeLogBytes(changeLogDirectory) > (FILES / 4) * FILLER.length);
+      await waitFor(() => batch.underWay(changeLogDirectory));
       child.kill("SIGKILL");
       await exited;
       await waitFor(() => runId !== "", 5_000);
 
-      const editedAtKill = indexes.filter((index) => readFileSync(file(index), "utf8") !== original(index)).length;
+      const editedAtKill = batch.countChanged(ws.dir);
       console.log(`${provider}, ${hold} held: killed with ${editedAtKill} of ${FILES} files edited`);
       expect(editedAtKill).toBeGreaterThan(0);
       expect(editedAtKill).toBeLessThan(FILES);
@@ -145,7 +108,7 @@ describe.each(TEST_PROVIDERS)("an atomic batch killed halfway, on %s", (provider
       expect(readdirSync(changeLogDirectory)).toEqual([]);
 
       // Before resume: every byte as it was, and the events the runner emitted before the crash are stored.
-      expect(indexes.filter((index) => readFileSync(file(index), "utf8") !== original(index))).toEqual([]);
+      expect(batch.countChanged(ws.dir)).toBe(0);
       expect(existsSync(path.join(ws.dir, "made"))).toBe(false);
       expect(readFileSync(doomed)).toEqual(DOOMED);
       expect(statSync(doomed).mode & 0o777).toBe(0o751);
@@ -168,7 +131,7 @@ describe.each(TEST_PROVIDERS)("an atomic batch killed halfway, on %s", (provider
       const outcome = await (await resumeRun(resources, runId)).done;
       const resumeMs = Math.round(performance.now() - resumeStarted);
       expect(outcome.status).toBe("succeeded");
-      expect(indexes.filter((index) => readFileSync(file(index), "utf8") !== edited(index))).toEqual([]);
+      expect(batch.notEditedOnce(ws.dir)).toEqual([]);
       expect(readFileSync(path.join(ws.dir, "prep.log"), "utf8")).toBe("prep\n");
       expect(readFileSync(path.join(ws.dir, "made/deep/new.txt"), "utf8")).toBe("new\n");
       expect(existsSync(doomed)).toBe(false);
@@ -179,7 +142,7 @@ describe.each(TEST_PROVIDERS)("an atomic batch killed halfway, on %s", (provider
       const undone = await undoRun(resources, runId);
       expect(undone.conflicts).toEqual([]);
       expect(undone.restored).toHaveLength(FILES + 2);
-      expect(indexes.filter((index) => readFileSync(file(index), "utf8") !== original(index))).toEqual([]);
+      expect(batch.countChanged(ws.dir)).toBe(0);
       expect(existsSync(path.join(ws.dir, "made"))).toBe(false);
       expect(readFileSync(doomed)).toEqual(DOOMED);
       expect(statSync(doomed).mode & 0o777).toBe(0o751);
