@@ -117,10 +117,10 @@ export async function interruptRun(
   const events: RunEvent[] = [];
   const changed: NodeRunState[] = [];
   const statusOf = (nodeId: string) => nodes.get(nodeId)?.status ?? "pending";
-  const interrupted = finishedAs === null && workspace !== null ? findInterruptedBatches(logged, statusOf) : [];
-  if (interrupted.length && workspace !== null && logDirectory !== null) {
-    const rollback = await rollBackBatches(resources.store, logDirectory, workspace, runId, interrupted, nodes, new Date(at));
-    for (const batch of interrupted) {
+  const cutShort = finishedAs === null && workspace !== null ? findInterruptedBatches(logged, statusOf) : [];
+  if (cutShort.length && workspace !== null && logDirectory !== null) {
+    const rollback = await rollBackBatches(resources.store, logDirectory, workspace, runId, cutShort, nodes, new Date(at));
+    for (const batch of cutShort) {
       events.push({ type: "batch.status", runId, seq: ++seq, at, batchId: batch.batchId, kind: batch.kind, status: "rolled-back", interrupted: true, nodeIds: batch.nodeIds });
     }
     for (const node of rollback.pendingNodes) {
@@ -177,7 +177,7 @@ export async function interruptRun(
     killedProcessGroups: killed,
     recoveredChanges: fileChanges.map((change) => change.path),
     recoveredEvents: stored.length,
-    rolledBackBatches: interrupted.map((batch) => batch.batchId),
+    rolledBackBatches: cutShort.map((batch) => batch.batchId),
   };
 }
 
