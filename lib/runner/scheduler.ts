@@ -12,6 +12,7 @@ import { EventPersister } from "./event-persister";
 import type { BackgroundProcess } from "./executors/types";
 import { createOverlayFileSystem, diskFileSystem } from "./file-system";
 import { openChangeLog, removeChangeLog, type ChangeLog } from "./change-log";
+import { openEventLog, removeEventLog, type EventLog } from "./event-log";
 import { FileJournal, type FileChangeRecord } from "./journal";
 import { decideNode } from "./node-decision";
 import type { NodeRunState } from "./run-store";
@@ -125,6 +126,7 @@ class RunExecution implements TaskHost {
   journal!: FileJournal;
   commands!: RunCommands;
   private changeLog: ChangeLog | null = null;
+  private eventLog: EventLog | null = null;
   private seq: number;
   private unfinished = 0;
   private active = 0;
@@ -169,7 +171,9 @@ class RunExecution implements TaskHost {
     } catch (error) {
       return this.failBeforeStart(`Workspace "${input.directory}" cannot be opened: ${(error as Error).message}`);
     }
-    this.changeLog = input.dryRun ? null : this.openChangeLog();
+    this.eventLog = this.openLog((directory, runId) => openEventLog(directory, runId));
+    const { eventLog } = this;
+    this.changeLog = input.dryRun ? null : this.openLog((directory, runId) => openChangeLog(directory, runId, { beforeAppend: () => eventLog?.flush() }));
     this.commands = this.resources.commands.openRun({
       runId: input.runId,
       workspaceRoot: this.workspace.root,
@@ -227,6 +231,7 @@ class RunExecution implements TaskHost {
   emit(event: RunEventInput): void {
     this.seq += 1;
     const full = Object.assign(event, { runId: this.input.runId, seq: this.seq, at: this.resources.clock.now() }) as RunEvent;
+    this.eventLog?.append(full);
     // Project first, so subscribers reading node states see this event applied.
     this.persister.add(full);
     this.resources.bus.publish(full);
@@ -370,12 +375,12 @@ class RunExecution implements TaskHost {
     }, PROGRESS_INTERVAL_MS);
   }
 
-  /** The run's change log, or null when there is no directory for it or it cannot be opened (the run goes on unlogged). */
-  private openChangeLog(): ChangeLog | null {
+  /** One of the run's crash logs, or null when there is no directory for them or it cannot be opened (the run goes on unlogged). */
+  private openLog<Log>(open: (directory: string, runId: string) => Log): Log | null {
     const directory = this.resources.changeLogDirectory;
     if (directory === null) return null;
     try {
-      return openChangeLog(directory, this.input.runId);
+      return open(directory, this.input.runId);
     } catch (error) {
       this.resources.reportError(error);
       return null;
@@ -397,9 +402,13 @@ class RunExecution implements TaskHost {
     this.emit({ type: "run.status", status, counts });
     await this.persister.flush();
     this.changeLog?.close();
+    this.eventLog?.close();
     const logDirectory = this.resources.changeLogDirectory;
-    // Kept when the journal could not be stored: recovery reads it then.
-    if (this.changeLog && logDirectory !== null && this.persister.settled) removeChangeLog(logDirectory, this.input.runId);
+    // Kept when the journal or the events could not be stored: recovery reads them then.
+    if (logDirectory !== null && this.persister.settled) {
+      if (this.changeLog) removeChangeLog(logDirectory, this.input.runId);
+      if (this.eventLog) removeEventLog(logDirectory, this.input.runId);
+    }
     return { runId: this.input.runId, status, counts, nodes: this.states };
   }
 
