@@ -100,6 +100,24 @@ describe("run service (in-process runner, real SQLite)", () => {
     expect(events.map((event) => event.seq)).toEqual(events.map((_, index) => index + 1));
   });
 
+  it("streams every event when the server holds none published before the stream subscribed, as a cluster web server", async () => {
+    const store = createPrismaRunStore(db.client);
+    const lagging = { ...store, persist: async (batch: Parameters<typeof store.persist>[0]) => {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      return store.persist(batch);
+    } };
+    // No recent events kept: what was published before the subscription reaches the stream only through the log, 300 ms later.
+    const resources = createRunnerResources({ store: lagging, reportError: () => {} });
+    const remote = createRunService({ client: db.client, resources, scratchRoot, recentEventsPerRun: 0 });
+    const { runId } = await remote.startPlanRun(scope, { planId });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const events: RunEvent[] = [];
+    const stop = await (await remote.openEventStream(scope, runId, 0))((event) => events.push(event));
+    await waitForTerminalStatus(events, runId);
+    stop();
+    expect(events.map((event) => event.seq)).toEqual(events.map((_, index) => index + 1));
+  });
+
   it("does a dry run without writing", async () => {
     const events: RunEvent[] = [];
     const { runId } = await service.startPlanRun(scope, { planId, dryRun: true });
