@@ -83,6 +83,16 @@ export async function listKnownWorkerTags(client: DbExecutor): Promise<Set<strin
   return new Set(rows.flatMap((row) => stringArray(row.tags)));
 }
 
+/**
+ * Records that `workerId` executes a run that is queued or interrupted (the
+ * run view names it); false when the run is in any other state, which a
+ * takeover decides about.
+ */
+export async function claimRunForWorker(client: DbExecutor, runId: string, workerId: string): Promise<boolean> {
+  const { count } = await client.run.updateMany({ where: { id: runId, status: { in: ["queued", "interrupted"] } }, data: { workerId } });
+  return count === 1;
+}
+
 /** Records which worker executes a run (the run view names it). */
 export async function assignRunToWorker(client: DbExecutor, runId: string, workerId: string): Promise<void> {
   await client.run.update({ where: { id: runId }, data: { workerId } });

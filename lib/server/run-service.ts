@@ -100,23 +100,32 @@ const STORED_STATUS_POLL_MS = 20;
 
 /**
  * Whether the run finishes within `timeoutMs`, as the store tells (a report
- * read then is complete). Its live events, where the dispatcher has them, say
- * when to look; a run executing in the CLI or another server is polled.
+ * read then is complete). The dispatcher says when to look: once the run's
+ * final state is stored (its own runs, a worker's notice), or, failing that,
+ * soon after its final event; a run executing in the CLI or another server
+ * is polled.
  */
 async function waitUntilFinished(dispatcher: RunDispatcher, runId: string, readStatus: () => Promise<RunStatus>, timeoutMs: number): Promise<boolean> {
   let endedLive = false;
-  let wake = () => {};
-  const unsubscribe = await dispatcher.subscribe(runId, (event) => {
+  // Set by a notice that arrives while the store is being read, so the next pause is skipped.
+  let woken = false;
+  let wake = () => {
+    woken = true;
+  };
+  const stopEvents = await dispatcher.subscribe(runId, (event) => {
     if (event.type !== "run.status" || !isTerminalRunStatus(event.status)) return;
     endedLive = true;
     wake();
   });
+  const stopSettled = await dispatcher.onSettled(runId, () => wake());
   const deadline = Date.now() + timeoutMs;
   try {
     for (;;) {
+      woken = false;
       if (isTerminalRunStatus(await readStatus())) return true;
       const left = deadline - Date.now();
       if (left <= 0) return false;
+      if (woken) continue;
       // Once the run has ended live, its final status reaches the store with the next flush.
       const pause = Math.min(left, endedLive ? STORED_STATUS_POLL_MS : FOREIGN_RUN_POLL_MS);
       await new Promise<void>((resolve) => {
@@ -126,9 +135,13 @@ async function waitUntilFinished(dispatcher: RunDispatcher, runId: string, readS
           resolve();
         };
       });
+      wake = () => {
+        woken = true;
+      };
     }
   } finally {
-    unsubscribe();
+    stopEvents();
+    stopSettled();
   }
 }
 
