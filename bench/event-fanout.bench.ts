@@ -12,7 +12,7 @@
  *
  *   npx tsx bench/event-fanout.bench.ts   (builds first if .next is missing)
  *
- * BENCH_FANOUT_WATCHERS (100), BENCH_FANOUT_ROUNDS (15 requests per endpoint
+ * BENCH_FANOUT_WATCHERS (100), BENCH_FANOUT_ROUNDS (25 requests per endpoint
  * and side), BENCH_PORT (3341).
  */
 import os from "node:os";
@@ -21,20 +21,20 @@ import { startBenchServer, type BenchServer } from "./bench-server";
 import { median, percentile, printTable } from "./runner-bench-kit";
 
 const WATCHERS = Number(process.env.BENCH_FANOUT_WATCHERS ?? 100);
-const ROUNDS = Number(process.env.BENCH_FANOUT_ROUNDS ?? 15);
+const ROUNDS = Number(process.env.BENCH_FANOUT_ROUNDS ?? 25);
 const PORT = Number(process.env.BENCH_PORT ?? 3341);
 const P95_TARGET_MS = 500;
 const NODES = 200;
 const LANES = 4;
 
-/** 200 nodes in 4 chains of 50; each prints a line and sleeps, so the run streams events for ~20 s. */
+/** 200 nodes in 4 chains of 50; each prints a line and sleeps, so the run streams events for ~30 s (it is cancelled once measured). */
 function fanoutPlan(): PlanDocumentInput {
   const perLane = NODES / LANES;
   const id = (lane: number, step: number) => `l${lane}-n${step}`;
   const nodes = Array.from({ length: NODES }, (_, index) => {
     const lane = index % LANES;
     const step = Math.floor(index / LANES);
-    return { id: id(lane, step), type: "shell" as const, params: { command: `echo lane ${lane} step ${step}; sleep 0.35` } };
+    return { id: id(lane, step), type: "shell" as const, params: { command: `echo lane ${lane} step ${step}; sleep 0.6` } };
   });
   const edges = nodes.flatMap((_, index) => {
     const lane = index % LANES;
@@ -135,6 +135,8 @@ async function measureWith(server: BenchServer, planId: string, watcherCount: nu
   const times = await timeRequests(server, runId);
   const { status } = await api<{ run: { status: string } }>(server, "GET", `/api/v1/runs/${runId}`).then((body) => body.run);
   const load = os.loadavg().map((value) => value.toFixed(1)).join(" / ");
+  // Cancelled, so the next side is measured beside no other run.
+  if (status === "running") await api(server, "POST", `/api/v1/runs/${runId}/cancel`);
   // Every watcher must see the run end: a fan-out that drops events is not cheap, it is broken.
   const allEnded = (await Promise.all(watchers.map((watcher) => watcher.ended))).every(Boolean);
   return { watchers: watcherCount, times, stillRunning: status === "running", allEnded, load };
@@ -145,7 +147,9 @@ let ok = true;
 try {
   const { plan } = await api<{ plan: { id: string } }>(server, "POST", "/api/v1/plans", { document: fanoutPlan() });
   // Warm-up: every route compiled and its first queries prepared, as for anyone but the very first visitor.
-  await timeRequests(server, (await api<{ runId: string }>(server, "POST", "/api/v1/runs", { planId: plan.id })).runId);
+  const warmUp = await api<{ runId: string }>(server, "POST", "/api/v1/runs", { planId: plan.id });
+  await timeRequests(server, warmUp.runId);
+  await api(server, "POST", `/api/v1/runs/${warmUp.runId}/cancel`);
   const one = await measureWith(server, plan.id, 1);
   const many = await measureWith(server, plan.id, WATCHERS);
   const cell = (values: number[]) => `${median(values).toFixed(0)} / ${percentile(values, 95).toFixed(0)} / ${Math.max(...values).toFixed(0)} ms`;
