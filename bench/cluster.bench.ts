@@ -52,6 +52,14 @@ const fiveNodes: PlanDocumentInput = {
   ],
 };
 
+/** Transactions (every statement outside one counts as one) and rows written in the bench's database, from PostgreSQL's own statistics. */
+async function databaseActivity(): Promise<{ transactions: number; rowsWritten: number }> {
+  const [row] = await cluster.database.client.$queryRawUnsafe<Array<{ transactions: bigint; rows: bigint }>>(
+    "SELECT xact_commit + xact_rollback AS transactions, tup_inserted + tup_updated + tup_deleted AS rows FROM pg_stat_database WHERE datname = current_database()",
+  );
+  return { transactions: Number(row?.transactions ?? 0), rowsWritten: Number(row?.rows ?? 0) };
+}
+
 const loadAverage = () => os.loadavg().map((value) => value.toFixed(1)).join(" / ");
 const p50 = (runs: RunLatency[], pick: (run: RunLatency) => number) => median(runs.map(pick));
 
@@ -126,6 +134,9 @@ try {
       { root: path.join(cluster.dataDir, "workspaces"), dataDir: cluster.dataDir },
     );
     await setWorkspaceTag(cluster.database.client, cluster.scope.teamId, workspace.id, tag);
+    // pg_stat_database lags by up to 0.5 s (stats_fetch_consistency): read it once the previous size has settled.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const activityBefore = await databaseActivity();
     const started = Date.now();
     const runIds = await Promise.all(
       Array.from({ length: THROUGHPUT_RUNS }, () => web.runs.startPlanRun(cluster.scope, { planId: throughputPlan, workspaceId: workspace.id }).then((run) => run.runId)),
@@ -135,6 +146,8 @@ try {
     const finished = await cluster.database.client.run.aggregate({ where: { id: { in: runIds } }, _max: { finishedAt: true } });
     const statuses = await cluster.database.client.run.groupBy({ by: ["status"], where: { id: { in: runIds } }, _count: true });
     const elapsedMs = (finished._max.finishedAt as Date).getTime() - started;
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const activityAfter = await databaseActivity();
     const perSecond = THROUGHPUT_RUNS / (elapsedMs / 1000);
     if (count === 1) single = perSecond;
     rows.push([
@@ -143,11 +156,13 @@ try {
       `${((perSecond / (count * single)) * 100).toFixed(0)} %`,
       `${(elapsedMs / 1000).toFixed(1)} s (all submitted in ${(submittedMs / 1000).toFixed(1)} s)`,
       statuses.map((row) => `${row._count} ${row.status}`).join(", "),
+      `${((activityAfter.transactions - activityBefore.transactions) / THROUGHPUT_RUNS).toFixed(1)} / ${((activityAfter.rowsWritten - activityBefore.rowsWritten) / THROUGHPUT_RUNS).toFixed(1)}`,
       loadAverage(),
     ]);
   }
   console.log(`\nthroughput, ${THROUGHPUT_RUNS} five-node runs submitted at once (4 at once per worker), on ${os.cpus().length} shared cores:`);
-  printTable(["workers", "throughput", "scaling efficiency", "first submit → last finished", "runs", "load average (1/5/15 min)"], rows);
+  printTable(["workers", "throughput", "scaling efficiency", "first submit → last finished", "runs", "PostgreSQL per run: transactions / rows written", "load average (1/5/15 min)"], rows);
+  console.log("(transactions and rows include the workers' heartbeats and this benchmark's own waiting, spread over the runs)");
   console.log(`(${workers.length} worker processes; with ${os.cpus().length} cores shared by every process, efficiency above one core's worth is bounded by the CPU, not the queue)`);
   await threadedStore.close();
 } finally {

@@ -13,7 +13,7 @@ describe("positionPlanDocument", () => {
   };
 
   it("positions a document's nodes as the editor's layout would", () => {
-    const positioned = positionPlanDocument(document) as typeof document & { nodes: Array<{ position: { x: number; y: number } }> };
+    const positioned = positionPlanDocument(document) as { nodes: Array<{ position: { x: number; y: number } }>; edges: unknown };
     const expected = layoutPlan({ nodes: [{ id: "a" }, { id: "b" }], edges: [{ from: "a", to: "b" }] });
     expect(positioned.nodes.map((node) => node.position)).toEqual([expected.get("a"), expected.get("b")]);
     expect(positioned.edges).toBe(document.edges);
