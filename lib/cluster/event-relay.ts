@@ -11,7 +11,8 @@ import type { RunEventBus } from "../runner/event-bus";
 import { RunEvent } from "../runner/run-events";
 import { eventChannel, type ClusterConfig } from "./cluster-config";
 
-const EventBurst = z.array(RunEvent);
+/** What a run's channel carries: a burst of its events, or the notice that its final state is stored. */
+const RunChannelMessage = z.union([z.array(RunEvent), z.object({ settled: z.literal(true) })]);
 
 /**
  * Publishes every event of `bus` to its run's channel: the events of one
@@ -40,8 +41,18 @@ export function relayRunEvents(bus: RunEventBus, publisher: Redis, config: Clust
   });
 }
 
+/**
+ * Tells every server watching a run that its final state is stored (sent by
+ * the worker once the run's `done` resolved, after its last events), so a
+ * caller waiting for the run reads the store once instead of polling it.
+ */
+export async function publishRunSettled(publisher: Redis, config: ClusterConfig, runId: string): Promise<void> {
+  await publisher.publish(eventChannel(config, runId), JSON.stringify({ settled: true }));
+}
+
 interface RunSubscription {
   listeners: Set<(event: RunEvent) => void>;
+  settledListeners: Set<() => void>;
   /** Events received since the subscription began (capped): the log may not hold them yet. */
   recent: RunEvent[];
   ready: Promise<void>;
@@ -61,11 +72,16 @@ export class RemoteRunEvents {
       if (!channel.startsWith(prefix)) return;
       const subscription = this.runs.get(channel.slice(prefix.length));
       if (!subscription) return;
-      const burst = EventBurst.safeParse(JSON.parse(message));
-      if (!burst.success) return;
-      subscription.recent.push(...burst.data);
+      const parsed = RunChannelMessage.safeParse(JSON.parse(message));
+      if (!parsed.success) return;
+      const burst = parsed.data;
+      if (!Array.isArray(burst)) {
+        for (const listener of subscription.settledListeners) listener();
+        return;
+      }
+      subscription.recent.push(...burst);
       if (subscription.recent.length > this.recentPerRun) subscription.recent.splice(0, subscription.recent.length - this.recentPerRun);
-      for (const event of burst.data) {
+      for (const event of burst) {
         for (const listener of subscription.listeners) {
           try {
             listener(event);
@@ -78,19 +94,28 @@ export class RemoteRunEvents {
   }
 
   /** Resolves once Redis confirmed the subscription, so nothing published afterwards is missed. */
-  async subscribe(runId: string, listener: (event: RunEvent) => void): Promise<() => void> {
+  subscribe(runId: string, listener: (event: RunEvent) => void): Promise<() => void> {
+    return this.attach(runId, (subscription) => subscription.listeners, listener);
+  }
+
+  /** Calls `listener` when the run's worker says its final state is stored; same subscription as its events. */
+  onSettled(runId: string, listener: () => void): Promise<() => void> {
+    return this.attach(runId, (subscription) => subscription.settledListeners, listener);
+  }
+
+  private async attach<T>(runId: string, listenersOf: (subscription: RunSubscription) => Set<T>, listener: T): Promise<() => void> {
     let subscription = this.runs.get(runId);
     if (!subscription) {
       const channel = eventChannel(this.config, runId);
-      subscription = { listeners: new Set(), recent: [], ready: this.subscriber.subscribe(channel).then(() => undefined) };
+      subscription = { listeners: new Set(), settledListeners: new Set(), recent: [], ready: this.subscriber.subscribe(channel).then(() => undefined) };
       this.runs.set(runId, subscription);
     }
     const current = subscription;
-    current.listeners.add(listener);
+    listenersOf(current).add(listener);
     await current.ready;
     return () => {
-      current.listeners.delete(listener);
-      if (current.listeners.size > 0 || this.runs.get(runId) !== current) return;
+      listenersOf(current).delete(listener);
+      if (current.listeners.size > 0 || current.settledListeners.size > 0 || this.runs.get(runId) !== current) return;
       this.runs.delete(runId);
       void this.subscriber.unsubscribe(eventChannel(this.config, runId)).catch(() => {});
     };

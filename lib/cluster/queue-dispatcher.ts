@@ -91,8 +91,9 @@ export function createQueueDispatcher(deps: { client: DbClient; resources: Runne
     }
   }
 
-  async function enqueue(runId: string): Promise<{ runId: string }> {
-    await queues.enqueueRun(await tagOfRun(client, runId), runId);
+  /** `tag` when the caller already knows it (a new run); a repair looks up its run's. */
+  async function enqueue(runId: string, tag?: string): Promise<{ runId: string }> {
+    await queues.enqueueRun(tag ?? (await tagOfRun(client, runId)), runId);
     return { runId };
   }
 
@@ -116,7 +117,7 @@ export function createQueueDispatcher(deps: { client: DbClient; resources: Runne
       const tag = options.workspaceId ? await tagOfWorkspace(client, options.workspaceId) : "default";
       await requireKnownTag(tag);
       const { runId } = await createQueuedRun(resources, options);
-      return enqueue(runId);
+      return enqueue(runId, tag);
     },
     retryFailed: async (runId) => enqueue((await createRetryOfFailedNodes(resources, runId)).runId),
     retryNode: async (runId, nodeId) => enqueue((await createRetryOfNode(resources, runId, nodeId)).runId),
@@ -158,6 +159,7 @@ export function createQueueDispatcher(deps: { client: DbClient; resources: Runne
     isLive: (_runId, storedStatus) => storedStatus === "queued" || storedStatus === "running",
     subscribe: (runId, listener) => events.subscribe(runId, listener),
     recentEvents: (runId) => events.recent(runId),
+    onSettled: (runId, listener) => events.onSettled(runId, listener),
     async close() {
       stopRelay();
       await queues.close();

@@ -20,6 +20,7 @@ import { DelayedError, Worker, type Job } from "bullmq";
 import type { DbClient } from "../db/client";
 import {
   assignRunToWorker,
+  claimRunForWorker,
   HEARTBEAT_INTERVAL_MS,
   hostOfWorker,
   isWorkerAlive,
@@ -39,7 +40,7 @@ import type { RunHandle } from "../runner/scheduler";
 import { Semaphore } from "../runner/semaphore";
 import { undoRun } from "../runner/undo";
 import { ClusterJob, connectRedis, ControlMessage, controlChannel, queueNameForTag, type ClusterConfig } from "./cluster-config";
-import { relayRunEvents } from "./event-relay";
+import { publishRunSettled, relayRunEvents } from "./event-relay";
 import { TagQueues, type UndoAnswer } from "./queue-dispatcher";
 
 /** A lock not renewed for this long (the worker died) lets BullMQ's stalled check hand its job to another worker. */
@@ -128,9 +129,15 @@ export async function startClusterWorker(options: ClusterWorkerOptions): Promise
 
   /** Starts or resumes the run, or takes it over from a dead worker; null when there is nothing to do here. */
   async function takeRun(runId: string): Promise<RunHandle | null> {
-    // The row alone first: loading the whole run is the runner's job, and a takeover's.
-    let row = await readRunPlacement(client, runId);
-    if (!row) return null;
+    // A queued run is the common case: claiming it, reading where it acts and
+    // loading it are independent, so the run waits for one round trip, not three.
+    const [claimed, placement, stored] = await Promise.all([claimRunForWorker(client, runId, id), readRunPlacement(client, runId), resources.store.loadRun(runId)]);
+    if (!placement || !stored) return null;
+    let row = placement;
+    if (claimed) {
+      const directory = directoryOf(row.workspaceName, row.directory);
+      return row.status === "queued" ? executeQueuedRun(resources, stored, { directory }) : resumeRun(resources, runId, { directory });
+    }
     // A run another worker took may still read `queued`: its `running` status was in that worker's event log, not yet stored.
     const taken = row.status === "running" || (row.status === "queued" && row.workerId !== null);
     if (taken) {
@@ -149,10 +156,9 @@ export async function startClusterWorker(options: ClusterWorkerOptions): Promise
       if (recovered.status !== "interrupted") return null;
       row = { ...row, status: "interrupted" };
     }
-    if (row.status !== "queued" && row.status !== "interrupted") return null;
+    if (row.status !== "interrupted") return null;
     await assignRunToWorker(client, runId, id);
-    const directory = directoryOf(row.workspaceName, row.directory);
-    return row.status === "queued" ? executeQueuedRun(resources, runId, { directory }) : resumeRun(resources, runId, { directory });
+    return resumeRun(resources, runId, { directory: directoryOf(row.workspaceName, row.directory) });
   }
 
   async function processRun(job: Job, runId: string, token: string | undefined): Promise<void> {
@@ -168,6 +174,7 @@ export async function startClusterWorker(options: ClusterWorkerOptions): Promise
       const outcome = await Promise.race([handle.done.then(() => "done" as const), handedOver]);
       handovers.delete(runId);
       if (outcome === "handed-over") return handBack(job, token);
+      void publishRunSettled(connection, config, runId).catch(() => {});
       void beat();
     } finally {
       slots.release();

@@ -83,6 +83,17 @@ export async function listKnownWorkerTags(client: DbExecutor): Promise<Set<strin
   return new Set(rows.flatMap((row) => stringArray(row.tags)));
 }
 
+/**
+ * Records that `workerId` executes a run that is queued or interrupted (the
+ * run view names it); false when the run is in any other state, which a
+ * takeover decides about.
+ */
+export async function claimRunForWorker(client: DbExecutor, runId: string, workerId: string): Promise<boolean> {
+  // A queued run that names a worker was taken by it (its `running` may not be stored yet): only a takeover may have it.
+  const { count } = await client.run.updateMany({ where: { id: runId, OR: [{ status: "queued", workerId: null }, { status: "interrupted" }] }, data: { workerId } });
+  return count === 1;
+}
+
 /** Records which worker executes a run (the run view names it). */
 export async function assignRunToWorker(client: DbExecutor, runId: string, workerId: string): Promise<void> {
   await client.run.update({ where: { id: runId }, data: { workerId } });

@@ -100,22 +100,23 @@ export async function startRun(resources: RunnerResources, options: StartRunOpti
 
 /**
  * Executes a run another process created and left `queued` (a cluster
- * worker taking a run from the queue). `directory` overrides the stored one:
+ * worker taking a run from the queue), as loaded from the store: the worker
+ * loads it while it claims the run. `directory` overrides the stored one:
  * the workspace may live elsewhere on the worker's disk.
  */
-export async function executeQueuedRun(resources: RunnerResources, runId: string, options: { directory?: string } = {}): Promise<RunHandle> {
-  const run = await loadOrThrow(resources, runId);
-  if (run.status !== "queued") throw new RunRequestError("invalid-state", `Run ${runId} is ${run.status}, not queued`);
+export function executeQueuedRun(resources: RunnerResources, run: StoredRun, options: { directory?: string } = {}): RunHandle {
+  if (run.status !== "queued") throw new RunRequestError("invalid-state", `Run ${run.id} is ${run.status}, not queued`);
   const executionPlan = planExecution(run.plan);
   const stored = new Map(run.nodes.map((node) => [node.nodeId, node]));
   return executeRun(resources, {
-    runId,
+    runId: run.id,
     plan: run.plan,
     executionPlan,
     directory: options.directory ?? run.directory,
     dryRun: run.dryRun,
     concurrency: run.settings.concurrency,
     keepBackground: run.settings.keepBackground,
+    sandbox: run.settings.sandbox,
     nodes: run.plan.nodes.map((node) => stored.get(node.id) ?? pendingNodeState(node.id, executionPlan.batchIdOf[node.id] ?? null)),
     lastEventSeq: run.lastEventSeq,
   });

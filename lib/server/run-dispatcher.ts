@@ -43,6 +43,13 @@ export interface RunDispatcher {
   subscribe(runId: string, listener: (event: RunEvent) => void): Promise<() => void>;
   /** Events published lately that the log may not hold yet, oldest first. */
   recentEvents(runId: string): RunEvent[];
+  /**
+   * Calls `listener` once the run has finished and its final state is
+   * stored, where the dispatcher learns it (its own runs; a worker's notice);
+   * resolves to the unsubscribe. Callers still check the store: a run
+   * executing elsewhere sends no notice.
+   */
+  onSettled(runId: string, listener: () => void): Promise<() => void>;
 }
 
 /**
@@ -56,6 +63,7 @@ const RECENT_EVENTS_PER_RUN = 20_000;
 export function createInProcessDispatcher(resources: RunnerResources, options: { recentEventsPerRun?: number } = {}): RunDispatcher {
   const live = new RunRegistry();
   const recent = new Map<string, RunEvent[]>();
+  const settledListeners = new Map<string, Set<() => void>>();
   const keep = options.recentEventsPerRun ?? RECENT_EVENTS_PER_RUN;
   resources.bus.subscribe("*", (event) => {
     // Created on a run's first event: startRun publishes before it returns a handle.
@@ -70,7 +78,10 @@ export function createInProcessDispatcher(resources: RunnerResources, options: {
     handle.done
       .catch((error: unknown) => resources.reportError(error))
       // Everything is in the log once `done` resolves.
-      .finally(() => recent.delete(handle.runId));
+      .finally(() => {
+        recent.delete(handle.runId);
+        for (const listener of settledListeners.get(handle.runId) ?? []) listener();
+      });
     return { runId: handle.runId };
   }
 
@@ -98,5 +109,14 @@ export function createInProcessDispatcher(resources: RunnerResources, options: {
     isLive: (runId) => live.get(runId) !== undefined,
     subscribe: async (runId, listener) => resources.bus.subscribe(runId, listener),
     recentEvents: (runId) => [...(recent.get(runId) ?? [])],
+    async onSettled(runId, listener) {
+      let listeners = settledListeners.get(runId);
+      if (!listeners) settledListeners.set(runId, (listeners = new Set()));
+      listeners.add(listener);
+      return () => {
+        listeners.delete(listener);
+        if (listeners.size === 0 && settledListeners.get(runId) === listeners) settledListeners.delete(runId);
+      };
+    },
   };
 }

@@ -11,6 +11,7 @@ import type { RunEvent } from "../runner/run-events";
 import type { RunStore } from "../runner/run-store";
 import { createTeamWithMember } from "../testing/fixtures";
 import { createTestDatabase, type TestDatabase } from "../testing/test-database";
+import { createInProcessDispatcher, type RunDispatcher } from "./run-dispatcher";
 import { createRunService, type RunScope, type RunService } from "./run-service";
 
 const twoStepPlan: PlanDocumentInput = {
@@ -151,6 +152,30 @@ describe("run service (in-process runner, real SQLite)", () => {
     await expect(service.cancelRun(strangerScope, runId)).rejects.toMatchObject({ code: "not_found" });
     await expect(service.retryFailed(strangerScope, runId)).rejects.toMatchObject({ code: "not_found" });
     await expect(service.undo(strangerScope, runId, {})).rejects.toMatchObject({ code: "not_found" });
+  });
+
+  it("creates runs of a burst a few at a time, and every one of them starts", async () => {
+    const resources = createRunnerResources({ store: createPrismaRunStore(db.client), reportError: () => {} });
+    const inProcess = createInProcessDispatcher(resources);
+    let inFlight = 0;
+    let mostInFlight = 0;
+    // The run service's dispatcher, counting the creations it is asked for at once.
+    const counting: RunDispatcher = {
+      ...inProcess,
+      async start(options) {
+        mostInFlight = Math.max(mostInFlight, ++inFlight);
+        try {
+          return await inProcess.start(options);
+        } finally {
+          inFlight -= 1;
+        }
+      },
+    };
+    const bursty = createRunService({ client: db.client, resources, scratchRoot, dispatcher: counting });
+    const started = await Promise.all(Array.from({ length: 40 }, () => bursty.startPlanRun(scope, { planId, dryRun: true })));
+    expect(new Set(started.map((run) => run.runId)).size).toBe(40);
+    expect(mostInFlight).toBeLessThanOrEqual(4);
+    for (const { runId } of started) expect(await bursty.waitForRun(scope, runId, 60_000)).toBe(true);
   });
 
   it("refuses a workspace of another team", async () => {

@@ -19,6 +19,7 @@ import type { RunEvent, RunStatus } from "../runner/run-events";
 import type { RunnerResources } from "../runner/resources";
 import { nodesToRerun } from "../runner/retry-with-plan";
 import { RunRequestError } from "../runner/runs";
+import { Semaphore } from "../runner/semaphore";
 import { isTerminalRunStatus } from "../runner/status";
 import type { UndoResult } from "../runner/undo";
 import { createInProcessDispatcher, NotCancellableError, type RunDispatcher } from "./run-dispatcher";
@@ -100,23 +101,32 @@ const STORED_STATUS_POLL_MS = 20;
 
 /**
  * Whether the run finishes within `timeoutMs`, as the store tells (a report
- * read then is complete). Its live events, where the dispatcher has them, say
- * when to look; a run executing in the CLI or another server is polled.
+ * read then is complete). The dispatcher says when to look: once the run's
+ * final state is stored (its own runs, a worker's notice), or, failing that,
+ * soon after its final event; a run executing in the CLI or another server
+ * is polled.
  */
 async function waitUntilFinished(dispatcher: RunDispatcher, runId: string, readStatus: () => Promise<RunStatus>, timeoutMs: number): Promise<boolean> {
   let endedLive = false;
-  let wake = () => {};
-  const unsubscribe = await dispatcher.subscribe(runId, (event) => {
+  // Set by a notice that arrives while the store is being read, so the next pause is skipped.
+  let woken = false;
+  let wake = () => {
+    woken = true;
+  };
+  const stopEvents = await dispatcher.subscribe(runId, (event) => {
     if (event.type !== "run.status" || !isTerminalRunStatus(event.status)) return;
     endedLive = true;
     wake();
   });
+  const stopSettled = await dispatcher.onSettled(runId, () => wake());
   const deadline = Date.now() + timeoutMs;
   try {
     for (;;) {
+      woken = false;
       if (isTerminalRunStatus(await readStatus())) return true;
       const left = deadline - Date.now();
       if (left <= 0) return false;
+      if (woken) continue;
       // Once the run has ended live, its final status reaches the store with the next flush.
       const pause = Math.min(left, endedLive ? STORED_STATUS_POLL_MS : FOREIGN_RUN_POLL_MS);
       await new Promise<void>((resolve) => {
@@ -126,11 +136,24 @@ async function waitUntilFinished(dispatcher: RunDispatcher, runId: string, readS
           resolve();
         };
       });
+      wake = () => {
+        woken = true;
+      };
     }
   } finally {
-    unsubscribe();
+    stopEvents();
+    stopSettled();
   }
 }
+
+/**
+ * Runs a server creates at once. Creating one takes a few reads and a
+ * transaction from the database pool (10 connections); a burst of thousands
+ * of submissions queued them all there, and transactions waited past their
+ * start deadline (P2028). The rest wait their turn here instead, which also
+ * leaves the pool to pages and event streams during the burst.
+ */
+const RUN_CREATIONS_AT_ONCE = 4;
 
 /** Cancel failures are the dispatcher's; the app speaks DomainErrors. */
 async function cancelling(work: Promise<void>): Promise<void> {
@@ -151,6 +174,17 @@ export function createRunService(deps: {
 }): RunService {
   const { client, resources } = deps;
   const dispatcher = deps.dispatcher ?? createInProcessDispatcher(resources, { recentEventsPerRun: deps.recentEventsPerRun });
+  const creations = new Semaphore(RUN_CREATIONS_AT_ONCE);
+
+  /** Creates a run (new, retry or resume) once a creation slot is free. */
+  async function admitted<T>(create: () => Promise<T>): Promise<T> {
+    await creations.acquire();
+    try {
+      return await create();
+    } finally {
+      creations.release();
+    }
+  }
 
   /** Where a run acts and in which sandbox: a registered workspace (not archived), or a fresh scratch directory with the default sandbox. */
   async function placeRun(scope: RunScope, workspaceId: string | undefined) {
@@ -170,30 +204,31 @@ export function createRunService(deps: {
   }
 
   return {
-    async startPlanRun(scope, request) {
-      const version = await getPlanVersion(client, scope.teamId, request.planId, request.versionNumber);
-      if (version.isDraft) throw new DomainError("invalid", `Version ${version.number} is a draft with problems; fix them and save before running`);
-      const validation = validatePlan(version.graph);
-      if (!validation.ok) {
-        const [first] = validation.problems;
-        throw new DomainError("invalid", `Version ${version.number} cannot run: ${first?.message ?? "invalid plan"}`);
-      }
-      const { workspaceId, directory, sandbox } = await placeRun(scope, request.workspaceId);
-      return translated(
-        dispatcher.start({
-          teamId: scope.teamId,
-          planId: request.planId,
-          planVersionId: version.id,
-          startedById: scope.userId,
-          workspaceId,
-          plan: validation.plan,
-          directory,
-          sandbox,
-          dryRun: request.dryRun,
-          concurrency: request.concurrency,
-        }),
-      );
-    },
+    startPlanRun: (scope, request) =>
+      admitted(async () => {
+        const version = await getPlanVersion(client, scope.teamId, request.planId, request.versionNumber);
+        if (version.isDraft) throw new DomainError("invalid", `Version ${version.number} is a draft with problems; fix them and save before running`);
+        const validation = validatePlan(version.graph);
+        if (!validation.ok) {
+          const [first] = validation.problems;
+          throw new DomainError("invalid", `Version ${version.number} cannot run: ${first?.message ?? "invalid plan"}`);
+        }
+        const { workspaceId, directory, sandbox } = await placeRun(scope, request.workspaceId);
+        return translated(
+          dispatcher.start({
+            teamId: scope.teamId,
+            planId: request.planId,
+            planVersionId: version.id,
+            startedById: scope.userId,
+            workspaceId,
+            plan: validation.plan,
+            directory,
+            sandbox,
+            dryRun: request.dryRun,
+            concurrency: request.concurrency,
+          }),
+        );
+      }),
     async cancelRun(scope, runId) {
       await getRunForTeam(client, scope.teamId, runId);
       await cancelling(dispatcher.cancel(runId));
@@ -202,26 +237,30 @@ export function createRunService(deps: {
       await getRunForTeam(client, scope.teamId, runId);
       await cancelling(dispatcher.cancelNode(runId, nodeId));
     },
-    async retryFailed(scope, runId) {
-      await runInActiveWorkspace(scope, runId);
-      return translated(dispatcher.retryFailed(runId));
-    },
-    async retryNode(scope, runId, nodeId) {
-      await runInActiveWorkspace(scope, runId);
-      return translated(dispatcher.retryNode(runId, nodeId));
-    },
-    async retryWithPlan(scope, runId, plan, recordRevision) {
-      await runInActiveWorkspace(scope, runId);
-      const parent = await resources.store.loadRun(runId);
-      if (!parent) throw new DomainError("not_found", `Run ${runId} was not found`);
-      await translated(nodesToRerun(resources, parent, plan));
-      const planVersionId = await recordRevision();
-      return translated(dispatcher.retryWithPlan(runId, { plan, planVersionId }));
-    },
-    async resume(scope, runId) {
-      await runInActiveWorkspace(scope, runId);
-      return translated(dispatcher.resume(runId));
-    },
+    retryFailed: (scope, runId) =>
+      admitted(async () => {
+        await runInActiveWorkspace(scope, runId);
+        return translated(dispatcher.retryFailed(runId));
+      }),
+    retryNode: (scope, runId, nodeId) =>
+      admitted(async () => {
+        await runInActiveWorkspace(scope, runId);
+        return translated(dispatcher.retryNode(runId, nodeId));
+      }),
+    retryWithPlan: (scope, runId, plan, recordRevision) =>
+      admitted(async () => {
+        await runInActiveWorkspace(scope, runId);
+        const parent = await resources.store.loadRun(runId);
+        if (!parent) throw new DomainError("not_found", `Run ${runId} was not found`);
+        await translated(nodesToRerun(resources, parent, plan));
+        const planVersionId = await recordRevision();
+        return translated(dispatcher.retryWithPlan(runId, { plan, planVersionId }));
+      }),
+    resume: (scope, runId) =>
+      admitted(async () => {
+        await runInActiveWorkspace(scope, runId);
+        return translated(dispatcher.resume(runId));
+      }),
     async undo(scope, runId, options) {
       await getRunForTeam(client, scope.teamId, runId);
       return translated(dispatcher.undo(runId, options));

@@ -6,6 +6,7 @@ import { getRunForTeam, getRunPlanGraph } from "@/lib/db/runs";
 import { describeRunPlacement } from "@/lib/cluster/cluster-status";
 import { attemptsBefore } from "@/lib/run-view/run-lineage";
 import { getAppContext } from "@/lib/server/app-context";
+import { positionedPlanVersion } from "@/lib/server/plan-layout-cache";
 import { resolveCaller } from "@/lib/server/caller";
 import { roleAllows } from "@/lib/server/permissions";
 import { formatWhen } from "../../format";
@@ -37,7 +38,7 @@ export default async function RunPage({ params }: { params: Promise<{ runId: str
   const { db, cluster } = await getAppContext();
   try {
     const run = await getRunForTeam(db.client, caller.teamId, runId);
-    const document = await getRunPlanGraph(db.client, caller.teamId, runId);
+    const document = positionedPlanVersion(run.planVersionId, await getRunPlanGraph(db.client, caller.teamId, runId));
     const placement = cluster ? await describeRunPlacement(db.client, run) : null;
     const reused = run.parentRunId ? (await listNodeResults(db.client, caller.teamId, runId)).filter((node) => node.reused) : [];
     const ancestors = await loadAncestors(db.client, caller.teamId, run.parentRunId);

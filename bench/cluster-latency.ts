@@ -1,0 +1,81 @@
+/**
+ * One run's latency, split into its hops, for bench/cluster.bench.ts. Every
+ * time comes from one clock (one host): the submitter's, the runner's event
+ * timestamps (stored with the run) and, in cluster mode, the moment BullMQ
+ * handed the job to a worker (the id of its `active` entry in the queue's
+ * event stream is Redis's clock in milliseconds).
+ */
+import { QueueEvents } from "bullmq";
+import { connectRedis, queueNameForTag } from "../lib/cluster/cluster-config";
+import type { RunEvent } from "../lib/runner/run-events";
+import type { RunStore } from "../lib/runner/run-store";
+import type { RunService } from "../lib/server/run-service";
+import type { TestCluster } from "../lib/testing/cluster-harness";
+
+/** Milliseconds from submit to each point of a one-command run; NaN where a mode has no such point. */
+export interface RunLatency {
+  /** `startPlanRun` returned: the run is created (and enqueued). */
+  submitted: number;
+  /** A worker took the job (cluster mode). */
+  active: number;
+  /** The runner's `run.status running` event. */
+  running: number;
+  /** The node's `running` event: its command started (after the run's sandbox started). */
+  dispatch: number;
+  nodeDone: number;
+  /** The run's final `run.status` event. */
+  finished: number;
+  /** `waitForRun` resolved: the caller knows, and the store holds everything. */
+  known: number;
+}
+
+export const HOPS: Array<{ label: string; pick: (run: RunLatency) => number }> = [
+  { label: "submit: create the run (+ enqueue)", pick: (run) => run.submitted },
+  { label: "enqueued → a worker has the job (BullMQ)", pick: (run) => run.active - run.submitted },
+  { label: "job → run running (claim + load from PostgreSQL)", pick: (run) => run.running - (Number.isNaN(run.active) ? run.submitted : run.active) },
+  { label: "run running → command started (sandbox start)", pick: (run) => run.dispatch - run.running },
+  { label: "command (`true`)", pick: (run) => run.nodeDone - run.dispatch },
+  { label: "node done → run finished (sandbox stop)", pick: (run) => run.finished - run.nodeDone },
+  { label: "run finished → caller knows, all stored", pick: (run) => run.known - run.finished },
+  { label: "total: submit → caller knows", pick: (run) => run.known },
+];
+
+/** When BullMQ made each job of a tag's queue active, by run id. */
+export interface JobActivation {
+  activeAt(runId: string): number;
+  close(): Promise<void>;
+}
+
+export async function watchJobActivation(cluster: TestCluster, tag: string): Promise<JobActivation> {
+  const seen = new Map<string, number>();
+  const events = new QueueEvents(queueNameForTag(tag), { connection: connectRedis({ redisUrl: cluster.redisUrl, prefix: cluster.prefix }, "bench-activation"), prefix: cluster.prefix });
+  events.on("active", ({ jobId }, streamId) => seen.set(jobId.replace(/^run-/, ""), Number(streamId.split("-")[0])));
+  await events.waitUntilReady();
+  return { activeAt: (runId) => seen.get(runId) ?? Number.NaN, close: () => events.close() };
+}
+
+function eventAt(events: RunEvent[], matches: (event: RunEvent) => boolean): number {
+  return events.find(matches)?.at ?? Number.NaN;
+}
+
+/** Submits one run of `planId` through `runs`, waits as an API caller would, and reads its hops back from the store. */
+export async function measureRunLatency(cluster: TestCluster, runs: RunService, planId: string, store: RunStore, activation?: JobActivation): Promise<RunLatency> {
+  const start = Date.now();
+  const { runId } = await runs.startPlanRun(cluster.scope, { planId });
+  const submitted = Date.now();
+  if (!(await runs.waitForRun(cluster.scope, runId, 120_000))) throw new Error(`run ${runId} did not finish within 2 minutes`);
+  const known = Date.now();
+  const events = await store.listEvents(runId, 0);
+  const statusAt = (status: string) => eventAt(events, (event) => event.type === "run.status" && event.status === status);
+  const nodeAt = (status: string) => eventAt(events, (event) => event.type === "node.status" && event.status === status);
+  const finished = eventAt(events, (event) => event.type === "run.status" && ["succeeded", "failed", "cancelled"].includes(event.status));
+  return {
+    submitted: submitted - start,
+    active: (activation?.activeAt(runId) ?? Number.NaN) - start,
+    running: statusAt("running") - start,
+    dispatch: nodeAt("running") - start,
+    nodeDone: nodeAt("succeeded") - start,
+    finished: finished - start,
+    known: known - start,
+  };
+}

@@ -1,0 +1,60 @@
+/**
+ * A web server's one Redis subscription per run carries both the run's
+ * events and the worker's notice that the run is stored; real Redis, a
+ * private prefix.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { RunEventBus } from "../runner/event-bus";
+import type { RunEvent } from "../runner/run-events";
+import { ensureRedis, TEST_REDIS_URL } from "../testing/services";
+import { connectRedis, type ClusterConfig } from "./cluster-config";
+import { publishRunSettled, relayRunEvents, RemoteRunEvents } from "./event-relay";
+
+async function eventually(check: () => boolean): Promise<void> {
+  for (const deadline = Date.now() + 5_000; !check(); ) {
+    if (Date.now() > deadline) throw new Error("timed out");
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+describe("event relay through Redis", () => {
+  const config: ClusterConfig = { redisUrl: TEST_REDIS_URL, prefix: `bbtest-relay-${process.pid}-${Math.random().toString(36).slice(2, 8)}` };
+  let publisher: ReturnType<typeof connectRedis>;
+  let subscriber: ReturnType<typeof connectRedis>;
+
+  beforeAll(async () => {
+    await ensureRedis();
+    publisher = connectRedis(config, "test-publisher");
+    subscriber = connectRedis(config, "test-subscriber");
+  });
+  afterAll(() => {
+    publisher.disconnect();
+    subscriber.disconnect();
+  });
+
+  it("delivers a run's events and its settled notice over one subscription, however many listen", async () => {
+    const remote = new RemoteRunEvents(subscriber, config);
+    const bus = new RunEventBus();
+    const stopRelay = relayRunEvents(bus, publisher, config);
+    const seen: RunEvent[][] = [[], []];
+    let settled = 0;
+    const stops = await Promise.all([
+      remote.subscribe("run-1", (event) => seen[0]?.push(event)),
+      remote.subscribe("run-1", (event) => seen[1]?.push(event)),
+      remote.onSettled("run-1", () => (settled += 1)),
+    ]);
+    expect(remote.subscribedRunCount()).toBe(1);
+
+    const final: RunEvent = { type: "run.status", status: "succeeded", runId: "run-1", seq: 1, at: Date.now() };
+    bus.publish(final);
+    await eventually(() => seen.every((events) => events.length === 1));
+    expect(settled).toBe(0);
+    await publishRunSettled(publisher, config, "run-1");
+    await eventually(() => settled === 1);
+    expect(seen.map((events) => events.length)).toEqual([1, 1]);
+
+    for (const stop of stops) stop();
+    expect(remote.subscribedRunCount()).toBe(0);
+    stopRelay();
+  });
+});
