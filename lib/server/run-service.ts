@@ -22,20 +22,11 @@ import { RunRequestError } from "../runner/runs";
 import { isTerminalRunStatus } from "../runner/status";
 import type { UndoResult } from "../runner/undo";
 import { createInProcessDispatcher, NotCancellableError, type RunDispatcher } from "./run-dispatcher";
+import type { StartRunRequest } from "./start-run-request";
 
 export interface RunScope {
   teamId: string;
   userId: string;
-}
-
-export interface StartRunRequest {
-  planId: string;
-  /** The newest version when left out. */
-  versionNumber?: number;
-  /** A registered workspace of the team; a fresh scratch directory when left out. */
-  workspaceId?: string;
-  dryRun?: boolean;
-  concurrency?: number;
 }
 
 /** Starts delivering to `send`; resolves to the unsubscribe. */

@@ -10,7 +10,6 @@ import { removeMember } from "../actions/remove-member";
 import { withdrawInvite } from "../actions/withdraw-invite";
 import { ActionError, useSettingsAction } from "../use-settings-action";
 
-const ROLES: RoleName[] = ["owner", "editor", "runner", "viewer"];
 const ROLE_HELP: Record<RoleName, string> = {
   owner: "manages members and workspaces",
   editor: "creates and edits plans",
@@ -65,9 +64,9 @@ export function MembersView({ canManage, callerId, members, invites }: { canMana
                   aria-label={`Role of ${member.email}`}
                   value={member.role}
                   disabled={!canManage || !roleChange.ready}
-                  onChange={(event) => roleChange.run({ userId: member.userId, role: event.target.value as RoleName })}
+                  onChange={(event) => roleChange.run({ userId: member.userId, role: RoleName.parse(event.target.value) })}
                 >
-                  {ROLES.map((role) => (
+                  {RoleName.options.map((role) => (
                     <option key={role} value={role}>
                       {role}
                     </option>
@@ -103,7 +102,7 @@ export function MembersView({ canManage, callerId, members, invites }: { canMana
         <label>
           Role{" "}
           <select name="role" aria-label="Invite role" defaultValue="editor" disabled={!canManage}>
-            {ROLES.map((role) => (
+            {RoleName.options.map((role) => (
               <option key={role} value={role}>
                 {role} — {ROLE_HELP[role]}
               </option>
