@@ -3,25 +3,9 @@
  * topological waves. Used when no optimizer output is at hand (tests, and
  * plans run with batching off).
  */
-import type { Batch, BatchKind, ExecutionPlan } from "../plan/execution-plan";
-import type { OperationType, PlanDocument } from "../plan/schema";
-
-/** The batch kind an operation type belongs to. */
-export function batchKindOf(type: OperationType): BatchKind {
-  switch (type) {
-    case "file.write":
-    case "file.edit":
-    case "file.delete":
-    case "file.move":
-      return "file-change";
-    case "file.read":
-      return "file-read";
-    case "search":
-      return "search";
-    case "shell":
-      return "shell";
-  }
-}
+import { batchKindOf } from "../plan/build-batches";
+import type { Batch, ExecutionPlan } from "../plan/execution-plan";
+import type { PlanDocument } from "../plan/schema";
 
 /** One batch per node, waves by longest path from a root; nodes on cycles are left out. */
 export function fallbackExecutionPlan(plan: PlanDocument): ExecutionPlan {

@@ -5,7 +5,7 @@
  */
 import type { Batch, BatchUnit, ExecutionPlan } from "../plan/execution-plan";
 import type { PlanDocument, PlanNode } from "../plan/schema";
-import { batchKindOf } from "./fallback-execution-plan";
+import { batchKindOf } from "../plan/build-batches";
 import type { IncomingEdge } from "./node-decision";
 
 /** Something the scheduler starts once all its outside dependencies have finished. */

@@ -21,7 +21,7 @@ import { decideNode } from "./node-decision";
 import type { NodeError, NodeStatus, RunEventInput } from "./run-events";
 import type { RunGraph, Task } from "./run-graph";
 import type { BatchUnit } from "../plan/execution-plan";
-import { normalizeWorkspacePath } from "../plan/workspace-path";
+import { changedPaths } from "../plan/changed-paths";
 import type { NodeRunState } from "./run-store";
 import type { RunnerResources } from "./resources";
 import type { ExecuteRunInput } from "./scheduler";
@@ -109,9 +109,7 @@ function pathsOf(host: TaskHost, unit: BatchUnit): string[] {
   const paths: string[] = [];
   for (const id of unit.nodeIds) {
     const node = host.graph.nodes.get(id);
-    if (!node) continue;
-    const raw = node.type === "file.move" ? [node.params.from, node.params.to] : "path" in node.params ? [node.params.path] : [];
-    for (const path of raw) paths.push(normalizeWorkspacePath(path) ?? path);
+    if (node) paths.push(...changedPaths(node));
   }
   return paths;
 }
