@@ -4,7 +4,8 @@
  */
 export { startRun, resumeRun, retryFailedNodes, retryNode, planExecution, RunRequestError } from "./runs";
 export type { RunOwnership, StartRunOptions } from "./runs";
-export { executeRun, pendingNodeState } from "./scheduler";
+export { executeRun } from "./scheduler";
+export { pendingNodeState } from "./run-recorder";
 export type { ExecuteRunInput, RunHandle, RunOutcome, NodeOutcome } from "./scheduler";
 export { RunRegistry } from "./run-registry";
 export { recoverInterruptedRuns } from "./recovery";

@@ -78,7 +78,7 @@ export async function executorContext(
   directory: string,
   options: { dryRun?: boolean; limits?: Partial<RunnerLimits>; signal?: AbortSignal; ripgrepPath?: string | null } = {},
 ) {
-  const workspace = await openWorkspace(directory);
+  const workspace = openWorkspace(directory);
   const changes: FileChangeRecord[] = [];
   const journal = new FileJournal(options.dryRun ? createOverlayFileSystem() : diskFileSystem, workspace, (records) => changes.push(...records));
   const scope = journal.scope();
