@@ -4,7 +4,7 @@ import { useState } from "react";
 import { useQuery } from "@tanstack/react-query";
 import { diffPlans, type ItemDiff } from "@/lib/plan/plan-diff";
 import { PlanDraft } from "@/lib/plan/schema";
-import { queryKeys } from "@/lib/query-keys";
+import { queryKeys } from "@/app/query-keys";
 import { getPlanVersion } from "../actions/get-plan-version";
 import { listPlanVersions } from "../actions/list-plan-versions";
 import { unwrap } from "../_components/use-action-mutation";

@@ -5,7 +5,7 @@ import { useRouter } from "next/navigation";
 import { useDeferredValue, useState } from "react";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import type { PlanSummary } from "@/lib/db/plans";
-import { queryKeys } from "@/lib/query-keys";
+import { queryKeys } from "@/app/query-keys";
 import { listPlans } from "../actions/list-plans";
 import { listTags } from "../actions/list-tags";
 import { archivePlan } from "../actions/archive-plan";

@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { RunStatus } from "@/lib/runner/run-events";
+import { RunStatus } from "@/lib/run-events/run-events";
 import { listPlans } from "@/lib/db/plans";
 import { listRuns } from "@/lib/db/runs";
 import { groupLineages } from "@/lib/run-view/run-lineage";

@@ -7,7 +7,7 @@
 import { PlanDocument } from "../plan/schema";
 import { WorkspaceSandboxSettings } from "../runner/sandbox/sandbox-settings";
 import type { FileChangeRecord } from "../runner/journal";
-import { RunEvent, NodeError } from "../runner/run-events";
+import { RunEvent, NodeError } from "../run-events/run-events";
 import type {
   AttemptRecord,
   NewRun,

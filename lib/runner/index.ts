@@ -23,5 +23,5 @@ export type { RunStore, PersistBatch, NewRun, NodeRunState, StoredRun, StoredFil
 export { createNodeSpawner, createZygoteSpawner, ensureNativeZygote } from "./spawner/process-spawner";
 export type { ProcessSpawner, SpawnRequest, SpawnedProcess, ProcessExit, ZygoteOptions } from "./spawner/process-spawner";
 export { NonRetryableError, OperationError, AbortedError } from "./errors";
-export * from "./status";
-export * from "./run-events";
+export * from "../run-events/status";
+export * from "../run-events/run-events";

@@ -8,9 +8,9 @@ import type { FileChangeRecord } from "./journal";
 import { signalGroup } from "./process-group";
 import { findUnjournalledChanges } from "./recover-changes";
 import type { RunnerResources } from "./resources";
-import type { NodeStatus, RunEvent } from "./run-events";
+import type { NodeStatus, RunEvent } from "../run-events/run-events";
 import type { NodeRunState, StoredRun } from "./run-store";
-import { countStatuses } from "./status";
+import { countStatuses } from "../run-events/status";
 import { openWorkspace, type Workspace } from "./workspace";
 
 /** What recovery did to one run. */

@@ -6,10 +6,10 @@
 import type { ExecutionPlan } from "../plan/execution-plan";
 import type { PlanDocument } from "../plan/schema";
 import { EventPersister } from "./event-persister";
-import type { RunEvent, RunEventInput, StatusCounts } from "./run-events";
+import type { RunEvent, RunEventInput, StatusCounts } from "../run-events/run-events";
 import type { NodeRunState } from "./run-store";
 import type { RunnerResources } from "./resources";
-import { countStatuses } from "./status";
+import { countStatuses } from "../run-events/status";
 
 /** A fresh node state, for new runs. */
 export function pendingNodeState(nodeId: string, batchId: string | null): NodeRunState {

@@ -16,8 +16,8 @@ import { searchExecutor, searchPass, unmetExpectation, type SearchResult } from 
 import { shellExecutor } from "./executors/shell";
 import type { ExecutorContext } from "./executors/types";
 import type { ChangeScope, NodeFiles } from "./journal";
-import { decideNode } from "./node-decision";
-import type { NodeStatus } from "./run-events";
+import { decideNode } from "../run-events/node-decision";
+import type { NodeStatus } from "../run-events/run-events";
 import type { Outcome, TaskHost } from "./task-host";
 
 /**

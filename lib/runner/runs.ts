@@ -11,8 +11,8 @@ import type { RunnerResources } from "./resources";
 import type { NodeRunState, StoredRun } from "./run-store";
 import { pendingNodeState } from "./run-recorder";
 import { executeRun, type ExecuteRunInput, type RunHandle } from "./scheduler";
-import type { RunEvent } from "./run-events";
-import { countStatuses, isUnfinishedNodeStatus } from "./status";
+import type { RunEvent } from "../run-events/run-events";
+import { countStatuses, isUnfinishedNodeStatus } from "../run-events/status";
 
 /** Thrown when a run cannot be started or repaired as asked. */
 export class RunRequestError extends Error {

@@ -6,8 +6,8 @@ import type { PlanNode } from "../plan/schema";
 import type { BackgroundProcess } from "./executors/types";
 import type { FileJournal } from "./journal";
 import type { RunnerLimits } from "./limits";
-import type { IncomingEdge } from "./node-decision";
-import type { NodeError, NodeStatus, RunEventInput } from "./run-events";
+import type { IncomingEdge } from "../run-events/node-decision";
+import type { NodeError, NodeStatus, RunEventInput } from "../run-events/run-events";
 import type { RunCommands } from "./sandbox/run-commands";
 import type { Workspace } from "./workspace";
 

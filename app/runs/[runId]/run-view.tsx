@@ -8,7 +8,7 @@ import { graphFromDocument } from "@/app/editor/editor-model";
 import { optimizePlan } from "@/lib/plan/optimize-plan";
 import { PlanDocument } from "@/lib/plan/schema";
 import { runFileChanges, type ReusedNode } from "@/lib/run-view/run-view-state";
-import { isTerminalRunStatus } from "@/lib/runner/status";
+import { isTerminalRunStatus } from "@/lib/run-events/status";
 import { NodeDetailPanel } from "./node-detail-panel";
 import { runApi } from "./run-api";
 import { RunGraph } from "./run-graph";

@@ -5,7 +5,7 @@ import path from "node:path";
 import { PlanDocument, type PlanDocumentInput } from "../../plan/schema";
 import { createMemoryRunStore } from "../memory-run-store";
 import { createRunnerResources, type RunnerResources } from "../resources";
-import type { RunEvent } from "../run-events";
+import type { RunEvent } from "../../run-events/run-events";
 import type { RunnerLimits } from "../limits";
 import { startRun, type StartRunOptions } from "../runs";
 import { openWorkspace } from "../workspace";

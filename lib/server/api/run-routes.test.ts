@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RoleName } from "../../auth/schemas";
-import { RunEvent } from "../../runner/run-events";
+import { RunEvent } from "../../run-events/run-events";
 import { addMemberWithRole, createTeamWithMember, createTokenFor } from "../../testing/fixtures";
 import { callRoute, createTestApp } from "../../testing/test-app";
 import { createTestDatabase, TEST_PROVIDERS, type TestDatabase } from "../../testing/test-database";

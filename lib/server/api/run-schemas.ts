@@ -1,6 +1,6 @@
 /** Request and response bodies of the run endpoints of /api/v1 (see schemas.ts for the plan ones). */
 import { z } from "zod";
-import { NodeStatus, RunStatus } from "../../runner/run-events";
+import { NodeStatus, RunStatus } from "../../run-events/run-events";
 import { StartRunRequest } from "../start-run-request";
 import { PlanDocumentField, wrapperHint } from "./schemas";
 
@@ -69,6 +69,7 @@ export const UndoResult = z.object({
     .array(z.object({ path: z.string(), reason: z.string() }))
     .describe("Files changed since the run; when there are some and force is false, nothing was restored"),
 });
+export type UndoResult = z.infer<typeof UndoResult>;
 
 /** The events endpoint's query; read by resumePointOf and wantsBatches (lib/server/sse.ts). */
 export const EventsQuery = z.object({
