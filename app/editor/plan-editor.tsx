@@ -7,7 +7,7 @@ import { useCallback, useEffect, useRef, useState, type DragEvent } from "react"
 import { useRouter } from "next/navigation";
 import { Background, Controls, MiniMap, ReactFlow, ReactFlowProvider, useReactFlow, useStore } from "@xyflow/react";
 import { OPERATION_TYPES, type OperationType } from "@/lib/plan/schema";
-import { queryKeys } from "@/app/query-keys";
+import { queryKeys } from "@/app/_components/query-keys";
 import { savePlan } from "../actions/save-plan";
 import { restorePlanVersion } from "../actions/restore-plan-version";
 import { getPlanVersion } from "../actions/get-plan-version";

@@ -5,7 +5,7 @@ import { parsePlanJson } from "@/lib/library/plan-json";
 import type { PlanProblem } from "@/lib/plan/plan-problem";
 import { problemField } from "@/lib/plan/problem-location";
 import { validatePlan } from "@/lib/plan/validate-plan";
-import { queryKeys } from "@/app/query-keys";
+import { queryKeys } from "@/app/_components/query-keys";
 import { importPlan } from "../actions/import-plan";
 import { Modal } from "../_components/modal";
 import { useActionMutation } from "../_components/use-action-mutation";

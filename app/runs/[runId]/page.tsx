@@ -8,7 +8,7 @@ import { attemptsBefore } from "@/lib/run-view/run-lineage";
 import { getAppContext } from "@/lib/server/app-context";
 import { resolveCaller } from "@/lib/server/caller";
 import { roleAllows } from "@/lib/server/permissions";
-import { formatWhen } from "../../format";
+import { formatWhen } from "../../_components/format";
 import { RunView } from "./run-view";
 
 export const dynamic = "force-dynamic";

@@ -2,7 +2,7 @@
 
 import { useMemo, useState } from "react";
 import type { NodeView } from "@/lib/run-view/run-view-state";
-import { formatDuration } from "../../format";
+import { formatDuration } from "../../_components/format";
 import { STATUS_COLORS } from "./status-colors";
 
 const ROW_HEIGHT = 18;

@@ -2,7 +2,7 @@
 
 import { useState } from "react";
 import { CopyButton } from "@/app/_components/copy-button";
-import { formatWhen } from "@/app/format";
+import { formatWhen } from "@/app/_components/format";
 import { RoleName } from "@/lib/auth/schemas";
 import { changeMemberRole } from "../actions/change-member-role";
 import { createInvite } from "../actions/create-invite";
