@@ -32,12 +32,18 @@ interface PendingInvite {
 
 /** Members and invitations; non-owners see the controls disabled, and the server refuses them anyway. */
 export function MembersView({ canManage, callerId, members, invites }: { canManage: boolean; callerId: string; members: Member[]; invites: PendingInvite[] }) {
+  return (
+    <>
+      <MemberTable canManage={canManage} callerId={callerId} members={members} />
+      <InviteForm canManage={canManage} />
+      {invites.length ? <PendingInvites canManage={canManage} invites={invites} /> : null}
+    </>
+  );
+}
+
+function MemberTable({ canManage, callerId, members }: { canManage: boolean; callerId: string; members: Member[] }) {
   const roleChange = useSettingsAction(changeMemberRole);
   const removal = useSettingsAction(removeMember);
-  const inviting = useSettingsAction(createInvite);
-  const withdrawal = useSettingsAction(withdrawInvite);
-  const [link, setLink] = useState<string | null>(null);
-
   return (
     <>
       <h2 className="section-title">Members</h2>
@@ -87,7 +93,15 @@ export function MembersView({ canManage, callerId, members, invites }: { canMana
           ))}
         </tbody>
       </table>
+    </>
+  );
+}
 
+function InviteForm({ canManage }: { canManage: boolean }) {
+  const inviting = useSettingsAction(createInvite);
+  const [link, setLink] = useState<string | null>(null);
+  return (
+    <>
       <h2 className="section-title">Invite someone</h2>
       <form
         className="card settings-form"
@@ -121,30 +135,33 @@ export function MembersView({ canManage, callerId, members, invites }: { canMana
           </p>
         ) : null}
       </form>
+    </>
+  );
+}
 
-      {invites.length ? (
-        <>
-          <h2 className="section-title">Pending invitations</h2>
-          <ActionError error={withdrawal.error} />
-          <table className="table card">
-            <tbody>
-              {invites.map((invite) => (
-                <tr key={invite.id} data-testid="invite-row">
-                  <td>{invite.role}</td>
-                  <td className="muted">
-                    by {invite.createdBy}, expires {formatWhen(new Date(invite.expiresAt))}
-                  </td>
-                  <td>
-                    <button type="button" className="button" disabled={!canManage || !withdrawal.ready} onClick={() => withdrawal.run({ inviteId: invite.id })}>
-                      Withdraw
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </>
-      ) : null}
+function PendingInvites({ canManage, invites }: { canManage: boolean; invites: PendingInvite[] }) {
+  const withdrawal = useSettingsAction(withdrawInvite);
+  return (
+    <>
+      <h2 className="section-title">Pending invitations</h2>
+      <ActionError error={withdrawal.error} />
+      <table className="table card">
+        <tbody>
+          {invites.map((invite) => (
+            <tr key={invite.id} data-testid="invite-row">
+              <td>{invite.role}</td>
+              <td className="muted">
+                by {invite.createdBy}, expires {formatWhen(new Date(invite.expiresAt))}
+              </td>
+              <td>
+                <button type="button" className="button" disabled={!canManage || !withdrawal.ready} onClick={() => withdrawal.run({ inviteId: invite.id })}>
+                  Withdraw
+                </button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
     </>
   );
 }
