@@ -1,6 +1,7 @@
 import { expect, test, type Page } from "@playwright/test";
 import { signInAsOwner } from "./fixtures/sign-in";
 import { canvas, connect, dropFromPalette, expectCounts, planNode, saveVersion, selectNode } from "./fixtures/editor";
+import { CLIENT_ONLY } from "./fixtures/client-only";
 
 // A desktop-sized window, so the canvas has room for the drawn plans.
 test.use({ viewport: { width: 1680, height: 1000 } });
@@ -164,7 +165,7 @@ test("copy/paste, edge conditions, history with diff and restore, and a stale sa
   await expect(page).toHaveURL(url);
 });
 
-test("multi-select with Ctrl+click, copy and paste both with their edge, delete them with the keyboard, undo", async ({ page }) => {
+test("multi-select with Ctrl+click, copy and paste both with their edge, delete them with the keyboard, undo", CLIENT_ONLY, async ({ page }) => {
   await createPlan(page, "Multi-select");
   await dropFromPalette(page, "file.read", 150, 150);
   await dropFromPalette(page, "search", 450, 150);
@@ -188,7 +189,7 @@ test("multi-select with Ctrl+click, copy and paste both with their edge, delete 
   await expectCounts(page, 4, 2);
 });
 
-test("the optimizer overlay shows waves, batches, the critical path and a hazard with a one-click fix", async ({ page }) => {
+test("the optimizer overlay shows waves, batches, the critical path and a hazard with a one-click fix", CLIENT_ONLY, async ({ page }) => {
   await createPlan(page, "Overlay");
   await dropFromPalette(page, "file.write", 120, 80);
   await dropFromPalette(page, "file.write", 120, 260);

@@ -7,16 +7,11 @@ import { expect, test, type Browser, type Page } from "@playwright/test";
 import type { PlanDocumentInput } from "../lib/plan/schema";
 import { generatePlan } from "../lib/plan/testing/generate-plan";
 import { planNode, selectNode } from "./fixtures/editor";
+import { startRunFromPlanPage, storePlan } from "./fixtures/plans";
 import { signInAsOwner } from "./fixtures/sign-in";
+import { CLIENT_ONLY } from "./fixtures/client-only";
 
 test.use({ viewport: { width: 1440, height: 900 } });
-
-async function storePlan(page: Page, document: PlanDocumentInput): Promise<string> {
-  const origin = new URL(page.url()).origin;
-  const response = await page.request.post("/api/v1/plans", { data: { document }, headers: { origin } });
-  expect(response.status(), await response.text()).toBe(201);
-  return ((await response.json()) as { plan: { id: string } }).plan.id;
-}
 
 const twoNodes = (name: string): PlanDocumentInput => ({
   name,
@@ -49,14 +44,14 @@ test.beforeEach(async ({ page }) => {
   await signInAsOwner(page);
 });
 
-test("the Start-a-run dialog starts from the plan's concurrency", async ({ page }) => {
+test("the Start-a-run dialog starts from the plan's concurrency", CLIENT_ONLY, async ({ page }) => {
   const planId = await storePlan(page, twoNodes("Concurrency four"));
   await page.goto(`/plans/${planId}`);
   await page.getByRole("button", { name: "▶ Run" }).click();
   await expect(page.getByRole("dialog", { name: "Start a run" }).getByLabel("Concurrency")).toHaveValue("4");
 });
 
-test("renaming a node's Id and tabbing to Label keeps the focus, so nothing typed is lost", async ({ page }) => {
+test("renaming a node's Id and tabbing to Label keeps the focus, so nothing typed is lost", CLIENT_ONLY, async ({ page }) => {
   const planId = await storePlan(page, twoNodes("Rename then label"));
   await page.goto(`/plans/${planId}`);
   const inspector = await selectNode(page, "show");
@@ -82,7 +77,7 @@ test("a runner's editor is read-only and says why, before any save", async ({ pa
   await runner.context().close();
 });
 
-test("palette clicks place each new node in free space, not on top of each other or of existing nodes", async ({ page }) => {
+test("palette clicks place each new node in free space, not on top of each other or of existing nodes", CLIENT_ONLY, async ({ page }) => {
   const planId = await storePlan(page, twoNodes("Clicks spread out"));
   await page.goto(`/plans/${planId}`);
   await expect(page.getByTestId("plan-node")).toHaveCount(2);
@@ -98,14 +93,8 @@ test("palette clicks place each new node in free space, not on top of each other
   }
 });
 
-test("a small plan's run view is not zoomed past life size and no minimap covers its nodes", async ({ page }) => {
-  const planId = await storePlan(page, twoNodes("Small run"));
-  await page.goto(`/plans/${planId}`);
-  await page.getByRole("button", { name: "▶ Run" }).click();
-  const dialog = page.getByRole("dialog", { name: "Start a run" });
-  await dialog.getByRole("combobox").selectOption({ label: "A fresh scratch directory" });
-  await dialog.getByRole("button", { name: "Start run" }).click();
-  await page.waitForURL(/\/runs\/[^/]+$/);
+test("a small plan's run view is not zoomed past life size and no minimap covers its nodes", CLIENT_ONLY, async ({ page }) => {
+  await startRunFromPlanPage(page, await storePlan(page, twoNodes("Small run")));
   await expect(page.getByTestId("run-status")).toHaveText("succeeded", { timeout: 20_000 });
   const scale = await page.locator(".run-canvas .react-flow__viewport").evaluate((element) => new DOMMatrix(getComputedStyle(element).transform).a);
   expect(scale).toBeLessThanOrEqual(1);
@@ -128,7 +117,7 @@ test("a plan JSON file over 1 MB (10,000 nodes, 15,000 edges) imports in the bro
   await expect(page.getByTestId("plan-counts")).toHaveText("10000 operations, 15000 dependencies", { timeout: 60_000 });
 });
 
-test("polish: singular counts, waves numbered like batch ids, labelled dependencies, arrowheads", async ({ page }) => {
+test("polish: singular counts, waves numbered like batch ids, labelled dependencies, arrowheads", CLIENT_ONLY, async ({ page }) => {
   const planId = await storePlan(page, twoNodes("Polish"));
   await page.goto(`/plans/${planId}`);
   await expect(page.getByTestId("plan-counts")).toHaveText("2 operations, 1 dependency");
@@ -144,7 +133,7 @@ test("polish: singular counts, waves numbered like batch ids, labelled dependenc
   expect(width).toBeGreaterThan(700);
 });
 
-test("polish: settings tabs read as links, the workspace name pattern is a valid regular expression, invite links can be copied", async ({ page }) => {
+test("polish: settings tabs read as links, the workspace name pattern is a valid regular expression, invite links can be copied", CLIENT_ONLY, async ({ page }) => {
   await page.goto("/settings/members");
   const tab = page.getByRole("navigation", { name: "Settings" }).getByRole("link", { name: "Workspaces" });
   const color = await tab.evaluate((element) => getComputedStyle(element).color);
@@ -156,7 +145,7 @@ test("polish: settings tabs read as links, the workspace name pattern is a valid
   expect(() => new RegExp(`^(?:${pattern})$`, "v")).not.toThrow();
 });
 
-test("polish: sign-in has no sidebar and its heading sits on one line", async ({ browser, baseURL }) => {
+test("polish: sign-in has no sidebar and its heading sits on one line", CLIENT_ONLY, async ({ browser, baseURL }) => {
   const context = await browser.newContext({ baseURL, storageState: { cookies: [], origins: [] }, viewport: { width: 1440, height: 900 } });
   const page = await context.newPage();
   await page.goto("/sign-in");

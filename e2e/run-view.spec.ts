@@ -1,28 +1,8 @@
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { countProcessesRunning } from "../lib/testing/processes";
 import { expect, test, type Page } from "@playwright/test";
-import type { PlanDocumentInput } from "../lib/plan/schema";
-
-/** Stores a plan through the HTTP API (signed in as the owner) and returns its id. */
-async function storePlan(page: Page, document: PlanDocumentInput): Promise<string> {
-  const origin = new URL(page.url() === "about:blank" ? (test.info().project.use.baseURL ?? "") : page.url()).origin;
-  const response = await page.request.post("/api/v1/plans", { data: { document }, headers: { origin } });
-  expect(response.status(), await response.text()).toBe(201);
-  const body = (await response.json()) as { plan: { id: string } };
-  return body.plan.id;
-}
-
-/** Starts a run of the plan from its page, as a person would, and waits for the run view. */
-async function startRunFromPlanPage(page: Page, planId: string, options: { dryRun?: boolean } = {}): Promise<void> {
-  await page.goto(`/plans/${planId}`);
-  await page.getByRole("button", { name: "▶ Run" }).click();
-  const dialog = page.getByRole("dialog", { name: "Start a run" });
-  await dialog.getByRole("combobox").selectOption({ label: "A fresh scratch directory" });
-  if (options.dryRun) await dialog.getByRole("checkbox").check();
-  await dialog.getByRole("button", { name: "Start run" }).click();
-  await page.waitForURL(/\/runs\/[^/]+$/);
-}
+import { startRunFromPlanPage, storePlan } from "./fixtures/plans";
 
 const node = (page: Page, id: string) => page.locator(`[data-testid="run-node"][data-node-id="${id}"]`);
 const runDirectory = async (page: Page) => (await page.locator(".run-title code").first().textContent()) ?? "";
@@ -140,8 +120,8 @@ async function expectInsideCanvas(page: Page, id: string): Promise<void> {
 }
 
 test("a long command cancelled from the view leaves no process behind", async ({ page }) => {
-  // A marker no other process uses: a sandboxed command's pid means nothing outside its sandbox.
-  const marker = `30${Date.now() % 10000}.5`;
+  // A marker no other process uses (the servers' projects run side by side): a sandboxed command's pid means nothing outside its sandbox.
+  const marker = `30${Date.now() % 10000}.${test.info().parallelIndex + 1}`;
   const planId = await storePlan(page, {
     name: "Sleeps for a long time",
     nodes: [{ id: "sleeper", type: "shell", params: { command: `setsid sleep ${marker} & sleep ${marker}` } }],
@@ -203,4 +183,31 @@ test("a dry run shows the diffs and changes no file", async ({ page }) => {
   const directory = await runDirectory(page);
   expect(existsSync(path.join(directory, "greeting.txt"))).toBe(false);
   expect(existsSync(path.join(directory, "ran.txt"))).toBe(false);
+});
+
+test("undo puts back every file the run changed: an edited file's earlier content returns, a written one goes", async ({ page }) => {
+  const planId = await storePlan(page, {
+    name: "Changes to undo",
+    nodes: [
+      // A command's own writes are not journalled: this is the file's state before any change the run records.
+      { id: "draft", type: "shell", params: { command: "printf 'status: draft\\n' > status.txt" } },
+      { id: "publish", type: "file.edit", params: { path: "status.txt", edits: [{ find: "draft", replace: "published" }] } },
+      { id: "announce", type: "file.write", params: { path: "announcement.txt", content: "out now\n" } },
+    ],
+    edges: [{ from: "draft", to: "publish" }],
+  });
+  await startRunFromPlanPage(page, planId);
+  await expect(page.getByTestId("run-status")).toHaveText("succeeded", { timeout: 20_000 });
+  const directory = await runDirectory(page);
+  expect(readFileSync(path.join(directory, "status.txt"), "utf8")).toBe("status: published\n");
+
+  await page.getByRole("button", { name: "Undo file changes" }).click();
+  const dialog = page.getByRole("dialog", { name: "Undo file changes" });
+  await expect(dialog.getByRole("listitem")).toHaveCount(2);
+  for (const file of ["status.txt", "announcement.txt"]) await expect(dialog.getByRole("listitem").filter({ hasText: file })).toHaveCount(1);
+  await dialog.getByRole("button", { name: "Undo changes" }).click();
+  const outcome = page.getByRole("alert").filter({ hasText: /^(Restored|Nothing was undone)/ });
+  await expect(outcome).toHaveText("Restored 2 file(s).", { timeout: 20_000 });
+  expect(readFileSync(path.join(directory, "status.txt"), "utf8")).toBe("status: draft\n");
+  expect(existsSync(path.join(directory, "announcement.txt"))).toBe(false);
 });

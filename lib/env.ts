@@ -3,7 +3,7 @@
  * here, so configuration is validated once and documented in one schema.
  */
 import path from "node:path";
-import { z } from "zod";
+import * as z from "zod";
 
 const EnvSchema = z
   .object({
@@ -30,6 +30,11 @@ const EnvSchema = z
       .max(1024)
       .default(32)
       .describe("Most operations running at once across all runs of this server"),
+    BATCHBOARD_RIPGREP: z
+      .string()
+      .min(1)
+      .default("rg")
+      .describe("The ripgrep executable (looked up on PATH) large searches use to find candidate lines, with the same results as without it; off: searches run in-process only"),
     HOST: z.string().min(1).default("127.0.0.1").describe("Address `npm start` listens on; 0.0.0.0 for every interface"),
     BATCHBOARD_TRUST_PROXY: z
       .stringbool()
@@ -107,6 +112,11 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     throw new Error(`Invalid environment:\n  ${problems.join("\n  ")}`);
   }
   return result.data;
+}
+
+/** The ripgrep executable searches may use, or null when switched off (a missing one is noticed at the first search). */
+export function ripgrepPathOf(env: Env): string | null {
+  return env.BATCHBOARD_RIPGREP === "off" ? null : env.BATCHBOARD_RIPGREP;
 }
 
 /** Where workspaces are registered, and the data directory they must stay clear of. */

@@ -4,7 +4,7 @@
  * (a suite that ran nothing must not look green).
  */
 import { existsSync, readFileSync } from "node:fs";
-import { z } from "zod";
+import * as z from "zod";
 
 const VitestReport = z.object({ numPassedTests: z.number(), numFailedTests: z.number(), numPendingTests: z.number() });
 const PlaywrightReport = z.object({

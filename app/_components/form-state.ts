@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import type * as z from "zod";
 
 /** What a sign-in, setup or invite form shows after a failed submit. */
 export interface FormState {

@@ -1,6 +1,6 @@
 "use server";
 
-import { z } from "zod";
+import * as z from "zod";
 import { setPlanArchived } from "@/lib/db/plans";
 import { defineAction } from "@/lib/server/action-client";
 

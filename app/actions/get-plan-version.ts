@@ -1,6 +1,6 @@
 "use server";
 
-import { z } from "zod";
+import * as z from "zod";
 import { getPlanVersion as getVersion } from "@/lib/db/plan-versions";
 import { defineAction } from "@/lib/server/action-client";
 

@@ -1,6 +1,6 @@
 "use server";
 
-import { z } from "zod";
+import * as z from "zod";
 import { listPlanVersions as listVersions } from "@/lib/db/plan-versions";
 import { defineAction } from "@/lib/server/action-client";
 

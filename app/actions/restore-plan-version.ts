@@ -1,6 +1,6 @@
 "use server";
 
-import { z } from "zod";
+import * as z from "zod";
 import { restoreVersion } from "@/lib/server/plan-library";
 import { defineAction } from "@/lib/server/action-client";
 

@@ -1,5 +1,5 @@
 /** Input schemas of sign-in, setup, invites and tokens: one per form, shared by the page and its action. */
-import { z } from "zod";
+import * as z from "zod";
 
 /** Client-safe: the forms import these schemas, so nothing here may pull in the password hasher. */
 export const MIN_PASSWORD_LENGTH = 8;

@@ -20,7 +20,7 @@ import { recordPlanByName } from "../db/plan-by-name";
 import type { VersionDraft } from "../db/plans";
 import { openSqliteCliQueries, type SqliteCliQueries } from "../db/sqlite-cli-queries";
 import { createSqliteRunWriter, withSqliteRunWriter } from "../db/sqlite-run-writer";
-import { loadEnv, workspacePlacementOf } from "../env";
+import { loadEnv, ripgrepPathOf, workspacePlacementOf } from "../env";
 import { hashPlan } from "../plan/plan-hash";
 import type { PlanDocument } from "../plan/schema";
 import { createRunnerResources, type RunnerResources } from "../runner/resources";
@@ -57,9 +57,12 @@ export async function openCliContext(): Promise<CliContext> {
   const database = () => (prisma ??= openDatabase(config));
   const sqlite = config.provider === "sqlite" ? openSqliteCliQueries(config.filePath) : null;
   const writer = config.provider === "sqlite" ? createSqliteRunWriter(config.filePath) : null;
+  // The SQLite connections stay open until the process exits, which follows: the last one to close would
+  // checkpoint the WAL into the database and delete it, and the next CLI would create it anew — five fsyncs
+  // and two unlinks per run. Every write is committed by then; the next opener carries on with the WAL,
+  // as WAL mode intends, and SQLite's autocheckpoint keeps it bounded.
   const close = async () => {
-    writer?.close();
-    sqlite?.close();
+    writer?.writeDeferred();
     if (prisma) await (await prisma).close();
   };
   try {
@@ -80,6 +83,7 @@ export async function openCliContext(): Promise<CliContext> {
       serverConcurrency: env.BATCHBOARD_SERVER_CONCURRENCY,
       changeLogDirectory: path.join(env.BATCHBOARD_DATA_DIR, "change-logs"),
       reportError: (error) => process.stderr.write(`batchboard: ${error instanceof Error ? error.message : String(error)}\n`),
+      ripgrepPath: ripgrepPathOf(env),
     });
     return { database, sqlite, resources, firstStart, close };
   } catch (error) {

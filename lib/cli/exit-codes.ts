@@ -2,4 +2,6 @@
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
 /** Where a command prints. */
-export type Out = Pick<NodeJS.WriteStream, "write">;
+export interface Out {
+  write(text: string): unknown;
+}

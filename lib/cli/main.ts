@@ -8,6 +8,7 @@
 import { parseArgs } from "node:util";
 import { MAX_RUN_CONCURRENCY, MIN_RUN_CONCURRENCY } from "../plan/run-concurrency";
 import { EXIT } from "./exit-codes";
+import { standardOutput } from "./standard-output";
 
 const planCommands = () => import("./plan-commands");
 const runCommands = () => import("./commands");
@@ -76,14 +77,14 @@ export async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parsed;
   const [command, target] = positionals;
   if (values.help || !command) {
-    process.stdout.write(USAGE + "\n");
+    standardOutput.write(USAGE + "\n");
     return values.help ? EXIT.ok : EXIT.usage;
   }
   const needTarget = (what: string) => {
     process.stderr.write(`${command} needs ${what}\n\n${USAGE}\n`);
     return EXIT.usage;
   };
-  const out = process.stdout;
+  const out = standardOutput;
   switch (command) {
     case "validate":
       return target ? (await planCommands()).validateCommand(target, values.json, out) : needTarget("a plan file");

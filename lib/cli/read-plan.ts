@@ -1,5 +1,5 @@
 /** Reading and validating a plan file for the CLI. */
-import { readFile } from "node:fs/promises";
+import { readFileSync } from "node:fs";
 import type { PlanProblem } from "../plan/plan-problem";
 import { problemLocation } from "../plan/problem-location";
 import type { PlanDocument } from "../plan/schema";
@@ -14,7 +14,8 @@ export type PlanFileResult =
 export async function readPlanFile(file: string): Promise<PlanFileResult> {
   let input: unknown;
   try {
-    input = JSON.parse(await readFile(file, "utf8"));
+    // Synchronously: a plan is read once, before anything else can run, and fs/promises costs the start its loading.
+    input = JSON.parse(readFileSync(file, "utf8"));
   } catch (error) {
     const message = error instanceof SyntaxError ? `${file} is not valid JSON: ${error.message}` : `Cannot read ${file}: ${(error as Error).message}`;
     return { ok: false, problems: [{ path: [], code: "invalid-input", message, severity: "error" }], warnings: [] };

@@ -6,9 +6,8 @@
  */
 import { readFile } from "node:fs/promises";
 import { RunEvent } from "../run-events/run-events";
+import type { Out } from "./exit-codes";
 import { formatProblem, readPlanFile } from "./read-plan";
-
-type Out = Pick<NodeJS.WriteStream, "write">;
 
 export interface RemoteRunOptions {
   server: string;

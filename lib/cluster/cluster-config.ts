@@ -4,7 +4,7 @@
  * channel for cancel and cancel-node, all under the configured prefix.
  */
 import { Redis } from "ioredis";
-import { z } from "zod";
+import * as z from "zod";
 
 /** Where the cluster lives in Redis. */
 export interface ClusterConfig {

@@ -6,7 +6,7 @@
  * of truth (replay, Last-Event-ID resume); Redis only carries what is new.
  */
 import type { Redis } from "ioredis";
-import { z } from "zod";
+import * as z from "zod";
 import type { RunEventBus } from "../runner/event-bus";
 import { RunEvent } from "../run-events/run-events";
 import { eventChannel, type ClusterConfig } from "./cluster-config";

@@ -6,8 +6,10 @@
  * - its runner's events relayed to Redis, and cancel / cancel-node obeyed
  *   from the control channel;
  * - taking over: a run job that BullMQ's stalled check hands back while its
- *   run is `running` on a worker whose heartbeat stopped is interrupted
- *   (finished nodes kept, orphans killed on the same host) and resumed here;
+ *   run is held by a worker whose heartbeat stopped is interrupted (finished
+ *   nodes kept, the dead worker's logged events stored, an atomic batch it
+ *   was in the middle of rolled back, orphans killed on the same host) and
+ *   resumed here;
  * - a reconciler that re-enqueues runs the queues lost (Redis restarted);
  * - drain on SIGTERM: no new runs, current ones finish within the drain
  *   timeout, the rest are handed back to the queue for another worker.
@@ -129,15 +131,22 @@ export async function startClusterWorker(options: ClusterWorkerOptions): Promise
     // The row alone first: loading the whole run is the runner's job, and a takeover's.
     let row = await readRunPlacement(client, runId);
     if (!row) return null;
-    if (row.status === "running") {
+    // A run another worker took may still read `queued`: its `running` status was in that worker's event log, not yet stored.
+    const taken = row.status === "running" || (row.status === "queued" && row.workerId !== null);
+    if (taken) {
       const holder = row.workerId;
       if (holder === id) return null;
       if (holder !== null && !(await waitForWorkerDeath(holder))) return null;
       const run = await resources.store.loadRun(runId);
-      if (!run || run.status !== "running") return null;
+      if (!run || (run.status !== "running" && run.status !== "queued")) return null;
       const holderHost = holder === null ? null : await hostOfWorker(client, holder);
-      const recovered = await interruptRun(resources, run, { killOrphans: holderHost === os.hostname() });
-      log(`took over run ${runId} from ${holder ?? "an unknown worker"}: ${recovered.interruptedNodes.length} node(s) interrupted`);
+      const recovered = await interruptRun(resources, run, {
+        killOrphans: holderHost === os.hostname(),
+        directory: directoryOf(row.workspaceName, row.directory),
+      });
+      const rolledBack = recovered.rolledBackBatches.length ? `, atomic batch(es) ${recovered.rolledBackBatches.join(", ")} rolled back` : "";
+      log(`took over run ${runId} from ${holder ?? "an unknown worker"}: ${recovered.interruptedNodes.length} node(s) interrupted${rolledBack}`);
+      if (recovered.status !== "interrupted") return null;
       row = { ...row, status: "interrupted" };
     }
     if (row.status !== "queued" && row.status !== "interrupted") return null;

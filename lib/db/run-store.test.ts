@@ -216,7 +216,9 @@ describe.each(["sqlite", "postgresql"] as const)("Prisma run store on %s", (prov
       },
     });
     const recovered = await recoverInterruptedRuns(resources);
-    expect(recovered).toEqual([{ runId: run.id, interruptedNodes: ["was-running"], killedProcessGroups: [orphanPid], recoveredChanges: [] }]);
+    expect(recovered).toEqual([
+      { runId: run.id, status: "interrupted", interruptedNodes: ["was-running"], killedProcessGroups: [orphanPid], recoveredChanges: [], recoveredEvents: 0, rolledBackBatches: [] },
+    ]);
     await orphanExited;
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(groupAlive(orphanPid)).toBe(false);
@@ -243,7 +245,9 @@ describe.each(["sqlite", "postgresql"] as const)("Prisma run store on %s", (prov
       data: { ...ownership, directory: ws.dir, status: "queued", settings: toJsonColumn({ concurrency: 2, runnerPid: 999_999_999 }) },
     });
     const recovered = await recoverInterruptedRuns(resources);
-    expect(recovered).toEqual([{ runId: run.id, interruptedNodes: [], killedProcessGroups: [], recoveredChanges: [] }]);
+    expect(recovered).toEqual([
+      { runId: run.id, status: "interrupted", interruptedNodes: [], killedProcessGroups: [], recoveredChanges: [], recoveredEvents: 0, rolledBackBatches: [] },
+    ]);
     const events = await resources.store.listEvents(run.id, 0);
     expect(events.at(-1)).toMatchObject({ type: "run.status", status: "interrupted", counts: { pending: document.nodes.length } });
     const outcome = await (await resumeRun(resources, run.id)).done;

@@ -4,7 +4,7 @@
  * with that caller's team scope and role checks; the tools know nothing of
  * databases or transports.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { PlanDocument } from "../plan/schema";
 import { CompiledCall } from "../plan/tool-calls";
 import { RunStatus, StatusCounts } from "../run-events/run-events";

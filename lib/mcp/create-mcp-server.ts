@@ -9,7 +9,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import { z } from "zod";
+import * as z from "zod";
 import { ExecutionPlan } from "../plan/execution-plan";
 import { planJsonSchemaText } from "../plan/json-schema";
 import { optimizePlan } from "../plan/optimize-plan";

@@ -4,7 +4,7 @@
  * any grouping within a wave is safe; the grouping decides what runs as one
  * operation (one atomic file change set, one search pass).
  */
-import type { z } from "zod";
+import type * as z from "zod";
 import type { OperationType, PlanSettings, SearchNode } from "./schema";
 import type { Batch, BatchKind, BatchUnit } from "./execution-plan";
 import type { PlanGraph } from "./plan-graph";

@@ -11,7 +11,7 @@
  * edges are kept apart because merging would change when they fire.
  */
 import type { FileEditNode } from "./schema";
-import type { z } from "zod";
+import type * as z from "zod";
 import { WHEN_SUCCESS, type PlanGraph } from "./plan-graph";
 import { normalizeWorkspacePath } from "./workspace-path";
 

@@ -3,7 +3,7 @@
  * runner (which executes batches) and the editor (which explains them), so it
  * is a zod contract like the plan itself — schema and type share a name.
  */
-import { z } from "zod";
+import * as z from "zod";
 
 /**
  * What a batch executes. Batches are grouped by operation family:

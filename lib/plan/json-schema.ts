@@ -5,7 +5,7 @@
  * test fails when that file is stale, and a differential test checks that
  * Ajv on this schema and `validatePlan` agree on shape.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { PlanDocumentObject } from "./schema";
 import { DEFAULT_PLAN_LIMITS } from "./plan-limits";
 

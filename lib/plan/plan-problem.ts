@@ -3,7 +3,7 @@
  * graph validator did (rules), so the editor, server, CLI and runner show
  * problems the same way.
  */
-import { z } from "zod";
+import * as z from "zod";
 
 /** What went wrong, stable enough for tests, docs and the editor to key on. */
 export const ProblemCode = z.enum([

@@ -13,20 +13,25 @@ import { isRecord } from "./plan-view";
  */
 export function approximateJsonSize(value: unknown, stopAbove: number): number {
   let size = 0;
-  const pending: unknown[] = [value];
+  // Only objects and arrays wait on the stack; the leaves (most values) are counted as they are met.
+  const pending: object[] = [];
+  const count = (item: unknown) => {
+    if (typeof item === "string") size += item.length + 2;
+    else if (typeof item === "number") size += 8;
+    else if (typeof item === "boolean" || item === null) size += 5;
+    else if (Array.isArray(item) || isRecord(item)) pending.push(item);
+  };
+  count(value);
   while (pending.length > 0 && size <= stopAbove) {
-    const current = pending.pop();
-    if (typeof current === "string") size += current.length + 2;
-    else if (typeof current === "number") size += 8;
-    else if (typeof current === "boolean" || current === null) size += 5;
-    else if (Array.isArray(current)) {
+    const current = pending.pop() as object;
+    if (Array.isArray(current)) {
       size += 2 + current.length;
-      for (const item of current) pending.push(item);
-    } else if (isRecord(current)) {
+      for (const item of current) count(item);
+    } else {
       size += 2;
       for (const key of Object.keys(current)) {
         size += key.length + 4;
-        pending.push(current[key]);
+        count((current as Record<string, unknown>)[key]);
       }
     }
   }

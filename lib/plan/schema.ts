@@ -4,7 +4,7 @@
  * share a name. Graph rules (cycles, dangling edges, workspace paths…) live in
  * the validator, not here: these schemas check shape only.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { MAX_RUN_CONCURRENCY, MIN_RUN_CONCURRENCY } from "./run-concurrency";
 
 export const PLAN_FORMAT_VERSION = 1;

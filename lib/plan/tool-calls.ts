@@ -5,7 +5,7 @@
  * `tool_use` block, so an agent can pass its calls on unchanged.
  * compile-tool-calls.ts turns the list into a plan.
  */
-import { z } from "zod";
+import * as z from "zod";
 
 const FilePath = z.string().min(1, "file_path is empty").describe("Absolute (inside the workspace) or relative to the workspace root");
 

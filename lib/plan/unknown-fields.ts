@@ -5,7 +5,7 @@
  * zod's `unrecognized_keys` issue into a problem that names the node, the key
  * and the key that was probably meant.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { PlanDocumentObject } from "./schema";
 import { isRecord, valueAt } from "./plan-view";
 

@@ -3,7 +3,7 @@
  * problems, located on the node or edge they are in, and worded for a person
  * editing the plan rather than for a developer reading a parser's output.
  */
-import type { z } from "zod";
+import type * as z from "zod";
 import { edgeIdOf, OPERATION_TYPES } from "./schema";
 import { unknownFieldMessage } from "./unknown-fields";
 import type { PlanProblem } from "./plan-problem";

@@ -4,7 +4,7 @@
  * the CLI. Shared by server and browser, so this file imports nothing from
  * `node:`.
  */
-import { z } from "zod";
+import * as z from "zod";
 
 export const RunStatus = z.enum(["queued", "running", "succeeded", "failed", "cancelled", "interrupted"]);
 export type RunStatus = z.infer<typeof RunStatus>;
@@ -70,6 +70,11 @@ export const BatchStatusEvent = z.object({
   kind: z.string(),
   status: z.enum(["started", "succeeded", "failed", "rolled-back"]),
   nodeIds: z.array(z.string()),
+  /**
+   * Set on `rolled-back` when the runner stopped mid-batch: recovery put the
+   * batch's files back from the change log and its nodes are pending again.
+   */
+  interrupted: z.boolean().optional(),
 });
 
 export const NodeStatusEvent = z.object({

@@ -1,4 +1,4 @@
-import { appendFileSync, existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { appendFileSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, beforeEach, expect, it } from "vitest";
 import { openChangeLog, readChangeLog, removeChangeLog } from "./change-log";
@@ -54,7 +54,7 @@ it("the journal logs each change's previous bytes before the change reaches the 
   }
 });
 
-it("a run removes its log once its changes are stored; a dry run never opens one", async () => {
+it("a run removes its logs once its changes and events are stored; a dry run opens only an event log", async () => {
   const ws = temporaryDirectory();
   try {
     const document = plan({ nodes: [{ id: "w", type: "file.write", params: { path: "w.txt", content: "x" } }] });
@@ -63,9 +63,15 @@ it("a run removes its log once its changes are stored; a dry run never opens one
     expect((await runPlan(wet, document, ws.dir)).outcome.status).toBe("succeeded");
     expect(readdirSync(wet.changeLogDirectory)).toEqual([]);
     const dry = memoryResources();
-    dry.changeLogDirectory = path.join(dir.dir, "dry");
+    const dryLogs = path.join(dir.dir, "dry");
+    dry.changeLogDirectory = dryLogs;
+    const logsMidRun: string[][] = [];
+    dry.bus.subscribe("*", (event) => {
+      if (event.type === "node.status" && event.status === "succeeded") logsMidRun.push(readdirSync(dryLogs));
+    });
     expect((await runPlan(dry, document, ws.dir, { dryRun: true })).outcome.status).toBe("succeeded");
-    expect(existsSync(dry.changeLogDirectory)).toBe(false);
+    expect(logsMidRun).toEqual([[expect.stringMatching(/\.events$/)]]);
+    expect(readdirSync(dryLogs)).toEqual([]);
   } finally {
     ws.cleanup();
   }

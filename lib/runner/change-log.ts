@@ -4,8 +4,9 @@
  * that flush would leave a change nobody can see or undo. Before each change
  * touches the disk, the file's previous bytes are appended here in one
  * synchronous write; recovery journals whatever the log holds beyond what was
- * persisted (see recovery.ts), and the log is removed once the run's changes
- * are stored.
+ * persisted (see recovery.ts), rolls back an atomic batch the crash cut short
+ * from it (roll-back-interrupted-batches.ts), and the log is removed once the
+ * run's changes are stored.
  *
  * One file per run: entries are a JSON header line followed by the previous
  * bytes. An entry cut short by the crash is ignored: its append had not
@@ -23,6 +24,10 @@ export interface ChangeIntent {
   before: Buffer | null;
   /** sha-256 of the bytes the change writes; null for a delete. */
   afterHash: string | null;
+  /** Permission bits of a file about to be deleted, so a rollback restores them. */
+  beforeMode?: number | null;
+  /** For a create: the topmost directory (workspace-relative) made for the file, removed again by a rollback when empty. */
+  createdDirectory?: string | null;
 }
 
 /** Appends intents to one run's log. */
@@ -37,18 +42,26 @@ interface IntentHeader {
   /** Length of the previous bytes that follow; -1 when the file did not exist. */
   beforeLength: number;
   afterHash: string | null;
+  beforeMode?: number | null;
+  createdDirectory?: string | null;
 }
 
 const logFile = (directory: string, runId: string) => path.join(directory, `${encodeURIComponent(runId)}.changes`);
 
-/** Opens (or continues) a run's log. */
-export function openChangeLog(directory: string, runId: string): ChangeLog {
+/**
+ * Opens (or continues) a run's log. `beforeAppend` runs before each entry is
+ * written (the run's event log flushes there, so the events that preceded a
+ * change are on disk before it).
+ */
+export function openChangeLog(directory: string, runId: string, options: { beforeAppend?: () => void } = {}): ChangeLog {
   mkdirSync(directory, { recursive: true, mode: 0o700 });
   let fd: number | null = openSync(logFile(directory, runId), "a", 0o600);
   return {
     append(intent) {
       if (fd === null) throw new Error("The change log is closed");
-      const header: IntentHeader = { nodeId: intent.nodeId, path: intent.path, beforeLength: intent.before?.length ?? -1, afterHash: intent.afterHash };
+      options.beforeAppend?.();
+      const { before, ...rest } = intent;
+      const header: IntentHeader = { ...rest, beforeLength: before?.length ?? -1 };
       const entry = Buffer.concat([Buffer.from(`${JSON.stringify(header)}\n`), intent.before ?? Buffer.alloc(0)]);
       let written = 0;
       while (written < entry.length) written += writeSync(fd, entry, written);
@@ -82,8 +95,8 @@ export function readChangeLog(directory: string, runId: string): ChangeIntent[] 
     }
     const end = newline + 1 + Math.max(0, header.beforeLength);
     if (end > data.length) break;
-    const before = header.beforeLength < 0 ? null : Buffer.from(data.subarray(newline + 1, end));
-    intents.push({ nodeId: header.nodeId, path: header.path, before, afterHash: header.afterHash });
+    const { beforeLength, ...rest } = header;
+    intents.push({ ...rest, before: beforeLength < 0 ? null : Buffer.from(data.subarray(newline + 1, end)) });
     offset = end;
   }
   return intents;

@@ -121,10 +121,16 @@ class JournalScope implements ChangeScope {
     return found;
   }
 
-  /** Logs a change about to reach the disk; returns the hash of its new bytes. */
-  announce(nodeId: string, absolutePath: string, before: Buffer | null, after: Buffer | null): string | null {
+  /** Logs a change about to reach the disk (with what a rollback needs beyond the bytes); returns the hash of its new bytes. */
+  announce(
+    nodeId: string,
+    absolutePath: string,
+    before: Buffer | null,
+    after: Buffer | null,
+    extra: Pick<FileChangeRecord, "beforeMode" | "createdDirectory"> = {},
+  ): string | null {
     const afterHash = hashContent(after);
-    this.journal.changeLog?.append({ nodeId, path: this.journal.workspace.relative(absolutePath), before, afterHash });
+    this.journal.changeLog?.append({ nodeId, path: this.journal.workspace.relative(absolutePath), before, afterHash, ...extra });
     return afterHash;
   }
 
@@ -216,8 +222,8 @@ class JournalNodeFiles implements NodeFiles {
     const absolutePath = await scope.resolve(relativePath);
     const before = known ? known.before : await fs.read(absolutePath);
     if (before !== null && before.equals(data)) return null;
-    const afterHash = scope.announce(nodeId, absolutePath, before, data);
     const created = before === null ? this.missingDirectory(absolutePath) : undefined;
+    const afterHash = scope.announce(nodeId, absolutePath, before, data, created);
     await fs.write(absolutePath, data);
     return this.record(absolutePath, before, data, afterHash, created);
   }
@@ -230,8 +236,8 @@ class JournalNodeFiles implements NodeFiles {
     const { before, after } = await scope.journal.fs.update(absolutePath, (current) => {
       const next = change(current);
       if (next === null || (current !== null && current.equals(next))) return null;
-      afterHash = scope.announce(nodeId, absolutePath, current, next);
       if (current === null) created = this.missingDirectory(absolutePath);
+      afterHash = scope.announce(nodeId, absolutePath, current, next, created);
       return next;
     });
     return after === null ? null : this.record(absolutePath, before, after, afterHash, created);
@@ -243,8 +249,8 @@ class JournalNodeFiles implements NodeFiles {
     const absolutePath = await scope.resolve(relativePath);
     const before = await fs.read(absolutePath);
     if (before === null) return null;
-    scope.announce(nodeId, absolutePath, before, null);
     const beforeMode = await fs.mode(absolutePath);
+    scope.announce(nodeId, absolutePath, before, null, { beforeMode });
     await fs.remove(absolutePath);
     return this.record(absolutePath, before, null, null, { beforeMode });
   }

@@ -35,9 +35,9 @@ export interface RunnerResources {
   changeLogDirectory: string | null;
   /**
    * A ripgrep executable large searches may use to find candidate lines
-   * (same results as without it); null, the default: searches run
-   * in-process only, which measured faster in wall time on the 2-core
-   * benchmark machine (bench/runner-search.bench.ts runs both).
+   * (same results as without it; see executors/search-ripgrep.ts); null, the
+   * default here: searches run in-process only. The server and CLI pass
+   * BATCHBOARD_RIPGREP.
    */
   ripgrepPath: string | null;
 }

@@ -6,6 +6,7 @@
 import type { ExecutionPlan } from "../plan/execution-plan";
 import type { PlanDocument } from "../plan/schema";
 import { EventPersister } from "./event-persister";
+import type { EventLog } from "./event-log";
 import type { RunEvent, RunEventInput, StatusCounts } from "../run-events/run-events";
 import type { NodeRunState } from "./run-store";
 import type { RunnerResources } from "./resources";
@@ -40,6 +41,18 @@ export function initialNodeStates(plan: PlanDocument, executionPlan: ExecutionPl
   return states;
 }
 
+/** One of the run's crash logs, or null when there is no directory for them or it cannot be opened (the run goes on unlogged). */
+export function openRunLog<Log>(resources: RunnerResources, runId: string, open: (directory: string, runId: string) => Log): Log | null {
+  const directory = resources.changeLogDirectory;
+  if (directory === null) return null;
+  try {
+    return open(directory, runId);
+  } catch (error) {
+    resources.reportError(error);
+    return null;
+  }
+}
+
 export class RunRecorder {
   readonly persister: EventPersister;
   private seq: number;
@@ -49,6 +62,8 @@ export class RunRecorder {
     readonly runId: string,
     readonly states: Map<string, NodeRunState>,
     lastEventSeq: number,
+    /** The run's crash log of events (event-log.ts); null when it has none. */
+    readonly eventLog: EventLog | null,
   ) {
     this.seq = lastEventSeq;
     this.persister = new EventPersister(resources.store, runId, states, {
@@ -66,6 +81,7 @@ export class RunRecorder {
   emit(event: RunEventInput): void {
     this.seq += 1;
     const full = Object.assign(event, { runId: this.runId, seq: this.seq, at: this.resources.clock.now() }) as RunEvent;
+    this.eventLog?.append(full);
     // Project first, so subscribers reading node states see this event applied.
     this.persister.add(full);
     this.resources.bus.publish(full);

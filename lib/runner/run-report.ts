@@ -5,7 +5,7 @@
  * `run --json`, `GET /api/v1/runs/{id}/report`, `POST /api/v1/runs?wait=`,
  * `run --server --json` and the MCP tools. Imports nothing from `node:`.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { NodeError, NodeStatus, RunStatus, StatusCounts } from "../run-events/run-events";
 
 export const ReportFileChange = z.object({

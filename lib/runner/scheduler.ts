@@ -7,6 +7,7 @@
 import type { ExecutionPlan } from "../plan/execution-plan";
 import type { PlanDocument, PlanNode } from "../plan/schema";
 import { openChangeLog, removeChangeLog, type ChangeLog } from "./change-log";
+import { openEventLog, removeEventLog } from "./event-log";
 import { unifiedDiff } from "./diff";
 import { AbortedError } from "./errors";
 import type { BackgroundProcess } from "./executors/types";
@@ -16,7 +17,7 @@ import { decideNode, type IncomingEdge } from "../run-events/node-decision";
 import type { RunnerResources } from "./resources";
 import type { NodeStatus, RunEventInput, RunStatus, StatusCounts } from "../run-events/run-events";
 import { buildRunGraph, type RunGraph, type Task } from "./run-graph";
-import { initialNodeStates, RunRecorder } from "./run-recorder";
+import { initialNodeStates, openRunLog, RunRecorder } from "./run-recorder";
 import type { NodeRunState } from "./run-store";
 import type { RunCommands } from "./sandbox/run-commands";
 import { WorkspaceSandboxSettings } from "./sandbox/sandbox-settings";
@@ -86,14 +87,17 @@ const PROGRESS_INTERVAL_MS = 100;
  * const outcome = await handle.done;
  */
 export function executeRun(resources: RunnerResources, input: ExecuteRunInput): RunHandle {
-  const recorder = new RunRecorder(resources, input.runId, initialNodeStates(input.plan, input.executionPlan, input.nodes), input.lastEventSeq);
+  const states = initialNodeStates(input.plan, input.executionPlan, input.nodes);
   let workspace: Workspace;
   try {
     workspace = openWorkspace(input.directory);
   } catch (error) {
+    const recorder = new RunRecorder(resources, input.runId, states, input.lastEventSeq, null);
     const done = failBeforeStart(recorder, `Workspace "${input.directory}" cannot be opened: ${(error as Error).message}`);
-    return { runId: input.runId, done, nodes: recorder.states, cancel: () => undefined, cancelNode: () => false };
+    return { runId: input.runId, done, nodes: states, cancel: () => undefined, cancelNode: () => false };
   }
+  const eventLog = openRunLog(resources, input.runId, openEventLog);
+  const recorder = new RunRecorder(resources, input.runId, states, input.lastEventSeq, eventLog);
   const execution = new RunExecution(resources, input, recorder, workspace);
   return {
     runId: input.runId,
@@ -160,7 +164,8 @@ class RunExecution implements TaskHost {
     this.graph = buildRunGraph(input.plan, input.executionPlan, this.toRun, (id) => !this.toRun.has(id));
     this.nodes = this.graph.nodes;
     this.incoming = this.graph.incoming;
-    this.changeLog = input.dryRun ? null : this.openChangeLog();
+    const logChanges = (directory: string, runId: string) => openChangeLog(directory, runId, { beforeAppend: () => recorder.eventLog?.flush() });
+    this.changeLog = input.dryRun ? null : openRunLog(resources, input.runId, logChanges);
     this.commands = resources.commands.openRun({
       runId: input.runId,
       workspaceRoot: workspace.root,
@@ -351,18 +356,6 @@ class RunExecution implements TaskHost {
     }, PROGRESS_INTERVAL_MS);
   }
 
-  /** The run's change log, or null when there is no directory for it or it cannot be opened (the run goes on unlogged). */
-  private openChangeLog(): ChangeLog | null {
-    const directory = this.resources.changeLogDirectory;
-    if (directory === null) return null;
-    try {
-      return openChangeLog(directory, this.input.runId);
-    } catch (error) {
-      this.resources.reportError(error);
-      return null;
-    }
-  }
-
   private async complete(): Promise<RunOutcome> {
     if (this.progressTimer) clearTimeout(this.progressTimer);
     this.progressTimer = null;
@@ -378,9 +371,13 @@ class RunExecution implements TaskHost {
     this.emit({ type: "run.status", status, counts });
     await this.recorder.persister.flush();
     this.changeLog?.close();
+    this.recorder.eventLog?.close();
     const logDirectory = this.resources.changeLogDirectory;
-    // Kept when the journal could not be stored: recovery reads it then.
-    if (this.changeLog && logDirectory !== null && this.recorder.persister.settled) removeChangeLog(logDirectory, this.input.runId);
+    // Kept when the journal or the events could not be stored: recovery reads them then.
+    if (logDirectory !== null && this.recorder.persister.settled) {
+      if (this.changeLog) removeChangeLog(logDirectory, this.input.runId);
+      if (this.recorder.eventLog) removeEventLog(logDirectory, this.input.runId);
+    }
     return { runId: this.input.runId, status, counts, nodes: this.states };
   }
 }

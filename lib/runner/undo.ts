@@ -4,11 +4,10 @@
  * directories the run created once they are empty again — refusing files
  * changed since, unless forced.
  */
-import { chmod, rmdir } from "node:fs/promises";
-import path from "node:path";
 import { hashContent } from "./journal";
 import { diskFileSystem } from "./file-system";
 import type { RunnerResources } from "./resources";
+import { restoreFiles, type FileRestore } from "./restore-files";
 import { loadRunChain } from "./retry-with-plan";
 import { RunRequestError } from "./runs";
 import type { StoredFileChange, StoredRun } from "./run-store";
@@ -58,7 +57,7 @@ export async function undoRun(resources: RunnerResources, runId: string, options
   const byPath = new Map<string, StoredFileChange[]>();
   for (const change of changes) byPath.set(change.path, [...(byPath.get(change.path) ?? []), change]);
   const workspace = openWorkspace(run.directory);
-  const plans: Array<{ path: string; absolute: string; original: Buffer | null; mode: number | null; createdDirectory: string | null }> = [];
+  const plans: Array<FileRestore & { path: string }> = [];
   const conflicts: UndoConflict[] = [];
   for (const [path, list] of byPath) {
     const first = list[0] as StoredFileChange;
@@ -73,41 +72,11 @@ export async function undoRun(resources: RunnerResources, runId: string, options
     plans.push({ path, absolute, original: first.before, mode, createdDirectory: first.before === null ? (first.createdDirectory ?? null) : null });
   }
   if (conflicts.length && !options.force) return { restored: [], conflicts };
-  for (const plan of plans) {
-    if (plan.original === null) await diskFileSystem.remove(plan.absolute);
-    else {
-      await diskFileSystem.write(plan.absolute, plan.original);
-      if (plan.mode !== null) await chmod(plan.absolute, plan.mode);
-    }
-  }
-  await removeCreatedDirectories(workspace.root, plans);
+  await restoreFiles(workspace.root, plans);
   const at = new Date(resources.clock.now());
   for (const chainRun of chain) {
     const ids = changes.filter((change) => change.runId === chainRun.id).map((change) => change.id);
     if (ids.length) await resources.store.markFileChangesReverted(chainRun.id, ids, at);
   }
   return { restored: plans.map((plan) => plan.path), conflicts };
-}
-
-/**
- * Removes, deepest first, each directory between a removed file and the
- * topmost directory its creation made, while it is empty: files the run did
- * not create (or a command wrote there) keep theirs.
- */
-async function removeCreatedDirectories(root: string, plans: ReadonlyArray<{ absolute: string; original: Buffer | null; createdDirectory: string | null }>): Promise<void> {
-  const directories = new Set<string>();
-  for (const plan of plans) {
-    if (plan.original !== null || plan.createdDirectory === null) continue;
-    const top = path.join(root, plan.createdDirectory);
-    for (let directory = path.dirname(plan.absolute); directory.startsWith(top); directory = path.dirname(directory)) directories.add(directory);
-  }
-  const deepestFirst = [...directories].sort((a, b) => b.length - a.length);
-  for (const directory of deepestFirst) {
-    try {
-      await rmdir(directory);
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code !== "ENOTEMPTY" && code !== "EEXIST" && code !== "ENOENT") throw error;
-    }
-  }
 }

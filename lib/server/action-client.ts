@@ -4,7 +4,7 @@
  * answer `{ok, data}` or `{ok: false, code, message, fieldErrors}`. Domain
  * errors become answers here, once; anything else is a bug and is rethrown.
  */
-import type { z } from "zod";
+import type * as z from "zod";
 import { DomainError, type DomainErrorCode } from "../db/errors";
 import { getAppContext, type AppContext } from "./app-context";
 import { resolveCaller, type Caller } from "./caller";

@@ -4,7 +4,7 @@
  * status that follows from the code, so clients branch on `code` and show
  * `issues` next to the field they name.
  */
-import type { z } from "zod";
+import type * as z from "zod";
 import { DomainError, StaleVersionError, type DomainErrorCode } from "../db/errors";
 
 export type ApiErrorCode =

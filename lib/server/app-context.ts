@@ -13,7 +13,7 @@ import { parseDatabaseUrl } from "../db/database-config";
 import { createPrismaRunStore } from "../db/run-store";
 import { createThreadedRunStore } from "../db/threaded-run-store";
 import { createQueueDispatcher, type QueueDispatcher } from "../cluster/queue-dispatcher";
-import { loadEnv, workspacePlacementOf, type Env } from "../env";
+import { loadEnv, ripgrepPathOf, workspacePlacementOf, type Env } from "../env";
 import { recoverInterruptedRuns } from "../runner/recovery";
 import { createRunnerResources, type RunnerResources } from "../runner/resources";
 import type { RunStore } from "../runner/run-store";
@@ -46,6 +46,7 @@ export function createServerRunnerResources(env: Env, store: RunStore): RunnerRe
     serverConcurrency: env.BATCHBOARD_SERVER_CONCURRENCY,
     changeLogDirectory: path.join(env.BATCHBOARD_DATA_DIR, "change-logs"),
     commands: createCommandLauncher(env),
+    ripgrepPath: ripgrepPathOf(env),
   });
 }
 

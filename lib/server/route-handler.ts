@@ -4,7 +4,7 @@
  * params, query and body with their zod schemas, run the handler and answer
  * JSON. Every /api/v1 route is built with it, so authorisation lives here once.
  */
-import type { z } from "zod";
+import type * as z from "zod";
 import { SESSION_COOKIE } from "../auth/session-policy";
 import { roleAllows, type Permission } from "./permissions";
 import { getAppContext, type AppContext } from "./app-context";

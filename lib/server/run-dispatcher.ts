@@ -13,6 +13,7 @@ import { createRetryWithRevisedPlan } from "../runner/retry-with-plan";
 import { createRetryOfFailedNodes, createRetryOfNode, resumeRun, startRun, type PlanRevision, type StartRunOptions } from "../runner/runs";
 import { executeRun, type RunHandle } from "../runner/scheduler";
 import type { RunStatus } from "../run-events/run-events";
+import { isTerminalNodeStatus } from "../run-events/status";
 import { undoRun, type UndoResult } from "../runner/undo";
 
 /** Why a cancel did nothing. */
@@ -75,7 +76,9 @@ export function createInProcessDispatcher(resources: RunnerResources, options: {
 
   function handleOf(runId: string): RunHandle {
     const handle = live.get(runId);
-    if (!handle) throw new NotCancellableError("This run is not running on this server");
+    // A run whose every node has finished has ended, though it stays tracked until its last events are in the log.
+    const ended = handle !== undefined && handle.nodes.size > 0 && [...handle.nodes.values()].every((node) => isTerminalNodeStatus(node.status));
+    if (!handle || ended) throw new NotCancellableError("This run is not running on this server");
     return handle;
   }
 

@@ -8,6 +8,7 @@ import { hashPlan } from "../plan/plan-hash";
 import { PlanDocument, type PlanDocumentInput } from "../plan/schema";
 import { createRunnerResources } from "../runner/resources";
 import type { RunEvent } from "../run-events/run-events";
+import type { RunStore } from "../runner/run-store";
 import { createTeamWithMember } from "../testing/fixtures";
 import { createTestDatabase, type TestDatabase } from "../testing/test-database";
 import { createRunService, type RunScope, type RunService } from "./run-service";
@@ -20,6 +21,18 @@ const twoStepPlan: PlanDocumentInput = {
   ],
   edges: [{ from: "write", to: "check" }],
 };
+
+/** The database's run store with every flush landing 300 ms late, as on a loaded machine. */
+function laggingRunStore(client: TestDatabase["client"]): RunStore {
+  const store = createPrismaRunStore(client);
+  return {
+    ...store,
+    persist: async (batch) => {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      return store.persist(batch);
+    },
+  };
+}
 
 function waitForTerminalStatus(events: RunEvent[], runId: string, timeoutMs = 20_000): Promise<RunEvent> {
   const deadline = Date.now() + timeoutMs;
@@ -82,13 +95,8 @@ describe("run service (in-process runner, real SQLite)", () => {
   });
 
   it("streams every event even when the log lags behind a burst bigger than the recent-events buffer", async () => {
-    const store = createPrismaRunStore(db.client);
     // Each flush lands 300 ms late, and only the last 2 events are buffered: a subscriber arriving mid-run must wait for the log.
-    const lagging = { ...store, persist: async (batch: Parameters<typeof store.persist>[0]) => {
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      return store.persist(batch);
-    } };
-    const resources = createRunnerResources({ store: lagging, reportError: () => {} });
+    const resources = createRunnerResources({ store: laggingRunStore(db.client), reportError: () => {} });
     const lagged = createRunService({ client: db.client, resources, scratchRoot, recentEventsPerRun: 2 });
     const { runId } = await lagged.startPlanRun(scope, { planId });
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -98,6 +106,30 @@ describe("run service (in-process runner, real SQLite)", () => {
     stop();
     expect(events.length).toBeGreaterThan(4);
     expect(events.map((event) => event.seq)).toEqual(events.map((_, index) => index + 1));
+  });
+
+  it("streams every event when the server holds none published before the stream subscribed, as a cluster web server", async () => {
+    // No recent events kept: what was published before the subscription reaches the stream only through the log, 300 ms later.
+    const resources = createRunnerResources({ store: laggingRunStore(db.client), reportError: () => {} });
+    const remote = createRunService({ client: db.client, resources, scratchRoot, recentEventsPerRun: 0 });
+    const { runId } = await remote.startPlanRun(scope, { planId });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const events: RunEvent[] = [];
+    const stop = await (await remote.openEventStream(scope, runId, 0))((event) => events.push(event));
+    await waitForTerminalStatus(events, runId);
+    stop();
+    expect(events.map((event) => event.seq)).toEqual(events.map((_, index) => index + 1));
+  });
+
+  it("answers a conflict to cancelling a run whose nodes have all finished, while its last events are still on their way to the log", async () => {
+    const resources = createRunnerResources({ store: laggingRunStore(db.client), reportError: () => {} });
+    const lagged = createRunService({ client: db.client, resources, scratchRoot });
+    const { runId } = await lagged.startPlanRun(scope, { planId });
+    const events: RunEvent[] = [];
+    const stop = await (await lagged.openEventStream(scope, runId, 0))((event) => events.push(event));
+    await waitForTerminalStatus(events, runId);
+    stop();
+    await expect(lagged.cancelRun(scope, runId)).rejects.toMatchObject({ code: "conflict" });
   });
 
   it("does a dry run without writing", async () => {

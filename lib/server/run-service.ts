@@ -226,9 +226,12 @@ export function createRunService(deps: {
       const run = await getRunForTeam(client, scope.teamId, runId);
       return async (send) => {
         let lastSent = afterSeq;
+        let ended = false;
+        let closed = false;
         const deliver = (event: RunEvent) => {
-          if (event.seq <= lastSent) return;
+          if (closed || event.seq <= lastSent) return;
           lastSent = event.seq;
+          if (event.type === "run.status" && isTerminalRunStatus(event.status)) ended = true;
           send(event);
         };
         const replay = async () => {
@@ -241,23 +244,41 @@ export function createRunService(deps: {
           const timer = setInterval(() => void replay().catch(resources.reportError), FOREIGN_RUN_POLL_MS);
           return () => clearInterval(timer);
         }
-        // Subscribe before reading, so nothing published meanwhile is lost; the
-        // sequence number drops what was already delivered.
-        const early: RunEvent[] = [];
-        let replaying = true;
-        const unsubscribe = await dispatcher.subscribe(runId, (event) => (replaying ? early.push(event) : deliver(event)));
+        // Subscribe before reading, so nothing published meanwhile is lost; live events queue behind the
+        // replay. What was published before the subscription and is not in the server's buffer (a cluster
+        // web server buffers only what it heard) reaches the stream through the log alone, which the
+        // run's persister writes a little later: a live event that skips ahead waits for the log to
+        // catch up, and until one arrives the log is followed for a tail that may still be on its way.
+        const catchUpTo = async (seq: number) => {
+          for (let waited = 0; seq > lastSent + 1 && waited < LOG_CATCH_UP_MS; waited += LOG_POLL_MS) {
+            if (waited > 0) await new Promise((resolve) => setTimeout(resolve, LOG_POLL_MS));
+            await replay();
+          }
+        };
+        const deliverInOrder = async (event: RunEvent) => {
+          await catchUpTo(event.seq);
+          deliver(event);
+        };
+        let replayed = () => {};
+        let delivering = new Promise<void>((resolve) => (replayed = resolve));
+        let heardLive = false;
+        const unsubscribe = await dispatcher.subscribe(runId, (event) => {
+          heardLive = true;
+          delivering = delivering.then(() => deliverInOrder(event)).catch(resources.reportError);
+        });
         await replay();
-        const buffered = dispatcher.recentEvents(runId);
-        // A burst bigger than the buffer may not be in the log yet: wait for the log to reach the buffer.
-        const firstLiveSeq = () => (buffered[0] ?? early[0])?.seq ?? 0;
-        for (let waited = 0; firstLiveSeq() > lastSent + 1 && waited < LOG_CATCH_UP_MS; waited += LOG_POLL_MS) {
-          await new Promise((resolve) => setTimeout(resolve, LOG_POLL_MS));
-          await replay();
-        }
-        for (const event of buffered) deliver(event);
-        for (const event of early) deliver(event);
-        replaying = false;
-        return unsubscribe;
+        for (const event of dispatcher.recentEvents(runId)) await deliverInOrder(event);
+        replayed();
+        const followedSince = Date.now();
+        const followLog = setInterval(() => {
+          if (heardLive || ended || Date.now() - followedSince > LOG_CATCH_UP_MS) clearInterval(followLog);
+          else delivering = delivering.then(replay).catch(resources.reportError);
+        }, FOREIGN_RUN_POLL_MS);
+        return () => {
+          closed = true;
+          clearInterval(followLog);
+          unsubscribe();
+        };
       };
     },
   };

@@ -1,5 +1,5 @@
 /** What starting a run of a stored plan takes: one schema for the server action, the API body and the run service. */
-import { z } from "zod";
+import * as z from "zod";
 import { RunConcurrency } from "../plan/schema";
 
 const Id = z.string().min(1).max(100);

@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { z } from "zod";
+import * as z from "zod";
 import type { NodeView } from "@/lib/run-view/run-view-state";
 import { STATUS_COLORS } from "./status-colors";
 

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /** The result fields the panel knows how to show; anything else is shown as JSON. */
 const SearchResult = z.object({

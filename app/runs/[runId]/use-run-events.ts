@@ -1,7 +1,7 @@
 "use client";
 
 import { useEffect, useRef, useState } from "react";
-import { z } from "zod";
+import * as z from "zod";
 import { RunEvent } from "@/lib/run-events/run-events";
 import { isTerminalRunStatus } from "@/lib/run-events/status";
 import { initialRunViewState, type ReusedNode } from "@/lib/run-view/run-view-state";

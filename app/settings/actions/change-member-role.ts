@@ -1,6 +1,6 @@
 "use server";
 
-import { z } from "zod";
+import * as z from "zod";
 import { RoleName } from "@/lib/auth/schemas";
 import { changeMemberRole as changeRole } from "@/lib/db/teams";
 import { defineAction } from "@/lib/server/action-client";

@@ -1,6 +1,6 @@
 "use server";
 
-import { z } from "zod";
+import * as z from "zod";
 import { TeamName } from "@/lib/auth/schemas";
 import { defineAction } from "@/lib/server/action-client";
 import { createTeamFor } from "@/lib/server/instance-admin";

@@ -1,6 +1,6 @@
 "use server";
 
-import { z } from "zod";
+import * as z from "zod";
 import { removeMember as remove } from "@/lib/db/teams";
 import { defineAction } from "@/lib/server/action-client";
 

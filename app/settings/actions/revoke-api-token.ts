@@ -1,6 +1,6 @@
 "use server";
 
-import { z } from "zod";
+import * as z from "zod";
 import { revokeApiToken as revoke } from "@/lib/db/api-tokens";
 import { defineAction } from "@/lib/server/action-client";
 

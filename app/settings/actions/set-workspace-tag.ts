@@ -1,6 +1,6 @@
 "use server";
 
-import { z } from "zod";
+import * as z from "zod";
 import { setWorkspaceTag as setTag } from "@/lib/db/workers";
 import { defineAction } from "@/lib/server/action-client";
 

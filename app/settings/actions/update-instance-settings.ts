@@ -1,6 +1,6 @@
 "use server";
 
-import { z } from "zod";
+import * as z from "zod";
 import { defineAction } from "@/lib/server/action-client";
 import { updateInstanceSettings as update } from "@/lib/server/instance-admin";
 

@@ -1,6 +1,6 @@
 "use server";
 
-import { z } from "zod";
+import * as z from "zod";
 import { defineAction } from "@/lib/server/action-client";
 import { UpdateWorkspaceBody } from "@/lib/server/api/workspace-schemas";
 import { updateTeamWorkspace } from "@/lib/server/workspace-service";

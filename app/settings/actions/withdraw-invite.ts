@@ -1,6 +1,6 @@
 "use server";
 
-import { z } from "zod";
+import * as z from "zod";
 import { revokeInvite } from "@/lib/db/invites";
 import { defineAction } from "@/lib/server/action-client";
 

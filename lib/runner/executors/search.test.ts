@@ -7,7 +7,7 @@ import { executorContext, memoryResources, plan, runPlan, temporaryDirectory } f
 import { searchExecutor, searchPass, type SearchResult } from "./search";
 import { necessaryLiterals } from "./search-literals";
 import { compilePattern } from "./search-text";
-import { prefilterExpressions, ripgrepCandidates } from "./search-ripgrep";
+import { prefilterExpressions, ripgrepCandidates, ripgrepFiles, type CandidateFile } from "./search-ripgrep";
 
 let ws: ReturnType<typeof temporaryDirectory>;
 beforeEach(() => {
@@ -180,22 +180,49 @@ describe("search engines", () => {
     }
     write("bin/late-nul.dat", Buffer.concat([Buffer.from("alpha\n".repeat(2000)), Buffer.from([0]), Buffer.from("alpha\n")]));
     write("pkg0/huge-line.txt", `${"z".repeat(700)} alpha ${"z".repeat(100)}\n`);
+    // Where the walks' rules meet ripgrep's own: ignore files, hidden names, node_modules, sizes.
+    write(".gitignore", "ignored/\npkg2/secret.txt\n*.log\n");
+    write("pkg1/.gitignore", "!kept.log\n");
+    write("pkg1/kept.log", "alpha kept\n");
+    write("pkg1/dropped.log", "alpha dropped\n");
+    write("ignored/a.txt", "alpha ignored\n");
+    write("pkg2/secret.txt", "alpha secret\n");
+    write(".ignore", "pkg3/\n");
+    write("pkg0/node_modules", "alpha in a file named node_modules\n");
+    write("node_modules/dep/index.js", "alpha in a dependency\n");
+    write(".hidden/h.txt", "alpha hidden\n");
+    write("pkg3/large.txt", "alpha large\n".repeat(5_000));
     const searches: SearchParamsType[] = [
       search({ patterns: ["alpha", "Beta", "délta", "socket();"], maxMatches: 100_000 }),
       search({ pattern: "beta", caseSensitive: false, maxMatches: 100_000 }),
       search({ patterns: ["TODO_\\d{2}\\b", "(alpha|gamma) (Beta|TODO)", "socket\\(\\);$", "y alpha"], regex: true, maxMatches: 100_000 }),
       search({ pattern: "alpha", maxMatches: 5 }),
     ];
-    const inProcess = await executorContext(ws.dir, { ripgrepPath: null });
-    const withRipgrep = await executorContext(ws.dir, { ripgrepPath: "rg", limits: { searchRipgrepMinFiles: 0 } });
+    const limits = { searchMaxFileBytes: 40_000 };
+    const inProcess = await executorContext(ws.dir, { ripgrepPath: null, limits });
+    const withRipgrep = await executorContext(ws.dir, { ripgrepPath: "rg", limits: { ...limits, searchRipgrepMinFiles: 0 } });
     const expected = await searchPass(searches, "**/*", inProcess.ctx);
     expect(expected[0]?.counts.every((count) => count > 0)).toBe(true);
     expect(await searchPass(searches, "**/*", withRipgrep.ctx)).toEqual(expected);
+    const matchedFiles = new Set(expected[0]?.matches.map((match) => match.path));
+    expect(["pkg1/kept.log", "pkg0/node_modules", "pkg3/f3.txt"].every((file) => matchedFiles.has(file))).toBe(true);
+    expect(["pkg1/dropped.log", "ignored/a.txt", "pkg2/secret.txt", "node_modules/dep/index.js", ".hidden/h.txt", "pkg3/large.txt"].some((file) => matchedFiles.has(file))).toBe(false);
+    for (const [glob, options] of [["pkg2/**", {}], ["pkg1/*.log", {}], ["**/*", { hidden: true }], ["**/*", { noIgnore: true }], ["**/*", { hidden: true, noIgnore: true }]] as const) {
+      const variant = searches.map((params) => ({ ...params, glob, ...options }));
+      expect(await searchPass(variant, glob, withRipgrep.ctx), `${glob} ${JSON.stringify(options)}`).toEqual(await searchPass(variant, glob, inProcess.ctx));
+    }
     // ripgrep really is asked: its candidate lines cover every match.
     const patterns = searches[0]?.patterns?.map((pattern) => compilePattern(pattern, false, true)) ?? [];
     const expressions = prefilterExpressions(patterns) ?? [];
-    const candidates = await ripgrepCandidates("rg", withRipgrep.ctx.workspace.root, ["pkg1/f1.txt", "bin/late-nul.dat"], expressions, new AbortController().signal, withRipgrep.ctx.limits.shellPath);
-    expect(candidates?.binary).toEqual(new Set(["bin/late-nul.dat"]));
-    expect(candidates?.lines.get("pkg1/f1.txt")?.size).toBeGreaterThan(0);
+    const listed: CandidateFile[] = [];
+    const walk = { start: "", exclusions: { hidden: false, noIgnore: false }, maxFileBytes: limits.searchMaxFileBytes };
+    const { signal } = new AbortController();
+    expect(await ripgrepCandidates("rg", withRipgrep.ctx.workspace.root, walk, expressions, signal, withRipgrep.ctx.limits.shellPath, (file) => listed.push(file))).toBe(true);
+    expect(listed.find((file) => file.path === "bin/late-nul.dat")?.binary).toBe(true);
+    expect(listed.find((file) => file.path === "pkg1/f1.txt")?.lines.size).toBeGreaterThan(0);
+    const looked = await ripgrepFiles("rg", withRipgrep.ctx.workspace.root, walk, signal, withRipgrep.ctx.limits.shellPath);
+    expect(looked?.has("pkg1/f1.txt")).toBe(true);
+    expect(looked?.has("pkg3/large.txt")).toBe(false);
+    expect(await ripgrepCandidates("/nonexistent/rg", withRipgrep.ctx.workspace.root, walk, expressions, signal, withRipgrep.ctx.limits.shellPath, () => undefined)).toBe(false);
   });
 });

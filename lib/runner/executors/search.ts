@@ -3,10 +3,10 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { searchPatternsOf, type SearchExpectation, type SearchParams } from "../../plan/schema";
 import { OperationError } from "../errors";
-import { prefilterExpressions, ripgrepCandidates } from "./search-ripgrep";
+import { prefilterExpressions, ripgrepCandidates, ripgrepFiles, type CandidateFile, type CandidateLines, type RipgrepWalk } from "./search-ripgrep";
 import { compilePattern, matchLine, matchText, shownLine, type LineMatch, type SearchPattern } from "./search-text";
 import { throwIfAborted, type Executor, type ExecutorContext } from "./types";
-import { walkFiles } from "./walk-files";
+import { globDirectory, walkFiles } from "./walk-files";
 
 /** One matching line. */
 export interface SearchMatch {
@@ -64,13 +64,10 @@ export async function searchPass(searches: readonly SearchParams[], glob: string
   const patterns = searches.flatMap((search) => searchPatternsOf(search).map((pattern) => compilePattern(pattern, search.regex, search.caseSensitive)));
   const first = searches[0];
   const overlay = ctx.files.unwritten();
-  const files = await walkFiles(ctx.workspace, glob, {
-    maxFiles: ctx.limits.maxFilesVisited,
-    signal: ctx.signal,
-    exclusions: { hidden: first?.hidden ?? false, noIgnore: first?.noIgnore ?? false },
-    overlay,
-  });
-  const found = (await searchWithRipgrep(files, patterns, ctx, overlay.size > 0)) ?? (await searchInProcess(files, patterns, ctx));
+  const exclusions = { hidden: first?.hidden ?? false, noIgnore: first?.noIgnore ?? false };
+  const files = await walkFiles(ctx.workspace, glob, { maxFiles: ctx.limits.maxFilesVisited, signal: ctx.signal, exclusions, overlay });
+  const walk = { start: globDirectory(glob), exclusions, maxFileBytes: ctx.limits.searchMaxFileBytes };
+  const found = (await searchWithRipgrep(files, walk, patterns, ctx, overlay.size > 0)) ?? (await searchInProcess(files, patterns, ctx));
   let offset = 0;
   return searches.map((search) => {
     const count = searchPatternsOf(search).length;
@@ -103,9 +100,15 @@ async function searchInProcess(files: readonly string[], patterns: readonly Sear
   return found;
 }
 
-/** The same answer as {@link searchInProcess}, from ripgrep's candidate lines; null when ripgrep cannot do it. */
+/**
+ * The same answer as {@link searchInProcess}, from ripgrep's candidate lines;
+ * null when ripgrep cannot do it. ripgrep's walk and ours are reconciled:
+ * its files that our walk left out are dropped, and our files it did not look
+ * at (a rule of its own, or too large) are searched in-process.
+ */
 async function searchWithRipgrep(
   files: readonly string[],
+  walk: RipgrepWalk,
   patterns: readonly SearchPattern[],
   ctx: ExecutorContext,
   hasUnwrittenChanges: boolean,
@@ -114,42 +117,59 @@ async function searchWithRipgrep(
   if (ctx.ripgrepPath === null || hasUnwrittenChanges || files.length < ctx.limits.searchRipgrepMinFiles) return null;
   const expressions = prefilterExpressions(patterns);
   if (expressions === null) return null;
-  const candidates = await ripgrepCandidates(ctx.ripgrepPath, ctx.workspace.root, files, expressions, ctx.signal, ctx.limits.shellPath);
-  if (candidates === null) return null;
+  const byPath = new Map<string, Map<number, LineMatch[]>>();
+  // Each file is matched as soon as ripgrep has listed it, while it searches the rest.
+  const matchFile = (candidates: CandidateFile) => {
+    if (candidates.binary) return;
+    const matched = matchCandidates(candidates.lines, patterns);
+    if (matched) byPath.set(candidates.path, matched);
+  };
+  const root = ctx.workspace.root;
+  const [looked, listed] = await Promise.all([
+    ripgrepFiles(ctx.ripgrepPath, root, walk, ctx.signal, ctx.limits.shellPath),
+    ripgrepCandidates(ctx.ripgrepPath, root, walk, expressions, ctx.signal, ctx.limits.shellPath, matchFile),
+  ]);
+  if (looked === null || !listed) return null;
   const found: FoundLines = new Array(files.length);
+  const unseen: number[] = [];
+  files.forEach((file, index) => {
+    if (looked.has(file)) found[index] = byPath.get(file);
+    else unseen.push(index);
+  });
+  // Most of these are files ripgrep skipped for their size: those are not read just to be skipped again.
+  const rest = unseen.filter((index) => !isTooLarge(files[index] as string, ctx));
+  const searchedHere = await searchInProcess(rest.map((index) => files[index] as string), patterns, ctx);
+  rest.forEach((index, position) => (found[index] = searchedHere[position]));
+  return found;
+}
+
+function isTooLarge(relative: string, ctx: ExecutorContext): boolean {
+  const size = statSync(path.join(ctx.workspace.root, relative), { throwIfNoEntry: false })?.size;
+  return size === undefined || size > ctx.limits.searchMaxFileBytes;
+}
+
+/** A file's matches among ripgrep's candidate lines, per pattern index, by line; undefined when none matched. */
+function matchCandidates(lines: CandidateLines, patterns: readonly SearchPattern[]): Map<number, LineMatch[]> | undefined {
+  let byPattern: Map<number, LineMatch[]> | undefined;
   // Plain loops: this runs for every candidate line and pattern, tens of thousands of times.
-  for (let index = 0; index < files.length; index += 1) {
-    const file = files[index] as string;
-    const lines = candidates.lines.get(file);
-    if (!lines || candidates.binary.has(file) || isTooLarge(file, ctx)) continue;
-    for (const [lineNumber, line] of lines) {
-      for (let patternIndex = 0; patternIndex < patterns.length; patternIndex += 1) {
-        const pattern = patterns[patternIndex] as SearchPattern;
-        if (pattern.caseSensitive && !containsAny(line, pattern.literals as string[])) continue;
-        const column = matchLine(pattern, line);
-        if (column === -1) continue;
-        const byPattern = (found[index] ??= new Map());
-        let matches = byPattern.get(patternIndex);
-        if (!matches) byPattern.set(patternIndex, (matches = []));
-        matches.push({ line: lineNumber, column: column + 1, text: shownLine(line) });
-      }
+  for (const [lineNumber, line] of lines) {
+    for (let patternIndex = 0; patternIndex < patterns.length; patternIndex += 1) {
+      const pattern = patterns[patternIndex] as SearchPattern;
+      if (pattern.caseSensitive && !containsAny(line, pattern.literals as string[])) continue;
+      const column = matchLine(pattern, line);
+      if (column === -1) continue;
+      let matches = (byPattern ??= new Map()).get(patternIndex);
+      if (!matches) byPattern.set(patternIndex, (matches = []));
+      matches.push({ line: lineNumber, column: column + 1, text: shownLine(line) });
     }
   }
-  for (const byPattern of found) for (const matches of byPattern?.values() ?? []) matches.sort((a, b) => a.line - b.line);
-  return found;
+  // ripgrep lists a file's lines in order, so each pattern's matches are already by line.
+  return byPattern;
 }
 
 function containsAny(text: string, literals: readonly string[]): boolean {
   for (let i = 0; i < literals.length; i += 1) if (text.includes(literals[i] as string)) return true;
   return false;
-}
-
-function isTooLarge(relative: string, ctx: ExecutorContext): boolean {
-  try {
-    return statSync(path.join(ctx.workspace.root, relative)).size > ctx.limits.searchMaxFileBytes;
-  } catch {
-    return true;
-  }
 }
 
 /** One search's result from the pass's matches: its patterns are `found`'s `offset` … `offset + count - 1`. */

@@ -48,13 +48,7 @@ export async function walkFiles(workspace: Workspace, glob: string, options: Wal
   const { maxFiles, signal, exclusions } = options;
   const matcher = globToRegExp(glob);
   if (!matcher) throw new NonRetryableError("invalid-glob", `Glob "${glob}" is malformed`);
-  const segments = glob.replace(/\\/g, "/").replace(/^(\.\/)+/, "").split("/");
-  const literal: string[] = [];
-  for (const segment of segments.slice(0, -1)) {
-    if (/[*?[{]/.test(segment)) break;
-    literal.push(segment);
-  }
-  const start = await workspace.resolve(literal.join("/") || ".");
+  const start = await workspace.resolve(globDirectory(glob) || ".");
   const startRelative = relativeDirectory(workspace, start);
   const gitignores = new GitignoreCache(workspace.root, exclusions.noIgnore);
   const found = new Set<string>();
@@ -98,6 +92,17 @@ export async function walkFiles(workspace: Workspace, glob: string, options: Wal
     else if (matcher.test(relative) && !gitignores.excludes(relative, false, exclusions)) add(relative);
   }
   return [...found].sort();
+}
+
+/** The directory a glob's files all lie under: its leading segments without wildcards ("" for the root). */
+export function globDirectory(glob: string): string {
+  const segments = glob.replace(/\\/g, "/").replace(/^(\.\/)+/, "").split("/");
+  const literal: string[] = [];
+  for (const segment of segments.slice(0, -1)) {
+    if (/[*?[{]/.test(segment)) break;
+    literal.push(segment);
+  }
+  return literal.join("/");
 }
 
 /** "" for the root, else the workspace-relative path. */

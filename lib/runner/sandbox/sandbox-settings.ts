@@ -3,7 +3,7 @@
  * network switch and the per-command resource limits. One schema, shared by
  * the runner, the workspace settings (database, API, Settings page) and the CLI.
  */
-import { z } from "zod";
+import * as z from "zod";
 
 /** Per-command resource limits (rlimits, plus cgroup limits where the server may create cgroups). */
 export const SandboxLimits = z

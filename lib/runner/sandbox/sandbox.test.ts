@@ -4,7 +4,7 @@
  * and the limits that protect the server.
  */
 import { execFileSync, spawn } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -26,6 +26,19 @@ beforeAll(() => {
   writeFileSync(path.join(otherWorkspace, "theirs.txt"), "another team's file");
 });
 afterAll(() => data.cleanup());
+
+/** What the sandbox must hide, found here independently of it: entries others may not read (directories: nor enter). */
+function privateEtcEntries(dir: string, depth = 0, found: { files: string[]; directories: string[] } = { files: [], directories: [] }) {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    const { mode } = lstatSync(full);
+    if (entry.isDirectory()) {
+      if ((mode & 0o005) !== 0o005) found.directories.push(full);
+      else if (depth < 6) privateEtcEntries(full, depth + 1, found);
+    } else if (entry.isFile() && (mode & 0o004) === 0) found.files.push(full);
+  }
+  return found;
+}
 
 /** Runs one shell node in the sandbox and returns its final state. */
 async function runShell(command: string, options: { timeoutMs?: number; settings?: Partial<WorkspaceSandboxSettings>; background?: boolean } = {}) {
@@ -78,9 +91,12 @@ describe.runIf(bwrapInstalled)("the command sandbox", () => {
     expect(readdirSync(path.join(data.dir, "sandboxes"))).toEqual([]);
   });
 
-  it("hides files of /etc that only their owner may read", async () => {
-    const { stdout } = await runShell("wc -c < /etc/shadow 2>/dev/null || echo absent");
-    expect(["0", "absent"]).toContain(stdout.trim());
+  it("hides files and directories of /etc that only their owner may read, at any depth", async () => {
+    const hidden = privateEtcEntries("/etc");
+    expect(hidden.files).toContain("/etc/shadow");
+    const probes = [...hidden.files.map((file) => `echo "${file} $(wc -c < ${file} 2>/dev/null || echo 0)"`), ...hidden.directories.map((dir) => `echo "${dir} $(ls -A ${dir} 2>/dev/null | wc -l)"`)];
+    const { stdout } = await runShell(probes.join("; "));
+    expect(stdout.trim().split("\n")).toEqual([...hidden.files, ...hidden.directories].map((entry) => `${entry} 0`));
   });
 
   it("ends a timed-out command within a second of its limit, setsid and double-fork escapes included", async () => {
@@ -149,6 +165,16 @@ describe.runIf(bwrapInstalled)("the command sandbox", () => {
     const { outcome } = await runPlan(resources, plan({ nodes: [{ id: "cmd", type: "shell", params: { command: "true" } }] }), workspace);
     expect(outcome.nodes.get("cmd")?.error).toMatchObject({ code: "sandbox-unavailable" });
     expect(outcome.nodes.get("cmd")?.error?.message).toMatch(/apt-get install bubblewrap.*BATCHBOARD_SANDBOX=off/);
+  });
+
+  it("explains a sandbox that cannot start, in the node's error", async () => {
+    // A stand-in for a bubblewrap that the kernel refuses: what bwrap prints where user namespaces are off.
+    const refused = path.join(data.dir, "refusing-bwrap");
+    writeFileSync(refused, "#!/bin/sh\necho 'bwrap: setting up uid map: Permission denied' >&2\nexit 1\n", { mode: 0o755 });
+    const resources = memoryResources({}, createSandboxLauncher({ bwrapPath: refused, helperCacheDirectory: path.join(data.dir, "bin"), stateDirectory: path.join(data.dir, "sandboxes") }));
+    const { outcome } = await runPlan(resources, plan({ nodes: [{ id: "cmd", type: "shell", params: { command: "true" } }] }), workspace);
+    expect(outcome.nodes.get("cmd")?.error).toMatchObject({ code: "sandbox-unavailable" });
+    expect(outcome.nodes.get("cmd")?.error?.message).toMatch(/cannot start here: bwrap: setting up uid map: Permission denied\. This usually means unprivileged user namespaces are disabled/);
   });
 
   it("a killed runner's commands die with it", async () => {

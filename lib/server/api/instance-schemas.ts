@@ -1,5 +1,5 @@
 /** Bodies of the instance administration endpoints (teams, settings, administrators). */
-import { z } from "zod";
+import * as z from "zod";
 import { TeamName } from "../../auth/schemas";
 
 export const CreateTeamBody = z.object({ name: TeamName });

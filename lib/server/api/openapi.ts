@@ -4,7 +4,7 @@
  * contract is the enforced one. Wherever a plan travels, the document points
  * at the plan's own JSON Schema (components/schemas/PlanDocument).
  */
-import { z } from "zod";
+import * as z from "zod";
 import { planJsonSchema } from "../../plan/json-schema";
 import { RunEvent } from "../../run-events/run-events";
 import { RunReport } from "../../runner/run-report";

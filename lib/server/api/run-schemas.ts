@@ -1,5 +1,5 @@
 /** Request and response bodies of the run endpoints of /api/v1 (see schemas.ts for the plan ones). */
-import { z } from "zod";
+import * as z from "zod";
 import { NodeStatus, RunStatus } from "../../run-events/run-events";
 import { StartRunRequest } from "../start-run-request";
 import { PlanDocumentField, wrapperHint } from "./schemas";

@@ -3,7 +3,7 @@
  * contract, used by the route handlers to validate and by openapi.ts to
  * generate the OpenAPI document, so the two cannot drift apart.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { RoleName } from "../../auth/schemas";
 import { WorkspaceSummary } from "./workspace-schemas";
 

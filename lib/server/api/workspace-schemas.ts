@@ -1,5 +1,5 @@
 /** Request and response bodies of the workspace endpoints, shared with the Settings → Workspaces actions. */
-import { z } from "zod";
+import * as z from "zod";
 import { WorkspaceSandboxSettings } from "../../runner/sandbox/sandbox-settings";
 
 // The Settings page shows the defaults next to a workspace's overrides; it reaches the runner's schema through this contract only.

@@ -1,0 +1,24 @@
+import { describe, expect, it } from "vitest";
+import { approximateJsonSize } from "./plan-size";
+import { generatePlan } from "./testing/generate-plan";
+
+describe("approximateJsonSize", () => {
+  it("comes close to the length of the JSON text", () => {
+    const plan = generatePlan({ nodes: 500, edges: 1_500, seed: 3 });
+    const exact = JSON.stringify(plan).length;
+    const approximate = approximateJsonSize(plan, Infinity);
+    expect(approximate / exact).toBeGreaterThan(0.8);
+    expect(approximate / exact).toBeLessThan(1.25);
+    expect(approximateJsonSize({ a: "xyz", b: [1, true, null] }, Infinity)).toBe(2 + (1 + 4 + 5) + (1 + 4 + 2 + 3 + 8 + 5 + 5));
+  });
+
+  it("stops counting past the limit, self-referencing values included", () => {
+    const loop: unknown[] = ["x"];
+    loop.push(loop);
+    const shared = { again: [] as unknown[] };
+    shared.again.push(shared);
+    expect(approximateJsonSize(loop, 1_000)).toBeGreaterThan(1_000);
+    expect(approximateJsonSize(shared, 1_000)).toBeGreaterThan(1_000);
+    expect(approximateJsonSize("x".repeat(5_000), 10)).toBe(5_002);
+  });
+});
