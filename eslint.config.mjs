@@ -30,14 +30,19 @@ export default tseslint.config(
         "error",
         {
           zones: [
+            // One zone per row of ARCHITECTURE.md's table (scripts/architecture.test.ts checks that they agree).
             { target: "./lib/plan", from: "./lib", except: ["./plan"], message: "lib/plan is the pure core: it imports nothing of the project but itself." },
+            { target: "./lib/run-events", from: "./lib", except: ["./run-events", "./plan"], message: "lib/run-events is the run contract the browser, runner and server share: it imports only lib/plan." },
             { target: "./lib/runner", from: ["./lib/db", "./lib/server", "./lib/cli", "./lib/cluster", "./app"], message: "lib/runner gets persistence through its store port, never lib/db or the app." },
-            { target: "./lib/auth", from: "./lib", except: ["./auth"], message: "lib/auth is a leaf: passwords, secrets and rate limits, nothing of the project." },
-            { target: "./lib/run-view", from: "./lib", except: ["./run-view", "./runner/run-events.ts", "./runner/status.ts", "./runner/node-decision.ts"], message: "lib/run-view folds run events for the browser: it may use only the event contract." },
-            { target: "./lib/mcp", from: ["./lib/db", "./lib/server", "./lib/cli", "./app"], message: "lib/mcp drives Batchboard through its AgentBackend port; lib/server implements it." },
             { target: "./lib/db", from: ["./lib/server", "./lib/cli", "./lib/cluster", "./app"], message: "lib/db is below the server and the app." },
+            { target: "./lib/auth", from: "./lib", except: ["./auth"], message: "lib/auth is a leaf: passwords, secrets and rate limits, nothing of the project." },
+            { target: "./lib/run-view", from: "./lib", except: ["./run-view", "./run-events"], message: "lib/run-view folds run events for the browser: it may use only the run contract." },
+            { target: "./lib/library", from: "./lib", except: ["./library", "./plan"], message: "lib/library holds pure plan helpers the browser uses too; the library's services are in lib/server." },
+            { target: "./lib/samples", from: "./lib", except: ["./samples", "./plan"], message: "lib/samples holds plan documents only." },
+            { target: "./lib/mcp", from: ["./lib/db", "./lib/server", "./lib/cli", "./app"], message: "lib/mcp drives Batchboard through its AgentBackend port; lib/server implements it." },
+            { target: ["./lib/server", "./lib/cluster"], from: "./lib/cli", message: "lib/cli is an entry point: no layer imports it." },
             { target: "./lib", from: "./app", message: "lib never imports app/." },
-            { target: "./app", from: ["./lib/cli", "./lib/testing"], message: "The app does not use the CLI or test helpers." },
+            { target: "./app", from: ["./lib/cli", "./lib/testing", "./lib/runner"], message: "The app does not use the CLI, test helpers or the runner (run events and statuses are in lib/run-events)." },
           ],
         },
       ],

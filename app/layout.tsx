@@ -1,8 +1,8 @@
 import type { Metadata } from "next";
 import type { ReactNode } from "react";
-import { AppNavigation } from "./app-navigation";
+import { AppNavigation } from "./_components/app-navigation";
 import { AccountMenu } from "./settings/account-menu";
-import { Providers } from "./providers";
+import { Providers } from "./_components/providers";
 import "./globals.css";
 
 export const metadata: Metadata = {

@@ -7,7 +7,7 @@
  */
 import { QueueEvents } from "bullmq";
 import { connectRedis, queueNameForTag } from "../lib/cluster/cluster-config";
-import type { RunEvent } from "../lib/runner/run-events";
+import type { RunEvent } from "../lib/run-events/run-events";
 import type { RunStore } from "../lib/runner/run-store";
 import type { RunService } from "../lib/server/run-service";
 import type { TestCluster } from "../lib/testing/cluster-harness";

@@ -13,7 +13,7 @@ import { existsSync } from "node:fs";
 import os from "node:os";
 import { chromium } from "@playwright/test";
 import type { PlanDocumentInput } from "../lib/plan/schema";
-import { RunEvent } from "../lib/runner/run-events";
+import { RunEvent } from "../lib/run-events/run-events";
 
 const PORT = 3297;
 const BASE = `http://127.0.0.1:${PORT}`;

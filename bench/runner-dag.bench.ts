@@ -24,9 +24,9 @@ import path from "node:path";
 import { createThreadedRunStore } from "../lib/db/threaded-run-store";
 import { createRunnerResources, type RunnerResources } from "../lib/runner/resources";
 import type { CommandLauncher } from "../lib/runner/sandbox/run-commands";
-import type { RunEvent } from "../lib/runner/run-events";
+import type { RunEvent } from "../lib/run-events/run-events";
 import { startRun } from "../lib/runner/runs";
-import { isTerminalNodeStatus } from "../lib/runner/status";
+import { isTerminalNodeStatus } from "../lib/run-events/status";
 import { benchCommands, benchDatabase, median, ms, percentile, printTable, reapedChildrenCpuMs, runnerCpuMs } from "./runner-bench-kit";
 
 const WIDTH = 50;

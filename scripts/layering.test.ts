@@ -10,8 +10,13 @@ const forbidden: { file: string; source: string }[] = [
   { file: "lib/db/probe.ts", source: 'import { getAppContext } from "../server/app-context";\nexport const probe = getAppContext;\n' },
   { file: "lib/auth/probe.ts", source: 'import { getPlan } from "../db/plans";\nexport const probe = getPlan;\n' },
   { file: "lib/run-view/probe.ts", source: 'import { startRun } from "../runner/runs";\nexport const probe = startRun;\n' },
-  { file: "lib/server/probe.ts", source: 'import { formatWhen } from "../../app/format";\nexport const probe = formatWhen;\n' },
+  { file: "lib/server/probe.ts", source: 'import { formatWhen } from "../../app/_components/format";\nexport const probe = formatWhen;\n' },
   { file: "lib/db/probe.ts", source: "export const probe = process.env.DATABASE_URL;\n" },
+  { file: "lib/run-events/probe.ts", source: 'import { startRun } from "../runner/runs";\nexport const probe = startRun;\n' },
+  { file: "lib/library/probe.ts", source: 'import { getPlan } from "../db/plans";\nexport const probe = getPlan;\n' },
+  { file: "lib/server/probe.ts", source: 'import { main } from "../cli/main";\nexport const probe = main;\n' },
+  { file: "app/probe.ts", source: 'import { undoRun } from "@/lib/runner/undo";\nexport const probe = undoRun;\n' },
+  { file: "app/probe.ts", source: 'import { startRun } from "@/lib/runner/runs";\nexport const probe = startRun;\n' },
 ];
 
 describe("layering rules", () => {

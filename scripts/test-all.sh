@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `npm test`: every test the project has — types, lint, unit and integration
+# `npm test`: every test the project has — types, lint, formatting, unit and integration
 # (real SQLite and PostgreSQL), then the production build driven in Chromium.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -13,6 +13,7 @@ failed=0
 
 step "typecheck"; node_modules/.bin/tsc --noEmit || failed=1
 step "lint"; node_modules/.bin/eslint . || failed=1
+step "format"; node_modules/.bin/biome format . || failed=1
 step "unit and integration tests (vitest)"
 # Commands run in bubblewrap sandboxes; its tests and the end-to-end attack suite need it.
 bash scripts/ensure-debian-package.sh bwrap bubblewrap || failed=1

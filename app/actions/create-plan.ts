@@ -1,7 +1,7 @@
 "use server";
 
 import * as z from "zod";
-import { createBlankPlan } from "@/lib/library/plan-library";
+import { createBlankPlan } from "@/lib/server/plan-library";
 import { defineAction } from "@/lib/server/action-client";
 
 /** Creates an empty plan to draw in the editor. */

@@ -1,7 +1,7 @@
 "use server";
 
 import * as z from "zod";
-import { duplicatePlan as duplicateLatestVersion } from "@/lib/library/plan-library";
+import { duplicatePlan as duplicateLatestVersion } from "@/lib/server/plan-library";
 import { defineAction } from "@/lib/server/action-client";
 
 /** Copies a plan's newest version into a new plan. */

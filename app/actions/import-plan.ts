@@ -1,7 +1,7 @@
 "use server";
 
 import * as z from "zod";
-import { importPlan as importPlanFile } from "@/lib/library/plan-library";
+import { importPlan as importPlanFile } from "@/lib/server/plan-library";
 import { defineAction } from "@/lib/server/action-client";
 
 /** Imports a plan JSON file; the server validates again, whatever the browser said. */

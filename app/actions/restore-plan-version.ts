@@ -1,7 +1,7 @@
 "use server";
 
 import * as z from "zod";
-import { restoreVersion } from "@/lib/library/plan-library";
+import { restoreVersion } from "@/lib/server/plan-library";
 import { defineAction } from "@/lib/server/action-client";
 
 /** Makes an old version the newest again, as a new version. */

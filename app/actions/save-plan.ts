@@ -1,7 +1,7 @@
 "use server";
 
 import * as z from "zod";
-import { savePlan as savePlanVersion } from "@/lib/library/plan-library";
+import { savePlan as savePlanVersion } from "@/lib/server/plan-library";
 import { defineAction } from "@/lib/server/action-client";
 
 /**

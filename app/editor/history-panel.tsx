@@ -4,11 +4,11 @@ import { useState } from "react";
 import { useQuery } from "@tanstack/react-query";
 import { diffPlans, type ItemDiff } from "@/lib/plan/plan-diff";
 import { PlanDraft } from "@/lib/plan/schema";
-import { queryKeys } from "@/lib/query-keys";
+import { queryKeys } from "@/app/_components/query-keys";
 import { getPlanVersion } from "../actions/get-plan-version";
 import { listPlanVersions } from "../actions/list-plan-versions";
 import { unwrap } from "../_components/use-action-mutation";
-import { formatWhen } from "../format";
+import { formatWhen } from "../_components/format";
 
 /** Version history with a diff between any two versions, export and restore. */
 export function HistoryPanel({ planId, currentVersion, onRestore, restoring, readOnly = false }: { planId: string; currentVersion: number; onRestore: (number: number) => void; restoring: boolean; readOnly?: boolean }) {

@@ -1,7 +1,7 @@
 "use client";
 
 import { useState, type FormEvent } from "react";
-import { queryKeys } from "@/lib/query-keys";
+import { queryKeys } from "@/app/_components/query-keys";
 import { createPlan } from "../actions/create-plan";
 import { Modal } from "../_components/modal";
 import { useActionMutation } from "../_components/use-action-mutation";

@@ -5,7 +5,7 @@ import { parsePlanJson } from "@/lib/library/plan-json";
 import type { PlanProblem } from "@/lib/plan/plan-problem";
 import { problemField } from "@/lib/plan/problem-location";
 import { validatePlan } from "@/lib/plan/validate-plan";
-import { queryKeys } from "@/lib/query-keys";
+import { queryKeys } from "@/app/_components/query-keys";
 import { importPlan } from "../actions/import-plan";
 import { Modal } from "../_components/modal";
 import { useActionMutation } from "../_components/use-action-mutation";
@@ -60,31 +60,7 @@ export function ImportPlanDialog({ onClose, onImported }: { onClose: () => void;
           <span>Tags (comma separated)</span>
           <input className="input" value={tags} onChange={(event) => setTags(event.target.value)} />
         </label>
-        {checked.state === "invalid" && (
-          <div className="import-problems" role="alert">
-            <p>
-              <strong>{checked.fileName}</strong> cannot be imported: {checked.problems.length} problem{checked.problems.length === 1 ? "" : "s"}.
-            </p>
-            <table className="table compact">
-              <thead>
-                <tr>
-                  <th>Node</th>
-                  <th>Field</th>
-                  <th>Problem</th>
-                </tr>
-              </thead>
-              <tbody>
-                {checked.problems.map((problem, index) => (
-                  <tr key={index} data-testid="import-problem">
-                    <td className="mono">{problem.nodeId ?? problem.edgeId ?? "plan"}</td>
-                    <td className="mono">{problemField(problem) || "—"}</td>
-                    <td>{problem.message}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+        {checked.state === "invalid" && <ImportProblems fileName={checked.fileName} problems={checked.problems} />}
         {checked.state === "valid" && (
           <p className="notice" role="status">
             <strong>{checked.name}</strong>: {checked.nodes} operation{checked.nodes === 1 ? "" : "s"}, {checked.edges} {checked.edges === 1 ? "dependency" : "dependencies"} — ready to import.
@@ -121,5 +97,34 @@ export function ImportPlanDialog({ onClose, onImported }: { onClose: () => void;
         </div>
       </div>
     </Modal>
+  );
+}
+
+/** Why a file cannot be imported: each problem with its node and field. */
+function ImportProblems({ fileName, problems }: { fileName: string; problems: readonly PlanProblem[] }) {
+  return (
+    <div className="import-problems" role="alert">
+      <p>
+        <strong>{fileName}</strong> cannot be imported: {problems.length} problem{problems.length === 1 ? "" : "s"}.
+      </p>
+      <table className="table compact">
+        <thead>
+          <tr>
+            <th>Node</th>
+            <th>Field</th>
+            <th>Problem</th>
+          </tr>
+        </thead>
+        <tbody>
+          {problems.map((problem, index) => (
+            <tr key={index} data-testid="import-problem">
+              <td className="mono">{problem.nodeId ?? problem.edgeId ?? "plan"}</td>
+              <td className="mono">{problemField(problem) || "—"}</td>
+              <td>{problem.message}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }

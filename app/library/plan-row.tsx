@@ -2,8 +2,8 @@
 
 import Link from "next/link";
 import type { PlanSummary } from "@/lib/db/plans";
-import { StatusBadge } from "../status-badge";
-import { formatWhen } from "../format";
+import { StatusBadge } from "../_components/status-badge";
+import { formatWhen } from "../_components/format";
 
 /** One plan of the library with its row actions: export, duplicate, archive or restore. */
 export function PlanRow(props: {

@@ -1,13 +1,13 @@
 import Link from "next/link";
-import { RunStatus } from "@/lib/runner/run-events";
+import { RunStatus } from "@/lib/run-events/run-events";
 import { listPlans } from "@/lib/db/plans";
 import { listRuns } from "@/lib/db/runs";
 import { groupLineages } from "@/lib/run-view/run-lineage";
 import { getAppContext } from "@/lib/server/app-context";
 import { resolveCaller } from "@/lib/server/caller";
-import { EmptyState } from "../empty-state";
-import { formatDuration, formatWhen } from "../format";
-import { StatusBadge } from "../status-badge";
+import { EmptyState } from "../_components/empty-state";
+import { formatDuration, formatWhen } from "../_components/format";
+import { StatusBadge } from "../_components/status-badge";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Runs" };

@@ -3,6 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { unwrap } from "@/app/_components/use-action-mutation";
+import { MAX_RUN_CONCURRENCY, MIN_RUN_CONCURRENCY } from "@/lib/plan/run-concurrency";
 import { startRun } from "./actions/start-run";
 
 export interface RunTarget {
@@ -73,7 +74,7 @@ export function StartRunButton(props: {
             </label>
             <label>
               Concurrency
-              <input type="number" min={1} max={256} value={concurrency} onChange={(event) => setConcurrency(Number(event.target.value) || 1)} name="concurrency" />
+              <input type="number" min={MIN_RUN_CONCURRENCY} max={MAX_RUN_CONCURRENCY} value={concurrency} onChange={(event) => setConcurrency(Number(event.target.value) || MIN_RUN_CONCURRENCY)} name="concurrency" />
             </label>
             <label className="checkbox">
               <input type="checkbox" checked={dryRun} onChange={(event) => setDryRun(event.target.checked)} name="dryRun" /> Dry run: show every file change as a diff, write nothing, run no command

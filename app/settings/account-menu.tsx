@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { findSessionCaller } from "@/lib/server/caller";
-import { signOut } from "../sign-in/sign-out-action";
+import { signOut } from "../sign-in/actions/sign-out";
 
 /**
  * Who is signed in, in which team and role, with a link to the team

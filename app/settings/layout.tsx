@@ -3,7 +3,7 @@ import { UncontainedNotice } from "@/app/_components/uncontained-notice";
 import { getAppContext } from "@/lib/server/app-context";
 import { resolveCaller } from "@/lib/server/caller";
 import { SettingsTabs } from "./settings-tabs";
-import "../sign-in/auth.css";
+import "../_components/auth.css";
 
 export const dynamic = "force-dynamic";
 

@@ -4,7 +4,7 @@ import { getAppContext } from "@/lib/server/app-context";
 import { readClientAddress } from "@/lib/server/client-address";
 import { setupNeedsCode } from "@/lib/server/setup-code";
 import { SetupForm } from "./setup-form";
-import "../sign-in/auth.css";
+import "../_components/auth.css";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Set up" };

@@ -1,9 +1,9 @@
 "use client";
 
 import { useActionState } from "react";
-import { FormField } from "../sign-in/form-field";
-import type { FormState } from "../sign-in/form-state";
-import { completeFirstStartSetup } from "./setup-action";
+import { FormField } from "../_components/form-field";
+import type { FormState } from "../_components/form-state";
+import { completeFirstStartSetup } from "./actions/complete-first-start-setup";
 
 export function SetupForm({ teamName, needsCode }: { teamName: string; needsCode: boolean }) {
   const [state, submit, pending] = useActionState<FormState, FormData>(completeFirstStartSetup, { values: { teamName } });

@@ -3,7 +3,7 @@ import { isSetupPending } from "@/lib/db/users";
 import { getAppContext } from "@/lib/server/app-context";
 import { findSessionCaller } from "@/lib/server/caller";
 import { SignInForm } from "./sign-in-form";
-import "./auth.css";
+import "../_components/auth.css";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Sign in" };

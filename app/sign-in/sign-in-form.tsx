@@ -1,9 +1,9 @@
 "use client";
 
 import { useActionState } from "react";
-import { FormField } from "./form-field";
-import type { FormState } from "./form-state";
-import { signIn } from "./sign-in-action";
+import { FormField } from "../_components/form-field";
+import type { FormState } from "../_components/form-state";
+import { signIn } from "./actions/sign-in";
 
 export function SignInForm({ next }: { next?: string }) {
   const [state, submit, pending] = useActionState<FormState, FormData>(signIn, {});

@@ -7,7 +7,6 @@
 import { text } from "node:stream/consumers";
 import path from "node:path";
 import { RoleName, SetupInput } from "../auth/schemas";
-import type { Role } from "../db/generated/sqlite/enums";
 import { addMember, changeMemberRole, findMembership } from "../db/teams";
 import { findOrCreateServiceUser } from "../db/users";
 import { registerWorkspace } from "../db/workspaces";
@@ -59,7 +58,7 @@ export async function createTokenCommand(options: { name?: string; role?: string
   return withContext(async (context) => {
     const { client } = await context.database();
     const owner = ownerOf(context);
-    let caller: { userId: string; teamId: string; role: Role; via: "token" } = owner;
+    let caller: { userId: string; teamId: string; role: RoleName; via: "token" } = owner;
     if (role.data !== "owner") {
       const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "") || "token";
       const user = await findOrCreateServiceUser(client, { email: `${slug}.${role.data}@tokens.batchboard.local`, name: `${name} (${role.data} token)` });

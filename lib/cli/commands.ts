@@ -4,7 +4,7 @@ import { stat } from "node:fs/promises";
 import type { ExecutionPlan } from "../plan/execution-plan";
 import type { PlanDocument } from "../plan/schema";
 import { loadRunReport } from "../runner/build-run-report";
-import type { RunEvent } from "../runner/run-events";
+import type { RunEvent } from "../run-events/run-events";
 import type { RunHandle, RunOutcome } from "../runner/scheduler";
 import { recoverInterruptedRuns } from "../runner/recovery";
 import { planExecution, resumeRun, retryFailedNodes, retryNode, startRun } from "../runner/runs";

@@ -6,6 +6,7 @@
  * never loads the runner or the database (see scripts/build-cli.mjs).
  */
 import { parseArgs } from "node:util";
+import { MAX_RUN_CONCURRENCY, MIN_RUN_CONCURRENCY } from "../plan/run-concurrency";
 import { EXIT } from "./exit-codes";
 import { standardOutput } from "./standard-output";
 
@@ -93,8 +94,8 @@ export async function main(argv: string[]): Promise<number> {
       const file = values.calls ?? target;
       if (!file) return needTarget("a plan file (or --calls CALLS.json)");
       const concurrency = values.concurrency === undefined ? undefined : Number(values.concurrency);
-      if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256)) {
-        process.stderr.write("--concurrency must be a whole number from 1 to 256\n");
+      if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < MIN_RUN_CONCURRENCY || concurrency > MAX_RUN_CONCURRENCY)) {
+        process.stderr.write(`--concurrency must be a whole number from ${MIN_RUN_CONCURRENCY} to ${MAX_RUN_CONCURRENCY}\n`);
         return EXIT.usage;
       }
       if (values.server) {

@@ -5,10 +5,10 @@
  */
 import type { ExecutionPlan } from "../plan/execution-plan";
 import type { PlanDocument, PlanNode } from "../plan/schema";
-import type { NodeStatus, RunEvent } from "../runner/run-events";
+import type { NodeStatus, RunEvent } from "../run-events/run-events";
 import type { NodeRunState } from "../runner/run-store";
 import type { RunOutcome } from "../runner/scheduler";
-import { isTerminalNodeStatus } from "../runner/status";
+import { isTerminalNodeStatus } from "../run-events/status";
 import { explainRollbacks, explainSkips, failureTitle, skipSentence } from "../run-view/failure-explanation";
 import { describeNode, describeResult, failureDetail } from "./describe-node";
 

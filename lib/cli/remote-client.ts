@@ -5,7 +5,7 @@
  * streamed until the run ends, and the exit code follows the final status.
  */
 import { readFile } from "node:fs/promises";
-import { RunEvent } from "../runner/run-events";
+import { RunEvent } from "../run-events/run-events";
 import type { Out } from "./exit-codes";
 import { formatProblem, readPlanFile } from "./read-plan";
 

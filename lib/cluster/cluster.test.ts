@@ -9,7 +9,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { recordWorkerHeartbeat, setWorkspaceTag } from "../db/workers";
 import type { PlanDocumentInput } from "../plan/schema";
-import type { RunEvent } from "../runner/run-events";
+import type { RunEvent } from "../run-events/run-events";
 import { startTestCluster, waitForRunToFinish, type TestCluster, type WebServer, type WorkerProcess } from "../testing/cluster-harness";
 
 const quickPlan: PlanDocumentInput = {

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RunEventBus } from "../runner/event-bus";
-import type { RunEvent } from "../runner/run-events";
+import type { RunEvent } from "../run-events/run-events";
 import { ensureRedis, TEST_REDIS_URL } from "../testing/services";
 import { connectRedis, type ClusterConfig } from "./cluster-config";
 import { publishRunSettled, relayRunEvents, RemoteRunEvents } from "./event-relay";

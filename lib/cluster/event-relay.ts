@@ -8,7 +8,7 @@
 import type { Redis } from "ioredis";
 import * as z from "zod";
 import type { RunEventBus } from "../runner/event-bus";
-import { RunEvent } from "../runner/run-events";
+import { RunEvent } from "../run-events/run-events";
 import { eventChannel, type ClusterConfig } from "./cluster-config";
 
 /** What a run's channel carries: a burst of its events, or the notice that its final state is stored. */

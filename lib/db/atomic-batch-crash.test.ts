@@ -18,7 +18,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { recoverInterruptedRuns } from "../runner/recovery";
 import { createRunnerResources, type RunnerResources } from "../runner/resources";
-import type { RunEvent } from "../runner/run-events";
+import type { RunEvent } from "../run-events/run-events";
 import { resumeRun } from "../runner/runs";
 import { temporaryDirectory } from "../runner/testing/harness";
 import { undoRun } from "../runner/undo";

@@ -73,6 +73,11 @@ export class StaleVersionError extends DomainError {
   }
 }
 
+/** Stored data that does not fit its contract: a bug or an edited database, never the caller's fault (a 500). */
+export class StoredDataError extends Error {
+  override readonly name = "StoredDataError";
+}
+
 interface PrismaKnownError {
   code: string;
   meta?: { target?: unknown; modelName?: string; driverAdapterError?: { cause?: { constraint?: { fields?: string[] } } } };

@@ -66,6 +66,15 @@ describe.each(["sqlite", "postgresql"] as const)("Prisma run store on %s", (prov
     expect(changes[0]?.before).toBeNull();
   });
 
+  it("refuses loudly a stored event or node error that does not fit the contract", async () => {
+    const { document, ownership } = await seedPlan(db.client, { name: "corrupt", nodes: [shell("s", "exit 3")], edges: [] });
+    const outcome = await (await startRun(resources, { ...ownership, plan: document, directory: ws.dir })).done;
+    await db.client.runEvent.updateMany({ where: { runId: outcome.runId, seq: 2 }, data: { payload: toJsonColumn({ type: "node.nonsense" }) } });
+    await expect(resources.store.listEvents(outcome.runId, 0)).rejects.toThrow(`Event 2 of run ${outcome.runId}: its payload does not fit the RunEvent contract`);
+    await db.client.nodeRun.updateMany({ where: { runId: outcome.runId, nodeId: "s" }, data: { error: toJsonColumn({ message: 42 }) } });
+    await expect(resources.store.loadRun(outcome.runId)).rejects.toThrow(`Node "s" of run ${outcome.runId}: its stored error does not fit the NodeError contract`);
+  });
+
   it("retry failed reuses successes; retry node re-runs it and its dependents", async () => {
     const { document, ownership } = await seedPlan(db.client, {
       name: "retry",

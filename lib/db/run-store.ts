@@ -4,10 +4,11 @@
  * `persist` with batches, so a run costs a transaction every few
  * milliseconds, not one per event.
  */
+import * as z from "zod";
 import { PlanDocument } from "../plan/schema";
 import { WorkspaceSandboxSettings } from "../runner/sandbox/sandbox-settings";
 import type { FileChangeRecord } from "../runner/journal";
-import { RunEvent, NodeError } from "../runner/run-events";
+import { RunEvent, NodeError } from "../run-events/run-events";
 import type {
   AttemptRecord,
   NewRun,
@@ -20,6 +21,7 @@ import type {
 } from "../runner/run-store";
 import type { DbClient } from "./client";
 import { Prisma } from "./generated/sqlite/client";
+import { StoredDataError } from "./errors";
 import { toJsonColumn } from "./json";
 import { inTransaction, translated } from "./transaction";
 
@@ -52,7 +54,6 @@ function nodeRunData(node: NodeRunState) {
 }
 
 function toNodeRunState(row: NodeRunRow): NodeRunState {
-  const error = NodeError.safeParse(row.error);
   return {
     nodeId: row.nodeId,
     status: row.status,
@@ -64,10 +65,24 @@ function toNodeRunState(row: NodeRunRow): NodeRunState {
     exitCode: row.exitCode,
     signal: row.signal,
     pid: row.pid,
-    error: error.success ? error.data : null,
+    error: row.error === null ? null : storedNodeError(row),
     result: row.result ?? null,
     attempts: Array.isArray(row.attempts) ? (row.attempts as unknown as AttemptRecord[]) : [],
   };
+}
+
+/** A stored node error that does not fit the contract is corrupt data: refused loudly rather than shown as no error. */
+function storedNodeError(row: NodeRunRow): NodeError {
+  const parsed = NodeError.safeParse(row.error);
+  if (parsed.success) return parsed.data;
+  throw new StoredDataError(`Node "${row.nodeId}" of run ${row.runId}: its stored error does not fit the NodeError contract (${z.prettifyError(parsed.error)})`);
+}
+
+/** A stored event that does not fit the contract is corrupt data: refused loudly, since a reader would otherwise miss it. */
+function storedEvent(runId: string, row: { seq: number; payload: unknown }): RunEvent {
+  const parsed = RunEvent.safeParse(row.payload);
+  if (parsed.success) return parsed.data;
+  throw new StoredDataError(`Event ${row.seq} of run ${runId}: its payload does not fit the RunEvent contract (${z.prettifyError(parsed.error)})`);
 }
 
 /** A run's stored settings, read defensively (older runs lack newer fields). */
@@ -240,12 +255,9 @@ export function createPrismaRunStore(client: DbClient): RunStore {
 
     async listEvents(runId: string, afterSeq: number) {
       const rows = await translated(
-        client.runEvent.findMany({ where: { runId, seq: { gt: afterSeq } }, orderBy: { seq: "asc" }, select: { payload: true } }),
+        client.runEvent.findMany({ where: { runId, seq: { gt: afterSeq } }, orderBy: { seq: "asc" }, select: { seq: true, payload: true } }),
       );
-      return rows.flatMap((row) => {
-        const parsed = RunEvent.safeParse(row.payload);
-        return parsed.success ? [parsed.data] : [];
-      });
+      return rows.map((row) => storedEvent(runId, row));
     },
   };
 }

@@ -8,7 +8,7 @@
  * plans.ts, plan-versions.ts) stay the reference for what the rows mean.
  */
 import BetterSqlite3 from "better-sqlite3";
-import type { RunStatus } from "../runner/run-events";
+import type { RunStatus } from "../run-events/run-events";
 import type { FileChangeRecord } from "../runner/journal";
 import type { StoredFileChange } from "../runner/run-store";
 import type { FirstStartData } from "./bootstrap";

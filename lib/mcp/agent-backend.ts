@@ -7,7 +7,7 @@
 import * as z from "zod";
 import { PlanDocument } from "../plan/schema";
 import { CompiledCall } from "../plan/tool-calls";
-import { RunStatus, StatusCounts } from "../runner/run-events";
+import { RunStatus, StatusCounts } from "../run-events/run-events";
 import { RunReport } from "../runner/run-report";
 
 /** A tool-call batch as compiled: the plan and where each call went. */

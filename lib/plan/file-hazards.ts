@@ -20,12 +20,13 @@
  * covering thousands of files costs a few word operations per writer rather
  * than a query each.
  */
-import type * as z from "zod";
-import type { FileMoveNode, PlanNode } from "./schema";
+import { changedPaths } from "./changed-paths";
+import type { PlanNode } from "./schema";
 import type { Hazard } from "./execution-plan";
 import type { PlanGraph } from "./plan-graph";
 import { BitsetScratch, computeReachability, chunkHas, reachabilityCost, type ReachabilityChunk } from "./reachability";
 import { cachedGlobToRegExp } from "./glob";
+import { unlistedHazardsNote } from "./hazard-notes";
 import { normalizeWorkspacePath } from "./workspace-path";
 
 /** Bounds that keep hazard detection fast on very large plans. */
@@ -62,7 +63,7 @@ export function findFileHazards(
 
   for (const node of order) {
     const current = nodes[node] as PlanNode;
-    for (const path of writtenPaths(current)) {
+    for (const path of changedPaths(current)) {
       if (columnOf[node] === -1) {
         columnOf[node] = columns.length;
         columns.push(node);
@@ -160,29 +161,9 @@ export function findFileHazards(
     });
   }
 
-  if (omittedWrites > 0) notes.push(`${omittedWrites} more "unordered-writes" hazard(s) were found but not listed (${bounds.maxHazardsPerCode} are).`);
-  if (omittedRaces > 0) notes.push(`${omittedRaces} more "read-write-race" hazard(s) were found but not listed (${bounds.maxHazardsPerCode} are).`);
+  if (omittedWrites > 0) notes.push(unlistedHazardsNote("unordered-writes", omittedWrites, bounds.maxHazardsPerCode));
+  if (omittedRaces > 0) notes.push(unlistedHazardsNote("read-write-race", omittedRaces, bounds.maxHazardsPerCode));
   return { hazards, notes };
-}
-
-function writtenPaths(node: PlanNode): string[] {
-  switch (node.type) {
-    case "file.write":
-    case "file.edit":
-    case "file.delete":
-      return normalizedOrEmpty(node.params.path);
-    case "file.move": {
-      const { from, to } = (node as z.infer<typeof FileMoveNode>).params;
-      return [...normalizedOrEmpty(from), ...normalizedOrEmpty(to)];
-    }
-    default:
-      return [];
-  }
-}
-
-function normalizedOrEmpty(path: string): string[] {
-  const normalized = normalizeWorkspacePath(path);
-  return normalized === null ? [] : [normalized];
 }
 
 /**
@@ -270,7 +251,7 @@ function raceHazard(planGraph: PlanGraph, reader: Reader, writerNode: number): H
   const writer = planGraph.ids[writerNode] as string;
   // The first file they share, for the message; computed only for listed hazards.
   const path =
-    writtenPaths(planGraph.nodes[writerNode] as PlanNode).find(
+    changedPaths(planGraph.nodes[writerNode] as PlanNode).find(
       (written) => reader.paths.includes(written) || reader.globs.some((glob) => cachedGlobToRegExp(glob)?.test(written)),
     ) ?? "";
   const verb = planGraph.nodes[reader.node]?.type === "search" ? "searches" : "reads";

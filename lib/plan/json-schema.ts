@@ -9,9 +9,6 @@ import * as z from "zod";
 import { PlanDocumentObject } from "./schema";
 import { DEFAULT_PLAN_LIMITS } from "./plan-limits";
 
-/** Where the generated schema is served from, relative to the site root. */
-export const PLAN_SCHEMA_PATH = "/plan.schema.json";
-
 type JsonSchema = Record<string, unknown>;
 
 /**

@@ -11,6 +11,7 @@ import { scheduleWaves } from "./schedule-waves";
 import { buildBatches } from "./build-batches";
 import { findCriticalPath } from "./critical-path";
 import { findCycles } from "./find-cycles";
+import { unlistedHazardsNote } from "./hazard-notes";
 import { findFileHazards } from "./file-hazards";
 import { findImpliedEdges } from "./implied-edges";
 import { findNeverRunningNodes } from "./never-runs";
@@ -112,7 +113,7 @@ function findHazards(planGraph: PlanGraph, bounds: OptimizerBounds): { hazards: 
     // Built only up to the cap: a dense plan can have tens of thousands of implied edges.
     for (const edge of implied.slice(0, bounds.maxHazardsPerCode)) hazards.push(impliedEdgeHazard(planGraph, edge));
     if (implied.length > bounds.maxHazardsPerCode) {
-      notes.push(`${implied.length - bounds.maxHazardsPerCode} more "implied-edge" hazard(s) were found but not listed (${bounds.maxHazardsPerCode} are).`);
+      notes.push(unlistedHazardsNote("implied-edge", implied.length - bounds.maxHazardsPerCode, bounds.maxHazardsPerCode));
     }
   }
 
@@ -158,7 +159,7 @@ function capPerCode(hazards: readonly Hazard[], cap: number, notes: string[]): H
     return count <= cap;
   });
   for (const [code, count] of counts) {
-    if (count > cap) notes.push(`${count - cap} more "${code}" hazard(s) were found but not listed (${cap} are).`);
+    if (count > cap) notes.push(unlistedHazardsNote(code, count - cap, cap));
   }
   return kept;
 }

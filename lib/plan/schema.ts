@@ -5,6 +5,7 @@
  * the validator, not here: these schemas check shape only.
  */
 import * as z from "zod";
+import { MAX_RUN_CONCURRENCY, MIN_RUN_CONCURRENCY } from "./run-concurrency";
 
 export const PLAN_FORMAT_VERSION = 1;
 
@@ -36,9 +37,12 @@ export type FailurePolicy = z.infer<typeof FailurePolicy>;
 export const FileBatchMode = z.enum(["atomic", "independent"]);
 export type FileBatchMode = z.infer<typeof FileBatchMode>;
 
+/** A run's concurrency limit (see run-concurrency.ts). */
+export const RunConcurrency = z.number().int().min(MIN_RUN_CONCURRENCY).max(MAX_RUN_CONCURRENCY);
+
 export const PlanSettings = z
   .strictObject({
-    concurrency: z.number().int().min(1).max(256).default(8).describe("Most operations running at once in one run (1–256)"),
+    concurrency: RunConcurrency.default(8).describe(`Most operations running at once in one run (${MIN_RUN_CONCURRENCY}–${MAX_RUN_CONCURRENCY})`),
     failurePolicy: FailurePolicy.default("continue").describe(
       "continue: skip dependents of a failed node, keep independent branches; stop: cancel the rest",
     ),

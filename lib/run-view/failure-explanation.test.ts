@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { NodeStatus } from "../runner/run-events";
+import type { NodeStatus } from "../run-events/run-events";
 import { explainRollbacks, explainSkips, failureTitle, skipSentence, type ExplainedEdge } from "./failure-explanation";
 
 const statuses = (entries: Record<string, NodeStatus>) => (id: string) => entries[id];

@@ -4,8 +4,8 @@
  * and the failed node at the root of that chain. Shared by the run view and
  * the CLI, so both explain a failure the same way.
  */
-import { edgeHolds, type IncomingEdge } from "../runner/node-decision";
-import type { NodeError, NodeStatus } from "../runner/run-events";
+import { edgeHolds, type IncomingEdge } from "../run-events/node-decision";
+import type { NodeError, NodeStatus } from "../run-events/run-events";
 
 type EdgeCondition = IncomingEdge["when"];
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { RunEvent, RunEventInput } from "../runner/run-events";
+import type { RunEvent, RunEventInput } from "../run-events/run-events";
 import { applyRunEvents, initialRunViewState, OUTPUT_TAIL_BYTES, runFileChanges } from "./run-view-state";
 
 let seq = 0;

@@ -4,7 +4,7 @@
  * in the same order always give the same view, which is what makes a reload
  * mid-run end identical to an uninterrupted view.
  */
-import type { NodeError, NodeStatus, RunEvent, RunStatus, StatusCounts } from "../runner/run-events";
+import type { NodeError, NodeStatus, RunEvent, RunStatus, StatusCounts } from "../run-events/run-events";
 
 /** One attempt of a node on the timeline. */
 export interface AttemptSpan {

@@ -5,11 +5,11 @@
  */
 import type { PlanDocument, PlanNode } from "../plan/schema";
 import { unifiedDiff } from "./diff";
-import { edgeHolds } from "./node-decision";
-import type { FileChangeEvent, NodeStatus } from "./run-events";
+import { edgeHolds } from "../run-events/node-decision";
+import type { FileChangeEvent, NodeStatus } from "../run-events/run-events";
 import type { ReportFileChange, ReportNode, RunReport } from "./run-report";
 import type { NodeRunState, RunStore, StoredFileChange, StoredRun } from "./run-store";
-import { countStatuses, isTerminalRunStatus } from "./status";
+import { countStatuses, isTerminalRunStatus } from "../run-events/status";
 
 /** Options of {@link buildRunReport}. */
 export interface RunReportOptions {

@@ -43,7 +43,7 @@ it("the journal logs each change's previous bytes before the change reaches the 
         log.append(intent);
       },
     };
-    const files = new FileJournal(diskFileSystem, await openWorkspace(ws.dir), () => undefined, 1, watched).scope().forNode("n");
+    const files = new FileJournal(diskFileSystem, openWorkspace(ws.dir), () => undefined, 1, watched).scope().forNode("n");
     await files.update("a.txt", () => Buffer.from("two"));
     await files.update("a.txt", (before) => before);
     log.close();

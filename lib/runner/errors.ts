@@ -1,5 +1,5 @@
 /** Errors executors throw; the scheduler maps them to a node's {@link NodeError}. */
-import type { NodeError } from "./run-events";
+import type { NodeError } from "../run-events/run-events";
 
 /**
  * A failure that retrying cannot fix (an edit that does not match, a path

@@ -1,5 +1,5 @@
 /** In-process publish/subscribe for run events; the web app streams from it (SSE). */
-import type { RunEvent } from "./run-events";
+import type { RunEvent } from "../run-events/run-events";
 
 export type RunEventListener = (event: RunEvent) => void;
 

@@ -17,7 +17,7 @@
  */
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
 import path from "node:path";
-import { RunEvent } from "./run-events";
+import { RunEvent } from "../run-events/run-events";
 
 /** Appends a run's events to its log. */
 export interface EventLog {

@@ -4,7 +4,7 @@
  * milliseconds (or every N events), never one transaction per event.
  */
 import type { FileChangeRecord } from "./journal";
-import type { RunEvent } from "./run-events";
+import type { RunEvent } from "../run-events/run-events";
 import type { NodeRunState, RunPatch, RunStore } from "./run-store";
 
 export interface EventPersisterOptions {

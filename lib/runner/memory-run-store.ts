@@ -1,6 +1,6 @@
 /** An in-memory {@link RunStore} for tests and benchmarks. */
 import type { PlanDocument } from "../plan/schema";
-import type { RunEvent } from "./run-events";
+import type { RunEvent } from "../run-events/run-events";
 import type { NewRun, NodeRunState, PersistBatch, RunStore, StoredFileChange, StoredRun } from "./run-store";
 
 /** A RunStore kept in memory; `planOf` gives the plan document of a plan version id. */

@@ -6,7 +6,7 @@
  */
 import { EventPersister } from "./event-persister";
 import { readEventLog } from "./event-log";
-import type { RunEvent } from "./run-events";
+import type { RunEvent } from "../run-events/run-events";
 import type { RunStore, StoredRun } from "./run-store";
 
 /** A crashed run's event log, and which of its events recovery stored. */

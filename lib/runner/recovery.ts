@@ -12,9 +12,9 @@ import { findUnjournalledChanges } from "./recover-changes";
 import { storeLoggedEvents } from "./recover-events";
 import type { RunnerResources } from "./resources";
 import { findInterruptedBatches, rollBackBatches } from "./roll-back-interrupted-batches";
-import type { NodeStatus, RunEvent, RunStatus } from "./run-events";
+import type { NodeStatus, RunEvent, RunStatus } from "../run-events/run-events";
 import type { NodeRunState, StoredRun } from "./run-store";
-import { countStatuses } from "./status";
+import { countStatuses } from "../run-events/status";
 import { openWorkspace, type Workspace } from "./workspace";
 
 /** What recovery did to one run. */

@@ -9,9 +9,9 @@
  */
 import { readChangeLog, type ChangeIntent } from "./change-log";
 import { restoreFiles, type FileRestore } from "./restore-files";
-import type { NodeStatus, RunEvent } from "./run-events";
+import type { NodeStatus, RunEvent } from "../run-events/run-events";
 import type { NodeRunState, RunStore } from "./run-store";
-import { isTerminalNodeStatus } from "./status";
+import { isTerminalNodeStatus } from "../run-events/status";
 import type { Workspace } from "./workspace";
 
 type BatchStartedEvent = Extract<RunEvent, { type: "batch.status" }>;

@@ -5,8 +5,8 @@
  */
 import type { Batch, BatchUnit, ExecutionPlan } from "../plan/execution-plan";
 import type { PlanDocument, PlanNode } from "../plan/schema";
-import { batchKindOf } from "./fallback-execution-plan";
-import type { IncomingEdge } from "./node-decision";
+import { batchKindOf } from "../plan/build-batches";
+import type { IncomingEdge } from "../run-events/node-decision";
 
 /** Something the scheduler starts once all its outside dependencies have finished. */
 export interface Task {

@@ -6,7 +6,7 @@
  * `run --server --json` and the MCP tools. Imports nothing from `node:`.
  */
 import * as z from "zod";
-import { NodeError, NodeStatus, RunStatus, StatusCounts } from "./run-events";
+import { NodeError, NodeStatus, RunStatus, StatusCounts } from "../run-events/run-events";
 
 export const ReportFileChange = z.object({
   path: z.string(),

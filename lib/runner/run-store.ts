@@ -5,7 +5,7 @@
 import type { PlanDocument } from "../plan/schema";
 import type { WorkspaceSandboxSettings } from "./sandbox/sandbox-settings";
 import type { FileChangeRecord } from "./journal";
-import type { NodeError, NodeStatus, RunEvent, RunStatus } from "./run-events";
+import type { NodeError, NodeStatus, RunEvent, RunStatus } from "../run-events/run-events";
 
 /** A node run's state as persisted. */
 export interface NodeRunState {

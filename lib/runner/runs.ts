@@ -9,9 +9,10 @@ import { optimizePlan } from "../plan/optimize-plan";
 import type { PlanDocument } from "../plan/schema";
 import type { RunnerResources } from "./resources";
 import type { NodeRunState, StoredRun } from "./run-store";
-import { executeRun, pendingNodeState, type ExecuteRunInput, type RunHandle } from "./scheduler";
-import type { RunEvent } from "./run-events";
-import { countStatuses, isUnfinishedNodeStatus } from "./status";
+import { pendingNodeState } from "./run-recorder";
+import { executeRun, type ExecuteRunInput, type RunHandle } from "./scheduler";
+import type { RunEvent } from "../run-events/run-events";
+import { countStatuses, isUnfinishedNodeStatus } from "../run-events/status";
 
 /** Thrown when a run cannot be started or repaired as asked. */
 export class RunRequestError extends Error {

@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { RunEvent } from "./run-events";
+import { RunEvent } from "../run-events/run-events";
 import { memoryResources, plan, runPlan, temporaryDirectory } from "./testing/harness";
 
 let ws: ReturnType<typeof temporaryDirectory>;

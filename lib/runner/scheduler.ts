@@ -5,24 +5,25 @@
  * stream and hands it to batched persistence.
  */
 import type { ExecutionPlan } from "../plan/execution-plan";
-import type { RunCommands } from "./sandbox/run-commands";
-import { WorkspaceSandboxSettings } from "./sandbox/sandbox-settings";
-import type { PlanDocument } from "../plan/schema";
-import { EventPersister } from "./event-persister";
-import type { BackgroundProcess } from "./executors/types";
-import { createOverlayFileSystem, diskFileSystem } from "./file-system";
+import type { PlanDocument, PlanNode } from "../plan/schema";
 import { openChangeLog, removeChangeLog, type ChangeLog } from "./change-log";
-import { openEventLog, removeEventLog, type EventLog } from "./event-log";
-import { FileJournal, type FileChangeRecord } from "./journal";
-import { decideNode } from "./node-decision";
-import type { NodeRunState } from "./run-store";
-import { buildRunGraph, type RunGraph, type Task } from "./run-graph";
-import type { NodeError, NodeStatus, RunEvent, RunEventInput, RunStatus, StatusCounts } from "./run-events";
-import type { RunnerResources } from "./resources";
-import { countStatuses, isTerminalNodeStatus, runStatusFromCounts } from "./status";
-import { runTask, type TaskHost } from "./task-runner";
+import { openEventLog, removeEventLog } from "./event-log";
 import { unifiedDiff } from "./diff";
 import { AbortedError } from "./errors";
+import type { BackgroundProcess } from "./executors/types";
+import { createOverlayFileSystem, diskFileSystem } from "./file-system";
+import { FileJournal, type FileChangeRecord } from "./journal";
+import { decideNode, type IncomingEdge } from "../run-events/node-decision";
+import type { RunnerResources } from "./resources";
+import type { NodeStatus, RunEventInput, RunStatus, StatusCounts } from "../run-events/run-events";
+import { buildRunGraph, type RunGraph, type Task } from "./run-graph";
+import { initialNodeStates, openRunLog, RunRecorder } from "./run-recorder";
+import type { NodeRunState } from "./run-store";
+import type { RunCommands } from "./sandbox/run-commands";
+import { WorkspaceSandboxSettings } from "./sandbox/sandbox-settings";
+import { isTerminalNodeStatus, runStatusFromCounts } from "../run-events/status";
+import type { NodeStatusDetails, TaskHost, TaskSettings } from "./task-host";
+import { runTask } from "./task-runner";
 import { openWorkspace, type Workspace } from "./workspace";
 
 /** What {@link executeRun} needs; the run row already exists in the store. */
@@ -75,25 +76,6 @@ export interface RunHandle {
   cancelNode(nodeId: string): boolean;
 }
 
-/** A fresh node state, for new runs. */
-export function pendingNodeState(nodeId: string, batchId: string | null): NodeRunState {
-  return {
-    nodeId,
-    status: "pending",
-    attempt: 0,
-    batchId,
-    reused: false,
-    startedAt: null,
-    finishedAt: null,
-    exitCode: null,
-    signal: null,
-    pid: null,
-    error: null,
-    result: null,
-    attempts: [],
-  };
-}
-
 const KEPT_STATUSES: ReadonlySet<NodeStatus> = new Set(["succeeded", "failed", "skipped", "cancelled"]);
 const PROGRESS_INTERVAL_MS = 100;
 
@@ -105,29 +87,52 @@ const PROGRESS_INTERVAL_MS = 100;
  * const outcome = await handle.done;
  */
 export function executeRun(resources: RunnerResources, input: ExecuteRunInput): RunHandle {
-  const execution = new RunExecution(resources, input);
+  const states = initialNodeStates(input.plan, input.executionPlan, input.nodes);
+  let workspace: Workspace;
+  try {
+    workspace = openWorkspace(input.directory);
+  } catch (error) {
+    const recorder = new RunRecorder(resources, input.runId, states, input.lastEventSeq, null);
+    const done = failBeforeStart(recorder, `Workspace "${input.directory}" cannot be opened: ${(error as Error).message}`);
+    return { runId: input.runId, done, nodes: states, cancel: () => undefined, cancelNode: () => false };
+  }
+  const eventLog = openRunLog(resources, input.runId, openEventLog);
+  const recorder = new RunRecorder(resources, input.runId, states, input.lastEventSeq, eventLog);
+  const execution = new RunExecution(resources, input, recorder, workspace);
   return {
     runId: input.runId,
     done: execution.start(),
-    nodes: execution.states,
+    nodes: recorder.states,
     cancel: () => execution.cancel(),
     cancelNode: (nodeId) => execution.cancelNode(nodeId),
   };
 }
 
+async function failBeforeStart(recorder: RunRecorder, message: string): Promise<RunOutcome> {
+  recorder.emit({ type: "run.status", status: "failed", error: message, counts: recorder.counts() });
+  await recorder.persister.flush();
+  return { runId: recorder.runId, status: "failed", counts: recorder.counts(), nodes: recorder.states };
+}
+
+/** Resolves once `resolve` is called; built without a field assigned later. */
+function deferred(): { promise: Promise<void>; resolve: () => void } {
+  let resolve: () => void = () => undefined;
+  const promise = new Promise<void>((settle) => (resolve = settle));
+  return { promise, resolve };
+}
+
 class RunExecution implements TaskHost {
-  readonly states = new Map<string, NodeRunState>();
-  readonly controllers = new Map<string, AbortController>();
-  readonly runAbort = new AbortController();
-  readonly background: BackgroundProcess[] = [];
-  readonly persister: EventPersister;
-  graph!: RunGraph;
-  workspace!: Workspace;
-  journal!: FileJournal;
-  commands!: RunCommands;
-  private changeLog: ChangeLog | null = null;
-  private eventLog: EventLog | null = null;
-  private seq: number;
+  readonly settings: TaskSettings;
+  readonly nodes: ReadonlyMap<string, PlanNode>;
+  readonly incoming: ReadonlyMap<string, readonly IncomingEdge[]>;
+  readonly journal: FileJournal;
+  readonly commands: RunCommands;
+  private readonly states: Map<string, NodeRunState>;
+  private readonly graph: RunGraph;
+  private readonly toRun = new Set<string>();
+  private readonly controllers = new Map<string, AbortController>();
+  private readonly background: BackgroundProcess[] = [];
+  private readonly changeLog: ChangeLog | null;
   private unfinished = 0;
   private active = 0;
   private readonly queue: Task[] = [];
@@ -135,72 +140,60 @@ class RunExecution implements TaskHost {
   private stopping = false;
   private cancelled = false;
   private progressTimer: ReturnType<typeof setTimeout> | null = null;
-  private finish!: () => void;
-  private readonly allFinished = new Promise<void>((resolve) => (this.finish = resolve));
-  readonly concurrency: number;
+  private readonly allFinished = deferred();
 
   constructor(
-    readonly resources: RunnerResources,
-    readonly input: ExecuteRunInput,
+    private readonly resources: RunnerResources,
+    private readonly input: ExecuteRunInput,
+    private readonly recorder: RunRecorder,
+    readonly workspace: Workspace,
   ) {
-    this.seq = input.lastEventSeq;
-    this.concurrency = input.concurrency ?? input.plan.settings.concurrency;
-    for (const node of input.nodes) this.states.set(node.nodeId, { ...node });
-    for (const node of input.plan.nodes) {
-      if (!this.states.has(node.id)) this.states.set(node.id, pendingNodeState(node.id, input.executionPlan.batchIdOf[node.id] ?? null));
-    }
-    this.persister = new EventPersister(resources.store, input.runId, this.states, {
-      flushIntervalMs: resources.limits.flushIntervalMs,
-      flushMaxEvents: resources.limits.flushMaxEvents,
-      onError: (error) => resources.reportError(error),
-    });
-  }
-
-  get dryRun(): boolean {
-    return this.input.dryRun;
-  }
-
-  get limits() {
-    return this.resources.limits;
-  }
-
-  async start(): Promise<RunOutcome> {
-    const { input } = this;
-    try {
-      this.workspace = await openWorkspace(input.directory);
-    } catch (error) {
-      return this.failBeforeStart(`Workspace "${input.directory}" cannot be opened: ${(error as Error).message}`);
-    }
-    this.eventLog = this.openLog((directory, runId) => openEventLog(directory, runId));
-    const { eventLog } = this;
-    this.changeLog = input.dryRun ? null : this.openLog((directory, runId) => openChangeLog(directory, runId, { beforeAppend: () => eventLog?.flush() }));
-    this.commands = this.resources.commands.openRun({
+    const { settings } = input.plan;
+    const concurrency = input.concurrency ?? settings.concurrency;
+    this.settings = {
+      dryRun: input.dryRun,
+      limits: resources.limits,
+      concurrency,
+      retries: settings.retries,
+      retryBackoffMs: settings.retryBackoffMs,
+      timeoutMs: settings.timeoutMs,
+      ripgrepPath: resources.ripgrepPath,
+    };
+    this.states = recorder.states;
+    for (const [nodeId, state] of this.states) if (!KEPT_STATUSES.has(state.status)) this.toRun.add(nodeId);
+    this.graph = buildRunGraph(input.plan, input.executionPlan, this.toRun, (id) => !this.toRun.has(id));
+    this.nodes = this.graph.nodes;
+    this.incoming = this.graph.incoming;
+    const logChanges = (directory: string, runId: string) => openChangeLog(directory, runId, { beforeAppend: () => recorder.eventLog?.flush() });
+    this.changeLog = input.dryRun ? null : openRunLog(resources, input.runId, logChanges);
+    this.commands = resources.commands.openRun({
       runId: input.runId,
-      workspaceRoot: this.workspace.root,
+      workspaceRoot: workspace.root,
       settings: input.sandbox ?? WorkspaceSandboxSettings.parse({}),
-      concurrency: this.concurrency,
+      concurrency,
     });
     this.journal = new FileJournal(
       input.dryRun ? createOverlayFileSystem() : diskFileSystem,
-      this.workspace,
+      workspace,
       (records) => this.onFileChanges(records),
       input.firstFileChangeSeq ?? 1,
       this.changeLog,
     );
-    const toRun = new Set<string>();
-    for (const [nodeId, state] of this.states) if (!KEPT_STATUSES.has(state.status)) toRun.add(nodeId);
-    this.graph = buildRunGraph(input.plan, input.executionPlan, toRun, (id) => !toRun.has(id));
+  }
+
+  async start(): Promise<RunOutcome> {
+    const { toRun } = this;
     this.unfinished = toRun.size;
     // Nodes to run that no task holds (unknown ids) cannot run; count them as done.
     for (const id of toRun) if (!this.graph.taskOf.has(id)) this.unfinished -= 1;
-    this.emit({ type: "run.status", status: "running", counts: this.counts() });
+    this.emit({ type: "run.status", status: "running", counts: this.recorder.counts() });
     for (const id of toRun) {
       const state = this.states.get(id) as NodeRunState;
       if (state.status !== "pending") this.setStatus(id, "pending", { attempt: state.attempt });
     }
-    if (this.unfinished === 0) this.finish();
+    if (this.unfinished === 0) this.allFinished.resolve();
     else for (const task of this.graph.tasks) if (task.waitingOn === 0) this.onTaskReady(task);
-    await this.allFinished;
+    await this.allFinished.promise;
     return this.complete();
   }
 
@@ -218,31 +211,20 @@ class RunExecution implements TaskHost {
     return true;
   }
 
-  /** Whether a node must not start (run stopping, or the node was cancelled). */
   isCancelled(nodeId: string): boolean {
     return this.stopping || this.cancelledNodes.has(nodeId);
   }
 
-  /**
-   * Stamps the event with run id, seq and time and hands it on. The event
-   * object becomes the published one (callers pass fresh literals): copying
-   * every event with a spread cost more than the rest of emitting it.
-   */
-  emit(event: RunEventInput): void {
-    this.seq += 1;
-    const full = Object.assign(event, { runId: this.input.runId, seq: this.seq, at: this.resources.clock.now() }) as RunEvent;
-    this.eventLog?.append(full);
-    // Project first, so subscribers reading node states see this event applied.
-    this.persister.add(full);
-    this.resources.bus.publish(full);
+  registerAttempt(nodeIds: readonly string[], controller: AbortController): void {
+    for (const id of nodeIds) this.controllers.set(id, controller);
+    if (this.stopping) controller.abort(cancelReason());
   }
 
-  /** Emits a node status change; terminal statuses release dependents. */
-  setStatus(
-    nodeId: string,
-    status: NodeStatus,
-    extra: { attempt?: number; error?: NodeError; result?: unknown; durationMs?: number; pid?: number } = {},
-  ): void {
+  emit(event: RunEventInput): void {
+    this.recorder.emit(event);
+  }
+
+  setStatus(nodeId: string, status: NodeStatus, extra: NodeStatusDetails = {}): void {
     const state = this.states.get(nodeId) as NodeRunState;
     const wasTerminal = isTerminalNodeStatus(state.status) && state.status !== "interrupted";
     this.emit({
@@ -265,10 +247,14 @@ class RunExecution implements TaskHost {
       if (task.waitingOn === 0) this.onTaskReady(task);
     }
     this.unfinished -= 1;
-    if (this.unfinished === 0) this.finish();
+    if (this.unfinished === 0) this.allFinished.resolve();
   }
 
   statusOf = (nodeId: string): NodeStatus => this.states.get(nodeId)?.status ?? "skipped";
+
+  attemptOf(nodeId: string): number {
+    return this.states.get(nodeId)?.attempt ?? 0;
+  }
 
   upstreamOf(nodeId: string): Map<string, unknown> {
     const upstream = new Map<string, unknown>();
@@ -304,7 +290,7 @@ class RunExecution implements TaskHost {
   }
 
   private pump(): void {
-    while (this.active < this.concurrency && this.queue.length) {
+    while (this.active < this.settings.concurrency && this.queue.length) {
       const task = this.queue.shift() as Task;
       this.active += 1;
       void this.launch(task);
@@ -344,12 +330,11 @@ class RunExecution implements TaskHost {
     if (this.stopping) return;
     this.stopping = true;
     for (const controller of this.controllers.values()) controller.abort(cancelReason());
-    this.runAbort.abort(cancelReason());
   }
 
   private onFileChanges(records: FileChangeRecord[]): void {
     const { dryRun } = this.input;
-    if (!dryRun) this.persister.addFileChanges(records);
+    if (!dryRun) this.recorder.persister.addFileChanges(records);
     for (const record of records) {
       // A real change's diff is computed when someone reads it, from the journal; a dry run journals nothing.
       this.emit({
@@ -358,33 +343,17 @@ class RunExecution implements TaskHost {
         nodeIds: record.nodeIds,
         path: record.path,
         operation: record.operation,
-        ...(dryRun ? { diff: unifiedDiff(record.path, record.before, record.after, { maxChars: this.limits.diffMaxChars }), dryRun } : { changeSeq: record.seq }),
+        ...(dryRun ? { diff: unifiedDiff(record.path, record.before, record.after, { maxChars: this.settings.limits.diffMaxChars }), dryRun } : { changeSeq: record.seq }),
       });
     }
-  }
-
-  private counts(): StatusCounts {
-    return countStatuses([...this.states.values()].map((state) => state.status));
   }
 
   private scheduleProgress(): void {
     if (this.progressTimer) return;
     this.progressTimer = setTimeout(() => {
       this.progressTimer = null;
-      this.emit({ type: "run.progress", counts: this.counts() });
+      this.emit({ type: "run.progress", counts: this.recorder.counts() });
     }, PROGRESS_INTERVAL_MS);
-  }
-
-  /** One of the run's crash logs, or null when there is no directory for them or it cannot be opened (the run goes on unlogged). */
-  private openLog<Log>(open: (directory: string, runId: string) => Log): Log | null {
-    const directory = this.resources.changeLogDirectory;
-    if (directory === null) return null;
-    try {
-      return open(directory, this.input.runId);
-    } catch (error) {
-      this.resources.reportError(error);
-      return null;
-    }
   }
 
   private async complete(): Promise<RunOutcome> {
@@ -396,27 +365,20 @@ class RunExecution implements TaskHost {
     }
     // The sandbox ends with the run, and with it everything its commands left behind; one holding a kept process lives on with the runner.
     if (!keepsProcesses) await this.commands.close();
-    const counts = this.counts();
+    const counts = this.recorder.counts();
     const status = runStatusFromCounts(counts, this.cancelled);
     this.emit({ type: "run.progress", counts });
     this.emit({ type: "run.status", status, counts });
-    await this.persister.flush();
+    await this.recorder.persister.flush();
     this.changeLog?.close();
-    this.eventLog?.close();
+    this.recorder.eventLog?.close();
     const logDirectory = this.resources.changeLogDirectory;
     // Kept when the journal or the events could not be stored: recovery reads them then.
-    if (logDirectory !== null && this.persister.settled) {
+    if (logDirectory !== null && this.recorder.persister.settled) {
       if (this.changeLog) removeChangeLog(logDirectory, this.input.runId);
-      if (this.eventLog) removeEventLog(logDirectory, this.input.runId);
+      if (this.recorder.eventLog) removeEventLog(logDirectory, this.input.runId);
     }
     return { runId: this.input.runId, status, counts, nodes: this.states };
-  }
-
-  private async failBeforeStart(message: string): Promise<RunOutcome> {
-    this.graph = { nodes: new Map(), incoming: new Map(), waiters: new Map(), tasks: [], taskOf: new Map() };
-    this.emit({ type: "run.status", status: "failed", error: message, counts: this.counts() });
-    await this.persister.flush();
-    return { runId: this.input.runId, status: "failed", counts: this.counts(), nodes: this.states };
   }
 }
 

@@ -56,7 +56,7 @@ export async function undoRun(resources: RunnerResources, runId: string, options
   }
   const byPath = new Map<string, StoredFileChange[]>();
   for (const change of changes) byPath.set(change.path, [...(byPath.get(change.path) ?? []), change]);
-  const workspace = await openWorkspace(run.directory);
+  const workspace = openWorkspace(run.directory);
   const plans: Array<FileRestore & { path: string }> = [];
   const conflicts: UndoConflict[] = [];
   for (const [path, list] of byPath) {

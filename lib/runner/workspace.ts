@@ -3,7 +3,6 @@
  * real path and refused when it leaves the root, through `..` or a symlink.
  */
 import { realpathSync } from "node:fs";
-import { realpath } from "node:fs/promises";
 import path from "node:path";
 import { checkWorkspacePath, normalizeWorkspacePath } from "../plan/workspace-path";
 import { NonRetryableError } from "./errors";
@@ -23,15 +22,17 @@ export interface Workspace {
 }
 
 /**
- * Opens a workspace rooted at `directory` (which must exist).
+ * Opens a workspace rooted at `directory` (which must exist). Synchronous, like
+ * every realpath here (see realpathOfDeepestExisting), so a run is set up in
+ * one step.
  *
  * @example
- * const ws = await openWorkspace("/srv/ws");
+ * const ws = openWorkspace("/srv/ws");
  * await ws.resolve("src/a.ts"); // "/srv/ws/src/a.ts"
  * await ws.resolve("../etc/passwd"); // throws NonRetryableError("path-escape")
  */
-export async function openWorkspace(directory: string): Promise<Workspace> {
-  const root = await realpath(directory);
+export function openWorkspace(directory: string): Workspace {
+  const root = realpathSync.native(directory);
   const inside = (candidate: string) => candidate === root || candidate.startsWith(root + path.sep);
   return {
     root,

@@ -9,7 +9,7 @@ import { getPlanVersion } from "../db/plan-versions";
 import { getPlan, listPlans } from "../db/plans";
 import { listWorkspaces } from "../db/workspaces";
 import type { AgentBackend, RunToolResult } from "../mcp/agent-backend";
-import { isTerminalNodeStatus } from "../runner/status";
+import { isTerminalNodeStatus } from "../run-events/status";
 import type { Caller } from "./authenticate";
 import { roleAllows, type Permission } from "./permissions";
 import { reportOfRun, waitForReport } from "./run-reports";

@@ -7,7 +7,7 @@ import { hashSecret, isSecretOfKind } from "../auth/secret-tokens";
 import { API_TOKEN_TOUCH_INTERVAL_MS } from "../auth/session-policy";
 import { findActiveApiToken, touchApiToken } from "../db/api-tokens";
 import type { DbClient } from "../db/client";
-import type { Role } from "../db/generated/sqlite/enums";
+import type { RoleName } from "../auth/schemas";
 import { findActiveSession } from "../db/sessions";
 import { listTeamsOfUser, type TeamMembership } from "../db/teams";
 
@@ -15,7 +15,7 @@ import { listTeamsOfUser, type TeamMembership } from "../db/teams";
 export interface Caller {
   userId: string;
   teamId: string;
-  role: Role;
+  role: RoleName;
   /** How the caller proved who they are; cookies need a same-origin check, tokens do not. */
   via: "session" | "token";
 }

@@ -6,14 +6,14 @@
  * app-context.ts chooses one; run-service.ts scopes by team and streams
  * through whichever it is given.
  */
-import type { RunEvent } from "../runner/run-events";
+import type { RunEvent } from "../run-events/run-events";
 import type { RunnerResources } from "../runner/resources";
 import { RunRegistry } from "../runner/run-registry";
 import { createRetryWithRevisedPlan } from "../runner/retry-with-plan";
 import { createRetryOfFailedNodes, createRetryOfNode, resumeRun, startRun, type PlanRevision, type StartRunOptions } from "../runner/runs";
 import { executeRun, type RunHandle } from "../runner/scheduler";
-import type { RunStatus } from "../runner/run-events";
-import { isTerminalNodeStatus } from "../runner/status";
+import type { RunStatus } from "../run-events/run-events";
+import { isTerminalNodeStatus } from "../run-events/status";
 import { undoRun, type UndoResult } from "../runner/undo";
 
 /** Why a cancel did nothing. */

@@ -7,7 +7,7 @@ import { createPrismaRunStore } from "../db/run-store";
 import { hashPlan } from "../plan/plan-hash";
 import { PlanDocument, type PlanDocumentInput } from "../plan/schema";
 import { createRunnerResources } from "../runner/resources";
-import type { RunEvent } from "../runner/run-events";
+import type { RunEvent } from "../run-events/run-events";
 import type { RunStore } from "../runner/run-store";
 import { createTeamWithMember } from "../testing/fixtures";
 import { createTestDatabase, type TestDatabase } from "../testing/test-database";

@@ -15,28 +15,19 @@ import { getWorkspace, getWorkspaceForRun } from "../db/workspaces";
 import type { PlanDocument } from "../plan/schema";
 import { WorkspaceSandboxSettings } from "../runner/sandbox/sandbox-settings";
 import { validatePlan } from "../plan/validate-plan";
-import type { RunEvent, RunStatus } from "../runner/run-events";
+import type { RunEvent, RunStatus } from "../run-events/run-events";
 import type { RunnerResources } from "../runner/resources";
 import { nodesToRerun } from "../runner/retry-with-plan";
 import { RunRequestError } from "../runner/runs";
+import { isTerminalRunStatus } from "../run-events/status";
 import { Semaphore } from "../runner/semaphore";
-import { isTerminalRunStatus } from "../runner/status";
 import type { UndoResult } from "../runner/undo";
 import { createInProcessDispatcher, NotCancellableError, type RunDispatcher } from "./run-dispatcher";
+import type { StartRunRequest } from "./start-run-request";
 
 export interface RunScope {
   teamId: string;
   userId: string;
-}
-
-export interface StartRunRequest {
-  planId: string;
-  /** The newest version when left out. */
-  versionNumber?: number;
-  /** A registered workspace of the team; a fresh scratch directory when left out. */
-  workspaceId?: string;
-  dryRun?: boolean;
-  concurrency?: number;
 }
 
 /** Starts delivering to `send`; resolves to the unsubscribe. */

@@ -3,7 +3,7 @@
  * a browser's EventSource sends it back as Last-Event-ID when it reconnects
  * and the stream resumes exactly after the last event it had.
  */
-import type { RunEvent } from "../runner/run-events";
+import type { RunEvent } from "../run-events/run-events";
 
 /** Comment lines keep proxies from closing an idle stream. */
 const HEARTBEAT_MS = 15_000;

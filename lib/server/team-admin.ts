@@ -7,12 +7,12 @@ import { generateSecret, hashSecret, VISIBLE_PREFIX_LENGTH } from "../auth/secre
 import { INVITE_LIFETIME_MS } from "../auth/session-policy";
 import { createApiToken } from "../db/api-tokens";
 import type { DbExecutor } from "../db/transaction";
-import type { Role } from "../db/generated/sqlite/enums";
+import type { RoleName } from "../auth/schemas";
 import { createInvite } from "../db/invites";
 import type { Caller } from "./authenticate";
 
 /** A one-time link for someone to join the caller's team with `role`; the path is shown once. */
-export async function createInviteLink(client: DbExecutor, caller: Caller, role: Role) {
+export async function createInviteLink(client: DbExecutor, caller: Caller, role: RoleName) {
   const secret = generateSecret("invite");
   const expiresAt = new Date(Date.now() + INVITE_LIFETIME_MS);
   await createInvite(client, { teamId: caller.teamId, role, tokenHash: hashSecret(secret), createdById: caller.userId, expiresAt });

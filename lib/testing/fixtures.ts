@@ -1,11 +1,11 @@
 /** Rows most repository tests need: a team with one member of a given role. */
 import { generateSecret, hashSecret, VISIBLE_PREFIX_LENGTH } from "../auth/secret-tokens";
 import type { DbClient } from "../db/client";
-import type { Role } from "../db/generated/sqlite/enums";
+import type { RoleName } from "../auth/schemas";
 
 let counter = 0;
 
-export async function createTeamWithMember(client: DbClient, role: Role = "owner") {
+export async function createTeamWithMember(client: DbClient, role: RoleName = "owner") {
   counter += 1;
   const suffix = `${process.pid}-${counter}-${Math.random().toString(36).slice(2, 8)}`;
   const team = await client.team.create({ data: { name: `Team ${suffix}`, slug: `team-${suffix}` } });
@@ -33,7 +33,7 @@ export async function createSessionFor(client: DbClient, userId: string, teamId?
 }
 
 /** Adds another member with `role` to an existing team. */
-export async function addMemberWithRole(client: DbClient, teamId: string, role: Role) {
+export async function addMemberWithRole(client: DbClient, teamId: string, role: RoleName) {
   counter += 1;
   const suffix = `${process.pid}-${counter}-${Math.random().toString(36).slice(2, 8)}`;
   const user = await client.user.create({ data: { email: `${role}-${suffix}@example.test`, name: `${role} ${suffix}` } });

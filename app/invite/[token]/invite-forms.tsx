@@ -1,9 +1,10 @@
 "use client";
 
 import { useActionState } from "react";
-import { FormField } from "../../sign-in/form-field";
-import type { FormState } from "../../sign-in/form-state";
-import { joinFromInvite, signUpFromInvite } from "./invite-actions";
+import { FormField } from "../../_components/form-field";
+import type { FormState } from "../../_components/form-state";
+import { joinFromInvite } from "./actions/join-from-invite";
+import { signUpFromInvite } from "./actions/sign-up-from-invite";
 
 function FormMessage({ state }: { state: FormState }) {
   return state.message ? (

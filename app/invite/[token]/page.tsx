@@ -4,7 +4,7 @@ import { findUsableInvite } from "@/lib/db/invites";
 import { getAppContext } from "@/lib/server/app-context";
 import { findSessionCaller } from "@/lib/server/caller";
 import { JoinFromInviteForm, SignUpFromInviteForm } from "./invite-forms";
-import "../../sign-in/auth.css";
+import "../../_components/auth.css";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Invitation" };

@@ -10,7 +10,7 @@ import { PlanSettings } from "@/lib/plan/schema";
 import { roleAllows } from "@/lib/server/permissions";
 import { StartRunButton } from "../../runs/start-run-button";
 import { PlanEditor } from "../../editor/plan-editor";
-import { formatWhen } from "../../format";
+import { formatWhen } from "../../_components/format";
 
 export const dynamic = "force-dynamic";
 

@@ -1,7 +1,7 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import { queryKeys } from "@/lib/query-keys";
+import { queryKeys } from "@/app/_components/query-keys";
 import type { FileChangeView } from "@/lib/run-view/run-view-state";
 import { runApi } from "./run-api";
 

@@ -9,7 +9,7 @@ import { getAppContext } from "@/lib/server/app-context";
 import { positionedPlanVersion } from "@/lib/server/plan-layout-cache";
 import { resolveCaller } from "@/lib/server/caller";
 import { roleAllows } from "@/lib/server/permissions";
-import { formatWhen } from "../../format";
+import { formatWhen } from "../../_components/format";
 import { RunView } from "./run-view";
 
 export const dynamic = "force-dynamic";

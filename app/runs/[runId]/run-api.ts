@@ -2,8 +2,7 @@
  * The run view's repairs and journal reads, through the same JSON routes
  * scripts and agents use, so each has one server-side entry point.
  */
-import type { FileChangeDetail } from "@/lib/server/api/run-schemas";
-import type { UndoResult } from "@/lib/runner/undo";
+import type { FileChangeDetail, UndoResult } from "@/lib/server/api/run-schemas";
 
 async function call<T>(method: "GET" | "POST", path: string, body?: unknown): Promise<T> {
   const response = await fetch(`/api/v1/runs/${path}`, {

@@ -2,8 +2,8 @@
 
 import type { ExecutionPlan } from "@/lib/plan/execution-plan";
 import type { RunViewState } from "@/lib/run-view/run-view-state";
-import { isTerminalNodeStatus } from "@/lib/runner/status";
-import { formatDuration } from "../../format";
+import { isTerminalNodeStatus } from "@/lib/run-events/status";
+import { formatDuration } from "../../_components/format";
 
 const BAR_STATUSES = ["succeeded", "failed", "skipped", "cancelled", "interrupted", "running"] as const;
 

@@ -4,7 +4,7 @@
  * status changes re-renders ten nodes and React Flow's node list never changes.
  */
 import { createContext, useContext, useSyncExternalStore } from "react";
-import type { RunEvent } from "@/lib/runner/run-events";
+import type { RunEvent } from "@/lib/run-events/run-events";
 import { applyRunEvents, emptyNodeView, type NodeView, type RunViewState } from "@/lib/run-view/run-view-state";
 
 type Listener = () => void;

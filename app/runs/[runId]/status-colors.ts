@@ -1,4 +1,4 @@
-import type { NodeStatus } from "@/lib/runner/run-events";
+import type { NodeStatus } from "@/lib/run-events/run-events";
 
 /** One look per status, shared by the graph, the timeline and the detail panel; every text colour reads at 4.5:1 or more on its background. */
 export const STATUS_COLORS: Record<NodeStatus, { border: string; background: string; text: string; glyph: string }> = {

@@ -2,8 +2,8 @@
 
 import { useEffect, useRef, useState } from "react";
 import * as z from "zod";
-import { RunEvent } from "@/lib/runner/run-events";
-import { isTerminalRunStatus } from "@/lib/runner/status";
+import { RunEvent } from "@/lib/run-events/run-events";
+import { isTerminalRunStatus } from "@/lib/run-events/status";
 import { initialRunViewState, type ReusedNode } from "@/lib/run-view/run-view-state";
 import { RunViewStore } from "./run-view-store";
 

@@ -2,7 +2,7 @@
 
 import { useEffect, useState } from "react";
 import type { RunViewState } from "@/lib/run-view/run-view-state";
-import { isTerminalRunStatus } from "@/lib/runner/status";
+import { isTerminalRunStatus } from "@/lib/run-events/status";
 import type { RunViewStore } from "./run-view-store";
 
 /** Often enough for counts, a clock and a timeline to read as live; rarely enough to leave frames to the graph. */

@@ -2,7 +2,7 @@
 
 import { useState } from "react";
 import { CopyButton } from "@/app/_components/copy-button";
-import { formatWhen } from "@/app/format";
+import { formatWhen } from "@/app/_components/format";
 import { RoleName } from "@/lib/auth/schemas";
 import { changeMemberRole } from "../actions/change-member-role";
 import { createInvite } from "../actions/create-invite";
@@ -10,7 +10,6 @@ import { removeMember } from "../actions/remove-member";
 import { withdrawInvite } from "../actions/withdraw-invite";
 import { ActionError, useSettingsAction } from "../use-settings-action";
 
-const ROLES: RoleName[] = ["owner", "editor", "runner", "viewer"];
 const ROLE_HELP: Record<RoleName, string> = {
   owner: "manages members and workspaces",
   editor: "creates and edits plans",
@@ -33,12 +32,18 @@ interface PendingInvite {
 
 /** Members and invitations; non-owners see the controls disabled, and the server refuses them anyway. */
 export function MembersView({ canManage, callerId, members, invites }: { canManage: boolean; callerId: string; members: Member[]; invites: PendingInvite[] }) {
+  return (
+    <>
+      <MemberTable canManage={canManage} callerId={callerId} members={members} />
+      <InviteForm canManage={canManage} />
+      {invites.length ? <PendingInvites canManage={canManage} invites={invites} /> : null}
+    </>
+  );
+}
+
+function MemberTable({ canManage, callerId, members }: { canManage: boolean; callerId: string; members: Member[] }) {
   const roleChange = useSettingsAction(changeMemberRole);
   const removal = useSettingsAction(removeMember);
-  const inviting = useSettingsAction(createInvite);
-  const withdrawal = useSettingsAction(withdrawInvite);
-  const [link, setLink] = useState<string | null>(null);
-
   return (
     <>
       <h2 className="section-title">Members</h2>
@@ -65,9 +70,9 @@ export function MembersView({ canManage, callerId, members, invites }: { canMana
                   aria-label={`Role of ${member.email}`}
                   value={member.role}
                   disabled={!canManage || !roleChange.ready}
-                  onChange={(event) => roleChange.run({ userId: member.userId, role: event.target.value as RoleName })}
+                  onChange={(event) => roleChange.run({ userId: member.userId, role: RoleName.parse(event.target.value) })}
                 >
-                  {ROLES.map((role) => (
+                  {RoleName.options.map((role) => (
                     <option key={role} value={role}>
                       {role}
                     </option>
@@ -88,7 +93,15 @@ export function MembersView({ canManage, callerId, members, invites }: { canMana
           ))}
         </tbody>
       </table>
+    </>
+  );
+}
 
+function InviteForm({ canManage }: { canManage: boolean }) {
+  const inviting = useSettingsAction(createInvite);
+  const [link, setLink] = useState<string | null>(null);
+  return (
+    <>
       <h2 className="section-title">Invite someone</h2>
       <form
         className="card settings-form"
@@ -103,7 +116,7 @@ export function MembersView({ canManage, callerId, members, invites }: { canMana
         <label>
           Role{" "}
           <select name="role" aria-label="Invite role" defaultValue="editor" disabled={!canManage}>
-            {ROLES.map((role) => (
+            {RoleName.options.map((role) => (
               <option key={role} value={role}>
                 {role} — {ROLE_HELP[role]}
               </option>
@@ -122,30 +135,33 @@ export function MembersView({ canManage, callerId, members, invites }: { canMana
           </p>
         ) : null}
       </form>
+    </>
+  );
+}
 
-      {invites.length ? (
-        <>
-          <h2 className="section-title">Pending invitations</h2>
-          <ActionError error={withdrawal.error} />
-          <table className="table card">
-            <tbody>
-              {invites.map((invite) => (
-                <tr key={invite.id} data-testid="invite-row">
-                  <td>{invite.role}</td>
-                  <td className="muted">
-                    by {invite.createdBy}, expires {formatWhen(new Date(invite.expiresAt))}
-                  </td>
-                  <td>
-                    <button type="button" className="button" disabled={!canManage || !withdrawal.ready} onClick={() => withdrawal.run({ inviteId: invite.id })}>
-                      Withdraw
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </>
-      ) : null}
+function PendingInvites({ canManage, invites }: { canManage: boolean; invites: PendingInvite[] }) {
+  const withdrawal = useSettingsAction(withdrawInvite);
+  return (
+    <>
+      <h2 className="section-title">Pending invitations</h2>
+      <ActionError error={withdrawal.error} />
+      <table className="table card">
+        <tbody>
+          {invites.map((invite) => (
+            <tr key={invite.id} data-testid="invite-row">
+              <td>{invite.role}</td>
+              <td className="muted">
+                by {invite.createdBy}, expires {formatWhen(new Date(invite.expiresAt))}
+              </td>
+              <td>
+                <button type="button" className="button" disabled={!canManage || !withdrawal.ready} onClick={() => withdrawal.run({ inviteId: invite.id })}>
+                  Withdraw
+                </button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
     </>
   );
 }

@@ -2,7 +2,7 @@
 
 import { useState } from "react";
 import { CopyButton } from "@/app/_components/copy-button";
-import { formatWhen } from "@/app/format";
+import { formatWhen } from "@/app/_components/format";
 import { createApiToken } from "../actions/create-api-token";
 import { revokeApiToken } from "../actions/revoke-api-token";
 import { ActionError, useSettingsAction } from "../use-settings-action";

@@ -1,5 +1,5 @@
 import { listWorkspaces } from "@/lib/db/workspaces";
-import { DEFAULT_SANDBOX_LIMITS } from "@/lib/runner/sandbox/sandbox-settings";
+import { DEFAULT_SANDBOX_LIMITS } from "@/lib/server/api/workspace-schemas";
 import { getAppContext } from "@/lib/server/app-context";
 import { resolveCaller } from "@/lib/server/caller";
 import { roleAllows } from "@/lib/server/permissions";

@@ -1,7 +1,6 @@
 "use client";
 
-import type { SandboxLimits } from "@/lib/runner/sandbox/sandbox-settings";
-import type { WorkspaceSummary } from "@/lib/server/api/workspace-schemas";
+import type { SandboxLimits, WorkspaceSummary } from "@/lib/server/api/workspace-schemas";
 import { updateWorkspace } from "../actions/update-workspace";
 import { ActionError, useSettingsAction } from "../use-settings-action";
 

@@ -5,7 +5,7 @@ import path from "node:path";
 import { PlanDocument, type PlanDocumentInput } from "../../plan/schema";
 import { createMemoryRunStore } from "../memory-run-store";
 import { createRunnerResources, type RunnerResources } from "../resources";
-import type { RunEvent } from "../run-events";
+import type { RunEvent } from "../../run-events/run-events";
 import type { RunnerLimits } from "../limits";
 import { startRun, type StartRunOptions } from "../runs";
 import { openWorkspace } from "../workspace";
@@ -78,7 +78,7 @@ export async function executorContext(
   directory: string,
   options: { dryRun?: boolean; limits?: Partial<RunnerLimits>; signal?: AbortSignal; ripgrepPath?: string | null } = {},
 ) {
-  const workspace = await openWorkspace(directory);
+  const workspace = openWorkspace(directory);
   const changes: FileChangeRecord[] = [];
   const journal = new FileJournal(options.dryRun ? createOverlayFileSystem() : diskFileSystem, workspace, (records) => changes.push(...records));
   const scope = journal.scope();

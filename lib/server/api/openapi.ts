@@ -6,7 +6,7 @@
  */
 import * as z from "zod";
 import { planJsonSchema } from "../../plan/json-schema";
-import { RunEvent } from "../../runner/run-events";
+import { RunEvent } from "../../run-events/run-events";
 import { RunReport } from "../../runner/run-report";
 import * as RunSchemas from "./run-schemas";
 import * as InstanceRoutes from "./instance-schemas";

@@ -4,7 +4,7 @@
  * and cross-site cookie writes refused.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Role } from "../../db/generated/sqlite/enums";
+import { RoleName } from "../../auth/schemas";
 import { addMemberWithRole, createSessionFor, createTeamWithMember, createTokenFor } from "../../testing/fixtures";
 import { callRoute, createTestApp } from "../../testing/test-app";
 import { createTestDatabase, TEST_PROVIDERS, type TestDatabase } from "../../testing/test-database";
@@ -20,8 +20,8 @@ import {
   updatePlanRoute,
 } from "./plan-routes";
 
-const ROLES: Role[] = ["owner", "editor", "runner", "viewer"];
-const CAN_EDIT: Record<Role, boolean> = { owner: true, editor: true, runner: false, viewer: false };
+const ROLES = RoleName.options;
+const CAN_EDIT: Record<RoleName, boolean> = { owner: true, editor: true, runner: false, viewer: false };
 
 const planDocument = (name: string) => ({
   name,
@@ -33,7 +33,7 @@ describe.each(TEST_PROVIDERS)("plan API on %s", (provider) => {
   let db: TestDatabase;
   let app: AppContext;
   let teamId: string;
-  const tokens = {} as Record<Role, string>;
+  const tokens = {} as Record<RoleName, string>;
   let outsiderToken: string;
   let planId: string;
 

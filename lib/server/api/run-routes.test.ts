@@ -5,8 +5,8 @@
  * events, retry and cancel indistinguishable from a missing run.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Role } from "../../db/generated/sqlite/enums";
-import { RunEvent } from "../../runner/run-events";
+import type { RoleName } from "../../auth/schemas";
+import { RunEvent } from "../../run-events/run-events";
 import { addMemberWithRole, createTeamWithMember, createTokenFor } from "../../testing/fixtures";
 import { callRoute, createTestApp } from "../../testing/test-app";
 import { createTestDatabase, TEST_PROVIDERS, type TestDatabase } from "../../testing/test-database";
@@ -39,12 +39,12 @@ interface StoredRun {
 describe.each(TEST_PROVIDERS)("run API on %s", (provider) => {
   let db: TestDatabase;
   let app: AppContext;
-  const tokens = {} as Record<Role, string>;
+  const tokens = {} as Record<RoleName, string>;
   let outsider: string;
   let outsiderTeamId: string;
   const bearer = (secret: string) => ({ authorization: `Bearer ${secret}` });
 
-  async function startInline(role: Role, plan: unknown) {
+  async function startInline(role: RoleName, plan: unknown) {
     return callRoute(startRunRoute.withApp(app), { method: "POST", path: "/api/v1/runs", headers: bearer(tokens[role]), body: { plan } });
   }
   async function streamToEnd(runId: string, secret = tokens.viewer) {

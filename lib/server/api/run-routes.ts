@@ -6,7 +6,7 @@
 import { getFileChange, listNodeResults } from "../../db/run-results";
 import { getRunForTeam, listRuns } from "../../db/runs";
 import { unifiedDiff } from "../../runner/diff";
-import { isTerminalRunStatus } from "../../runner/status";
+import { isTerminalRunStatus } from "../../run-events/status";
 import { defineRoute } from "../route-handler";
 import type { RunScope } from "../run-service";
 import { resumePointOf, runEventStream, wantsBatches } from "../sse";

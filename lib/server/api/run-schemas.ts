@@ -1,6 +1,7 @@
 /** Request and response bodies of the run endpoints of /api/v1 (see schemas.ts for the plan ones). */
 import * as z from "zod";
-import { NodeStatus, RunStatus } from "../../runner/run-events";
+import { NodeStatus, RunStatus } from "../../run-events/run-events";
+import { StartRunRequest } from "../start-run-request";
 import { PlanDocumentField, wrapperHint } from "./schemas";
 
 const Id = z.string().min(1).max(100);
@@ -13,17 +14,14 @@ export const ChangeParams = RunParams.extend({ changeSeq: z.coerce.number().int(
 export const StartRunBody = z
   .strictObject(
     {
-    planId: Id.optional().describe("Run a stored plan…"),
-    versionNumber: z.number().int().positive().optional().describe("…at this version (the newest when left out)"),
+    ...StartRunRequest.shape,
+    planId: StartRunRequest.shape.planId.optional(),
     plan: PlanDocumentField.optional().describe("…or an inline plan document, recorded as a version of the team's plan with its name"),
     calls: z
       .unknown()
       .optional()
       .describe("…or a tool-call batch: [{name: Write|Edit|MultiEdit|Read|Grep|Bash, input}], compiled into a plan (returned as `compiled`) that is recorded like an inline plan"),
     name: z.string().trim().min(1).max(200).optional().describe("The name a tool-call batch's plan is stored under (default \"Tool calls\")"),
-    workspaceId: Id.optional().describe("A registered workspace of the team; a fresh scratch directory when left out"),
-    dryRun: z.boolean().default(false).describe("Plan and report without changing any file or running any command"),
-    concurrency: z.number().int().min(1).max(256).optional().describe("Overrides the plan's concurrency for this run"),
     },
     { error: wrapperHint("plan") },
   )
@@ -71,6 +69,7 @@ export const UndoResult = z.object({
     .array(z.object({ path: z.string(), reason: z.string() }))
     .describe("Files changed since the run; when there are some and force is false, nothing was restored"),
 });
+export type UndoResult = z.infer<typeof UndoResult>;
 
 /** The events endpoint's query; read by resumePointOf and wantsBatches (lib/server/sse.ts). */
 export const EventsQuery = z.object({

@@ -4,6 +4,7 @@
  * generate the OpenAPI document, so the two cannot drift apart.
  */
 import * as z from "zod";
+import { RoleName } from "../../auth/schemas";
 import { WorkspaceSummary } from "./workspace-schemas";
 
 const Id = z.string().min(1).max(100);
@@ -69,8 +70,6 @@ export const SaveVersionBody = z.strictObject(
   { error: wrapperHint("document") },
 );
 export type SaveVersionBody = z.infer<typeof SaveVersionBody>;
-
-export const RoleName = z.enum(["owner", "editor", "runner", "viewer"]);
 
 export const Me = z.object({
   user: z.object({ id: Id, email: z.string(), name: z.string() }),

@@ -2,6 +2,9 @@
 import * as z from "zod";
 import { WorkspaceSandboxSettings } from "../../runner/sandbox/sandbox-settings";
 
+// The Settings page shows the defaults next to a workspace's overrides; it reaches the runner's schema through this contract only.
+export { DEFAULT_SANDBOX_LIMITS, type SandboxLimits } from "../../runner/sandbox/sandbox-settings";
+
 export const WorkspaceParams = z.object({ workspaceId: z.string().min(1) });
 
 export const RegisterWorkspaceBody = z.object({

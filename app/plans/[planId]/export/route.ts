@@ -1,6 +1,6 @@
 /** Downloads one version (`?version=N`, newest by default) as the plan JSON file import accepts. */
 import { DomainError } from "@/lib/db/errors";
-import { exportVersion } from "@/lib/library/plan-library";
+import { exportVersion } from "@/lib/server/plan-library";
 import { getAppContext } from "@/lib/server/app-context";
 import { resolveCaller } from "@/lib/server/caller";
 import { roleAllows } from "@/lib/server/permissions";

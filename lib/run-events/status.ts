@@ -17,11 +17,6 @@ export function isTerminalRunStatus(status: RunStatus): boolean {
   return status === "succeeded" || status === "failed" || status === "cancelled" || status === "interrupted";
 }
 
-/** Nodes that "retry failed" runs again. */
-export function isRetryableNodeStatus(status: NodeStatus): boolean {
-  return status === "failed" || status === "skipped" || status === "cancelled" || status === "interrupted";
-}
-
 /** Nodes that "resume" runs again: anything that never finished. */
 export function isUnfinishedNodeStatus(status: NodeStatus): boolean {
   return status === "pending" || status === "queued" || status === "running" || status === "interrupted";

@@ -144,7 +144,6 @@ export const RunEvent = z.discriminatedUnion("type", [
   FileChangeEvent,
 ]);
 export type RunEvent = z.infer<typeof RunEvent>;
-export type RunEventType = RunEvent["type"];
 
 /** An event before the bus stamps it with run id, seq and time. */
 export type RunEventInput = RunEvent extends infer E

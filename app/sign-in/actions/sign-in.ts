@@ -7,7 +7,7 @@ import { getAppContext } from "@/lib/server/app-context";
 import { readClientAddress } from "@/lib/server/client-address";
 import { startSession } from "@/lib/server/session-cookie";
 import { getSignInLimiters } from "@/lib/server/sign-in-limiter";
-import { formStateOfZodError, textValuesOf, type FormState } from "./form-state";
+import { formStateOfZodError, textValuesOf, type FormState } from "../../_components/form-state";
 
 /** Signs in with email and password; failures are rate limited per email and per client address. */
 export async function signIn(_previous: FormState, formData: FormData): Promise<FormState> {

@@ -8,7 +8,7 @@ import { DomainError } from "../db/errors";
 import { getPlanVersion, savePlanVersion } from "../db/plan-versions";
 import { createPlan, findPlanByName, getPlan, updatePlanDetails } from "../db/plans";
 import { PLAN_FORMAT_VERSION, PlanDocument, type PlanDocumentInput } from "../plan/schema";
-import { parsePlanJson, serializePlanJson, exportFileName } from "./plan-json";
+import { parsePlanJson, serializePlanJson, exportFileName } from "../library/plan-json";
 import { toVersionDocument } from "./version-document";
 
 export interface LibraryCaller {

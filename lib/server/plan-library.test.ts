@@ -6,7 +6,7 @@ import { samplePlan } from "../samples/sample-plan";
 import { createTeamWithMember } from "../testing/fixtures";
 import { createTestDatabase, TEST_PROVIDERS, type TestDatabase } from "../testing/test-database";
 import { createBlankPlan, duplicatePlan, exportVersion, importPlan, restoreVersion, savePlan } from "./plan-library";
-import { serializePlanJson } from "./plan-json";
+import { serializePlanJson } from "../library/plan-json";
 
 describe.each(TEST_PROVIDERS)("plan library services on %s", (provider) => {
   let db: TestDatabase;

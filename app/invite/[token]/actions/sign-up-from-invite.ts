@@ -3,11 +3,10 @@
 import { redirect } from "next/navigation";
 import { SignUpWithInviteInput } from "@/lib/auth/schemas";
 import { DomainError } from "@/lib/db/errors";
-import { joinWithInvite, signUpWithInvite } from "@/lib/server/account-service";
+import { signUpWithInvite } from "@/lib/server/account-service";
 import { getAppContext } from "@/lib/server/app-context";
-import { findSessionCaller } from "@/lib/server/caller";
-import { startSession, switchSessionTeam } from "@/lib/server/session-cookie";
-import { formStateOfZodError, textValuesOf, type FormState } from "../../sign-in/form-state";
+import { startSession } from "@/lib/server/session-cookie";
+import { formStateOfZodError, textValuesOf, type FormState } from "../../../_components/form-state";
 
 /** A new person: create the account, join the team, sign in. */
 export async function signUpFromInvite(_previous: FormState, formData: FormData): Promise<FormState> {
@@ -23,20 +22,5 @@ export async function signUpFromInvite(_previous: FormState, formData: FormData)
     throw error;
   }
   await startSession(joined.userId, joined.teamId);
-  redirect("/library");
-}
-
-/** A signed-in person joins the invitation's team and switches to it. */
-export async function joinFromInvite(_previous: FormState, formData: FormData): Promise<FormState> {
-  const caller = await findSessionCaller();
-  if (!caller) return { message: "Sign in first" };
-  const { db } = await getAppContext();
-  try {
-    const joined = await joinWithInvite(db.client, caller.userId, String(formData.get("token") ?? ""));
-    await switchSessionTeam(joined.teamId);
-  } catch (error) {
-    if (error instanceof DomainError) return { message: error.message };
-    throw error;
-  }
   redirect("/library");
 }

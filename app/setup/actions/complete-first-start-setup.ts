@@ -7,7 +7,7 @@ import { completeSetup } from "@/lib/server/account-service";
 import { getAppContext } from "@/lib/server/app-context";
 import { readClientAddress } from "@/lib/server/client-address";
 import { startSession } from "@/lib/server/session-cookie";
-import { formStateOfZodError, textValuesOf, type FormState } from "../sign-in/form-state";
+import { formStateOfZodError, textValuesOf, type FormState } from "../../_components/form-state";
 
 /** First start: the built-in owner and team get their real details, and the owner is signed in. */
 export async function completeFirstStartSetup(_previous: FormState, formData: FormData): Promise<FormState> {

@@ -1,0 +1,137 @@
+"use client";
+
+import { FileDeleteParams, FileReadParams, FileWriteParams, SearchParams, ShellParams, WorkspacePath, type OperationType } from "@/lib/plan/schema";
+import { EditsField, ReadinessField } from "./compound-fields";
+import { CheckField, CodeField, KeyValueField, NumberField, SelectField, TextField } from "./inspector-fields";
+
+/** Choices and hints come from the plan schema itself, so the form cannot drift from what validation accepts. */
+const IF_EXISTS = FileWriteParams.shape.ifExists.unwrap().options;
+const SEARCH_OUTPUTS = SearchParams.shape.output.unwrap().options;
+const PATH_HINT = WorkspacePath.description;
+
+/** A node's errors at a field path below it (`params.path`). */
+export type ErrorsAt = (path: string) => string[] | undefined;
+
+interface ParamsFormProps {
+  type: OperationType;
+  params: Record<string, unknown>;
+  setParam: (key: string, value: unknown) => void;
+  errorsAt: ErrorsAt;
+}
+
+/** The fields of a node's params, by operation type. */
+export function ParamsForm(props: ParamsFormProps) {
+  switch (props.type) {
+    case "file.write":
+    case "file.edit":
+    case "file.delete":
+    case "file.move":
+      return <FileChangeFields {...props} />;
+    case "file.read":
+    case "search":
+      return <ReadFields {...props} />;
+    case "shell":
+      return <ShellFields {...props} />;
+  }
+}
+
+/** Writes, edits, deletes and moves: the file and what happens to it. */
+function FileChangeFields({ type, params, setParam, errorsAt }: ParamsFormProps) {
+  const at = (key: string) => errorsAt(`params.${key}`);
+  switch (type) {
+    case "file.write":
+      return (
+        <>
+          <TextField label="Path" mono value={params.path} onChange={(value) => setParam("path", value)} errors={at("path")} hint={PATH_HINT} />
+          <CodeField label="Content" value={params.content} onChange={(value) => setParam("content", value)} errors={at("content")} rows={10} />
+          <SelectField label="If the file exists" value={params.ifExists} options={IF_EXISTS} onChange={(value) => setParam("ifExists", value)} errors={at("ifExists")} />
+        </>
+      );
+    case "file.edit":
+      return (
+        <>
+          <TextField label="Path" mono value={params.path} onChange={(value) => setParam("path", value)} errors={at("path")} hint={PATH_HINT} />
+          <EditsField value={params.edits} onChange={(value) => setParam("edits", value)} errorsAt={(suffix) => at(`edits${suffix}`)} />
+        </>
+      );
+    case "file.delete":
+      return (
+        <>
+          <TextField label="Path" mono value={params.path} onChange={(value) => setParam("path", value)} errors={at("path")} />
+          <CheckField label="Missing is fine" hint={FileDeleteParams.shape.missingOk.description} checked={params.missingOk} onChange={(value) => setParam("missingOk", value)} />
+        </>
+      );
+    case "file.move":
+      return (
+        <>
+          <TextField label="From" mono value={params.from} onChange={(value) => setParam("from", value)} errors={at("from")} />
+          <TextField label="To" mono value={params.to} onChange={(value) => setParam("to", value)} errors={at("to")} />
+          <CheckField label="Overwrite the target" checked={params.overwrite} onChange={(value) => setParam("overwrite", value)} />
+        </>
+      );
+    default:
+      return null;
+  }
+}
+
+/** Reads and searches: which files, and what to bring back. */
+function ReadFields({ type, params, setParam, errorsAt }: ParamsFormProps) {
+  const at = (key: string) => errorsAt(`params.${key}`);
+  switch (type) {
+    case "file.read":
+      return (
+        <>
+          <CodeField
+            label="Paths (one per line)"
+            rows={4}
+            value={Array.isArray(params.paths) ? params.paths.join("\n") : ""}
+            onChange={(value) => setParam("paths", value.split("\n").filter((line, index, lines) => line !== "" || index < lines.length - 1))}
+            errors={at("paths") ?? pathsErrors(errorsAt)}
+          />
+          <TextField label="Glob" mono value={params.glob} onChange={(value) => setParam("glob", value === "" ? undefined : value)} errors={at("glob")} placeholder="src/**/*.ts" />
+          <NumberField label="Max bytes per file" hint={FileReadParams.shape.maxBytes.description} value={params.maxBytes} onChange={(value) => setParam("maxBytes", value)} errors={at("maxBytes")} />
+          <NumberField label="From line" hint={FileReadParams.shape.offset.description} value={params.offset} onChange={(value) => setParam("offset", value)} errors={at("offset")} placeholder="1" />
+          <NumberField label="Lines" hint={FileReadParams.shape.limit.description} value={params.limit} onChange={(value) => setParam("limit", value)} errors={at("limit")} placeholder="all" />
+        </>
+      );
+    case "search":
+      return (
+        <>
+          <TextField label="Pattern" mono value={params.pattern} onChange={(value) => setParam("pattern", value)} errors={at("pattern")} />
+          <CheckField label="Regular expression" hint={SearchParams.shape.regex.description} checked={params.regex} onChange={(value) => setParam("regex", value)} errors={at("regex")} />
+          <TextField label="Glob" mono value={params.glob} onChange={(value) => setParam("glob", value)} errors={at("glob")} hint={SearchParams.shape.glob.description} />
+          <CheckField label="Case sensitive" checked={params.caseSensitive} onChange={(value) => setParam("caseSensitive", value)} />
+          <NumberField label="Max matches" value={params.maxMatches} onChange={(value) => setParam("maxMatches", value)} errors={at("maxMatches")} />
+          <SelectField label="Result lists" hint={SearchParams.shape.output.description} value={params.output} options={SEARCH_OUTPUTS} onChange={(value) => setParam("output", value)} errors={at("output")} />
+        </>
+      );
+    default:
+      return null;
+  }
+}
+
+/** A command: what runs, where, with what environment, and in the background when it is ready. */
+function ShellFields({ type, params, setParam, errorsAt }: ParamsFormProps) {
+  const at = (key: string) => errorsAt(`params.${key}`);
+  switch (type) {
+    case "shell":
+      return (
+        <>
+          <CodeField label="Command" value={params.command} onChange={(value) => setParam("command", value)} errors={at("command")} rows={4} />
+          <TextField label="Working directory" mono value={params.cwd} onChange={(value) => setParam("cwd", value)} errors={at("cwd")} />
+          <KeyValueField label="Environment" value={params.env} onChange={(value) => setParam("env", value)} errors={at("env")} />
+          <CheckField label="Background" hint={ShellParams.shape.background.description} checked={params.background} onChange={(value) => setParam("background", value)} errors={at("background")} />
+          {params.background === true && <ReadinessField value={params.readyWhen} onChange={(value) => setParam("readyWhen", value)} errors={at("readyWhen") ?? errorsAt("params.readyWhen.output") ?? errorsAt("params.readyWhen.port")} />}
+          {params.background === true && <CheckField label="Keep running after the run ends" hint={ShellParams.shape.keepRunning.description} checked={params.keepRunning} onChange={(value) => setParam("keepRunning", value)} />}
+        </>
+      );
+    default:
+      return null;
+  }
+}
+
+function pathsErrors(errorsAt: ErrorsAt): string[] | undefined {
+  const found: string[] = [];
+  for (let index = 0; index < 50; index += 1) found.push(...(errorsAt(`params.paths.${index}`) ?? []));
+  return found.length ? found : undefined;
+}
