@@ -4,13 +4,27 @@ import importX from "eslint-plugin-import-x";
 import { createTypeScriptImportResolver } from "eslint-import-resolver-typescript";
 import tseslint from "typescript-eslint";
 
-const frameworkPackages = ["next", "next/*", "react", "react-dom", "@xyflow/*", "@tanstack/*", "@prisma/*", "pg", "better-sqlite3", "bullmq", "ioredis"];
+const frameworkPackages = [
+  "next",
+  "next/*",
+  "react",
+  "react-dom",
+  "@xyflow/*",
+  "@tanstack/*",
+  "@prisma/*",
+  "pg",
+  "better-sqlite3",
+  "bullmq",
+  "ioredis",
+];
 const noFrameworks = (layer) => ({
   patterns: [{ group: frameworkPackages, message: `${layer} is framework-free (see ARCHITECTURE.md).` }],
 });
 
 export default tseslint.config(
-  { ignores: ["node_modules", ".next", "dist", "lib/db/generated", "test-results", "playwright-report", "data", "next-env.d.ts", "public"] },
+  {
+    ignores: ["node_modules", ".next", "dist", "lib/db/generated", "test-results", "playwright-report", "data", "next-env.d.ts", "public"],
+  },
   ...tseslint.configs.recommended,
   {
     plugins: { "import-x": importX },
@@ -31,18 +45,59 @@ export default tseslint.config(
         {
           zones: [
             // One zone per row of ARCHITECTURE.md's table (scripts/architecture.test.ts checks that they agree).
-            { target: "./lib/plan", from: "./lib", except: ["./plan"], message: "lib/plan is the pure core: it imports nothing of the project but itself." },
-            { target: "./lib/run-events", from: "./lib", except: ["./run-events", "./plan"], message: "lib/run-events is the run contract the browser, runner and server share: it imports only lib/plan." },
-            { target: "./lib/runner", from: ["./lib/db", "./lib/server", "./lib/cli", "./lib/cluster", "./app"], message: "lib/runner gets persistence through its store port, never lib/db or the app." },
-            { target: "./lib/db", from: ["./lib/server", "./lib/cli", "./lib/cluster", "./app"], message: "lib/db is below the server and the app." },
-            { target: "./lib/auth", from: "./lib", except: ["./auth"], message: "lib/auth is a leaf: passwords, secrets and rate limits, nothing of the project." },
-            { target: "./lib/run-view", from: "./lib", except: ["./run-view", "./run-events"], message: "lib/run-view folds run events for the browser: it may use only the run contract." },
-            { target: "./lib/library", from: "./lib", except: ["./library", "./plan"], message: "lib/library holds pure plan helpers the browser uses too; the library's services are in lib/server." },
+            {
+              target: "./lib/plan",
+              from: "./lib",
+              except: ["./plan"],
+              message: "lib/plan is the pure core: it imports nothing of the project but itself.",
+            },
+            {
+              target: "./lib/run-events",
+              from: "./lib",
+              except: ["./run-events", "./plan"],
+              message: "lib/run-events is the run contract the browser, runner and server share: it imports only lib/plan.",
+            },
+            {
+              target: "./lib/runner",
+              from: ["./lib/db", "./lib/server", "./lib/cli", "./lib/cluster", "./app"],
+              message: "lib/runner gets persistence through its store port, never lib/db or the app.",
+            },
+            {
+              target: "./lib/db",
+              from: ["./lib/server", "./lib/cli", "./lib/cluster", "./app"],
+              message: "lib/db is below the server and the app.",
+            },
+            {
+              target: "./lib/auth",
+              from: "./lib",
+              except: ["./auth"],
+              message: "lib/auth is a leaf: passwords, secrets and rate limits, nothing of the project.",
+            },
+            {
+              target: "./lib/run-view",
+              from: "./lib",
+              except: ["./run-view", "./run-events"],
+              message: "lib/run-view folds run events for the browser: it may use only the run contract.",
+            },
+            {
+              target: "./lib/library",
+              from: "./lib",
+              except: ["./library", "./plan"],
+              message: "lib/library holds pure plan helpers the browser uses too; the library's services are in lib/server.",
+            },
             { target: "./lib/samples", from: "./lib", except: ["./samples", "./plan"], message: "lib/samples holds plan documents only." },
-            { target: "./lib/mcp", from: ["./lib/db", "./lib/server", "./lib/cli", "./app"], message: "lib/mcp drives Batchboard through its AgentBackend port; lib/server implements it." },
+            {
+              target: "./lib/mcp",
+              from: ["./lib/db", "./lib/server", "./lib/cli", "./app"],
+              message: "lib/mcp drives Batchboard through its AgentBackend port; lib/server implements it.",
+            },
             { target: ["./lib/server", "./lib/cluster"], from: "./lib/cli", message: "lib/cli is an entry point: no layer imports it." },
             { target: "./lib", from: "./app", message: "lib never imports app/." },
-            { target: "./app", from: ["./lib/cli", "./lib/testing", "./lib/runner"], message: "The app does not use the CLI, test helpers or the runner (run events and statuses are in lib/run-events)." },
+            {
+              target: "./app",
+              from: ["./lib/cli", "./lib/testing", "./lib/runner"],
+              message: "The app does not use the CLI, test helpers or the runner (run events and statuses are in lib/run-events).",
+            },
           ],
         },
       ],
@@ -52,7 +107,16 @@ export default tseslint.config(
   { files: ["lib/runner/**/*.ts"], rules: { "no-restricted-imports": ["error", noFrameworks("lib/runner")] } },
   {
     // The env module itself, Next's instrumentation hook (runtime check) and test/build tooling may read process.env.
-    files: ["lib/env.ts", "instrumentation.ts", "playwright.config.ts", "scripts/**", "e2e/**", "bench/**", "**/*.test.ts", "lib/testing/**"],
+    files: [
+      "lib/env.ts",
+      "instrumentation.ts",
+      "playwright.config.ts",
+      "scripts/**",
+      "e2e/**",
+      "bench/**",
+      "**/*.test.ts",
+      "lib/testing/**",
+    ],
     rules: { "no-restricted-syntax": "off" },
   },
 );

@@ -50,7 +50,13 @@ export default defineConfig({
     // On PostgreSQL the smoke test, then the journeys (editor, library, run view, retry, undo). Tests tagged @client check
     // only what the browser draws and does with plain requests every provider answers alike, and the other specs
     // (accessibility, API, auth, attacks) test markup, the HTTP edge and the sandbox, none of which depends on the database.
-    { name: "smoke-postgresql", testMatch: /smoke\.spec\.ts/, dependencies: ["setup-postgresql"], workers: 1, use: signedInOn("postgresql") },
+    {
+      name: "smoke-postgresql",
+      testMatch: /smoke\.spec\.ts/,
+      dependencies: ["setup-postgresql"],
+      workers: 1,
+      use: signedInOn("postgresql"),
+    },
     {
       name: "postgresql",
       testMatch: /(editor|journeys|library|run-view)\.spec\.ts/,

@@ -38,18 +38,27 @@ function resetFiles(directory: string): void {
 const plan: PlanDocumentInput = {
   name: "Agent round trip",
   nodes: [
-    ...Array.from({ length: 6 }, (_, index) => ({ id: `write${index}`, type: "file.write" as const, params: { path: `gen/out${index}.ts`, content: `export const generated${index} = ${index};\n` } })),
-    ...Array.from({ length: 6 }, (_, index) => ({ id: `edit${index}`, type: "file.edit" as const, params: { path: `src/module${index}.ts`, edits: [{ find: `old_${index}`, replace: `new_${index}` }] } })),
-    ...Array.from({ length: 4 }, (_, index) => ({ id: `read${index}`, type: "file.read" as const, params: { paths: [`src/module${6 + index}.ts`] } })),
+    ...Array.from({ length: 6 }, (_, index) => ({
+      id: `write${index}`,
+      type: "file.write" as const,
+      params: { path: `gen/out${index}.ts`, content: `export const generated${index} = ${index};\n` },
+    })),
+    ...Array.from({ length: 6 }, (_, index) => ({
+      id: `edit${index}`,
+      type: "file.edit" as const,
+      params: { path: `src/module${index}.ts`, edits: [{ find: `old_${index}`, replace: `new_${index}` }] },
+    })),
+    ...Array.from({ length: 4 }, (_, index) => ({
+      id: `read${index}`,
+      type: "file.read" as const,
+      params: { paths: [`src/module${6 + index}.ts`] },
+    })),
     { id: "search-old", type: "search", params: { pattern: "old_", glob: "src/**/*.ts" } },
     { id: "search-other", type: "search", params: { pattern: "other\\d+", regex: true, glob: "src/**/*.ts" } },
     { id: "count", type: "shell", params: { command: "ls src | wc -l" } },
     { id: "check", type: "shell", params: { command: "grep -c new_ src/module0.ts" } },
   ],
-  edges: [
-    ...Array.from({ length: 6 }, (_, index) => ({ from: `edit${index}`, to: "search-old" })),
-    { from: "edit0", to: "check" },
-  ],
+  edges: [...Array.from({ length: 6 }, (_, index) => ({ from: `edit${index}`, to: "search-old" })), { from: "edit0", to: "check" }],
 };
 
 /** The same 20 operations, one after another, directly. */
@@ -75,10 +84,17 @@ const db = await createTestDatabase("sqlite");
 const { team, user } = await createTeamWithMember(db.client, "owner");
 const app = createTestApp(db, { team, owner: user, workspace: { id: "unused", name: "default", directory: "/nonexistent" } });
 const token = (await createTokenFor(db.client, user.id, team.id)).secret;
-const workspace = await registerWorkspace(db.client, team.id, { name: "bench", source: { kind: "new" } }, { root, dataDir: path.join(root, "..", "data") });
+const workspace = await registerWorkspace(
+  db.client,
+  team.id,
+  { name: "bench", source: { kind: "new" } },
+  { root, dataDir: path.join(root, "..", "data") },
+);
 const served = await serveRoute(mcpRoute.withApp(app));
 const client = new Client({ name: "bench-agent", version: "1.0.0" });
-await client.connect(new StreamableHTTPClientTransport(new URL(`${served.url}/api/mcp`), { requestInit: { headers: { authorization: `Bearer ${token}` } } }));
+await client.connect(
+  new StreamableHTTPClientTransport(new URL(`${served.url}/api/mcp`), { requestInit: { headers: { authorization: `Bearer ${token}` } } }),
+);
 const bareDirectory = path.join(root, "bare");
 
 const mcpTimes: number[] = [];
@@ -111,11 +127,21 @@ const bare = median(bareTimes);
 printTable(
   ["", "median", "range", "ratio"],
   [
-    ["run_plan over MCP/HTTP, until the report is back", ms(mcp), `${ms(Math.min(...mcpTimes))}–${ms(Math.max(...mcpTimes))}`, `${(mcp / bare).toFixed(1)}×`],
+    [
+      "run_plan over MCP/HTTP, until the report is back",
+      ms(mcp),
+      `${ms(Math.min(...mcpTimes))}–${ms(Math.max(...mcpTimes))}`,
+      `${(mcp / bare).toFixed(1)}×`,
+    ],
     ["bare sequence in Node", ms(bare), `${ms(Math.min(...bareTimes))}–${ms(Math.max(...bareTimes))}`, "1.0×"],
   ],
 );
-console.log(`\n${ROUNDS} rounds, load average ${os.loadavg().map((load) => load.toFixed(1)).join(" ")}`);
+console.log(
+  `\n${ROUNDS} rounds, load average ${os
+    .loadavg()
+    .map((load) => load.toFixed(1))
+    .join(" ")}`,
+);
 if (failures) {
   console.log(`${failures} round(s) did not succeed with 20 nodes reported`);
   process.exit(1);

@@ -55,7 +55,13 @@ async function waitForServer(base: string, server: ChildProcess): Promise<void> 
 export async function startBenchServer(port: number, extraEnv: Record<string, string> = {}): Promise<BenchServer> {
   buildWhenMissing();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "batchboard-bench-server-"));
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), BATCHBOARD_DATA_DIR: dataDir, NEXT_TELEMETRY_DISABLED: "1", ...extraEnv };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PORT: String(port),
+    BATCHBOARD_DATA_DIR: dataDir,
+    NEXT_TELEMETRY_DISABLED: "1",
+    ...extraEnv,
+  };
   // A fresh SQLite file in its own data dir, whatever DATABASE_URL the shell has.
   if (!extraEnv.DATABASE_URL) delete env.DATABASE_URL;
   const server = spawn("node_modules/.bin/tsx", ["scripts/start.ts"], { env, stdio: ["ignore", "ignore", "inherit"], detached: true });
@@ -77,7 +83,12 @@ export async function startBenchServer(port: number, extraEnv: Record<string, st
       await completeSetup(database.client, { ownerId: owner.id, teamId: team.id }, OWNER, { clientAddress: "127.0.0.1", setupCode: "" });
       const token = await issueApiToken(database.client, { userId: owner.id, teamId: team.id, role: "owner", via: "token" }, "benchmark");
       const session = generateSecret("session");
-      await createSession(database.client, { userId: owner.id, tokenHash: hashSecret(session), expiresAt: new Date(Date.now() + SESSION_LIFETIME_MS), currentTeam: team.id });
+      await createSession(database.client, {
+        userId: owner.id,
+        tokenHash: hashSecret(session),
+        expiresAt: new Date(Date.now() + SESSION_LIFETIME_MS),
+        currentTeam: team.id,
+      });
       return { base, bearer: `Bearer ${token.secret}`, cookie: `${SESSION_COOKIE}=${session}`, stop };
     } finally {
       await database.close();

@@ -59,7 +59,11 @@ interface Sample {
 function measure(args: string[], extraEnv: Record<string, string> = {}): Sample {
   const report = path.join(home, "time.txt");
   const started = performance.now();
-  const result = spawnSync("/usr/bin/time", ["-f", "%M %U %S", "-o", report, process.execPath, ...args], { cwd: ROOT, env: { ...env, ...extraEnv }, stdio: ["ignore", "ignore", "pipe"] });
+  const result = spawnSync("/usr/bin/time", ["-f", "%M %U %S", "-o", report, process.execPath, ...args], {
+    cwd: ROOT,
+    env: { ...env, ...extraEnv },
+    stdio: ["ignore", "ignore", "pipe"],
+  });
   const wallMs = performance.now() - started;
   if (result.status !== 0) throw new Error(`node ${args.join(" ")} exited ${result.status}: ${result.stderr}`);
   const [peakKb, user, system] = (readFileSync(report, "utf8").trim().split("\n").pop() as string).split(" ").map(Number);
@@ -71,7 +75,8 @@ function series(args: string[], runs: number, extraEnv: Record<string, string> =
   return Array.from({ length: runs }, () => measure(args, extraEnv));
 }
 
-if (spawnSync(process.execPath, [path.join(ROOT, "scripts/build-cli.mjs")], { stdio: "inherit" }).status !== 0) throw new Error("the CLI build failed");
+if (spawnSync(process.execPath, [path.join(ROOT, "scripts/build-cli.mjs")], { stdio: "inherit" }).status !== 0)
+  throw new Error("the CLI build failed");
 const cli = (...args: string[]) => [LAUNCHER, ...args];
 const tsx = (...args: string[]) => ["--import", "tsx", path.join(ROOT, "lib/cli/main.ts"), ...args];
 const rows = {
@@ -99,7 +104,15 @@ function row(side: string, samples: Sample[], target: Target = {}) {
   if (target.wallMs !== undefined && wall(samples) > target.wallMs) misses.push(`${side}: wall`);
   if (target.peakMb !== undefined && peakMb(samples) > target.peakMb) misses.push(`${side}: memory`);
   const goals = [target.wallMs && `≤ ${target.wallMs} ms`, target.peakMb && `≤ ${target.peakMb} MB`].filter(Boolean).join(", ");
-  return [side, samples.length, ms(wall(samples)), `${(wall(samples) / nodeMs).toFixed(2)}×`, ms(cpu(samples)), `${peakMb(samples).toFixed(0)} MB`, goals];
+  return [
+    side,
+    samples.length,
+    ms(wall(samples)),
+    `${(wall(samples) / nodeMs).toFixed(2)}×`,
+    ms(cpu(samples)),
+    `${peakMb(samples).toFixed(0)} MB`,
+    goals,
+  ];
 }
 console.log(`The CLI's start, ${os.cpus().length} CPUs, load average ${os.loadavg()[0]?.toFixed(1)}\n`);
 printTable(

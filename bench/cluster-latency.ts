@@ -32,7 +32,10 @@ export interface RunLatency {
 export const HOPS: Array<{ label: string; pick: (run: RunLatency) => number }> = [
   { label: "submit: create the run (+ enqueue)", pick: (run) => run.submitted },
   { label: "enqueued → a worker has the job (BullMQ)", pick: (run) => run.active - run.submitted },
-  { label: "job → run running (claim + load from PostgreSQL)", pick: (run) => run.running - (Number.isNaN(run.active) ? run.submitted : run.active) },
+  {
+    label: "job → run running (claim + load from PostgreSQL)",
+    pick: (run) => run.running - (Number.isNaN(run.active) ? run.submitted : run.active),
+  },
   { label: "run running → command started (sandbox start)", pick: (run) => run.dispatch - run.running },
   { label: "command (`true`)", pick: (run) => run.nodeDone - run.dispatch },
   { label: "node done → run finished (sandbox stop)", pick: (run) => run.finished - run.nodeDone },
@@ -48,7 +51,10 @@ export interface JobActivation {
 
 export async function watchJobActivation(cluster: TestCluster, tag: string): Promise<JobActivation> {
   const seen = new Map<string, number>();
-  const events = new QueueEvents(queueNameForTag(tag), { connection: connectRedis({ redisUrl: cluster.redisUrl, prefix: cluster.prefix }, "bench-activation"), prefix: cluster.prefix });
+  const events = new QueueEvents(queueNameForTag(tag), {
+    connection: connectRedis({ redisUrl: cluster.redisUrl, prefix: cluster.prefix }, "bench-activation"),
+    prefix: cluster.prefix,
+  });
   events.on("active", ({ jobId }, streamId) => seen.set(jobId.replace(/^run-/, ""), Number(streamId.split("-")[0])));
   await events.waitUntilReady();
   return { activeAt: (runId) => seen.get(runId) ?? Number.NaN, close: () => events.close() };
@@ -59,7 +65,13 @@ function eventAt(events: RunEvent[], matches: (event: RunEvent) => boolean): num
 }
 
 /** Submits one run of `planId` through `runs`, waits as an API caller would, and reads its hops back from the store. */
-export async function measureRunLatency(cluster: TestCluster, runs: RunService, planId: string, store: RunStore, activation?: JobActivation): Promise<RunLatency> {
+export async function measureRunLatency(
+  cluster: TestCluster,
+  runs: RunService,
+  planId: string,
+  store: RunStore,
+  activation?: JobActivation,
+): Promise<RunLatency> {
   const start = Date.now();
   const { runId } = await runs.startPlanRun(cluster.scope, { planId });
   const submitted = Date.now();

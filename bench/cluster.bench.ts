@@ -33,7 +33,11 @@ const LATENCY_RUNS = Number(process.env.BENCH_CLUSTER_LATENCY_RUNS ?? 30);
 const THROUGHPUT_RUNS = Number(process.env.BENCH_CLUSTER_RUNS ?? 200);
 const OVERHEAD_TARGET_MS = 5;
 
-const oneCommand: PlanDocumentInput = { name: "one command", nodes: [{ id: "only", type: "shell", params: { command: "true" } }], edges: [] };
+const oneCommand: PlanDocumentInput = {
+  name: "one command",
+  nodes: [{ id: "only", type: "shell", params: { command: "true" } }],
+  edges: [],
+};
 const fiveNodes: PlanDocumentInput = {
   name: "five nodes",
   nodes: [
@@ -60,7 +64,11 @@ async function databaseActivity(): Promise<{ transactions: number; rowsWritten: 
   return { transactions: Number(row?.transactions ?? 0), rowsWritten: Number(row?.rows ?? 0) };
 }
 
-const loadAverage = () => os.loadavg().map((value) => value.toFixed(1)).join(" / ");
+const loadAverage = () =>
+  os
+    .loadavg()
+    .map((value) => value.toFixed(1))
+    .join(" / ");
 const p50 = (runs: RunLatency[], pick: (run: RunLatency) => number) => median(runs.map(pick));
 
 const cluster = await startTestCluster();
@@ -77,7 +85,9 @@ try {
 
   // Worker i serves t4; workers 0–1 also t2; worker 0 also t1 and default: one set of processes for every measurement.
   const workers = await Promise.all(
-    [0, 1, 2, 3].map((index) => cluster.startWorker({ concurrency: 4, tags: ["t4", ...(index < 2 ? ["t2"] : []), ...(index < 1 ? ["t1", "default"] : [])] })),
+    [0, 1, 2, 3].map((index) =>
+      cluster.startWorker({ concurrency: 4, tags: ["t4", ...(index < 2 ? ["t2"] : []), ...(index < 1 ? ["t1", "default"] : [])] }),
+    ),
   );
   const web = cluster.startWebServer();
   const activation = await watchJobActivation(cluster, "default");
@@ -98,10 +108,16 @@ try {
     [local, remote].map((runs, index) => [
       index === 0 ? "in-process" : "cluster",
       `${p50(runs, (run) => run.dispatch).toFixed(1)} ms`,
-      `${percentile(runs.map((run) => run.dispatch), 99).toFixed(1)} ms`,
+      `${percentile(
+        runs.map((run) => run.dispatch),
+        99,
+      ).toFixed(1)} ms`,
       `${p50(runs, (run) => run.finished).toFixed(1)} ms`,
       `${p50(runs, (run) => run.known).toFixed(1)} ms`,
-      `${percentile(runs.map((run) => run.known), 99).toFixed(1)} ms`,
+      `${percentile(
+        runs.map((run) => run.known),
+        99,
+      ).toFixed(1)} ms`,
     ]),
   );
   console.log("\nwhere the time goes (p50 of each hop; a hop's p50s do not add up to the total's):");
@@ -110,11 +126,18 @@ try {
     HOPS.map(({ label, pick }) => {
       const hopP50 = (runs: RunLatency[]) => median(runs.map(pick).filter((value) => Number.isFinite(value)));
       const [a, b] = [hopP50(local), hopP50(remote)];
-      return [label, Number.isNaN(a) ? "—" : `${a.toFixed(1)} ms`, `${b.toFixed(1)} ms`, Number.isNaN(a) ? "—" : `${(b - a).toFixed(1)} ms`];
+      return [
+        label,
+        Number.isNaN(a) ? "—" : `${a.toFixed(1)} ms`,
+        `${b.toFixed(1)} ms`,
+        Number.isNaN(a) ? "—" : `${(b - a).toFixed(1)} ms`,
+      ];
     }),
   );
   const overhead = p50(remote, (run) => run.known) - p50(local, (run) => run.known);
-  console.log(`\nper-run cluster overhead (p50 difference, submit → caller knows): ${overhead.toFixed(1)} ms (target < ${OVERHEAD_TARGET_MS} ms); load average after: ${latencyLoad}`);
+  console.log(
+    `\nper-run cluster overhead (p50 difference, submit → caller knows): ${overhead.toFixed(1)} ms (target < ${OVERHEAD_TARGET_MS} ms); load average after: ${latencyLoad}`,
+  );
   console.log("anchors: Windmill ≈ 52 ms per task on dedicated workers; per-step overhead Restate 1.4 ms, Temporal 40 ms");
   if (overhead >= OVERHEAD_TARGET_MS) missed = true;
   await activation.close();
@@ -139,7 +162,9 @@ try {
     const activityBefore = await databaseActivity();
     const started = Date.now();
     const runIds = await Promise.all(
-      Array.from({ length: THROUGHPUT_RUNS }, () => web.runs.startPlanRun(cluster.scope, { planId: throughputPlan, workspaceId: workspace.id }).then((run) => run.runId)),
+      Array.from({ length: THROUGHPUT_RUNS }, () =>
+        web.runs.startPlanRun(cluster.scope, { planId: throughputPlan, workspaceId: workspace.id }).then((run) => run.runId),
+      ),
     );
     const submittedMs = Date.now() - started;
     for (const runId of runIds) await web.runs.waitForRun(cluster.scope, runId, 900_000);
@@ -160,10 +185,25 @@ try {
       loadAverage(),
     ]);
   }
-  console.log(`\nthroughput, ${THROUGHPUT_RUNS} five-node runs submitted at once (4 at once per worker), on ${os.cpus().length} shared cores:`);
-  printTable(["workers", "throughput", "scaling efficiency", "first submit → last finished", "runs", "PostgreSQL per run: transactions / rows written", "load average (1/5/15 min)"], rows);
+  console.log(
+    `\nthroughput, ${THROUGHPUT_RUNS} five-node runs submitted at once (4 at once per worker), on ${os.cpus().length} shared cores:`,
+  );
+  printTable(
+    [
+      "workers",
+      "throughput",
+      "scaling efficiency",
+      "first submit → last finished",
+      "runs",
+      "PostgreSQL per run: transactions / rows written",
+      "load average (1/5/15 min)",
+    ],
+    rows,
+  );
   console.log("(transactions and rows include the workers' heartbeats and this benchmark's own waiting, spread over the runs)");
-  console.log(`(${workers.length} worker processes; with ${os.cpus().length} cores shared by every process, efficiency above one core's worth is bounded by the CPU, not the queue)`);
+  console.log(
+    `(${workers.length} worker processes; with ${os.cpus().length} cores shared by every process, efficiency above one core's worth is bounded by the CPU, not the queue)`,
+  );
   await threadedStore.close();
 } finally {
   await cluster.destroy();

@@ -43,7 +43,9 @@ for (let round = -1; round < ROUNDS; round += 1) {
 }
 rmSync(work, { recursive: true, force: true });
 const ratio = median(ours) / median(git);
-console.log(`5.6 MB, 100,000 lines, 5 one-line changes; median of ${ROUNDS} alternating rounds after a warm-up, load average ${os.loadavg()[0]?.toFixed(1)}\n`);
+console.log(
+  `5.6 MB, 100,000 lines, 5 one-line changes; median of ${ROUNDS} alternating rounds after a warm-up, load average ${os.loadavg()[0]?.toFixed(1)}\n`,
+);
 printTable(
   ["side", "wall time (median)", "rounds", "ratio", "target"],
   [

@@ -78,7 +78,9 @@ async function importPlan(page: Page, text: string): Promise<string> {
   await page.goto(`${BASE}/library`);
   await page.getByRole("button", { name: "Import JSON…" }).click();
   const dialog = page.getByRole("dialog", { name: "Import a plan" });
-  await dialog.getByLabel("Plan JSON file").setInputFiles({ name: "bench.plan.json", mimeType: "application/json", buffer: Buffer.from(text) });
+  await dialog
+    .getByLabel("Plan JSON file")
+    .setInputFiles({ name: "bench.plan.json", mimeType: "application/json", buffer: Buffer.from(text) });
   await dialog.getByRole("button", { name: "Import" }).click({ timeout: 60_000 });
   // Importing opens the new plan.
   await page.waitForURL(/\/plans\/[^/]+$/, { timeout: 120_000 });
@@ -112,7 +114,11 @@ async function measureOpen(page: Page, href: string): Promise<{ ms: number; show
     { polling: "raf", timeout: 30_000 },
   );
   const first = (await handle.jsonValue()) as { ms: number; inView: string[] };
-  const loadedMs = (await (await page.waitForFunction(`document.querySelector(".editor-canvas")?.dataset.loading === "false" && performance.now()`, undefined, { timeout: 30_000 })).jsonValue()) as number;
+  const loadedMs = (await (
+    await page.waitForFunction(`document.querySelector(".editor-canvas")?.dataset.loading === "false" && performance.now()`, undefined, {
+      timeout: 30_000,
+    })
+  ).jsonValue()) as number;
   await page.waitForTimeout(300);
   const later = (await page.evaluate(NODES_IN_VIEW)) as string[];
   return { ms: first.ms, shown: first.inView.length, complete: later.every((id) => first.inView.includes(id)), loadedMs };
@@ -168,7 +174,14 @@ async function measureTyping(page: Page): Promise<number[]> {
   let target = heads.first();
   for (const head of await heads.all()) {
     const box = await head.boundingBox();
-    if (canvas && box && box.x > canvas.x && box.y > canvas.y && box.x + box.width < canvas.x + canvas.width && box.y + box.height < canvas.y + canvas.height) {
+    if (
+      canvas &&
+      box &&
+      box.x > canvas.x &&
+      box.y > canvas.y &&
+      box.x + box.width < canvas.x + canvas.width &&
+      box.y + box.height < canvas.y + canvas.height
+    ) {
       target = head;
       break;
     }
@@ -215,15 +228,30 @@ async function measureSize(page: Page, size: { nodes: number; edges: number }): 
   const max = Math.max(...keys);
 
   const rows: [string, string, string, boolean][] = [
-    ["plan", `${nodeCount}`, `${size.nodes} nodes, ${size.edges} edges`, nodeCount === `${size.nodes} operations, ${size.edges} dependencies`],
+    [
+      "plan",
+      `${nodeCount}`,
+      `${size.nodes} nodes, ${size.edges} edges`,
+      nodeCount === `${size.nodes} operations, ${size.edges} dependencies`,
+    ],
     [
       "open → every node in view shown (median of 3)",
       `${Math.round(open.ms)} ms (${open.shown} nodes in view${complete ? "" : ", SOME MISSING"}; all ${size.nodes} handed to React Flow at ${Math.round(open.loadedMs)} ms)`,
       `< ${TARGETS.openMs} ms`,
       open.ms < TARGETS.openMs && complete,
     ],
-    ["pan (2 s drag, a move per frame)", `${pan.fps.toFixed(1)} fps, worst frame ${Math.round(pan.worstFrameMs)} ms`, `≥ ${TARGETS.panFps} fps`, pan.fps >= TARGETS.panFps && pan.moved],
-    ["inspector keystroke → next frame", `p50 ${p50.toFixed(1)} ms, p95 ${p95.toFixed(1)} ms, max ${max.toFixed(1)} ms (${keys.length} keys)`, `p95 < ${TARGETS.keystrokeP95Ms} ms`, p95 < TARGETS.keystrokeP95Ms],
+    [
+      "pan (2 s drag, a move per frame)",
+      `${pan.fps.toFixed(1)} fps, worst frame ${Math.round(pan.worstFrameMs)} ms`,
+      `≥ ${TARGETS.panFps} fps`,
+      pan.fps >= TARGETS.panFps && pan.moved,
+    ],
+    [
+      "inspector keystroke → next frame",
+      `p50 ${p50.toFixed(1)} ms, p95 ${p95.toFixed(1)} ms, max ${max.toFixed(1)} ms (${keys.length} keys)`,
+      `p95 < ${TARGETS.keystrokeP95Ms} ms`,
+      p95 < TARGETS.keystrokeP95Ms,
+    ],
   ];
   console.log(`\n### ${label}, ${size.edges.toLocaleString("en")} edges\n`);
   console.log("| measure | result | target | met |\n| --- | --- | --- | --- |");
@@ -234,7 +262,10 @@ async function measureSize(page: Page, size: { nodes: number; edges: number }): 
 async function main(): Promise<void> {
   if (!existsSync(".next/BUILD_ID")) {
     console.log("Building the app (no production build found)…");
-    const build = spawnSync("node_modules/.bin/next", ["build"], { stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+    const build = spawnSync("node_modules/.bin/next", ["build"], {
+      stdio: "inherit",
+      env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
+    });
     if (build.status !== 0) process.exit(build.status ?? 1);
   }
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "batchboard-bench-editor-"));

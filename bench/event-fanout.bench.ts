@@ -67,7 +67,10 @@ function watch(server: BenchServer, runId: string): Watcher {
   let connect!: () => void;
   const connected = new Promise<void>((resolve) => (connect = resolve));
   const ended = (async () => {
-    const response = await fetch(`${server.base}/api/v1/runs/${runId}/events`, { headers: { authorization: server.bearer }, signal: abort.signal });
+    const response = await fetch(`${server.base}/api/v1/runs/${runId}/events`, {
+      headers: { authorization: server.bearer },
+      signal: abort.signal,
+    });
     if (!response.ok || !response.body) throw new Error(`events of ${runId}: ${response.status}`);
     connect();
     const decoder = new TextDecoder();
@@ -110,7 +113,10 @@ async function timeRequests(server: BenchServer, runId: string): Promise<number[
   for (let round = 0; round < ROUNDS; round++) {
     for (const [index, probe] of PROBES.entries()) {
       const started = performance.now();
-      const response = await fetch(`${server.base}${probe.path(runId)}`, { headers: probe.page ? { cookie: server.cookie } : { authorization: server.bearer }, redirect: "manual" });
+      const response = await fetch(`${server.base}${probe.path(runId)}`, {
+        headers: probe.page ? { cookie: server.cookie } : { authorization: server.bearer },
+        redirect: "manual",
+      });
       await response.arrayBuffer();
       if (response.status !== 200) throw new Error(`${probe.label}: ${response.status}`);
       times[index]?.push(performance.now() - started);
@@ -134,7 +140,10 @@ async function measureWith(server: BenchServer, planId: string, watcherCount: nu
   await Promise.all(watchers.map((watcher) => watcher.connected));
   const times = await timeRequests(server, runId);
   const { status } = await api<{ run: { status: string } }>(server, "GET", `/api/v1/runs/${runId}`).then((body) => body.run);
-  const load = os.loadavg().map((value) => value.toFixed(1)).join(" / ");
+  const load = os
+    .loadavg()
+    .map((value) => value.toFixed(1))
+    .join(" / ");
   // Cancelled, so the next side is measured beside no other run.
   if (status === "running") await api(server, "POST", `/api/v1/runs/${runId}/cancel`);
   // Every watcher must see the run end: a fan-out that drops events is not cheap, it is broken.
@@ -152,19 +161,30 @@ try {
   await api(server, "POST", `/api/v1/runs/${warmUp.runId}/cancel`);
   const one = await measureWith(server, plan.id, 1);
   const many = await measureWith(server, plan.id, WATCHERS);
-  const cell = (values: number[]) => `${median(values).toFixed(0)} / ${percentile(values, 95).toFixed(0)} / ${Math.max(...values).toFixed(0)} ms`;
-  console.log(`\nevent fan-out: a ${NODES}-node run streamed to 1 and to ${WATCHERS} SSE watchers; ${ROUNDS} requests per row and side (p50 / p95 / max)\n`);
+  const cell = (values: number[]) =>
+    `${median(values).toFixed(0)} / ${percentile(values, 95).toFixed(0)} / ${Math.max(...values).toFixed(0)} ms`;
+  console.log(
+    `\nevent fan-out: a ${NODES}-node run streamed to 1 and to ${WATCHERS} SSE watchers; ${ROUNDS} requests per row and side (p50 / p95 / max)\n`,
+  );
   printTable(
     ["request", "1 watcher", `${WATCHERS} watchers`, "p95 ratio", `p95 < ${P95_TARGET_MS} ms`],
     PROBES.map((probe, index) => {
       const [single, loaded] = [one.times[index] ?? [], many.times[index] ?? []];
       const met = percentile(loaded, 95) < P95_TARGET_MS;
       ok &&= met;
-      return [probe.label, cell(single), cell(loaded), `${(percentile(loaded, 95) / percentile(single, 95)).toFixed(2)}×`, met ? "met" : "**missed**"];
+      return [
+        probe.label,
+        cell(single),
+        cell(loaded),
+        `${(percentile(loaded, 95) / percentile(single, 95)).toFixed(2)}×`,
+        met ? "met" : "**missed**",
+      ];
     }),
   );
   for (const side of [one, many]) {
-    console.log(`${side.watchers} watcher(s): run still running at the end: ${side.stillRunning ? "yes" : "NO"}; every watcher saw the run end: ${side.allEnded ? "yes" : "NO"}; load average ${side.load}`);
+    console.log(
+      `${side.watchers} watcher(s): run still running at the end: ${side.stillRunning ? "yes" : "NO"}; every watcher saw the run end: ${side.allEnded ? "yes" : "NO"}; load average ${side.load}`,
+    );
     ok &&= side.stillRunning && side.allEnded;
   }
 } finally {

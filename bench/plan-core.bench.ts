@@ -84,7 +84,8 @@ const lines = [
   "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
   ...rows.map((row, index) => {
     const previous = rows[index - 1];
-    const growth = previous === undefined ? "—" : `${(row.total / previous.total).toFixed(1)}× for ${(row.nodes / previous.nodes).toFixed(0)}× nodes`;
+    const growth =
+      previous === undefined ? "—" : `${(row.total / previous.total).toFixed(1)}× for ${(row.nodes / previous.nodes).toFixed(0)}× nodes`;
     const skipped = row.notes.filter((note) => /not (checked|looked for)|only/.test(note)).length;
     return `| ${row.nodes.toLocaleString("en")} | ${row.edges.toLocaleString("en")} | ${format(row.validate)} | ${format(row.optimize)} | ${format(row.total)} | ${format(row.cpu)} | ${((row.total * 1000) / row.nodes).toFixed(1)} | ${growth} | ${skipped === 0 ? "none" : `${skipped} (see notes)`} |`;
   }),
@@ -96,7 +97,9 @@ for (const row of rows) {
 
 const budgetRow = rows.find((row) => row.nodes === BUDGET_NODES);
 if (budgetRow === undefined || budgetRow.total >= BUDGET_MS) {
-  console.error(`\nFAIL: ${BUDGET_NODES} nodes took ${budgetRow ? format(budgetRow.total) : "?"} ms (median); the budget is ${BUDGET_MS} ms.`);
+  console.error(
+    `\nFAIL: ${BUDGET_NODES} nodes took ${budgetRow ? format(budgetRow.total) : "?"} ms (median); the budget is ${BUDGET_MS} ms.`,
+  );
   process.exit(1);
 }
 console.log(`\nOK: ${BUDGET_NODES.toLocaleString("en")} nodes in ${format(budgetRow.total)} ms (median), budget ${BUDGET_MS} ms.`);

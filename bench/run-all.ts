@@ -20,7 +20,5 @@ for (const file of benches) {
   const result = spawnSync("node_modules/.bin/tsx", [path.join("bench", file)], { stdio: "inherit" });
   if (result.status !== 0) missed.push(file);
 }
-console.log(
-  missed.length ? `\nTargets missed in: ${missed.join(", ")}` : `\nAll ${benches.length} benchmarks met their targets.`,
-);
+console.log(missed.length ? `\nTargets missed in: ${missed.join(", ")}` : `\nAll ${benches.length} benchmarks met their targets.`);
 process.exit(missed.length ? 1 : 0);

@@ -35,7 +35,9 @@ function plan(): PlanDocumentInput {
       type: "shell",
       // One process per node that pauses between lines, rather than a forked `sleep` per line: forking
       // would eat the CPU the runner needs to emit events, and the bench measures the view, not fork().
-      params: { command: `perl -e '$|=1; for my $i (1..${LINES_PER_NODE}) { print "node ${index} line $i\\n"; select(undef, undef, undef, 0.007) }'` },
+      params: {
+        command: `perl -e '$|=1; for my $i (1..${LINES_PER_NODE}) { print "node ${index} line $i\\n"; select(undef, undef, undef, 0.007) }'`,
+      },
     });
     edges.push({ from: index >= WIDTH ? `n${index - WIDTH}` : "gate", to: `n${index}` });
   }
@@ -69,7 +71,15 @@ async function main(): Promise<number> {
     await waitForServer();
     const browser = await chromium.launch({
       executablePath: "/usr/bin/chromium",
-      args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
     });
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     await page.goto(`${BASE}/`);
@@ -121,11 +131,18 @@ async function main(): Promise<number> {
     for (let status = ""; !/succeeded|failed|cancelled/.test(status); await page.waitForTimeout(500)) {
       status = ((await (await page.request.get(`${BASE}/api/v1/runs/${runId}`)).json()) as { run: { status: string } }).run.status;
     }
-    await page.getByTestId("run-status").filter({ hasText: /succeeded|failed/ }).waitFor({ timeout: 60_000 });
+    await page
+      .getByTestId("run-status")
+      .filter({ hasText: /succeeded|failed/ })
+      .waitFor({ timeout: 60_000 });
     await page.waitForTimeout(500);
 
     const { frames, changes, arrivals } = await page.evaluate(() => {
-      const bench = window as unknown as { benchFrames: number[]; benchChanges: [string, string, number][]; benchArrivals: [string, number][] };
+      const bench = window as unknown as {
+        benchFrames: number[];
+        benchChanges: [string, string, number][];
+        benchArrivals: [string, number][];
+      };
       return { frames: bench.benchFrames, changes: bench.benchChanges, arrivals: bench.benchArrivals };
     });
     const log = await page.request.get(`${BASE}/api/v1/runs/${runId}/events`);
@@ -168,16 +185,24 @@ async function main(): Promise<number> {
     const lagP95 = percentile(lags, 95);
     // The frame rate and lag only count under the load the target names.
     const ok = eventsPerSecond >= 5_000 && fps >= 30 && lagP95 < 250;
-    console.log(`Machine: ${os.cpus().length} cores, load average ${os.loadavg()[0]?.toFixed(1)}; ${new Date().toISOString().slice(0, 10)}`);
+    console.log(
+      `Machine: ${os.cpus().length} cores, load average ${os.loadavg()[0]?.toFixed(1)}; ${new Date().toISOString().slice(0, 10)}`,
+    );
     console.log("");
     console.log("| measure | value | target |");
     console.log("| --- | ---: | --- |");
     console.log(`| nodes / events in the run | ${NODES} / ${events.length} | 2,000 nodes |`);
-    console.log(`| runner event rate, mean over ${((lastAt - firstAt) / 1000).toFixed(1)} s (busiest second) | ${eventsPerSecond.toFixed(0)} events/s (${busiestSecond}) | ≥ 5,000 |`);
+    console.log(
+      `| runner event rate, mean over ${((lastAt - firstAt) / 1000).toFixed(1)} s (busiest second) | ${eventsPerSecond.toFixed(0)} events/s (${busiestSecond}) | ≥ 5,000 |`,
+    );
     console.log(`| node events: output / status | ${outputEvents} / ${nodeEvents.length - outputEvents} | |`);
     console.log(`| page frame rate while streaming (mean / 5th percentile) | ${fps.toFixed(1)} / ${fpsP5.toFixed(1)} fps | ≥ 30 |`);
-    console.log(`| of which runner → page (SSE arrival; p50 / p95) | ${percentile(deliveryLags, 50).toFixed(0)} / ${percentile(deliveryLags, 95).toFixed(0)} ms | |`);
-    console.log(`| lag runner → DOM, node final status (p50 / p95 / max, ${lags.length} nodes) | ${percentile(lags, 50).toFixed(0)} / ${lagP95.toFixed(0)} / ${Math.max(...lags).toFixed(0)} ms | p95 < 250 ms |`);
+    console.log(
+      `| of which runner → page (SSE arrival; p50 / p95) | ${percentile(deliveryLags, 50).toFixed(0)} / ${percentile(deliveryLags, 95).toFixed(0)} ms | |`,
+    );
+    console.log(
+      `| lag runner → DOM, node final status (p50 / p95 / max, ${lags.length} nodes) | ${percentile(lags, 50).toFixed(0)} / ${lagP95.toFixed(0)} / ${Math.max(...lags).toFixed(0)} ms | p95 < 250 ms |`,
+    );
     return ok ? 0 : 1;
   } finally {
     server.kill("SIGTERM");

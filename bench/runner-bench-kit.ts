@@ -21,7 +21,10 @@ const benchHelperDirectory = path.join(os.tmpdir(), "batchboard-bench-bin");
 export function benchCommands(sandboxed: boolean): CommandLauncher {
   const stateDirectory = path.join(os.tmpdir(), "batchboard-bench-runs");
   if (sandboxed) return createSandboxLauncher({ helperCacheDirectory: benchHelperDirectory, stateDirectory });
-  return createUncontainedLauncher({ spawner: createZygoteSpawner({ nativeCacheDir: benchHelperDirectory }), homesDirectory: stateDirectory });
+  return createUncontainedLauncher({
+    spawner: createZygoteSpawner({ nativeCacheDir: benchHelperDirectory }),
+    homesDirectory: stateDirectory,
+  });
 }
 
 /** A fresh SQLite database, runner resources on it and a stored version of `input`. */
@@ -72,7 +75,10 @@ const TICK_MS = 10;
 function procCpu(pid: number | "self"): { own: number; children: number } {
   const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
   // Fields after the command name (which may contain spaces): utime is the 12th.
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ").map(Number);
+  const fields = stat
+    .slice(stat.lastIndexOf(")") + 2)
+    .split(" ")
+    .map(Number);
   return { own: ((fields[11] ?? 0) + (fields[12] ?? 0)) * TICK_MS, children: ((fields[13] ?? 0) + (fields[14] ?? 0)) * TICK_MS };
 }
 

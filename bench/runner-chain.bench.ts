@@ -89,13 +89,21 @@ async function timed(work: () => Promise<void>): Promise<number> {
   return performance.now() - started;
 }
 
-const { db, resources: base, ownership } = await benchDatabase({ name: "chain bench", nodes: [{ id: "x", type: "shell", params: { command: "true" } }] }, 8);
+const {
+  db,
+  resources: base,
+  ownership,
+} = await benchDatabase({ name: "chain bench", nodes: [{ id: "x", type: "shell", params: { command: "true" } }] }, 8);
 if (db.config.provider !== "sqlite") throw new Error("the chain bench runs on SQLite");
 const threadedStore = await createThreadedRunStore(db.config, fileURLToPath(new URL("..", import.meta.url)));
 const server = createRunnerResources({ ...base, store: threadedStore, serverConcurrency: 8 });
 // The CLI's store (lib/cli/cli-database.ts): Prisma for reads, the run's writes on better-sqlite3 in this thread.
 const writer = createSqliteRunWriter(db.config.filePath);
-const cli = createRunnerResources({ ...base, store: withSqliteRunWriter(createPrismaRunStore(db.client), writer, { deferNodeRows: false }), serverConcurrency: 8 });
+const cli = createRunnerResources({
+  ...base,
+  store: withSqliteRunWriter(createPrismaRunStore(db.client), writer, { deferNodeRows: false }),
+  serverConcurrency: 8,
+});
 // The default since the sandbox landed: each run's commands in a bubblewrap sandbox.
 const sandboxed = createRunnerResources({ ...server, commands: benchCommands(true) });
 const sides = {
@@ -156,14 +164,24 @@ printTable(
     row(`bare loop: ${STEPS}× spawn("sh", ["-c", "true"]) from Node, awaited in turn`, sides.commandLoop, sides.commandLoop),
     row(`batchboard runner, server's threaded store: ${STEPS} chained \`true\` nodes`, sides.commandServer, sides.commandLoop),
     row(`batchboard runner, CLI's store: ${STEPS} chained \`true\` nodes`, sides.commandCli, sides.commandLoop),
-    row(`batchboard runner, server's threaded store, in the bubblewrap sandbox: ${STEPS} chained \`true\` nodes`, sides.commandSandboxed, sides.commandLoop, ""),
+    row(
+      `batchboard runner, server's threaded store, in the bubblewrap sandbox: ${STEPS} chained \`true\` nodes`,
+      sides.commandSandboxed,
+      sides.commandLoop,
+      "",
+    ),
     row(`shell loop: ${STEPS}× sh -c true from sh (reference only)`, sides.shellLoop, sides.commandLoop, ""),
     row(`bare loop: ${STEPS} read-modify-write edits (fs/promises)`, sides.editLoop, sides.editLoop),
     row(`batchboard runner, server's threaded store: ${STEPS} chained file.edit nodes, one file each`, sides.editServer, sides.editLoop),
     row(`batchboard runner, CLI's store: ${STEPS} chained file.edit nodes, one file each`, sides.editCli, sides.editLoop),
   ],
 );
-const ratios = [ratio(sides.commandServer, sides.commandLoop), ratio(sides.commandCli, sides.commandLoop), ratio(sides.editServer, sides.editLoop), ratio(sides.editCli, sides.editLoop)];
+const ratios = [
+  ratio(sides.commandServer, sides.commandLoop),
+  ratio(sides.commandCli, sides.commandLoop),
+  ratio(sides.editServer, sides.editLoop),
+  ratio(sides.editCli, sides.editLoop),
+];
 const missed = ratios.some((value) => value > TARGET);
 console.log(missed ? "\nTarget missed." : "\nTargets met.");
 process.exit(missed ? 1 : 0);

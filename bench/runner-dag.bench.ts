@@ -79,10 +79,12 @@ function timeMake(file: string): Timing {
   return { wallMs: performance.now() - started, cpuMs: reapedChildrenCpuMs() - cpuBefore };
 }
 
-const { db, document, resources: mainThreadResources, ownership } = await benchDatabase(
-  { name: "dag bench", settings: { concurrency: CONCURRENCY }, nodes, edges },
-  CONCURRENCY,
-);
+const {
+  db,
+  document,
+  resources: mainThreadResources,
+  ownership,
+} = await benchDatabase({ name: "dag bench", settings: { concurrency: CONCURRENCY }, nodes, edges }, CONCURRENCY);
 const threadedStore = await createThreadedRunStore(db.config, fileURLToPath(new URL("..", import.meta.url)));
 /** When each node reached the spawner (performance.timeOrigin-based, like event times). */
 const handedOver = new Map<string, number>();
@@ -100,8 +102,18 @@ function recordingHandover(launcher: CommandLauncher): CommandLauncher {
     },
   };
 }
-const threadedResources = createRunnerResources({ ...mainThreadResources, store: threadedStore, serverConcurrency: CONCURRENCY, commands: recordingHandover(mainThreadResources.commands) });
-const sandboxedResources = createRunnerResources({ ...mainThreadResources, store: threadedStore, serverConcurrency: CONCURRENCY, commands: benchCommands(true) });
+const threadedResources = createRunnerResources({
+  ...mainThreadResources,
+  store: threadedStore,
+  serverConcurrency: CONCURRENCY,
+  commands: recordingHandover(mainThreadResources.commands),
+});
+const sandboxedResources = createRunnerResources({
+  ...mainThreadResources,
+  store: threadedStore,
+  serverConcurrency: CONCURRENCY,
+  commands: benchCommands(true),
+});
 
 interface RunnerTiming extends Timing {
   latencies: number[];
@@ -226,7 +238,12 @@ printTable(
       ` (Node ${seconds(splitOf("server"))}, zygote ${seconds(splitOf("helpers"))}, commands ${seconds(splitOf("commands"))})`,
     ),
     // Its CPU column misses what the sandbox's processes used: only wall time is compared for it.
-    row(`batchboard runner, every command sandboxed (bubblewrap per run, namespaces per command)`, sandboxedRounds, "≤ 1.25×", " (incomplete: see sandbox-cost.bench.ts)"),
+    row(
+      `batchboard runner, every command sandboxed (bubblewrap per run, namespaces per command)`,
+      sandboxedRounds,
+      "≤ 1.25×",
+      " (incomplete: see sandbox-cost.bench.ts)",
+    ),
     row(`batchboard runner (SQLite via main-thread Prisma store, reference only)`, mainThreadRounds),
     row(`make -j${CONCURRENCY} (no shell, reference only)`, directRounds),
   ],

@@ -138,7 +138,11 @@ for (let round = 0; round <= ROUNDS; round += 1) {
   if (outcome.status !== "succeeded") throw new Error(`run ${outcome.status}`);
 
   resetFiles(work);
-  const stored = createRunnerResources({ ...database.resources, store: threadedStore, changeLogDirectory: path.join(work, ".change-logs") });
+  const stored = createRunnerResources({
+    ...database.resources,
+    store: threadedStore,
+    changeLogDirectory: path.join(work, ".change-logs"),
+  });
   started = performance.now();
   let reportedAt = 0;
   const stopWatching = stored.bus.subscribe("*", (event) => {
@@ -163,11 +167,46 @@ console.log(
 printTable(
   ["side", "wall time (median)", "rounds", "ratio", "target", "CPU time of this process (median)"],
   [
-    ["hand-written Node script, 8 workers on fs/promises", ms(median(referenceTimes)), referenceTimes.map(ms).join(", "), `${(median(referenceTimes) / referenceMs).toFixed(2)}×`, "", ms(median(referenceCpu))],
-    ["hand-written Node script, synchronous loop", ms(median(syncReferenceTimes)), syncReferenceTimes.map(ms).join(", "), `${(median(syncReferenceTimes) / referenceMs).toFixed(2)}×`, "", ""],
-    ["batchboard runner (change log, journal, events; in-memory store)", ms(runnerMs), runnerTimes.map(ms).join(", "), `${ratio.toFixed(2)}×`, "≤ 1.3×", ms(median(runnerCpu))],
-    ["the same runner persisting to SQLite through the threaded store, as the server does (reference only): until all is stored", ms(median(storedTimes)), storedTimes.map(ms).join(", "), `${(median(storedTimes) / referenceMs).toFixed(2)}×`, "", ""],
-    ["… until the run reports success (what the run view and event streams see; storing goes on)", ms(median(reportedTimes)), reportedTimes.map(ms).join(", "), `${(median(reportedTimes) / referenceMs).toFixed(2)}×`, "", ""],
+    [
+      "hand-written Node script, 8 workers on fs/promises",
+      ms(median(referenceTimes)),
+      referenceTimes.map(ms).join(", "),
+      `${(median(referenceTimes) / referenceMs).toFixed(2)}×`,
+      "",
+      ms(median(referenceCpu)),
+    ],
+    [
+      "hand-written Node script, synchronous loop",
+      ms(median(syncReferenceTimes)),
+      syncReferenceTimes.map(ms).join(", "),
+      `${(median(syncReferenceTimes) / referenceMs).toFixed(2)}×`,
+      "",
+      "",
+    ],
+    [
+      "batchboard runner (change log, journal, events; in-memory store)",
+      ms(runnerMs),
+      runnerTimes.map(ms).join(", "),
+      `${ratio.toFixed(2)}×`,
+      "≤ 1.3×",
+      ms(median(runnerCpu)),
+    ],
+    [
+      "the same runner persisting to SQLite through the threaded store, as the server does (reference only): until all is stored",
+      ms(median(storedTimes)),
+      storedTimes.map(ms).join(", "),
+      `${(median(storedTimes) / referenceMs).toFixed(2)}×`,
+      "",
+      "",
+    ],
+    [
+      "… until the run reports success (what the run view and event streams see; storing goes on)",
+      ms(median(reportedTimes)),
+      reportedTimes.map(ms).join(", "),
+      `${(median(reportedTimes) / referenceMs).toFixed(2)}×`,
+      "",
+      "",
+    ],
     ["planning: validate + optimize (before the run)", ms(planningMs), "", "", "", ""],
   ],
 );

@@ -27,9 +27,30 @@ if (spawnSync("bash", ["scripts/ensure-debian-package.sh", "rg", "ripgrep"], { s
 }
 
 const work = mkdtempSync(path.join(os.tmpdir(), "batchboard-bench-search-"));
-const words = ["alpha", "beta", "gamma", "delta", "render", "compute", "value", "config", "handler", "request", "response", "cache", "index", "token", "parse", "stream", "buffer", "socket", "thread", "queue"];
+const words = [
+  "alpha",
+  "beta",
+  "gamma",
+  "delta",
+  "render",
+  "compute",
+  "value",
+  "config",
+  "handler",
+  "request",
+  "response",
+  "cache",
+  "index",
+  "token",
+  "parse",
+  "stream",
+  "buffer",
+  "socket",
+  "thread",
+  "queue",
+];
 let seed = 42;
-const random = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+const random = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
 for (let file = 0; file < FILES; file += 1) {
   const lines: string[] = [];
   for (let line = 0; line < 40; line += 1) {
@@ -44,12 +65,30 @@ for (let file = 0; file < FILES; file += 1) {
 }
 
 const patterns: Array<{ pattern: string; regex: boolean }> = [
-  ...["TODO_13", "deprecatedCall", "socket.thread", "alpha.beta.gamma", "handler.request", "queue.stream", "cache.index.token", "config.render", "response.buffer", "parse.value.compute"].map(
-    (pattern) => ({ pattern, regex: false }),
-  ),
-  ...["TODO_\\d{2}\\b", "deprecatedCall\\(1\\d\\)", "const (alpha|beta)_3\\d ", "token\\.(parse|stream)\\.queue", "\\bgamma_\\d+ = delta", "socket\\(\\);$", "render\\.render", "^  const queue_0 ", "buffer\\.(cache|index)\\.value", "(thread\\.){2}"].map(
-    (pattern) => ({ pattern, regex: true }),
-  ),
+  ...[
+    "TODO_13",
+    "deprecatedCall",
+    "socket.thread",
+    "alpha.beta.gamma",
+    "handler.request",
+    "queue.stream",
+    "cache.index.token",
+    "config.render",
+    "response.buffer",
+    "parse.value.compute",
+  ].map((pattern) => ({ pattern, regex: false })),
+  ...[
+    "TODO_\\d{2}\\b",
+    "deprecatedCall\\(1\\d\\)",
+    "const (alpha|beta)_3\\d ",
+    "token\\.(parse|stream)\\.queue",
+    "\\bgamma_\\d+ = delta",
+    "socket\\(\\);$",
+    "render\\.render",
+    "^  const queue_0 ",
+    "buffer\\.(cache|index)\\.value",
+    "(thread\\.){2}",
+  ].map((pattern) => ({ pattern, regex: true })),
 ];
 const document = PlanDocument.parse({
   name: "search bench",
@@ -59,13 +98,24 @@ const executionPlan = optimizePlan(document);
 const passes = executionPlan.batches.flatMap((batch) => batch.units).filter((unit) => unit.kind === "search-pass").length;
 
 /** `rg`'s own syntax for a pattern of the plan (literals escaped). */
-const rgPattern = (entry: { pattern: string; regex: boolean }) => (entry.regex ? entry.pattern : entry.pattern.replace(/[\\.+*?()|[\]{}^$#&\-~]/g, "\\$&"));
+const rgPattern = (entry: { pattern: string; regex: boolean }) =>
+  entry.regex ? entry.pattern : entry.pattern.replace(/[\\.+*?()|[\]{}^$#&\-~]/g, "\\$&");
 const rgArgs = ["--no-heading", "--line-number", "--no-config", "--null"];
 
 /** Output lines `path\0line:text` as `path:line` keys. */
 function lineKeys(output: Buffer): string[] {
   const text = output.toString();
-  return text === "" ? [] : text.trimEnd().split("\n").map((line) => line.slice(0, line.indexOf(":", line.indexOf("\0"))).replace("\0", ":").replace(/^\.\//, ""));
+  return text === ""
+    ? []
+    : text
+        .trimEnd()
+        .split("\n")
+        .map((line) =>
+          line
+            .slice(0, line.indexOf(":", line.indexOf("\0")))
+            .replace("\0", ":")
+            .replace(/^\.\//, ""),
+        );
 }
 
 function runRipgrep(args: string[]): Buffer {
@@ -128,12 +178,22 @@ printTable(
   [
     ["rg, one pass with all patterns (`-e p1 … -e p20`)", ms(singleMs), times.single.map(ms).join(", "), "1.00×", ""],
     ["rg once per pattern", ms(median(times.perPattern)), times.perPattern.map(ms).join(", "), ratio(times.perPattern), ""],
-    ["batchboard runner (one pass, in-process: the default)", ms(median(times.inProcess)), times.inProcess.map(ms).join(", "), ratio(times.inProcess), "≤ 2.00×"],
+    [
+      "batchboard runner (one pass, in-process: the default)",
+      ms(median(times.inProcess)),
+      times.inProcess.map(ms).join(", "),
+      ratio(times.inProcess),
+      "≤ 2.00×",
+    ],
     ["batchboard runner (one pass, ripgrep prefilter)", ms(median(times.runner)), times.runner.map(ms).join(", "), ratio(times.runner), ""],
   ],
 );
-console.log(`\nMatching lines per pattern ${sameAsPerPattern ? "agree with rg once per pattern" : "DIFFER from rg once per pattern"}: ${runnerCounts.join(", ")}${sameAsPerPattern ? "" : ` vs rg ${perPatternCounts.join(", ")}`}`);
-console.log(`Lines matching any pattern ${sameAsSinglePass ? "agree" : "DIFFER"} with rg's single pass: ${runnerLines.size} vs ${singleLines.size}`);
+console.log(
+  `\nMatching lines per pattern ${sameAsPerPattern ? "agree with rg once per pattern" : "DIFFER from rg once per pattern"}: ${runnerCounts.join(", ")}${sameAsPerPattern ? "" : ` vs rg ${perPatternCounts.join(", ")}`}`,
+);
+console.log(
+  `Lines matching any pattern ${sameAsSinglePass ? "agree" : "DIFFER"} with rg's single pass: ${runnerLines.size} vs ${singleLines.size}`,
+);
 console.log(`Results with and without the ripgrep prefilter are ${sameEngines ? "identical" : "DIFFERENT"}`);
 const missed = runnerRatio > 2 || !sameAsPerPattern || !sameAsSinglePass || !sameEngines;
 console.log(missed ? "\nTarget missed." : "\nTarget met.");

@@ -15,7 +15,12 @@ const launchers = { sandboxed: benchCommands(true), uncontained: benchCommands(f
 const request = { command: "true", cwd: os.tmpdir(), env: { PATH: "/usr/bin:/bin" } };
 
 async function timeRun(name: keyof typeof launchers, round: number): Promise<{ firstMs: number; perCommandMs: number }> {
-  const commands = launchers[name].openRun({ runId: `sandbox-cost-${process.pid}-${name}-${round}`, workspaceRoot: os.tmpdir(), settings: { network: true, limits: {} }, concurrency: 1 });
+  const commands = launchers[name].openRun({
+    runId: `sandbox-cost-${process.pid}-${name}-${round}`,
+    workspaceRoot: os.tmpdir(),
+    settings: { network: true, limits: {} },
+    concurrency: 1,
+  });
   const opened = performance.now();
   await (await commands.spawn(request, () => undefined)).closed;
   const started = performance.now();
@@ -25,7 +30,10 @@ async function timeRun(name: keyof typeof launchers, round: number): Promise<{ f
   return { firstMs: started - opened, perCommandMs };
 }
 
-const results = { sandboxed: [] as Array<{ firstMs: number; perCommandMs: number }>, uncontained: [] as Array<{ firstMs: number; perCommandMs: number }> };
+const results = {
+  sandboxed: [] as Array<{ firstMs: number; perCommandMs: number }>,
+  uncontained: [] as Array<{ firstMs: number; perCommandMs: number }>,
+};
 // Round 0 warms up both sides (the compiled helper, the page cache) and is not counted.
 for (let round = 0; round <= ROUNDS; round += 1) {
   for (const name of ["sandboxed", "uncontained"] as const) {
@@ -38,11 +46,15 @@ launchers.uncontained.close();
 const perCommand = (name: keyof typeof results) => median(results[name].map((timing) => timing.perCommandMs));
 const first = (name: keyof typeof results) => median(results[name].map((timing) => timing.firstMs));
 const added = perCommand("sandboxed") - perCommand("uncontained");
-console.log(`${COMMANDS} sequential \`true\` commands per run, median of ${ROUNDS} alternating rounds after a warm-up round, ${os.cpus().length} CPUs, load average ${os.loadavg()[0]?.toFixed(1)}\n`);
+console.log(
+  `${COMMANDS} sequential \`true\` commands per run, median of ${ROUNDS} alternating rounds after a warm-up round, ${os.cpus().length} CPUs, load average ${os.loadavg()[0]?.toFixed(1)}\n`,
+);
 printTable(
   ["side", "per command (median)", "rounds", "first command of the run (starts the sandbox)"],
   (["uncontained", "sandboxed"] as const).map((name) => [
-    name === "sandboxed" ? "sandboxed: bubblewrap per run, user + PID namespace per command" : "uncontained helper (BATCHBOARD_SANDBOX=off)",
+    name === "sandboxed"
+      ? "sandboxed: bubblewrap per run, user + PID namespace per command"
+      : "uncontained helper (BATCHBOARD_SANDBOX=off)",
     `${perCommand(name).toFixed(3)} ms`,
     results[name].map((timing) => timing.perCommandMs.toFixed(2)).join(", "),
     `${first(name).toFixed(1)} ms`,

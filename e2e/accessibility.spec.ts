@@ -27,7 +27,13 @@ async function seriousViolations(page: Page): Promise<string[]> {
   });
   return violations
     .filter((violation) => violation.impact === "serious" || violation.impact === "critical")
-    .map((violation) => `${violation.id} (${violation.impact}): ${violation.help} at ${violation.nodes.slice(0, 3).map((node) => node.target.join(" ")).join(", ")}`);
+    .map(
+      (violation) =>
+        `${violation.id} (${violation.impact}): ${violation.help} at ${violation.nodes
+          .slice(0, 3)
+          .map((node) => node.target.join(" "))
+          .join(", ")}`,
+    );
 }
 
 const plan: PlanDocumentInput = {
@@ -53,7 +59,16 @@ test("no page has a serious or critical accessibility violation", async ({ page,
   expect(started.status(), await started.text()).toBeLessThan(300);
   const { runId } = (await started.json()) as { runId: string };
 
-  const pages = ["/library", `/plans/${planId}`, "/runs", `/runs/${runId}`, "/settings/members", "/settings/workspaces", "/settings/tokens", "/settings/teams"];
+  const pages = [
+    "/library",
+    `/plans/${planId}`,
+    "/runs",
+    `/runs/${runId}`,
+    "/settings/members",
+    "/settings/workspaces",
+    "/settings/tokens",
+    "/settings/teams",
+  ];
   const found: Record<string, string[]> = {};
   for (const path of pages) {
     await page.goto(path);

@@ -36,9 +36,13 @@ test("a token drives the plan API; revoking it stops it at once", async ({ page,
   const first = await api.get(`/api/v1/plans/${plan.id}/versions/1`);
   expect(await first.json()).toMatchObject({ version: { number: 1, document: { name: "From the API" } } });
 
-  const invalid = await api.post("/api/v1/plans", { data: { document: { name: "Bad", nodes: [{ id: "x", type: "file.write", params: { path: "../out", content: "" } }] } } });
+  const invalid = await api.post("/api/v1/plans", {
+    data: { document: { name: "Bad", nodes: [{ id: "x", type: "file.write", params: { path: "../out", content: "" } }] } },
+  });
   expect(invalid.status()).toBe(422);
-  expect(await invalid.json()).toMatchObject({ error: { code: "invalid", issues: [expect.objectContaining({ path: "document.nodes.0.params.path" })] } });
+  expect(await invalid.json()).toMatchObject({
+    error: { code: "invalid", issues: [expect.objectContaining({ path: "document.nodes.0.params.path" })] },
+  });
 
   const missing = await api.get("/api/v1/plans/not-a-real-id");
   expect(missing.status()).toBe(404);
@@ -64,7 +68,11 @@ test("the OpenAPI document is served and generated from the schemas", async ({ r
   expect(Object.keys(document.paths)).toContain("/api/v1/plans/{planId}/versions/{number}");
 });
 
-test("an inline plan sent with a token runs; its events stream to completion; per-node results are read back", async ({ page, playwright, baseURL }) => {
+test("an inline plan sent with a token runs; its events stream to completion; per-node results are read back", async ({
+  page,
+  playwright,
+  baseURL,
+}) => {
   // Runs go to a team of their own, so the main team stays free of runs for the other specs.
   await page.goto("/settings/teams");
   await page.getByLabel("New team").fill("API runs");

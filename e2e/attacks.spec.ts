@@ -45,9 +45,21 @@ async function slowestAnswerDuring(api: APIRequestContext, work: Promise<unknown
   return slowest;
 }
 
-type NodeResult = { nodeId: string; status: string; startedAt: string | null; finishedAt: string | null; error: { code: string; message: string } | null; result: { stdout?: { tail: string } } | null };
+type NodeResult = {
+  nodeId: string;
+  status: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  error: { code: string; message: string } | null;
+  result: { stdout?: { tail: string } } | null;
+};
 
-test("a runner's shell nodes cannot reach the server's data, other workspaces, its processes or its health", async ({ page, browser, baseURL, playwright }) => {
+test("a runner's shell nodes cannot reach the server's data, other workspaces, its processes or its health", async ({
+  page,
+  browser,
+  baseURL,
+  playwright,
+}) => {
   test.setTimeout(180_000);
   const dataDir = dataDirectoryOf(baseURL);
   const database = path.join(dataDir, "batchboard.db");
@@ -70,12 +82,23 @@ test("a runner's shell nodes cannot reach the server's data, other workspaces, i
       // These succeed only when the target cannot be seen.
       contained("read-database", `test ! -e '${database}' && ! ls '${dataDir}/batchboard.db'* 2>/dev/null`),
       contained("read-other-workspace", `test ! -e '${otherWorkspace}/.'`),
-      contained("read-server-environment", "! cat /proc/[0-9]*/environ 2>/dev/null | tr '\\0' '\\n' | grep -q '^BATCHBOARD_\\|^DATABASE_URL\\|^PORT='"),
+      contained(
+        "read-server-environment",
+        "! cat /proc/[0-9]*/environ 2>/dev/null | tr '\\0' '\\n' | grep -q '^BATCHBOARD_\\|^DATABASE_URL\\|^PORT='",
+      ),
       // By process name: bubblewrap's own command line, visible inside, names paths the sandbox binds.
-      contained("see-server-processes", "! cat /proc/[0-9]*/comm 2>/dev/null | grep -q '^node$\\|^next-server\\|^postgres\\|^redis-server'"),
+      contained(
+        "see-server-processes",
+        "! cat /proc/[0-9]*/comm 2>/dev/null | grep -q '^node$\\|^next-server\\|^postgres\\|^redis-server'",
+      ),
       contained("write-outside", `mkdir -p '${otherWorkspace}' && echo pwned > '${otherWorkspace}/pwned'; ! echo pwned > /etc/pwned`),
       // These fail, each with an error that says why.
-      { id: "setsid-escape", type: "shell", timeoutMs: 1000, params: { command: `setsid sleep ${marker} > /dev/null 2>&1 & sleep ${marker}` } },
+      {
+        id: "setsid-escape",
+        type: "shell",
+        timeoutMs: 1000,
+        params: { command: `setsid sleep ${marker} > /dev/null 2>&1 & sleep ${marker}` },
+      },
       { id: "fork-bomb", type: "shell", timeoutMs: 3000, params: { command: "bomb() { bomb | bomb & }; bomb; sleep 30" } },
       contained("allocate-4gb", `perl -e '$x = "a" x (4 * 1024**3); print length $x'`),
       contained("write-100gb", "head -c 100G /dev/zero > big.bin"),
@@ -85,7 +108,10 @@ test("a runner's shell nodes cannot reach the server's data, other workspaces, i
   await page.goto("/settings/tokens");
   await page.getByLabel("Token name").fill("owner for attacks");
   await page.getByRole("button", { name: "Create token" }).click();
-  const owner = await playwright.request.newContext({ baseURL, extraHTTPHeaders: { authorization: `Bearer ${await page.getByLabel("New API token").inputValue()}` } });
+  const owner = await playwright.request.newContext({
+    baseURL,
+    extraHTTPHeaders: { authorization: `Bearer ${await page.getByLabel("New API token").inputValue()}` },
+  });
   const saved = await owner.post("/api/v1/plans", { data: { document: plan } });
   expect(saved.status()).toBe(201);
   const { plan: stored } = (await saved.json()) as { plan: { id: string } };
@@ -114,7 +140,10 @@ test("a runner's shell nodes cannot reach the server's data, other workspaces, i
   expect(countProcessesRunning("sleep", marker)).toBe(0);
   expect(node("fork-bomb").status).toBe("failed");
   expect(node("allocate-4gb").error).toMatchObject({ code: "limit-exceeded", message: expect.stringMatching(/memory limit \(2048 MiB\)/) });
-  expect(node("write-100gb").error).toMatchObject({ code: "limit-exceeded", message: expect.stringMatching(/file size limit \(1024 MiB per file\)/) });
+  expect(node("write-100gb").error).toMatchObject({
+    code: "limit-exceeded",
+    message: expect.stringMatching(/file size limit \(1024 MiB per file\)/),
+  });
 
   // Nothing outside the run's directory changed.
   expect(existsSync(path.join(otherWorkspace, "pwned"))).toBe(false);

@@ -19,7 +19,11 @@ async function createInviteLink(page: Page, role: string): Promise<string> {
 
 const planBody = { document: { name: "Forbidden plan", nodes: [], edges: [] } };
 
-test("an invited viewer signs in, sees what they may not do disabled, and the server refuses it anyway", async ({ page, browser, baseURL }) => {
+test("an invited viewer signs in, sees what they may not do disabled, and the server refuses it anyway", async ({
+  page,
+  browser,
+  baseURL,
+}) => {
   const link = await createInviteLink(page, "viewer");
   await expect(page.getByTestId("invite-row")).toHaveCount(1);
 
@@ -148,7 +152,11 @@ test("sign-out ends the session; wrong passwords are rate limited, even before t
 test("cross-site posts to a server action or an API route are refused", async ({ page }) => {
   await page.goto("/settings/members");
   const forgedAction = await page.request.post("/settings/members", {
-    headers: { origin: "https://evil.example", "next-action": "0000000000000000000000000000000000000000", "content-type": "text/plain;charset=UTF-8" },
+    headers: {
+      origin: "https://evil.example",
+      "next-action": "0000000000000000000000000000000000000000",
+      "content-type": "text/plain;charset=UTF-8",
+    },
     data: JSON.stringify([{ role: "owner" }]),
   });
   expect(forgedAction.status()).toBe(403);
@@ -158,7 +166,9 @@ test("cross-site posts to a server action or an API route are refused", async ({
   // The same request from our own origin is accepted.
   const sameOrigin = await page.request.post("/api/v1/plans", {
     headers: { origin: new URL(page.url()).origin },
-    data: { document: { name: "Posted from the app", nodes: [{ id: "hello", type: "shell", params: { command: "echo hello" } }], edges: [] } },
+    data: {
+      document: { name: "Posted from the app", nodes: [{ id: "hello", type: "shell", params: { command: "echo hello" } }], edges: [] },
+    },
   });
   expect(sameOrigin.status()).toBe(201);
 });

@@ -49,7 +49,9 @@ test("a viewer with a real token cannot create a team, in the UI or the API", as
 
   const refused = await api.post("/api/v1/teams", { data: { name: "My own team" } });
   expect(refused.status()).toBe(403);
-  expect(await refused.json()).toMatchObject({ error: { code: "forbidden", message: expect.stringMatching(/Only instance administrators/) } });
+  expect(await refused.json()).toMatchObject({
+    error: { code: "forbidden", message: expect.stringMatching(/Only instance administrators/) },
+  });
   expect((await api.patch("/api/v1/instance", { data: { selfServiceTeams: true } })).status()).toBe(403);
   const me = (await (await api.get("/api/v1/me")).json()) as { user: { id: string } };
   expect((await api.patch(`/api/v1/instance/users/${me.user.id}`, { data: { isAdmin: true } })).status()).toBe(403);
@@ -58,7 +60,11 @@ test("a viewer with a real token cannot create a team, in the UI or the API", as
   await expectHealthy(api);
 });
 
-test("sign-in: 60 parallel guesses let only the limit through, a forged X-Forwarded-For changes nothing, and next= stays on the site", async ({ browser, baseURL, playwright }) => {
+test("sign-in: 60 parallel guesses let only the limit through, a forged X-Forwarded-For changes nothing, and next= stays on the site", async ({
+  browser,
+  baseURL,
+  playwright,
+}) => {
   // Five real sign-ins (argon2 each) in fresh browsers: slow on a loaded machine.
   test.setTimeout(180_000);
   const attacker = await signedOutPage(browser, baseURL);
@@ -120,15 +126,24 @@ test("every response carries the security headers, and the pages work under the 
   expect(violations).toEqual([]);
 });
 
-test("bad requests get 413, 415 and 400 in the error shape; every run route answers 404 for a missing run and 409 for a conflict", async ({ page, baseURL, playwright }) => {
+test("bad requests get 413, 415 and 400 in the error shape; every run route answers 404 for a missing run and 409 for a conflict", async ({
+  page,
+  baseURL,
+  playwright,
+}) => {
   const token = await createToken(page, "edges");
   const api = await playwright.request.newContext({ baseURL, extraHTTPHeaders: { authorization: `Bearer ${token}` } });
 
-  const huge = { document: { name: "Huge", nodes: [{ id: "w", type: "file.write", params: { path: "a", content: "x".repeat(12 * 1024 * 1024) } }] } };
+  const huge = {
+    document: { name: "Huge", nodes: [{ id: "w", type: "file.write", params: { path: "a", content: "x".repeat(12 * 1024 * 1024) } }] },
+  };
   const tooLarge = await api.post("/api/v1/plans", { data: huge });
   expect(tooLarge.status()).toBe(413);
   expect(await tooLarge.json()).toMatchObject({ ...errorShape, error: { code: "payload_too_large" } });
-  const text = await api.post("/api/v1/plans", { headers: { "content-type": "text/plain" }, data: JSON.stringify({ document: { name: "x", nodes: [] } }) });
+  const text = await api.post("/api/v1/plans", {
+    headers: { "content-type": "text/plain" },
+    data: JSON.stringify({ document: { name: "x", nodes: [] } }),
+  });
   expect(text.status()).toBe(415);
   expect(await text.json()).toMatchObject({ error: { code: "unsupported_media_type" } });
   for (const path of ["/api/v1/runs/%ZZ/events", "/api/v1/runs/%ZZ", "/api/v1/plans/%E0%A4%A"]) {
@@ -159,7 +174,9 @@ test("bad requests get 413, 415 and 400 in the error shape; every run route answ
   }
 
   // A running run: repairs that need it finished answer 409.
-  const started = await api.post("/api/v1/runs", { data: { plan: { name: "Conflicts", nodes: [{ id: "slow", type: "shell", params: { command: "sleep 30" } }] } } });
+  const started = await api.post("/api/v1/runs", {
+    data: { plan: { name: "Conflicts", nodes: [{ id: "slow", type: "shell", params: { command: "sleep 30" } }] } },
+  });
   const { runId } = (await started.json()) as { runId: string };
   const conflicts: Array<readonly [string, string]> = [
     ["POST", `/api/v1/runs/${runId}/retry-failed`],

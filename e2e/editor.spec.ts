@@ -18,7 +18,9 @@ async function createPlan(page: Page, name: string): Promise<string> {
   return page.url();
 }
 
-test("a plan drawn from scratch: palette, connect, forms, cycle and escaping path reported and fixed, saved and reloaded intact", async ({ page }) => {
+test("a plan drawn from scratch: palette, connect, forms, cycle and escaping path reported and fixed, saved and reloaded intact", async ({
+  page,
+}) => {
   const url = await createPlan(page, "Release notes");
   await expectCounts(page, 0, 0);
 
@@ -165,29 +167,35 @@ test("copy/paste, edge conditions, history with diff and restore, and a stale sa
   await expect(page).toHaveURL(url);
 });
 
-test("multi-select with Ctrl+click, copy and paste both with their edge, delete them with the keyboard, undo", CLIENT_ONLY, async ({ page }) => {
-  await createPlan(page, "Multi-select");
-  await dropFromPalette(page, "file.read", 150, 150);
-  await dropFromPalette(page, "search", 450, 150);
-  await connect(page, "read-1", "search-1");
-  await expectCounts(page, 2, 1);
+test(
+  "multi-select with Ctrl+click, copy and paste both with their edge, delete them with the keyboard, undo",
+  CLIENT_ONLY,
+  async ({ page }) => {
+    await createPlan(page, "Multi-select");
+    await dropFromPalette(page, "file.read", 150, 150);
+    await dropFromPalette(page, "search", 450, 150);
+    await connect(page, "read-1", "search-1");
+    await expectCounts(page, 2, 1);
 
-  await selectNode(page, "read-1");
-  await planNode(page, "search-1").locator(".op-head").click({ modifiers: ["Control"] });
-  await expect(page.getByTestId("inspector")).toHaveCount(0);
-  await expect(page.getByText("2 nodes selected.")).toBeVisible();
-  await page.keyboard.press("Control+c");
-  await page.keyboard.press("Control+v");
-  await expectCounts(page, 4, 2);
-  await expect(planNode(page, "read-1-copy-1")).toBeVisible();
-  await expect(planNode(page, "search-1-copy-1")).toBeVisible();
+    await selectNode(page, "read-1");
+    await planNode(page, "search-1")
+      .locator(".op-head")
+      .click({ modifiers: ["Control"] });
+    await expect(page.getByTestId("inspector")).toHaveCount(0);
+    await expect(page.getByText("2 nodes selected.")).toBeVisible();
+    await page.keyboard.press("Control+c");
+    await page.keyboard.press("Control+v");
+    await expectCounts(page, 4, 2);
+    await expect(planNode(page, "read-1-copy-1")).toBeVisible();
+    await expect(planNode(page, "search-1-copy-1")).toBeVisible();
 
-  // The pasted pair is selected: Delete removes both and their edge, Ctrl+Z brings them back.
-  await page.keyboard.press("Delete");
-  await expectCounts(page, 2, 1);
-  await page.keyboard.press("Control+z");
-  await expectCounts(page, 4, 2);
-});
+    // The pasted pair is selected: Delete removes both and their edge, Ctrl+Z brings them back.
+    await page.keyboard.press("Delete");
+    await expectCounts(page, 2, 1);
+    await page.keyboard.press("Control+z");
+    await expectCounts(page, 4, 2);
+  },
+);
 
 test("the optimizer overlay shows waves, batches, the critical path and a hazard with a one-click fix", CLIENT_ONLY, async ({ page }) => {
   await createPlan(page, "Overlay");

@@ -83,7 +83,9 @@ test("palette clicks place each new node in free space, not on top of each other
   await expect(page.getByTestId("plan-node")).toHaveCount(2);
   for (let click = 0; click < 4; click += 1) await page.getByTestId("palette-shell").click();
   await expect(page.getByTestId("plan-node")).toHaveCount(6);
-  const boxes = await page.getByTestId("plan-node").evaluateAll((nodes) => nodes.map((node) => node.getBoundingClientRect().toJSON() as DOMRect));
+  const boxes = await page
+    .getByTestId("plan-node")
+    .evaluateAll((nodes) => nodes.map((node) => node.getBoundingClientRect().toJSON() as DOMRect));
   for (let i = 0; i < boxes.length; i += 1) {
     for (let j = i + 1; j < boxes.length; j += 1) {
       const [a, b] = [boxes[i]!, boxes[j]!];
@@ -96,7 +98,9 @@ test("palette clicks place each new node in free space, not on top of each other
 test("a small plan's run view is not zoomed past life size and no minimap covers its nodes", CLIENT_ONLY, async ({ page }) => {
   await startRunFromPlanPage(page, await storePlan(page, twoNodes("Small run")));
   await expect(page.getByTestId("run-status")).toHaveText("succeeded", { timeout: 20_000 });
-  const scale = await page.locator(".run-canvas .react-flow__viewport").evaluate((element) => new DOMMatrix(getComputedStyle(element).transform).a);
+  const scale = await page
+    .locator(".run-canvas .react-flow__viewport")
+    .evaluate((element) => new DOMMatrix(getComputedStyle(element).transform).a);
   expect(scale).toBeLessThanOrEqual(1);
   await expect(page.locator(".run-canvas .react-flow__minimap")).toHaveCount(0);
   // Edges point at the node that waits.
@@ -110,7 +114,9 @@ test("a plan JSON file over 1 MB (10,000 nodes, 15,000 edges) imports in the bro
   expect(text.length).toBeGreaterThan(1024 * 1024);
   await page.getByRole("button", { name: "Import JSON…" }).click();
   const dialog = page.getByRole("dialog", { name: "Import a plan" });
-  await dialog.getByLabel("Plan JSON file").setInputFiles({ name: "big.plan.json", mimeType: "application/json", buffer: Buffer.from(text) });
+  await dialog
+    .getByLabel("Plan JSON file")
+    .setInputFiles({ name: "big.plan.json", mimeType: "application/json", buffer: Buffer.from(text) });
   await expect(dialog.getByRole("status")).toContainText("10000 operations, 15000 dependencies", { timeout: 60_000 });
   await dialog.getByRole("button", { name: "Import" }).click();
   await page.waitForURL(/\/plans\/[^/]+$/, { timeout: 120_000 });
@@ -133,17 +139,21 @@ test("polish: singular counts, waves numbered like batch ids, labelled dependenc
   expect(width).toBeGreaterThan(700);
 });
 
-test("polish: settings tabs read as links, the workspace name pattern is a valid regular expression, invite links can be copied", CLIENT_ONLY, async ({ page }) => {
-  await page.goto("/settings/members");
-  const tab = page.getByRole("navigation", { name: "Settings" }).getByRole("link", { name: "Workspaces" });
-  const color = await tab.evaluate((element) => getComputedStyle(element).color);
-  expect(color).toBe("rgb(27, 31, 36)");
-  await page.getByRole("button", { name: "Create invite link" }).click();
-  await expect(page.getByRole("button", { name: "Copy this link" })).toBeVisible();
-  await page.goto("/settings/workspaces");
-  const pattern = await page.getByRole("textbox", { name: "New workspace name" }).getAttribute("pattern");
-  expect(() => new RegExp(`^(?:${pattern})$`, "v")).not.toThrow();
-});
+test(
+  "polish: settings tabs read as links, the workspace name pattern is a valid regular expression, invite links can be copied",
+  CLIENT_ONLY,
+  async ({ page }) => {
+    await page.goto("/settings/members");
+    const tab = page.getByRole("navigation", { name: "Settings" }).getByRole("link", { name: "Workspaces" });
+    const color = await tab.evaluate((element) => getComputedStyle(element).color);
+    expect(color).toBe("rgb(27, 31, 36)");
+    await page.getByRole("button", { name: "Create invite link" }).click();
+    await expect(page.getByRole("button", { name: "Copy this link" })).toBeVisible();
+    await page.goto("/settings/workspaces");
+    const pattern = await page.getByRole("textbox", { name: "New workspace name" }).getAttribute("pattern");
+    expect(() => new RegExp(`^(?:${pattern})$`, "v")).not.toThrow();
+  },
+);
 
 test("polish: sign-in has no sidebar and its heading sits on one line", CLIENT_ONLY, async ({ browser, baseURL }) => {
   const context = await browser.newContext({ baseURL, storageState: { cookies: [], origins: [] }, viewport: { width: 1440, height: 900 } });
@@ -151,7 +161,9 @@ test("polish: sign-in has no sidebar and its heading sits on one line", CLIENT_O
   await page.goto("/sign-in");
   await expect(page.getByRole("navigation", { name: "Main" })).toBeHidden();
   const heading = page.getByRole("heading", { level: 1 });
-  const lineHeight = await heading.evaluate((element) => parseFloat(getComputedStyle(element).lineHeight) || parseFloat(getComputedStyle(element).fontSize) * 1.3);
+  const lineHeight = await heading.evaluate(
+    (element) => parseFloat(getComputedStyle(element).lineHeight) || parseFloat(getComputedStyle(element).fontSize) * 1.3,
+  );
   const height = (await heading.boundingBox())?.height ?? 0;
   expect(height).toBeLessThan(lineHeight * 1.6);
   await context.close();

@@ -86,7 +86,8 @@ test("a failing node turns red with its stderr and exit code; retry failed reuse
   await page.getByRole("button", { name: "Retry failed" }).click();
   await page.waitForURL((url) => url.href !== failedRunUrl && /\/runs\//.test(url.pathname));
   await expect(page.getByTestId("run-status")).toHaveText("succeeded", { timeout: 20_000 });
-  for (const id of ["write-config", "check", "after-check", "independent"]) await expect(node(page, id)).toHaveAttribute("data-status", "succeeded");
+  for (const id of ["write-config", "check", "after-check", "independent"])
+    await expect(node(page, id)).toHaveAttribute("data-status", "succeeded");
   await expect(node(page, "write-config")).toContainText("(reused)");
   await expect(node(page, "independent")).toContainText("(reused)");
   await expect(node(page, "check")).not.toContainText("(reused)");
@@ -102,7 +103,9 @@ test("a failing node turns red with its stderr and exit code; retry failed reuse
   // The runs list shows the retry right under the run it retried.
   await page.goto("/runs");
   const runRows = page.getByTestId("run-row");
-  const hrefs = await runRows.evaluateAll((rows) => rows.map((row) => [row.querySelector("a")?.getAttribute("href"), row.getAttribute("data-generation")]));
+  const hrefs = await runRows.evaluateAll((rows) =>
+    rows.map((row) => [row.querySelector("a")?.getAttribute("href"), row.getAttribute("data-generation")]),
+  );
   const parentIndex = hrefs.findIndex(([href]) => href && failedRunUrl.endsWith(href));
   expect(hrefs[parentIndex + 1]).toEqual([new URL(retryUrl).pathname, "1"]);
 });
@@ -114,7 +117,12 @@ async function expectInsideCanvas(page: Page, id: string): Promise<void> {
       const canvas = await page.locator(".run-canvas").boundingBox();
       const box = await node(page, id).boundingBox();
       if (!canvas || !box) return false;
-      return box.x >= canvas.x && box.y >= canvas.y && box.x + box.width <= canvas.x + canvas.width && box.y + box.height <= canvas.y + canvas.height;
+      return (
+        box.x >= canvas.x &&
+        box.y >= canvas.y &&
+        box.x + box.width <= canvas.x + canvas.width &&
+        box.y + box.height <= canvas.y + canvas.height
+      );
     })
     .toBe(true);
 }
@@ -146,10 +154,7 @@ test("reloading mid-run ends on the same graph as a view that watched it all", a
       { id: "fails", type: "shell", params: { command: "sleep 0.6; echo nope >&2; exit 1" } },
       { id: "after-fail", type: "shell", params: { command: "echo never" } },
     ],
-    edges: [
-      ...steps.slice(1).map((id, index) => ({ from: steps[index] ?? "a", to: id })),
-      { from: "fails", to: "after-fail" },
-    ],
+    edges: [...steps.slice(1).map((id, index) => ({ from: steps[index] ?? "a", to: id })), { from: "fails", to: "after-fail" }],
   });
   await startRunFromPlanPage(page, planId);
   const watcher = await context.newPage();
@@ -204,7 +209,8 @@ test("undo puts back every file the run changed: an edited file's earlier conten
   await page.getByRole("button", { name: "Undo file changes" }).click();
   const dialog = page.getByRole("dialog", { name: "Undo file changes" });
   await expect(dialog.getByRole("listitem")).toHaveCount(2);
-  for (const file of ["status.txt", "announcement.txt"]) await expect(dialog.getByRole("listitem").filter({ hasText: file })).toHaveCount(1);
+  for (const file of ["status.txt", "announcement.txt"])
+    await expect(dialog.getByRole("listitem").filter({ hasText: file })).toHaveCount(1);
   await dialog.getByRole("button", { name: "Undo changes" }).click();
   const outcome = page.getByRole("alert").filter({ hasText: /^(Restored|Nothing was undone)/ });
   await expect(outcome).toHaveText("Restored 2 file(s).", { timeout: 20_000 });

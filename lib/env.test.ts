@@ -19,6 +19,8 @@ describe("cluster settings in the environment", () => {
   });
 
   it("refuses a workspace location that is not name=/absolute/path", () => {
-    expect(() => loadEnv({ BATCHBOARD_WORKER_WORKSPACES: "website=relative/path" })).toThrow(/BATCHBOARD_WORKER_WORKSPACES: "website=relative\/path" is not name=\/absolute\/path/);
+    expect(() => loadEnv({ BATCHBOARD_WORKER_WORKSPACES: "website=relative/path" })).toThrow(
+      /BATCHBOARD_WORKER_WORKSPACES: "website=relative\/path" is not name=\/absolute\/path/,
+    );
   });
 });

@@ -34,7 +34,9 @@ const EnvSchema = z
       .string()
       .min(1)
       .default("rg")
-      .describe("The ripgrep executable (looked up on PATH) large searches use to find candidate lines, with the same results as without it; off: searches run in-process only"),
+      .describe(
+        "The ripgrep executable (looked up on PATH) large searches use to find candidate lines, with the same results as without it; off: searches run in-process only",
+      ),
     HOST: z.string().min(1).default("127.0.0.1").describe("Address `npm start` listens on; 0.0.0.0 for every interface"),
     BATCHBOARD_TRUST_PROXY: z
       .stringbool()
@@ -55,21 +57,41 @@ const EnvSchema = z
       .string()
       .regex(/^rediss?:\/\//, "must be a redis:// or rediss:// URL")
       .optional()
-      .describe("Turns on cluster mode: web servers enqueue runs in BullMQ on this Redis and workers (npm run worker) execute them; needs PostgreSQL"),
-    BATCHBOARD_REDIS_PREFIX: z.string().min(1).default("batchboard").describe("Prefix of every Redis key and channel (BullMQ queues, events, control)"),
+      .describe(
+        "Turns on cluster mode: web servers enqueue runs in BullMQ on this Redis and workers (npm run worker) execute them; needs PostgreSQL",
+      ),
+    BATCHBOARD_REDIS_PREFIX: z
+      .string()
+      .min(1)
+      .default("batchboard")
+      .describe("Prefix of every Redis key and channel (BullMQ queues, events, control)"),
     BATCHBOARD_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(4).describe("Worker: runs executed at once"),
     BATCHBOARD_WORKER_TAGS: z
       .string()
       .default("default")
-      .transform((value) => [...new Set(value.split(",").map((tag) => tag.trim()).filter(Boolean))])
-      .pipe(z.array(z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, "tags use lower-case letters, digits, '-' and '_'")).min(1, "name at least one tag"))
+      .transform((value) => [
+        ...new Set(
+          value
+            .split(",")
+            .map((tag) => tag.trim())
+            .filter(Boolean),
+        ),
+      ])
+      .pipe(
+        z
+          .array(z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, "tags use lower-case letters, digits, '-' and '_'"))
+          .min(1, "name at least one tag"),
+      )
       .describe("Worker: comma-separated tags it serves; a workspace's runs go to workers serving its tag"),
     BATCHBOARD_WORKER_WORKSPACES: z
       .string()
       .default("")
       .transform((value, context) => {
         const map: Record<string, string> = {};
-        for (const entry of value.split(",").map((item) => item.trim()).filter(Boolean)) {
+        for (const entry of value
+          .split(",")
+          .map((item) => item.trim())
+          .filter(Boolean)) {
           const separator = entry.indexOf("=");
           if (separator <= 0 || !path.isAbsolute(entry.slice(separator + 1))) {
             context.addIssue({ code: "custom", message: `"${entry}" is not name=/absolute/path` });
@@ -80,7 +102,12 @@ const EnvSchema = z
         return map;
       })
       .describe("Worker: name=/path,… where each workspace it serves lives on its disk; others use their registered directory"),
-    BATCHBOARD_WORKER_DRAIN_MS: z.coerce.number().int().min(0).default(30_000).describe("Worker: on SIGTERM, how long current runs may finish before they are handed over"),
+    BATCHBOARD_WORKER_DRAIN_MS: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .default(30_000)
+      .describe("Worker: on SIGTERM, how long current runs may finish before they are handed over"),
   })
   .superRefine((env, context) => {
     if (env.REDIS_URL && !env.DATABASE_URL?.startsWith("postgres")) {

@@ -17,7 +17,9 @@ const asList = (value: string | string[]) => (Array.isArray(value) ? value : [va
 const named = (cell: string, path: string) => cell.includes(`\`${path}\``);
 
 async function lintZones(): Promise<Zone[]> {
-  const config = (await import(new URL("../eslint.config.mjs", import.meta.url).href)) as { default: { rules?: Record<string, unknown> }[] };
+  const config = (await import(new URL("../eslint.config.mjs", import.meta.url).href)) as {
+    default: { rules?: Record<string, unknown> }[];
+  };
   for (const block of config.default) {
     const rule = block.rules?.["import-x/no-restricted-paths"];
     if (Array.isArray(rule)) return (rule[1] as { zones: Zone[] }).zones;
@@ -59,9 +61,11 @@ describe("ARCHITECTURE.md and the lint zones", async () => {
           if (zone.except) {
             // "Anything of the project but these": the row says which, and that the rest is forbidden.
             for (const allowed of zone.except.map((path) => `lib/${path.replace(/^\.\//, "")}`)) {
-              if (!row.layers.includes(allowed) && !named(row.mayImport, allowed)) mismatches.push(`${row.layers.join(", ")} may import ${allowed}`);
+              if (!row.layers.includes(allowed) && !named(row.mayImport, allowed))
+                mismatches.push(`${row.layers.join(", ")} may import ${allowed}`);
             }
-            if (!/any other project code/.test(row.mayNotImport)) mismatches.push(`${row.layers.join(", ")} may not import any other project code`);
+            if (!/any other project code/.test(row.mayNotImport))
+              mismatches.push(`${row.layers.join(", ")} may not import any other project code`);
           } else {
             for (const forbidden of asList(zone.from)) {
               const said = named(row.mayNotImport, forbidden) || /any other project code/.test(row.mayNotImport);
@@ -76,7 +80,9 @@ describe("ARCHITECTURE.md and the lint zones", async () => {
 
   it("has a zone for every row's layer", () => {
     const targets = new Set(zones.flatMap((zone) => asList(zone.target)));
-    const unzoned = rows.flatMap((row) => row.layers).filter((layer) => !targets.has(layer) && !(layer.startsWith("lib/") && targets.has("lib")));
+    const unzoned = rows
+      .flatMap((row) => row.layers)
+      .filter((layer) => !targets.has(layer) && !(layer.startsWith("lib/") && targets.has("lib")));
     expect(unzoned).toEqual([]);
   });
 });

@@ -78,7 +78,9 @@ export async function buildCli() {
     target: "node20",
     external: EXTERNAL_PACKAGES,
     // Bundled CommonJS packages call require() for Node's built-ins.
-    banner: { js: 'import { createRequire as __cliCreateRequire } from "node:module"; const require = __cliCreateRequire(import.meta.url);' },
+    banner: {
+      js: 'import { createRequire as __cliCreateRequire } from "node:module"; const require = __cliCreateRequire(import.meta.url);',
+    },
     chunkNames: "chunk-[hash]",
     metafile: true,
     write: false,

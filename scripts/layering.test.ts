@@ -25,7 +25,9 @@ describe("layering rules", () => {
   it.each(forbidden)("refuses $source in $file", async ({ file, source }) => {
     const [result] = await eslint.lintText(source, { filePath: file });
     const rules = (result?.messages ?? []).map((message) => message.ruleId);
-    expect(rules.some((rule) => rule === "import-x/no-restricted-paths" || rule === "no-restricted-imports" || rule === "no-restricted-syntax")).toBe(true);
+    expect(
+      rules.some((rule) => rule === "import-x/no-restricted-paths" || rule === "no-restricted-imports" || rule === "no-restricted-syntax"),
+    ).toBe(true);
   });
 
   it("allows what the layers may import", async () => {

@@ -85,12 +85,30 @@ async function editorShots(page: Page): Promise<void> {
 const FAILING_PLAN = {
   name: "Release checks",
   nodes: [
-    { id: "write-config", type: "file.write", label: "write config", params: { path: "config.txt", content: "mode=fast\n" }, position: { x: 0, y: 0 } },
-    { id: "check", type: "shell", label: "check readiness", params: { command: 'cat config.txt; test -f ready.txt || { echo "ready.txt is missing" >&2; exit 3; }' }, position: { x: 280, y: 0 } },
+    {
+      id: "write-config",
+      type: "file.write",
+      label: "write config",
+      params: { path: "config.txt", content: "mode=fast\n" },
+      position: { x: 0, y: 0 },
+    },
+    {
+      id: "check",
+      type: "shell",
+      label: "check readiness",
+      params: { command: 'cat config.txt; test -f ready.txt || { echo "ready.txt is missing" >&2; exit 3; }' },
+      position: { x: 280, y: 0 },
+    },
     { id: "build", type: "shell", label: "build", params: { command: "echo building" }, position: { x: 560, y: 0 } },
     { id: "publish", type: "shell", label: "publish", params: { command: "echo publishing" }, position: { x: 840, y: 0 } },
     { id: "lint", type: "shell", label: "lint", params: { command: "echo lint clean" }, position: { x: 280, y: 120 } },
-    { id: "notes", type: "file.write", label: "write release notes", params: { path: "NOTES.md", content: "# Notes\n" }, position: { x: 560, y: 120 } },
+    {
+      id: "notes",
+      type: "file.write",
+      label: "write release notes",
+      params: { path: "NOTES.md", content: "# Notes\n" },
+      position: { x: 560, y: 120 },
+    },
   ],
   edges: [
     { from: "write-config", to: "check" },
@@ -125,12 +143,23 @@ async function runShots(page: Page): Promise<void> {
   await page.locator(".run-timeline-section").screenshot({ path: path.join(SHOTS, "run-timeline.png") });
 }
 
-const server = spawn("node_modules/.bin/tsx", ["scripts/e2e-server.ts", "sqlite", String(PORT)], { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"] });
+const server = spawn("node_modules/.bin/tsx", ["scripts/e2e-server.ts", "sqlite", String(PORT)], {
+  cwd: ROOT,
+  stdio: ["ignore", "ignore", "inherit"],
+});
 try {
   await waitForServer();
   const browser = await chromium.launch({
     executablePath: "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
   });
   const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
   await setUp(page);

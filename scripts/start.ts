@@ -22,7 +22,11 @@ console.log(`Database (${config.provider}): ${appliedNow?.length ? `applied ${ap
 if (env.BATCHBOARD_SANDBOX === "on") {
   // Every command runs in a bubblewrap sandbox; without it shell nodes fail with an error that says how to fix it.
   const installed = spawnSync("bash", ["scripts/ensure-debian-package.sh", "bwrap", "bubblewrap"], { stdio: "inherit" });
-  console.log(installed.status === 0 ? "Commands: each run in a bubblewrap sandbox" : "Commands: bubblewrap could not be installed; shell nodes will fail until it is (apt-get install bubblewrap)");
+  console.log(
+    installed.status === 0
+      ? "Commands: each run in a bubblewrap sandbox"
+      : "Commands: bubblewrap could not be installed; shell nodes will fail until it is (apt-get install bubblewrap)",
+  );
 }
 // With the sandbox off, the server says so as it starts (lib/server/command-launcher.ts).
 
@@ -34,6 +38,9 @@ if (!existsSync(".next/BUILD_ID")) {
 }
 
 // Only this machine can reach it unless HOST says otherwise (0.0.0.0 for every interface); first setup from elsewhere needs the printed setup code.
-const server = spawn("node_modules/.bin/next", ["start", "--hostname", env.HOST, "--port", String(env.PORT)], { stdio: "inherit", env: childEnv });
+const server = spawn("node_modules/.bin/next", ["start", "--hostname", env.HOST, "--port", String(env.PORT)], {
+  stdio: "inherit",
+  env: childEnv,
+});
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => server.kill(signal));
 server.on("exit", (code) => process.exit(code ?? 0));

@@ -13,7 +13,17 @@ const MAX_FILE_LINES = 400;
 const MAX_APP_FUNCTION_LINES = 120;
 const SOURCE_EXTENSIONS = new Set([".ts", ".tsx", ".mts", ".mjs", ".js"]);
 /** Generated, installed or built: not written by hand. */
-const SKIPPED_DIRECTORIES = new Set(["node_modules", ".next", "dist", "data", "generated", "test-results", "playwright-report", "test-reports", ".git"]);
+const SKIPPED_DIRECTORIES = new Set([
+  "node_modules",
+  ".next",
+  "dist",
+  "data",
+  "generated",
+  "test-results",
+  "playwright-report",
+  "test-reports",
+  ".git",
+]);
 
 function sourceFiles(directory = ROOT): string[] {
   return readdirSync(directory, { withFileTypes: true }).flatMap((entry) => {
@@ -36,7 +46,8 @@ function longFunctions(source: ts.SourceFile, limit: number): string[] {
   const visit = (node: ts.Node) => {
     if (ts.isFunctionLike(node) && "body" in node && node.body) {
       const lines = lineOf(source, node.getEnd()) - lineOf(source, node.getStart(source)) + 1;
-      if (lines > limit) found.push(`${relative(source.fileName)}:${lineOf(source, node.getStart(source))} ${nameOf(node)} (${lines} lines)`);
+      if (lines > limit)
+        found.push(`${relative(source.fileName)}:${lineOf(source, node.getStart(source))} ${nameOf(node)} (${lines} lines)`);
     }
     ts.forEachChild(node, visit);
   };
@@ -54,13 +65,19 @@ function nameOf(node: ts.Node): string {
 function importedFiles(source: ts.SourceFile, options: ts.CompilerOptions): string[] {
   const specifiers: string[] = [];
   for (const statement of source.statements) {
-    if ((ts.isImportDeclaration(statement) || ts.isExportDeclaration(statement)) && statement.moduleSpecifier && ts.isStringLiteral(statement.moduleSpecifier)) {
+    if (
+      (ts.isImportDeclaration(statement) || ts.isExportDeclaration(statement)) &&
+      statement.moduleSpecifier &&
+      ts.isStringLiteral(statement.moduleSpecifier)
+    ) {
       specifiers.push(statement.moduleSpecifier.text);
     }
   }
   return specifiers.flatMap((specifier) => {
     const resolved = ts.resolveModuleName(specifier, source.fileName, options, ts.sys).resolvedModule;
-    return resolved && !resolved.isExternalLibraryImport && !resolved.resolvedFileName.includes("node_modules") ? [path.resolve(resolved.resolvedFileName)] : [];
+    return resolved && !resolved.isExternalLibraryImport && !resolved.resolvedFileName.includes("node_modules")
+      ? [path.resolve(resolved.resolvedFileName)]
+      : [];
   });
 }
 
@@ -130,9 +147,25 @@ describe("code structure", () => {
   });
 
   it("finds a cycle, a long file and a long function when there is one", () => {
-    expect(importCycles(new Map([["a", ["b"]], ["b", ["c"]], ["c", ["a"]], ["d", ["a"]]]))).toEqual([["a", "b", "c"]]);
+    expect(
+      importCycles(
+        new Map([
+          ["a", ["b"]],
+          ["b", ["c"]],
+          ["c", ["a"]],
+          ["d", ["a"]],
+        ]),
+      ),
+    ).toEqual([["a", "b", "c"]]);
     const body = Array.from({ length: MAX_APP_FUNCTION_LINES }, (_, line) => `  const v${line} = ${line};`).join("\n");
-    const source = ts.createSourceFile(path.join(ROOT, "app/probe.tsx"), `export function Probe() {\n${body}\n}\n`, ts.ScriptTarget.Latest, true);
-    expect(longFunctions(source, MAX_APP_FUNCTION_LINES)).toEqual([`app${path.sep}probe.tsx:1 Probe (${MAX_APP_FUNCTION_LINES + 2} lines)`]);
+    const source = ts.createSourceFile(
+      path.join(ROOT, "app/probe.tsx"),
+      `export function Probe() {\n${body}\n}\n`,
+      ts.ScriptTarget.Latest,
+      true,
+    );
+    expect(longFunctions(source, MAX_APP_FUNCTION_LINES)).toEqual([
+      `app${path.sep}probe.tsx:1 Probe (${MAX_APP_FUNCTION_LINES + 2} lines)`,
+    ]);
   });
 });

@@ -27,7 +27,11 @@ for (const file of process.argv.slice(2)) {
   const counts = vitest.success
     ? { passed: vitest.data.numPassedTests, failed: vitest.data.numFailedTests, skipped: vitest.data.numPendingTests }
     : playwright.success
-      ? { passed: playwright.data.stats.expected + playwright.data.stats.flaky, failed: playwright.data.stats.unexpected, skipped: playwright.data.stats.skipped }
+      ? {
+          passed: playwright.data.stats.expected + playwright.data.stats.flaky,
+          failed: playwright.data.stats.unexpected,
+          skipped: playwright.data.stats.skipped,
+        }
       : null;
   if (!counts || counts.passed + counts.failed === 0) {
     console.error(`no tests ran according to ${file}`);

@@ -8,7 +8,10 @@ import { defineAction } from "@/lib/server/action-client";
 export const importPlan = defineAction(
   {
     input: z.object({
-      text: z.string().min(1, "The file is empty").max(32 * 1024 * 1024, "The file is larger than 32 MB"),
+      text: z
+        .string()
+        .min(1, "The file is empty")
+        .max(32 * 1024 * 1024, "The file is larger than 32 MB"),
       tags: z.array(z.string().trim().min(1).max(50)).max(20).default([]),
     }),
     permission: "plan:edit",

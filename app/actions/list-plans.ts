@@ -7,7 +7,11 @@ import { defineAction } from "@/lib/server/action-client";
 /** The library's rows for a search, tag and archived filter. */
 export const listPlans = defineAction(
   {
-    input: z.object({ search: z.string().max(200).default(""), tag: z.string().max(100).default(""), archived: z.boolean().default(false) }),
+    input: z.object({
+      search: z.string().max(200).default(""),
+      tag: z.string().max(100).default(""),
+      archived: z.boolean().default(false),
+    }),
     permission: "plan:read",
   },
   async (input, { app, caller }) =>

@@ -31,7 +31,9 @@ export const BatchGroups = memo(function BatchGroups() {
       right = Math.max(right, node.position.x + width);
       bottom = Math.max(bottom, node.position.y + height);
     }
-    return Number.isFinite(left) ? { left: left - PAD, top: top - PAD - 14, width: right - left + 2 * PAD, height: bottom - top + 2 * PAD + 14 } : null;
+    return Number.isFinite(left)
+      ? { left: left - PAD, top: top - PAD - 14, width: right - left + 2 * PAD, height: bottom - top + 2 * PAD + 14 }
+      : null;
   };
   return (
     <ViewportPortal>
@@ -41,7 +43,12 @@ export const BatchGroups = memo(function BatchGroups() {
           const box = boxOf(batch.nodeIds);
           const color = overlay.colorOf.get(batch.id) ?? "#adb5bd";
           return box ? (
-            <div key={batch.id} className="batch-group" data-testid="batch-group" style={{ ...box, position: "absolute", borderColor: color, background: `${color}14` }}>
+            <div
+              key={batch.id}
+              className="batch-group"
+              data-testid="batch-group"
+              style={{ ...box, position: "absolute", borderColor: color, background: `${color}14` }}
+            >
               <span style={{ color }}>{batch.id}</span>
             </div>
           ) : null;

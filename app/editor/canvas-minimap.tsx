@@ -79,7 +79,10 @@ export const CanvasMiniMap = memo(function CanvasMiniMap() {
         }}
       >
         <canvas ref={canvas} width={WIDTH} height={HEIGHT} />
-        <div className="canvas-minimap-view" style={{ transform: `translate(${view.left}px, ${view.top}px)`, width: view.width, height: view.height }} />
+        <div
+          className="canvas-minimap-view"
+          style={{ transform: `translate(${view.left}px, ${view.top}px)`, width: view.width, height: view.height }}
+        />
       </div>
     </Panel>
   );

@@ -18,7 +18,15 @@ function editsOf(value: unknown): EditItem[] {
 }
 
 /** The ordered find/replace list of a multi-edit: edits apply in this order, each to the previous result. */
-export function EditsField({ value, onChange, errorsAt }: { value: unknown; onChange: (value: EditItem[]) => void; errorsAt: (suffix: string) => string[] | undefined }) {
+export function EditsField({
+  value,
+  onChange,
+  errorsAt,
+}: {
+  value: unknown;
+  onChange: (value: EditItem[]) => void;
+  errorsAt: (suffix: string) => string[] | undefined;
+}) {
   const edits = editsOf(value);
   const write = (next: EditItem[]) => onChange(next);
   const move = (from: number, to: number) => {
@@ -37,23 +45,58 @@ export function EditsField({ value, onChange, errorsAt }: { value: unknown; onCh
             <div className="edit-item-head">
               <strong>#{index + 1}</strong>
               <span className="edit-item-actions">
-                <button type="button" className="icon-button" aria-label={`Move edit ${index + 1} up`} disabled={index === 0} onClick={() => move(index, index - 1)}>
+                <button
+                  type="button"
+                  className="icon-button"
+                  aria-label={`Move edit ${index + 1} up`}
+                  disabled={index === 0}
+                  onClick={() => move(index, index - 1)}
+                >
                   ↑
                 </button>
-                <button type="button" className="icon-button" aria-label={`Move edit ${index + 1} down`} disabled={index === edits.length - 1} onClick={() => move(index, index + 1)}>
+                <button
+                  type="button"
+                  className="icon-button"
+                  aria-label={`Move edit ${index + 1} down`}
+                  disabled={index === edits.length - 1}
+                  onClick={() => move(index, index + 1)}
+                >
                   ↓
                 </button>
-                <button type="button" className="icon-button" aria-label={`Remove edit ${index + 1}`} onClick={() => write(edits.filter((_, i) => i !== index))}>
+                <button
+                  type="button"
+                  className="icon-button"
+                  aria-label={`Remove edit ${index + 1}`}
+                  onClick={() => write(edits.filter((_, i) => i !== index))}
+                >
                   ×
                 </button>
               </span>
             </div>
-            <CodeField label={`Find #${index + 1}`} rows={2} value={edit.find} onChange={(find) => write(edits.map((item, i) => (i === index ? { ...item, find } : item)))} errors={errorsAt(`.${index}.find`)} />
-            <CodeField label={`Replace #${index + 1}`} rows={2} value={edit.replace} onChange={(replace) => write(edits.map((item, i) => (i === index ? { ...item, replace } : item)))} errors={errorsAt(`.${index}.replace`)} />
+            <CodeField
+              label={`Find #${index + 1}`}
+              rows={2}
+              value={edit.find}
+              onChange={(find) => write(edits.map((item, i) => (i === index ? { ...item, find } : item)))}
+              errors={errorsAt(`.${index}.find`)}
+            />
+            <CodeField
+              label={`Replace #${index + 1}`}
+              rows={2}
+              value={edit.replace}
+              onChange={(replace) => write(edits.map((item, i) => (i === index ? { ...item, replace } : item)))}
+              errors={errorsAt(`.${index}.replace`)}
+            />
             <CheckField
               label="Replace every occurrence"
               checked={edit.all}
-              onChange={(all) => write(edits.map((item, i) => (i === index ? (all ? { ...item, all: true } : { find: item.find, replace: item.replace }) : item)))}
+              onChange={(all) =>
+                write(
+                  edits.map((item, i) =>
+                    i === index ? (all ? { ...item, all: true } : { find: item.find, replace: item.replace }) : item,
+                  ),
+                )
+              }
             />
             <FieldErrors errors={errorsAt(`.${index}`)} />
           </li>
@@ -80,8 +123,18 @@ export function ReadinessField({ value, onChange, errors }: { value: unknown; on
         onChange={(next) => onChange(next === "none" ? undefined : next === "output" ? { output: "" } : { port: 3000 })}
         hint="none: ready as soon as it starts"
       />
-      {mode === "output" && <TextField label="Output matches (regex)" mono value={record.output} onChange={(output) => onChange({ output })} placeholder="listening on" />}
-      {mode === "port" && <NumberField label="TCP port accepts connections" value={record.port} onChange={(port) => onChange({ port: port ?? 0 })} />}
+      {mode === "output" && (
+        <TextField
+          label="Output matches (regex)"
+          mono
+          value={record.output}
+          onChange={(output) => onChange({ output })}
+          placeholder="listening on"
+        />
+      )}
+      {mode === "port" && (
+        <NumberField label="TCP port accepts connections" value={record.port} onChange={(port) => onChange({ port: port ?? 0 })} />
+      )}
       <FieldErrors errors={errors} />
     </div>
   );

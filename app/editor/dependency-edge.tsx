@@ -18,20 +18,31 @@ const NEXT_CONDITION: Record<EdgeCondition, EdgeCondition> = { success: "failure
 const DependencyEdge = memo(function DependencyEdge(props: EdgeProps<DependencyFlowEdge>) {
   const store = useEditorStore();
   const when = props.data?.when ?? "success";
-  const critical = useEditorSelector((state) => state.overlay?.state === "ready" && state.overlay.criticalEdges.has(`${props.source}->${props.target}`));
+  const critical = useEditorSelector(
+    (state) => state.overlay?.state === "ready" && state.overlay.criticalEdges.has(`${props.source}->${props.target}`),
+  );
   const problems = useEditorSelector((state) => state.validation.byEdge.get(props.id));
   const [path, labelX, labelY] = getBezierPath(props);
-  const className = ["dep-edge", `dep-${when}`, critical ? "is-critical" : "", problems?.length ? "has-errors" : "", props.selected ? "is-selected" : ""].join(" ");
+  const className = [
+    "dep-edge",
+    `dep-${when}`,
+    critical ? "is-critical" : "",
+    problems?.length ? "has-errors" : "",
+    props.selected ? "is-selected" : "",
+  ].join(" ");
   return (
     <>
       <BaseEdge id={props.id} path={path} markerEnd={props.markerEnd} className={className} interactionWidth={16} />
       {(when !== "success" || props.selected || Boolean(problems?.length)) && (
-      <EdgeLabelRenderer>
+        <EdgeLabelRenderer>
           <button
             type="button"
             className={`dep-label dep-label-${when}${problems?.length ? " has-errors" : ""}`}
             style={{ transform: `translate(-50%, -50%) translate(${labelX}px, ${labelY}px)` }}
-            title={problems?.map((problem) => problem.message).join("\n") ?? (props.selected ? `${when} — click to switch: success → failure → always` : `${when} — click to select`)}
+            title={
+              problems?.map((problem) => problem.message).join("\n") ??
+              (props.selected ? `${when} — click to switch: success → failure → always` : `${when} — click to select`)
+            }
             aria-label={props.selected ? `Condition ${when}; click to switch` : `Condition ${when}; click to select`}
             data-testid="edge-condition"
             data-edge-id={props.id}

@@ -7,7 +7,14 @@ import { BatchGroups } from "./batch-groups";
 import { CanvasMiniMap } from "./canvas-minimap";
 import { edgeTypes } from "./dependency-edge";
 import { useEditorSelector, useEditorStore } from "./editor-context";
-import { DETAIL_FROM_ZOOM, LARGE_PLAN_NODES, openingView, useDeferredMount, useEdgesNearView, useProgressiveNodes } from "./large-plan-view";
+import {
+  DETAIL_FROM_ZOOM,
+  LARGE_PLAN_NODES,
+  openingView,
+  useDeferredMount,
+  useEdgesNearView,
+  useProgressiveNodes,
+} from "./large-plan-view";
 import { nodeTypes } from "./operation-nodes";
 import { PALETTE_MIME } from "./palette";
 
@@ -77,7 +84,10 @@ export function EditorCanvas({
         onlyRenderVisibleElements
         onMove={onMoveEdges}
         onInit={(instance) => onMoveEdges(null, instance.getViewport())}
-        ariaLabelConfig={{ "node.a11yDescription.default": "Press Enter or Space to select this operation; its form opens in the inspector. Arrow keys move a selected node." }}
+        ariaLabelConfig={{
+          "node.a11yDescription.default":
+            "Press Enter or Space to select this operation; its form opens in the inspector. Arrow keys move a selected node.",
+        }}
       >
         {!largePlan && <Background gap={20} />}
         {largePlan ? miniMapShown && <CanvasMiniMap /> : <MiniMap pannable zoomable nodeStrokeWidth={3} ariaLabel="Mini map" />}
@@ -87,7 +97,10 @@ export function EditorCanvas({
       {nodes.length === 0 && (
         <div className="canvas-empty" data-testid="canvas-empty">
           <strong>An empty plan</strong>
-          <span>Drag an operation from the palette onto the canvas (or click it), then join nodes by dragging from a node&apos;s right handle to another&apos;s left one.</span>
+          <span>
+            Drag an operation from the palette onto the canvas (or click it), then join nodes by dragging from a node&apos;s right handle to
+            another&apos;s left one.
+          </span>
         </div>
       )}
     </div>

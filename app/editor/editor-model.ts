@@ -137,7 +137,10 @@ export function graphFromDocument(document: unknown): EditorGraph {
   );
   const needsLayout = rawNodes.some((node) => !isRecord(node.position));
   const laidOut = needsLayout
-    ? layoutPlan({ nodes: rawNodes.map((node) => ({ id: String(node.id ?? "") })), edges: edges.map((edge) => ({ from: edge.source, to: edge.target })) })
+    ? layoutPlan({
+        nodes: rawNodes.map((node) => ({ id: String(node.id ?? "") })),
+        edges: edges.map((edge) => ({ from: edge.source, to: edge.target })),
+      })
     : null;
   const specs = new Map<string, OperationSpec>();
   const nodes = rawNodes.map((node): OperationFlowNode => {
@@ -150,7 +153,13 @@ export function graphFromDocument(document: unknown): EditorGraph {
     if (typeof node.checkpoint === "boolean") spec.checkpoint = node.checkpoint;
     const stored = isRecord(node.position) ? { x: Number(node.position.x) || 0, y: Number(node.position.y) || 0 } : null;
     specs.set(id, spec);
-    return { id, type, position: laidOut?.get(id) ?? stored ?? { x: 0, y: 0 }, ariaLabel: `${type} ${spec.label || id}`, data: { kind: type, spec } };
+    return {
+      id,
+      type,
+      position: laidOut?.get(id) ?? stored ?? { x: 0, y: 0 },
+      ariaLabel: `${type} ${spec.label || id}`,
+      data: { kind: type, spec },
+    };
   });
   return { meta, nodes, edges, specs };
 }

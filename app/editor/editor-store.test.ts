@@ -40,7 +40,8 @@ describe("EditorStore", () => {
 
   it("coalesces typing into one field within a second into one undo step", () => {
     const store = storeOf(twoWrites);
-    for (const content of ["h", "he", "hel"]) store.updateSpec("a", (spec) => ({ ...spec, params: { ...spec.params, content } }), "params.content");
+    for (const content of ["h", "he", "hel"])
+      store.updateSpec("a", (spec) => ({ ...spec, params: { ...spec.params, content } }), "params.content");
     expect(store.getState().past).toHaveLength(1);
     store.undo();
     expect(store.getState().graph.specs.get("a")?.params.content).toBe("a");

@@ -120,10 +120,13 @@ export class EditorStore {
   /** Validates (and refreshes the overlay) shortly after the last change, not on every keystroke. */
   scheduleValidation() {
     if (this.validateTimer) clearTimeout(this.validateTimer);
-    this.validateTimer = setTimeout(() => {
-      this.validateTimer = null;
-      this.validateInBackground();
-    }, this.state.graph.nodes.length > DEFER_VALIDATION_ABOVE ? VALIDATE_DELAY_LARGE_MS : VALIDATE_DELAY_MS);
+    this.validateTimer = setTimeout(
+      () => {
+        this.validateTimer = null;
+        this.validateInBackground();
+      },
+      this.state.graph.nodes.length > DEFER_VALIDATION_ABOVE ? VALIDATE_DELAY_LARGE_MS : VALIDATE_DELAY_MS,
+    );
   }
 
   /** Validates in a worker when the browser has them; only the newest request's answer is applied. */
@@ -230,7 +233,9 @@ export class EditorStore {
     if (oldId === newId) return true;
     if (!newId || this.state.graph.nodes.some((node) => node.id === newId)) return false;
     this.checkpoint(`${oldId}:rename`);
-    const nodes = this.state.graph.nodes.map((node) => (node.id === oldId ? { ...node, id: newId, ariaLabel: `${node.type} ${newId}` } : node));
+    const nodes = this.state.graph.nodes.map((node) =>
+      node.id === oldId ? { ...node, id: newId, ariaLabel: `${node.type} ${newId}` } : node,
+    );
     const edges = this.state.graph.edges.map((edge) => {
       if (edge.source !== oldId && edge.target !== oldId) return edge;
       const source = edge.source === oldId ? newId : edge.source;
@@ -267,14 +272,18 @@ export class EditorStore {
 
   selectOnly(nodeIds: readonly string[]) {
     const wanted = new Set(nodeIds);
-    const nodes = this.state.graph.nodes.map((node) => (node.selected === wanted.has(node.id) ? node : { ...node, selected: wanted.has(node.id) }));
+    const nodes = this.state.graph.nodes.map((node) =>
+      node.selected === wanted.has(node.id) ? node : { ...node, selected: wanted.has(node.id) },
+    );
     const edges = this.state.graph.edges.map((edge) => (edge.selected ? { ...edge, selected: false } : edge));
     this.set({ graph: { ...this.state.graph, nodes, edges } });
   }
 
   selectEdge(edgeId: string) {
     const nodes = this.state.graph.nodes.map((node) => (node.selected ? { ...node, selected: false } : node));
-    const edges = this.state.graph.edges.map((edge) => (Boolean(edge.selected) === (edge.id === edgeId) ? edge : { ...edge, selected: edge.id === edgeId }));
+    const edges = this.state.graph.edges.map((edge) =>
+      Boolean(edge.selected) === (edge.id === edgeId) ? edge : { ...edge, selected: edge.id === edgeId },
+    );
     this.set({ graph: { ...this.state.graph, nodes, edges } });
   }
 
@@ -303,7 +312,13 @@ export class EditorStore {
       renamed.set(node.id, id);
       const spec = structuredClone(clipboard.specs.get(node.id) ?? node.data.spec);
       specs.set(id, spec);
-      return { ...node, id, position: { x: node.position.x + offset, y: node.position.y + offset }, selected: true, data: { kind: node.data.kind, spec } };
+      return {
+        ...node,
+        id,
+        position: { x: node.position.x + offset, y: node.position.y + offset },
+        selected: true,
+        data: { kind: node.data.kind, spec },
+      };
     });
     const pastedEdges = this.clipboard.edges.map((edge) =>
       makeEdge(renamed.get(edge.source) as string, renamed.get(edge.target) as string, edge.data?.when ?? "success"),
@@ -337,7 +352,10 @@ export class EditorStore {
       edges: edges.map((edge) => ({ from: edge.source, to: edge.target })),
     });
     this.checkpoint();
-    this.commit({ ...this.state.graph, nodes: nodes.map((node) => ({ ...node, position: positions.get(node.id) ?? node.position })) }, { validate: false });
+    this.commit(
+      { ...this.state.graph, nodes: nodes.map((node) => ({ ...node, position: positions.get(node.id) ?? node.position })) },
+      { validate: false },
+    );
   }
 
   /** Applies an optimizer fix as one undo step; a fix already applied changes nothing and records no step. */

@@ -54,7 +54,13 @@ export function EditorHeader(props: {
             <button type="button" className="button button-small" disabled={!canUndo} onClick={() => store.undo()} title="Undo (Ctrl+Z)">
               Undo
             </button>
-            <button type="button" className="button button-small" disabled={!canRedo} onClick={() => store.redo()} title="Redo (Ctrl+Shift+Z)">
+            <button
+              type="button"
+              className="button button-small"
+              disabled={!canRedo}
+              onClick={() => store.redo()}
+              title="Redo (Ctrl+Shift+Z)"
+            >
               Redo
             </button>
             <button type="button" className="button button-small" onClick={props.onAutoLayout}>
@@ -62,7 +68,12 @@ export function EditorHeader(props: {
             </button>
           </>
         )}
-        <button type="button" className={`button button-small${overlayOn ? " is-on" : ""}`} aria-pressed={overlayOn} onClick={() => props.onToggleOverlay(!overlayOn)}>
+        <button
+          type="button"
+          className={`button button-small${overlayOn ? " is-on" : ""}`}
+          aria-pressed={overlayOn}
+          onClick={() => props.onToggleOverlay(!overlayOn)}
+        >
           Optimizer overlay
         </button>
         <a className="button button-small" href={`/plans/${props.planId}/export?version=${baseVersion}`} download>

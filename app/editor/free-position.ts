@@ -29,7 +29,11 @@ function overlaps(a: Box, b: Box): boolean {
  * @example
  * freePosition({ x: 0, y: 0 }, [{ x: -110, y: -32, width: 220, height: 64 }]); // a spot beside the node, not on it
  */
-export function freePosition(centre: { x: number; y: number }, taken: readonly Box[], size: { width: number; height: number } = NEW_NODE_SIZE): { x: number; y: number } {
+export function freePosition(
+  centre: { x: number; y: number },
+  taken: readonly Box[],
+  size: { width: number; height: number } = NEW_NODE_SIZE,
+): { x: number; y: number } {
   const origin = { x: Math.round(centre.x - size.width / 2), y: Math.round(centre.y - size.height / 2) };
   const reach = (MAX_RINGS + 1) * STEP + size.width + size.height;
   const near = taken.filter((box) => Math.abs(box.x - origin.x) < reach && Math.abs(box.y - origin.y) < reach);

@@ -11,7 +11,19 @@ import { unwrap } from "../_components/use-action-mutation";
 import { formatWhen } from "../_components/format";
 
 /** Version history with a diff between any two versions, export and restore. */
-export function HistoryPanel({ planId, currentVersion, onRestore, restoring, readOnly = false }: { planId: string; currentVersion: number; onRestore: (number: number) => void; restoring: boolean; readOnly?: boolean }) {
+export function HistoryPanel({
+  planId,
+  currentVersion,
+  onRestore,
+  restoring,
+  readOnly = false,
+}: {
+  planId: string;
+  currentVersion: number;
+  onRestore: (number: number) => void;
+  restoring: boolean;
+  readOnly?: boolean;
+}) {
   const versions = useQuery({ queryKey: queryKeys.plans.versions(planId), queryFn: () => unwrap(listPlanVersions({ planId })) });
   const [compare, setCompare] = useState<{ from: number; to: number } | null>(null);
   const list = versions.data ?? [];
@@ -24,7 +36,8 @@ export function HistoryPanel({ planId, currentVersion, onRestore, restoring, rea
           <li key={version.id} className="version" data-testid="version-row">
             <div>
               <strong>v{version.number}</strong> {version.isDraft && <span className="op-pill">draft</span>}
-              {version.number === currentVersion && <span className="muted small"> (open)</span>} <span className="version-message">{version.message || <em className="muted">no message</em>}</span>
+              {version.number === currentVersion && <span className="muted small"> (open)</span>}{" "}
+              <span className="version-message">{version.message || <em className="muted">no message</em>}</span>
             </div>
             <div className="muted small">
               {version.author.name}, {formatWhen(version.createdAt)}
@@ -47,7 +60,12 @@ export function HistoryPanel({ planId, currentVersion, onRestore, restoring, rea
           <div className="panel-title">Compare</div>
           <label>
             from{" "}
-            <select className="input" aria-label="Compare from version" value={from} onChange={(event) => setCompare({ from: Number(event.target.value), to })}>
+            <select
+              className="input"
+              aria-label="Compare from version"
+              value={from}
+              onChange={(event) => setCompare({ from: Number(event.target.value), to })}
+            >
               {list.map((version) => (
                 <option key={version.number} value={version.number}>
                   v{version.number}
@@ -57,7 +75,12 @@ export function HistoryPanel({ planId, currentVersion, onRestore, restoring, rea
           </label>{" "}
           <label>
             to{" "}
-            <select className="input" aria-label="Compare to version" value={to} onChange={(event) => setCompare({ from, to: Number(event.target.value) })}>
+            <select
+              className="input"
+              aria-label="Compare to version"
+              value={to}
+              onChange={(event) => setCompare({ from, to: Number(event.target.value) })}
+            >
               {list.map((version) => (
                 <option key={version.number} value={version.number}>
                   v{version.number}
@@ -86,12 +109,23 @@ function VersionDiff({ planId, from, to }: { planId: string; from: number; to: n
   if (!before.data || !after.data) return <p className="muted">Loading…</p>;
   const a = PlanDraft.safeParse(before.data.document);
   const b = PlanDraft.safeParse(after.data.document);
-  if (!a.success || !b.success) return <p className="muted">One of these versions is a draft whose shape is broken; it cannot be compared.</p>;
+  if (!a.success || !b.success)
+    return <p className="muted">One of these versions is a draft whose shape is broken; it cannot be compared.</p>;
   const diff = diffPlans(a.data, b.data);
-  const empty = !diff.nodes.added.length && !diff.nodes.removed.length && !diff.nodes.changed.length && !diff.edges.added.length && !diff.edges.removed.length && !diff.edges.changed.length && !diff.settings.length && !diff.plan.length;
+  const empty =
+    !diff.nodes.added.length &&
+    !diff.nodes.removed.length &&
+    !diff.nodes.changed.length &&
+    !diff.edges.added.length &&
+    !diff.edges.removed.length &&
+    !diff.edges.changed.length &&
+    !diff.settings.length &&
+    !diff.plan.length;
   return (
     <div className="diff" data-testid="version-diff">
-      {empty && <p className="muted">{diff.moved.length ? `Only the layout changed (${diff.moved.length} nodes moved).` : "No differences."}</p>}
+      {empty && (
+        <p className="muted">{diff.moved.length ? `Only the layout changed (${diff.moved.length} nodes moved).` : "No differences."}</p>
+      )}
       <DiffSection title="Nodes" diff={diff.nodes} />
       <DiffSection title="Edges" diff={diff.edges} />
       {diff.settings.length > 0 && <p className="diff-changed">~ settings: {diff.settings.join(", ")}</p>}

@@ -32,7 +32,15 @@ export function Field({ label, hint, errors, children }: FieldProps) {
   );
 }
 
-export function TextField(props: { label: string; value: unknown; onChange: (value: string) => void; errors?: string[]; hint?: string; mono?: boolean; placeholder?: string }) {
+export function TextField(props: {
+  label: string;
+  value: unknown;
+  onChange: (value: string) => void;
+  errors?: string[];
+  hint?: string;
+  mono?: boolean;
+  placeholder?: string;
+}) {
   return (
     <Field label={props.label} errors={props.errors} hint={props.hint}>
       {(id, invalid) => (
@@ -51,7 +59,14 @@ export function TextField(props: { label: string; value: unknown; onChange: (val
 }
 
 /** Multi-line monospace editor for file contents and commands; Tab inserts two spaces instead of leaving. */
-export function CodeField(props: { label: string; value: unknown; onChange: (value: string) => void; errors?: string[]; hint?: string; rows?: number }) {
+export function CodeField(props: {
+  label: string;
+  value: unknown;
+  onChange: (value: string) => void;
+  errors?: string[];
+  hint?: string;
+  rows?: number;
+}) {
   return (
     <Field label={props.label} errors={props.errors} hint={props.hint}>
       {(id, invalid) => (
@@ -78,7 +93,14 @@ export function CodeField(props: { label: string; value: unknown; onChange: (val
 }
 
 /** A number input; empty means "not set" (the schema's default or the plan's). */
-export function NumberField(props: { label: string; value: unknown; onChange: (value: number | undefined) => void; errors?: string[]; hint?: string; placeholder?: string }) {
+export function NumberField(props: {
+  label: string;
+  value: unknown;
+  onChange: (value: number | undefined) => void;
+  errors?: string[];
+  hint?: string;
+  placeholder?: string;
+}) {
   const [draft, setDraft] = useState<string | null>(null);
   const shown = draft ?? (typeof props.value === "number" ? String(props.value) : "");
   return (
@@ -104,12 +126,19 @@ export function NumberField(props: { label: string; value: unknown; onChange: (v
   );
 }
 
-export function CheckField(props: { label: string; checked: unknown; onChange: (checked: boolean) => void; hint?: string; errors?: string[] }) {
+export function CheckField(props: {
+  label: string;
+  checked: unknown;
+  onChange: (checked: boolean) => void;
+  hint?: string;
+  errors?: string[];
+}) {
   const id = useId();
   return (
     <div className="field field-check">
       <label htmlFor={id} className="check">
-        <input id={id} type="checkbox" checked={props.checked === true} onChange={(event) => props.onChange(event.target.checked)} /> {props.label}
+        <input id={id} type="checkbox" checked={props.checked === true} onChange={(event) => props.onChange(event.target.checked)} />{" "}
+        {props.label}
       </label>
       {props.hint && <div className="field-hint">{props.hint}</div>}
       <FieldErrors errors={props.errors} />
@@ -117,11 +146,24 @@ export function CheckField(props: { label: string; checked: unknown; onChange: (
   );
 }
 
-export function SelectField<T extends string>(props: { label: string; value: unknown; options: readonly T[]; onChange: (value: T) => void; errors?: string[]; hint?: string }) {
+export function SelectField<T extends string>(props: {
+  label: string;
+  value: unknown;
+  options: readonly T[];
+  onChange: (value: T) => void;
+  errors?: string[];
+  hint?: string;
+}) {
   return (
     <Field label={props.label} errors={props.errors} hint={props.hint}>
       {(id, invalid) => (
-        <select id={id} className="input" value={typeof props.value === "string" ? props.value : props.options[0]} aria-invalid={invalid} onChange={(event) => props.onChange(event.target.value as T)}>
+        <select
+          id={id}
+          className="input"
+          value={typeof props.value === "string" ? props.value : props.options[0]}
+          aria-invalid={invalid}
+          onChange={(event) => props.onChange(event.target.value as T)}
+        >
           {props.options.map((option) => (
             <option key={option} value={option}>
               {option}
@@ -134,20 +176,40 @@ export function SelectField<T extends string>(props: { label: string; value: unk
 }
 
 /** Key/value rows for environment variables; order is kept as entered. */
-export function KeyValueField(props: { label: string; value: unknown; onChange: (value: Record<string, string>) => void; errors?: string[] }) {
-  const entries = Object.entries(typeof props.value === "object" && props.value !== null ? (props.value as Record<string, unknown>) : {}).map(
-    ([key, value]) => [key, String(value)] as [string, string],
-  );
+export function KeyValueField(props: {
+  label: string;
+  value: unknown;
+  onChange: (value: Record<string, string>) => void;
+  errors?: string[];
+}) {
+  const entries = Object.entries(
+    typeof props.value === "object" && props.value !== null ? (props.value as Record<string, unknown>) : {},
+  ).map(([key, value]) => [key, String(value)] as [string, string]);
   const write = (next: [string, string][]) => props.onChange(Object.fromEntries(next));
   return (
     <div className="field">
       <span className="field-title">{props.label}</span>
       {entries.map(([key, value], index) => (
         <div className="kv-row" key={index}>
-          <input className="input mono" aria-label={`${props.label} name ${index + 1}`} value={key} onChange={(event) => write(entries.map((entry, i) => (i === index ? [event.target.value, entry[1]] : entry)))} />
+          <input
+            className="input mono"
+            aria-label={`${props.label} name ${index + 1}`}
+            value={key}
+            onChange={(event) => write(entries.map((entry, i) => (i === index ? [event.target.value, entry[1]] : entry)))}
+          />
           <span className="muted">=</span>
-          <input className="input mono" aria-label={`${props.label} value ${index + 1}`} value={value} onChange={(event) => write(entries.map((entry, i) => (i === index ? [entry[0], event.target.value] : entry)))} />
-          <button type="button" className="icon-button" aria-label={`Remove ${key || "variable"}`} onClick={() => write(entries.filter((_, i) => i !== index))}>
+          <input
+            className="input mono"
+            aria-label={`${props.label} value ${index + 1}`}
+            value={value}
+            onChange={(event) => write(entries.map((entry, i) => (i === index ? [entry[0], event.target.value] : entry)))}
+          />
+          <button
+            type="button"
+            className="icon-button"
+            aria-label={`Remove ${key || "variable"}`}
+            onClick={() => write(entries.filter((_, i) => i !== index))}
+          >
             ×
           </button>
         </div>

@@ -28,7 +28,9 @@ function errorsByField(problems: readonly PlanProblem[] | undefined): Map<string
  */
 export function Inspector({ readOnly = false }: { readOnly?: boolean }) {
   const node = useEditorSelector((state) => state.graph.nodes.find((candidate) => candidate.selected));
-  const selectedCount = useEditorSelector((state) => state.graph.nodes.reduce((count, candidate) => count + (candidate.selected ? 1 : 0), 0));
+  const selectedCount = useEditorSelector((state) =>
+    state.graph.nodes.reduce((count, candidate) => count + (candidate.selected ? 1 : 0), 0),
+  );
   const edge = useEditorSelector((state) => state.graph.edges.find((candidate) => candidate.selected));
   // A node's form keeps its identity across a rename (so focus moving from Id to Label stays where it went); it is keyed by the id it was opened with.
   const openedAs = useRef(new Map<string, string>());
@@ -109,13 +111,35 @@ function NodeInspector({ node, onRenaming }: { node: OperationFlowNode; onRenami
           />
         )}
       </Field>
-      <TextField label="Label" value={spec.label} onChange={(value) => setCommon("label", value)} errors={errorsAt("label")} placeholder={node.id} />
+      <TextField
+        label="Label"
+        value={spec.label}
+        onChange={(value) => setCommon("label", value)}
+        errors={errorsAt("label")}
+        placeholder={node.id}
+      />
       <ParamsForm type={spec.type} params={spec.params} setParam={setParam} errorsAt={errorsAt} />
       <details className="inspector-more">
         <summary>Retries, timeout, checkpoint</summary>
-        <NumberField label="Retries" value={spec.retries} onChange={(value) => setCommon("retries", value)} errors={errorsAt("retries")} placeholder="plan default" />
-        <NumberField label="Timeout (ms)" value={spec.timeoutMs} onChange={(value) => setCommon("timeoutMs", value)} errors={errorsAt("timeoutMs")} placeholder="plan default" />
-        <CheckField label="Checkpoint (never batch with others)" checked={spec.checkpoint} onChange={(value) => setCommon("checkpoint", value)} />
+        <NumberField
+          label="Retries"
+          value={spec.retries}
+          onChange={(value) => setCommon("retries", value)}
+          errors={errorsAt("retries")}
+          placeholder="plan default"
+        />
+        <NumberField
+          label="Timeout (ms)"
+          value={spec.timeoutMs}
+          onChange={(value) => setCommon("timeoutMs", value)}
+          errors={errorsAt("timeoutMs")}
+          placeholder="plan default"
+        />
+        <CheckField
+          label="Checkpoint (never batch with others)"
+          checked={spec.checkpoint}
+          onChange={(value) => setCommon("checkpoint", value)}
+        />
       </details>
       <button type="button" className="button button-small" onClick={() => store.deleteSelection()}>
         Delete node
@@ -181,14 +205,59 @@ function PlanInspector() {
       <div className="inspector-head">
         <strong>Plan</strong> <span className="muted">select a node or edge to edit it</span>
       </div>
-      <TextField label="Plan name" value={meta.name} onChange={(name) => store.updateMeta((current) => ({ ...current, name }), "name")} errors={planErrors.get("name")} />
-      <CodeField label="Description" rows={3} value={meta.description} onChange={(description) => store.updateMeta((current) => ({ ...current, description }), "description")} />
-      <NumberField label="Concurrency" value={settings.concurrency} onChange={(value) => setSetting("concurrency", value)} errors={planErrors.get("settings.concurrency")} placeholder="8" />
-      <SelectField label="When a node fails" value={settings.failurePolicy} options={FailurePolicy.options} onChange={(value) => setSetting("failurePolicy", value)} hint={PlanSettings.shape.failurePolicy.description} />
-      <NumberField label="Default retries" value={settings.retries} onChange={(value) => setSetting("retries", value)} errors={planErrors.get("settings.retries")} placeholder="0" />
-      <NumberField label="Default timeout (ms)" value={settings.timeoutMs} onChange={(value) => setSetting("timeoutMs", value)} errors={planErrors.get("settings.timeoutMs")} placeholder="600000" />
-      <CheckField label="Batching" hint={PlanSettings.shape.batching.description} checked={settings.batching ?? true} onChange={(value) => setSetting("batching", value)} />
-      <SelectField label="File batches" value={settings.fileBatchMode} options={FileBatchMode.options} onChange={(value) => setSetting("fileBatchMode", value)} hint={PlanSettings.shape.fileBatchMode.description} />
+      <TextField
+        label="Plan name"
+        value={meta.name}
+        onChange={(name) => store.updateMeta((current) => ({ ...current, name }), "name")}
+        errors={planErrors.get("name")}
+      />
+      <CodeField
+        label="Description"
+        rows={3}
+        value={meta.description}
+        onChange={(description) => store.updateMeta((current) => ({ ...current, description }), "description")}
+      />
+      <NumberField
+        label="Concurrency"
+        value={settings.concurrency}
+        onChange={(value) => setSetting("concurrency", value)}
+        errors={planErrors.get("settings.concurrency")}
+        placeholder="8"
+      />
+      <SelectField
+        label="When a node fails"
+        value={settings.failurePolicy}
+        options={FailurePolicy.options}
+        onChange={(value) => setSetting("failurePolicy", value)}
+        hint={PlanSettings.shape.failurePolicy.description}
+      />
+      <NumberField
+        label="Default retries"
+        value={settings.retries}
+        onChange={(value) => setSetting("retries", value)}
+        errors={planErrors.get("settings.retries")}
+        placeholder="0"
+      />
+      <NumberField
+        label="Default timeout (ms)"
+        value={settings.timeoutMs}
+        onChange={(value) => setSetting("timeoutMs", value)}
+        errors={planErrors.get("settings.timeoutMs")}
+        placeholder="600000"
+      />
+      <CheckField
+        label="Batching"
+        hint={PlanSettings.shape.batching.description}
+        checked={settings.batching ?? true}
+        onChange={(value) => setSetting("batching", value)}
+      />
+      <SelectField
+        label="File batches"
+        value={settings.fileBatchMode}
+        options={FileBatchMode.options}
+        onChange={(value) => setSetting("fileBatchMode", value)}
+        hint={PlanSettings.shape.fileBatchMode.description}
+      />
       <FieldErrors errors={planErrors.get("")} />
     </div>
   );

@@ -49,7 +49,12 @@ interface FlowRect {
  * and rasterising them was most of a pan frame; the window moves only when
  * the view nears its edge, so panning does not churn the edge list.
  */
-export function useEdgesNearView(edges: DependencyFlowEdge[], nodes: OperationFlowNode[], enabled: boolean, canvas: RefObject<HTMLElement | null>) {
+export function useEdgesNearView(
+  edges: DependencyFlowEdge[],
+  nodes: OperationFlowNode[],
+  enabled: boolean,
+  canvas: RefObject<HTMLElement | null>,
+) {
   const [edgeWindow, setEdgeWindow] = useState<FlowRect | null>(null);
   const current = useRef<FlowRect | null>(null);
   // The canvas size, kept by a ResizeObserver: measuring it on every pan frame would force a layout per frame.
@@ -69,14 +74,29 @@ export function useEdgesNearView(edges: DependencyFlowEdge[], nodes: OperationFl
       paneSize.current ??= canvas.current?.getBoundingClientRect() ?? null;
       const pane = paneSize.current;
       if (!pane) return;
-      const view = { left: -viewport.x / viewport.zoom, top: -viewport.y / viewport.zoom, right: (pane.width - viewport.x) / viewport.zoom, bottom: (pane.height - viewport.y) / viewport.zoom };
+      const view = {
+        left: -viewport.x / viewport.zoom,
+        top: -viewport.y / viewport.zoom,
+        right: (pane.width - viewport.x) / viewport.zoom,
+        bottom: (pane.height - viewport.y) / viewport.zoom,
+      };
       const width = view.right - view.left;
       const height = view.bottom - view.top;
       const held = current.current;
-      const inside = held && view.left - width / 8 >= held.left && view.right + width / 8 <= held.right && view.top - height / 8 >= held.top && view.bottom + height / 8 <= held.bottom;
+      const inside =
+        held &&
+        view.left - width / 8 >= held.left &&
+        view.right + width / 8 <= held.right &&
+        view.top - height / 8 >= held.top &&
+        view.bottom + height / 8 <= held.bottom;
       const tooLoose = held && held.right - held.left > 6 * width;
       if (inside && !tooLoose) return;
-      const next = { left: view.left - width / 2, top: view.top - height / 2, right: view.right + width / 2, bottom: view.bottom + height / 2 };
+      const next = {
+        left: view.left - width / 2,
+        top: view.top - height / 2,
+        right: view.right + width / 2,
+        bottom: view.bottom + height / 2,
+      };
       current.current = next;
       setEdgeWindow(next);
     },
@@ -129,7 +149,12 @@ export function useProgressiveNodes(nodes: OperationFlowNode[], edges: Dependenc
       const ys = seeds.map((node) => node.position.y);
       const [left, right, top, bottom] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
       // Generous margins: the view fitted around the first nodes may be wider than they are (zoom is clamped).
-      const [cx, cy, halfWidth, halfHeight] = [(left + right) / 2, (top + bottom) / 2, (right - left) / 2 + 2000, (bottom - top) / 2 + 1200];
+      const [cx, cy, halfWidth, halfHeight] = [
+        (left + right) / 2,
+        (top + bottom) / 2,
+        (right - left) / 2 + 2000,
+        (bottom - top) / 2 + 1200,
+      ];
       const distance = (node: OperationFlowNode) => Math.hypot(node.position.x - cx, node.position.y - cy);
       const later = nodes.filter((node) => Math.abs(node.position.x - cx) > halfWidth || Math.abs(node.position.y - cy) > halfHeight);
       later.sort((a, b) => distance(a) - distance(b));
@@ -148,7 +173,10 @@ export function useProgressiveNodes(nodes: OperationFlowNode[], edges: Dependenc
     return () => clearTimeout(timer);
   });
   const held = pending.current;
-  const loadedNodes = useMemo(() => (held.size ? nodes.filter((node) => !held.has(node.id) || node.selected) : nodes), [nodes, held, held.size]);
+  const loadedNodes = useMemo(
+    () => (held.size ? nodes.filter((node) => !held.has(node.id) || node.selected) : nodes),
+    [nodes, held, held.size],
+  );
   const loadedEdges = useMemo(
     () => (held.size ? edges.filter((edge) => !held.has(edge.source) && !held.has(edge.target)) : edges),
     [edges, held, held.size],

@@ -25,9 +25,20 @@ const OperationNode = memo(function OperationNode({ id, selected, type }: NodePr
   const errors = problems?.filter((problem) => problem.severity === "error") ?? [];
   const warnings = problems?.filter((problem) => problem.severity === "warning") ?? [];
   const kind = OPERATION_KINDS[operation];
-  const className = ["op-node", selected ? "is-selected" : "", errors.length ? "has-errors" : "", overlay?.critical ? "is-critical" : "", overlay?.hazards.length ? "has-hazards" : ""].join(" ");
+  const className = [
+    "op-node",
+    selected ? "is-selected" : "",
+    errors.length ? "has-errors" : "",
+    overlay?.critical ? "is-critical" : "",
+    overlay?.hazards.length ? "has-hazards" : "",
+  ].join(" ");
   return (
-    <div className={className} data-testid="plan-node" data-node-id={id} style={overlay ? { borderLeftColor: overlay.color, boxShadow: `0 0 0 3px ${overlay.color}33` } : undefined}>
+    <div
+      className={className}
+      data-testid="plan-node"
+      data-node-id={id}
+      style={overlay ? { borderLeftColor: overlay.color, boxShadow: `0 0 0 3px ${overlay.color}33` } : undefined}
+    >
       <Handle type="target" position={Position.Left} className="op-handle" />
       <div className="op-head">
         <span className="op-icon" aria-hidden style={{ background: kind.color }}>

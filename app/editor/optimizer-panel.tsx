@@ -7,12 +7,18 @@ export function OptimizerPanel({ onFocusNodes, readOnly = false }: { onFocusNode
   const store = useEditorStore();
   const overlay = useEditorSelector((state) => state.overlay);
   if (!overlay) return <p className="muted">Turn the overlay on to see waves, batches, the critical path and hazards.</p>;
-  if (overlay.state === "unavailable") return <p className="muted" data-testid="optimizer-unavailable">{overlay.reason}</p>;
+  if (overlay.state === "unavailable")
+    return (
+      <p className="muted" data-testid="optimizer-unavailable">
+        {overlay.reason}
+      </p>
+    );
   const { execution, colorOf } = overlay;
   return (
     <div className="optimizer" data-testid="optimizer-panel">
       <p>
-        <strong>{execution.waves.length}</strong> waves, <strong>{execution.batches.length}</strong> batches; widest: wave {execution.widest.wave} ({execution.widest.width} node{execution.widest.width === 1 ? "" : "s"}).
+        <strong>{execution.waves.length}</strong> waves, <strong>{execution.batches.length}</strong> batches; widest: wave{" "}
+        {execution.widest.wave} ({execution.widest.width} node{execution.widest.width === 1 ? "" : "s"}).
       </p>
       <div className="panel-title">Critical path (~{Math.round(execution.criticalPath.estimatedMs / 100) / 10} s)</div>
       <p className="mono small">{execution.criticalPath.nodeIds.join(" → ") || "—"}</p>

@@ -1,6 +1,14 @@
 "use client";
 
-import { FileDeleteParams, FileReadParams, FileWriteParams, SearchParams, ShellParams, WorkspacePath, type OperationType } from "@/lib/plan/schema";
+import {
+  FileDeleteParams,
+  FileReadParams,
+  FileWriteParams,
+  SearchParams,
+  ShellParams,
+  WorkspacePath,
+  type OperationType,
+} from "@/lib/plan/schema";
 import { EditsField, ReadinessField } from "./compound-fields";
 import { CheckField, CodeField, KeyValueField, NumberField, SelectField, TextField } from "./inspector-fields";
 
@@ -42,15 +50,41 @@ function FileChangeFields({ type, params, setParam, errorsAt }: ParamsFormProps)
     case "file.write":
       return (
         <>
-          <TextField label="Path" mono value={params.path} onChange={(value) => setParam("path", value)} errors={at("path")} hint={PATH_HINT} />
-          <CodeField label="Content" value={params.content} onChange={(value) => setParam("content", value)} errors={at("content")} rows={10} />
-          <SelectField label="If the file exists" value={params.ifExists} options={IF_EXISTS} onChange={(value) => setParam("ifExists", value)} errors={at("ifExists")} />
+          <TextField
+            label="Path"
+            mono
+            value={params.path}
+            onChange={(value) => setParam("path", value)}
+            errors={at("path")}
+            hint={PATH_HINT}
+          />
+          <CodeField
+            label="Content"
+            value={params.content}
+            onChange={(value) => setParam("content", value)}
+            errors={at("content")}
+            rows={10}
+          />
+          <SelectField
+            label="If the file exists"
+            value={params.ifExists}
+            options={IF_EXISTS}
+            onChange={(value) => setParam("ifExists", value)}
+            errors={at("ifExists")}
+          />
         </>
       );
     case "file.edit":
       return (
         <>
-          <TextField label="Path" mono value={params.path} onChange={(value) => setParam("path", value)} errors={at("path")} hint={PATH_HINT} />
+          <TextField
+            label="Path"
+            mono
+            value={params.path}
+            onChange={(value) => setParam("path", value)}
+            errors={at("path")}
+            hint={PATH_HINT}
+          />
           <EditsField value={params.edits} onChange={(value) => setParam("edits", value)} errorsAt={(suffix) => at(`edits${suffix}`)} />
         </>
       );
@@ -58,7 +92,12 @@ function FileChangeFields({ type, params, setParam, errorsAt }: ParamsFormProps)
       return (
         <>
           <TextField label="Path" mono value={params.path} onChange={(value) => setParam("path", value)} errors={at("path")} />
-          <CheckField label="Missing is fine" hint={FileDeleteParams.shape.missingOk.description} checked={params.missingOk} onChange={(value) => setParam("missingOk", value)} />
+          <CheckField
+            label="Missing is fine"
+            hint={FileDeleteParams.shape.missingOk.description}
+            checked={params.missingOk}
+            onChange={(value) => setParam("missingOk", value)}
+          />
         </>
       );
     case "file.move":
@@ -85,24 +124,81 @@ function ReadFields({ type, params, setParam, errorsAt }: ParamsFormProps) {
             label="Paths (one per line)"
             rows={4}
             value={Array.isArray(params.paths) ? params.paths.join("\n") : ""}
-            onChange={(value) => setParam("paths", value.split("\n").filter((line, index, lines) => line !== "" || index < lines.length - 1))}
+            onChange={(value) =>
+              setParam(
+                "paths",
+                value.split("\n").filter((line, index, lines) => line !== "" || index < lines.length - 1),
+              )
+            }
             errors={at("paths") ?? pathsErrors(errorsAt)}
           />
-          <TextField label="Glob" mono value={params.glob} onChange={(value) => setParam("glob", value === "" ? undefined : value)} errors={at("glob")} placeholder="src/**/*.ts" />
-          <NumberField label="Max bytes per file" hint={FileReadParams.shape.maxBytes.description} value={params.maxBytes} onChange={(value) => setParam("maxBytes", value)} errors={at("maxBytes")} />
-          <NumberField label="From line" hint={FileReadParams.shape.offset.description} value={params.offset} onChange={(value) => setParam("offset", value)} errors={at("offset")} placeholder="1" />
-          <NumberField label="Lines" hint={FileReadParams.shape.limit.description} value={params.limit} onChange={(value) => setParam("limit", value)} errors={at("limit")} placeholder="all" />
+          <TextField
+            label="Glob"
+            mono
+            value={params.glob}
+            onChange={(value) => setParam("glob", value === "" ? undefined : value)}
+            errors={at("glob")}
+            placeholder="src/**/*.ts"
+          />
+          <NumberField
+            label="Max bytes per file"
+            hint={FileReadParams.shape.maxBytes.description}
+            value={params.maxBytes}
+            onChange={(value) => setParam("maxBytes", value)}
+            errors={at("maxBytes")}
+          />
+          <NumberField
+            label="From line"
+            hint={FileReadParams.shape.offset.description}
+            value={params.offset}
+            onChange={(value) => setParam("offset", value)}
+            errors={at("offset")}
+            placeholder="1"
+          />
+          <NumberField
+            label="Lines"
+            hint={FileReadParams.shape.limit.description}
+            value={params.limit}
+            onChange={(value) => setParam("limit", value)}
+            errors={at("limit")}
+            placeholder="all"
+          />
         </>
       );
     case "search":
       return (
         <>
           <TextField label="Pattern" mono value={params.pattern} onChange={(value) => setParam("pattern", value)} errors={at("pattern")} />
-          <CheckField label="Regular expression" hint={SearchParams.shape.regex.description} checked={params.regex} onChange={(value) => setParam("regex", value)} errors={at("regex")} />
-          <TextField label="Glob" mono value={params.glob} onChange={(value) => setParam("glob", value)} errors={at("glob")} hint={SearchParams.shape.glob.description} />
+          <CheckField
+            label="Regular expression"
+            hint={SearchParams.shape.regex.description}
+            checked={params.regex}
+            onChange={(value) => setParam("regex", value)}
+            errors={at("regex")}
+          />
+          <TextField
+            label="Glob"
+            mono
+            value={params.glob}
+            onChange={(value) => setParam("glob", value)}
+            errors={at("glob")}
+            hint={SearchParams.shape.glob.description}
+          />
           <CheckField label="Case sensitive" checked={params.caseSensitive} onChange={(value) => setParam("caseSensitive", value)} />
-          <NumberField label="Max matches" value={params.maxMatches} onChange={(value) => setParam("maxMatches", value)} errors={at("maxMatches")} />
-          <SelectField label="Result lists" hint={SearchParams.shape.output.description} value={params.output} options={SEARCH_OUTPUTS} onChange={(value) => setParam("output", value)} errors={at("output")} />
+          <NumberField
+            label="Max matches"
+            value={params.maxMatches}
+            onChange={(value) => setParam("maxMatches", value)}
+            errors={at("maxMatches")}
+          />
+          <SelectField
+            label="Result lists"
+            hint={SearchParams.shape.output.description}
+            value={params.output}
+            options={SEARCH_OUTPUTS}
+            onChange={(value) => setParam("output", value)}
+            errors={at("output")}
+          />
         </>
       );
     default:
@@ -117,12 +213,37 @@ function ShellFields({ type, params, setParam, errorsAt }: ParamsFormProps) {
     case "shell":
       return (
         <>
-          <CodeField label="Command" value={params.command} onChange={(value) => setParam("command", value)} errors={at("command")} rows={4} />
+          <CodeField
+            label="Command"
+            value={params.command}
+            onChange={(value) => setParam("command", value)}
+            errors={at("command")}
+            rows={4}
+          />
           <TextField label="Working directory" mono value={params.cwd} onChange={(value) => setParam("cwd", value)} errors={at("cwd")} />
           <KeyValueField label="Environment" value={params.env} onChange={(value) => setParam("env", value)} errors={at("env")} />
-          <CheckField label="Background" hint={ShellParams.shape.background.description} checked={params.background} onChange={(value) => setParam("background", value)} errors={at("background")} />
-          {params.background === true && <ReadinessField value={params.readyWhen} onChange={(value) => setParam("readyWhen", value)} errors={at("readyWhen") ?? errorsAt("params.readyWhen.output") ?? errorsAt("params.readyWhen.port")} />}
-          {params.background === true && <CheckField label="Keep running after the run ends" hint={ShellParams.shape.keepRunning.description} checked={params.keepRunning} onChange={(value) => setParam("keepRunning", value)} />}
+          <CheckField
+            label="Background"
+            hint={ShellParams.shape.background.description}
+            checked={params.background}
+            onChange={(value) => setParam("background", value)}
+            errors={at("background")}
+          />
+          {params.background === true && (
+            <ReadinessField
+              value={params.readyWhen}
+              onChange={(value) => setParam("readyWhen", value)}
+              errors={at("readyWhen") ?? errorsAt("params.readyWhen.output") ?? errorsAt("params.readyWhen.port")}
+            />
+          )}
+          {params.background === true && (
+            <CheckField
+              label="Keep running after the run ends"
+              hint={ShellParams.shape.keepRunning.description}
+              checked={params.keepRunning}
+              onChange={(value) => setParam("keepRunning", value)}
+            />
+          )}
         </>
       );
     default:

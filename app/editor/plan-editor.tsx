@@ -77,7 +77,9 @@ function EditorLayout({ planId, openedDraft, readOnly }: { planId: string; opene
       store.addNode(type, { x: Math.round(position.x - NEW_NODE_SIZE.width / 2), y: Math.round(position.y - NEW_NODE_SIZE.height / 2) });
     } else {
       const pane = canvas.current?.getBoundingClientRect();
-      const centre = flow.screenToFlowPosition(pane ? { x: pane.left + pane.width / 2, y: pane.top + pane.height / 2 } : { x: 400, y: 300 });
+      const centre = flow.screenToFlowPosition(
+        pane ? { x: pane.left + pane.width / 2, y: pane.top + pane.height / 2 } : { x: 400, y: 300 },
+      );
       const taken = store.getState().graph.nodes.map((node) => ({
         ...node.position,
         width: node.measured?.width ?? NEW_NODE_SIZE.width,
@@ -111,7 +113,8 @@ function EditorLayout({ planId, openedDraft, readOnly }: { planId: string; opene
       />
       {readOnly && (
         <div className="notice" role="note" data-testid="read-only-notice">
-          <strong>Read only.</strong> Your role may view and run this plan but not change it; ask an editor or owner of the team to make changes.
+          <strong>Read only.</strong> Your role may view and run this plan but not change it; ask an editor or owner of the team to make
+          changes.
         </div>
       )}
       {versions.stale && <StaleVersionNotice message={versions.stale} />}

@@ -77,7 +77,13 @@ export function overlayOf(plan: PlanDocument | null): OverlayView {
   execution.waves.forEach((wave, waveIndex) => {
     for (const id of wave) {
       const batchId = execution.batchIdOf[id] ?? "";
-      byNode.set(id, { wave: waveIndex, batchId, color: colorOf.get(batchId) ?? "#adb5bd", critical: critical.has(id), hazards: hazardsOf.get(id) ?? [] });
+      byNode.set(id, {
+        wave: waveIndex,
+        batchId,
+        color: colorOf.get(batchId) ?? "#adb5bd",
+        critical: critical.has(id),
+        hazards: hazardsOf.get(id) ?? [],
+      });
     }
   });
   for (const [id, hazards] of hazardsOf) {
@@ -85,4 +91,3 @@ export function overlayOf(plan: PlanDocument | null): OverlayView {
   }
   return { state: "ready", execution, byNode, criticalEdges, colorOf };
 }
-

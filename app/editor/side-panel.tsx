@@ -57,7 +57,15 @@ export function SidePanel(props: {
       <div className="side-body" role="tabpanel" id="side-tabpanel" aria-labelledby={`side-tab-${props.tab}`}>
         {props.tab === "inspector" && <Inspector readOnly={props.readOnly} />}
         {props.tab === "optimizer" && <OptimizerPanel onFocusNodes={props.onFocusNodes} readOnly={props.readOnly} />}
-        {props.tab === "history" && <HistoryPanel planId={props.planId} currentVersion={props.currentVersion} onRestore={props.onRestore} restoring={props.restoring} readOnly={props.readOnly} />}
+        {props.tab === "history" && (
+          <HistoryPanel
+            planId={props.planId}
+            currentVersion={props.currentVersion}
+            onRestore={props.onRestore}
+            restoring={props.restoring}
+            readOnly={props.readOnly}
+          />
+        )}
       </div>
     </aside>
   );

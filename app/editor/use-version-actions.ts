@@ -51,7 +51,11 @@ export function useVersionActions(planId: string, openedDraft: boolean, showToas
   };
 
   const restoreVersion = (number: number) => {
-    if (store.getState().revision !== store.getState().savedRevision && !window.confirm("Restoring discards your unsaved changes. Continue?")) return;
+    if (
+      store.getState().revision !== store.getState().savedRevision &&
+      !window.confirm("Restoring discards your unsaved changes. Continue?")
+    )
+      return;
     restore.mutate(
       { planId, number, baseVersion: store.getState().baseVersion },
       {

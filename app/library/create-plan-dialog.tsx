@@ -17,7 +17,14 @@ export function CreatePlanDialog({ onClose, onCreated }: { onClose: () => void; 
   const submit = (event: FormEvent) => {
     event.preventDefault();
     create.mutate(
-      { name, description, tags: tags.split(",").map((tag) => tag.trim()).filter(Boolean) },
+      {
+        name,
+        description,
+        tags: tags
+          .split(",")
+          .map((tag) => tag.trim())
+          .filter(Boolean),
+      },
       { onSuccess: ({ planId }) => onCreated(planId) },
     );
   };
@@ -27,7 +34,13 @@ export function CreatePlanDialog({ onClose, onCreated }: { onClose: () => void; 
       <form onSubmit={submit} className="form">
         <label className="field">
           <span>Name</span>
-          <input className="input" autoFocus value={name} onChange={(event) => setName(event.target.value)} aria-invalid={Boolean(errors.name)} />
+          <input
+            className="input"
+            autoFocus
+            value={name}
+            onChange={(event) => setName(event.target.value)}
+            aria-invalid={Boolean(errors.name)}
+          />
           {errors.name && <span className="field-error">{errors.name.join(" ")}</span>}
         </label>
         <label className="field">

@@ -15,7 +15,6 @@ type Checked =
   | { state: "invalid"; fileName: string; problems: PlanProblem[] }
   | { state: "valid"; fileName: string; text: string; name: string; nodes: number; edges: number };
 
-
 /**
  * Checks the file in the browser with the same `validatePlan` the server runs,
  * so every problem is listed by node and field before anything is sent; the
@@ -31,12 +30,24 @@ export function ImportPlanDialog({ onClose, onImported }: { onClose: () => void;
     const text = await file.text();
     const parsed = parsePlanJson(text);
     if (!parsed.ok) {
-      setChecked({ state: "invalid", fileName: file.name, problems: [{ path: [], code: "invalid-input", message: parsed.message, severity: "error" }] });
+      setChecked({
+        state: "invalid",
+        fileName: file.name,
+        problems: [{ path: [], code: "invalid-input", message: parsed.message, severity: "error" }],
+      });
       return;
     }
     const result = validatePlan(parsed.value);
     if (!result.ok) setChecked({ state: "invalid", fileName: file.name, problems: result.problems });
-    else setChecked({ state: "valid", fileName: file.name, text, name: result.plan.name, nodes: result.plan.nodes.length, edges: result.plan.edges.length });
+    else
+      setChecked({
+        state: "valid",
+        fileName: file.name,
+        text,
+        name: result.plan.name,
+        nodes: result.plan.nodes.length,
+        edges: result.plan.edges.length,
+      });
   };
 
   // The server's messages name their node already; the keys are document paths, which are for programs.
@@ -63,7 +74,8 @@ export function ImportPlanDialog({ onClose, onImported }: { onClose: () => void;
         {checked.state === "invalid" && <ImportProblems fileName={checked.fileName} problems={checked.problems} />}
         {checked.state === "valid" && (
           <p className="notice" role="status">
-            <strong>{checked.name}</strong>: {checked.nodes} operation{checked.nodes === 1 ? "" : "s"}, {checked.edges} {checked.edges === 1 ? "dependency" : "dependencies"} — ready to import.
+            <strong>{checked.name}</strong>: {checked.nodes} operation{checked.nodes === 1 ? "" : "s"}, {checked.edges}{" "}
+            {checked.edges === 1 ? "dependency" : "dependencies"} — ready to import.
           </p>
         )}
         {importing.error && (
@@ -87,7 +99,13 @@ export function ImportPlanDialog({ onClose, onImported }: { onClose: () => void;
             onClick={() => {
               if (checked.state !== "valid") return;
               importing.mutate(
-                { text: checked.text, tags: tags.split(",").map((tag) => tag.trim()).filter(Boolean) },
+                {
+                  text: checked.text,
+                  tags: tags
+                    .split(",")
+                    .map((tag) => tag.trim())
+                    .filter(Boolean),
+                },
                 { onSuccess: ({ planId }) => onImported(planId) },
               );
             }}

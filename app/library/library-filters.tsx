@@ -12,7 +12,14 @@ export function LibraryFilters(props: {
 }) {
   return (
     <div className="library-filters" role="search">
-      <input className="input library-search" type="search" placeholder="Search name, description, tags" aria-label="Search plans" value={props.search} onChange={(event) => props.onSearch(event.target.value)} />
+      <input
+        className="input library-search"
+        type="search"
+        placeholder="Search name, description, tags"
+        aria-label="Search plans"
+        value={props.search}
+        onChange={(event) => props.onSearch(event.target.value)}
+      />
       <select className="input" aria-label="Filter by tag" value={props.tag} onChange={(event) => props.onTag(event.target.value)}>
         <option value="">All tags</option>
         {props.tags.map((name) => (

@@ -68,7 +68,15 @@ export function LibraryView({ teamName, initialPlans, initialTags }: LibraryView
         </div>
       </div>
 
-      <LibraryFilters search={search} onSearch={setSearch} tag={tag} tags={tags.data ?? []} onTag={setTag} archived={archived} onArchived={setArchived} />
+      <LibraryFilters
+        search={search}
+        onSearch={setSearch}
+        tag={tag}
+        tags={tags.data ?? []}
+        onTag={setTag}
+        archived={archived}
+        onArchived={setArchived}
+      />
 
       {notice && (
         <div className="notice" role="status">
@@ -111,9 +119,21 @@ export function LibraryView({ teamName, initialPlans, initialTags }: LibraryView
                   plan={plan}
                   busy={duplicate.isPending}
                   onTag={setTag}
-                  onDuplicate={() => duplicate.mutate({ planId: plan.id }, { onSuccess: (copy) => setNotice({ text: `Duplicated as "${copy.name}".`, planId: copy.planId }) })}
-                  onArchive={() => archive.mutate({ planId: plan.id }, { onSuccess: () => setNotice({ text: `Archived "${plan.name}".` }) })}
-                  onRestore={() => restore.mutate({ planId: plan.id }, { onSuccess: () => setNotice({ text: `Restored "${plan.name}".`, planId: plan.id }) })}
+                  onDuplicate={() =>
+                    duplicate.mutate(
+                      { planId: plan.id },
+                      { onSuccess: (copy) => setNotice({ text: `Duplicated as "${copy.name}".`, planId: copy.planId }) },
+                    )
+                  }
+                  onArchive={() =>
+                    archive.mutate({ planId: plan.id }, { onSuccess: () => setNotice({ text: `Archived "${plan.name}".` }) })
+                  }
+                  onRestore={() =>
+                    restore.mutate(
+                      { planId: plan.id },
+                      { onSuccess: () => setNotice({ text: `Restored "${plan.name}".`, planId: plan.id }) },
+                    )
+                  }
                 />
               ))}
             </tbody>
@@ -121,15 +141,8 @@ export function LibraryView({ teamName, initialPlans, initialTags }: LibraryView
         </div>
       )}
 
-      {dialog === "create" && (
-        <CreatePlanDialog onClose={() => setDialog(null)} onCreated={(planId) => router.push(`/plans/${planId}`)} />
-      )}
-      {dialog === "import" && (
-        <ImportPlanDialog
-          onClose={() => setDialog(null)}
-          onImported={(planId) => router.push(`/plans/${planId}`)}
-        />
-      )}
+      {dialog === "create" && <CreatePlanDialog onClose={() => setDialog(null)} onCreated={(planId) => router.push(`/plans/${planId}`)} />}
+      {dialog === "import" && <ImportPlanDialog onClose={() => setDialog(null)} onImported={(planId) => router.push(`/plans/${planId}`)} />}
     </>
   );
 }

@@ -73,14 +73,22 @@ export default async function RunsPage({ searchParams }: { searchParams: Promise
             </thead>
             <tbody>
               {groupLineages(runs).map(({ run, generation }) => (
-                <tr key={run.id} data-testid="run-row" data-generation={generation} className={generation > 0 ? "run-row-retry" : undefined}>
+                <tr
+                  key={run.id}
+                  data-testid="run-row"
+                  data-generation={generation}
+                  className={generation > 0 ? "run-row-retry" : undefined}
+                >
                   <td>
                     {generation > 0 && (
                       <span className="retry-mark" data-testid="retry-mark">
                         ↳ retry {generation}{" "}
                       </span>
                     )}
-                    <Link href={`/runs/${run.id}`} aria-label={`${run.plan.name}: ${run.status}${generation > 0 ? `, retry ${generation}` : ""}`}>
+                    <Link
+                      href={`/runs/${run.id}`}
+                      aria-label={`${run.plan.name}: ${run.status}${generation > 0 ? `, retry ${generation}` : ""}`}
+                    >
                       <StatusBadge status={run.status} />
                     </Link>
                     {run.dryRun && <span className="tag">dry run</span>}

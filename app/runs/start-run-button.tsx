@@ -48,7 +48,12 @@ export function StartRunButton(props: {
 
   return (
     <>
-      <button className="button button-primary" disabled={props.disabled} title={props.disabled ? props.disabledReason : undefined} onClick={() => setOpen(true)}>
+      <button
+        className="button button-primary"
+        disabled={props.disabled}
+        title={props.disabled ? props.disabledReason : undefined}
+        onClick={() => setOpen(true)}
+      >
         ▶ Run
       </button>
       {open && (
@@ -74,10 +79,18 @@ export function StartRunButton(props: {
             </label>
             <label>
               Concurrency
-              <input type="number" min={MIN_RUN_CONCURRENCY} max={MAX_RUN_CONCURRENCY} value={concurrency} onChange={(event) => setConcurrency(Number(event.target.value) || MIN_RUN_CONCURRENCY)} name="concurrency" />
+              <input
+                type="number"
+                min={MIN_RUN_CONCURRENCY}
+                max={MAX_RUN_CONCURRENCY}
+                value={concurrency}
+                onChange={(event) => setConcurrency(Number(event.target.value) || MIN_RUN_CONCURRENCY)}
+                name="concurrency"
+              />
             </label>
             <label className="checkbox">
-              <input type="checkbox" checked={dryRun} onChange={(event) => setDryRun(event.target.checked)} name="dryRun" /> Dry run: show every file change as a diff, write nothing, run no command
+              <input type="checkbox" checked={dryRun} onChange={(event) => setDryRun(event.target.checked)} name="dryRun" /> Dry run: show
+              every file change as a diff, write nothing, run no command
             </label>
             {problem && (
               <div className="node-error" role="alert">

@@ -17,7 +17,11 @@ const subscribeToNothing = () => () => {};
  * test never hits a button that cannot answer yet.
  */
 export function useHydrated(): boolean {
-  return useSyncExternalStore(subscribeToNothing, () => true, () => false);
+  return useSyncExternalStore(
+    subscribeToNothing,
+    () => true,
+    () => false,
+  );
 }
 
 export function useSettingsAction<Input, Output>(action: (input: Input) => Promise<ActionResult<Output>>) {

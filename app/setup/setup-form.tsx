@@ -13,7 +13,9 @@ export function SetupForm({ teamName, needsCode }: { teamName: string; needsCode
       <FormField name="email" label="Email" type="email" autoComplete="username" state={state} />
       <FormField name="password" label="Password (8 characters or more)" type="password" autoComplete="new-password" state={state} />
       <FormField name="teamName" label="Team name" state={state} />
-      {needsCode ? <FormField name="setupCode" label="Setup code (printed by the server when it started)" autoComplete="off" state={state} /> : null}
+      {needsCode ? (
+        <FormField name="setupCode" label="Setup code (printed by the server when it started)" autoComplete="off" state={state} />
+      ) : null}
       {state.message ? (
         <p role="alert" className="form-error">
           {state.message}

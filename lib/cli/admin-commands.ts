@@ -17,7 +17,12 @@ import type { CliContext } from "./cli-database";
 import { withContext } from "./commands";
 import { EXIT, type Out } from "./exit-codes";
 
-const ownerOf = (context: CliContext) => ({ userId: context.firstStart.owner.id, teamId: context.firstStart.team.id, role: "owner" as const, via: "token" as const });
+const ownerOf = (context: CliContext) => ({
+  userId: context.firstStart.owner.id,
+  teamId: context.firstStart.team.id,
+  role: "owner" as const,
+  via: "token" as const,
+});
 
 /** `setup --email E --name N --team T`, the password on stdin (`echo "$PASSWORD" | batchboard setup …`). */
 export async function setupCommand(options: { email?: string; name?: string; team?: string; json: boolean }, out: Out): Promise<number> {
@@ -26,15 +31,22 @@ export async function setupCommand(options: { email?: string; name?: string; tea
   const parsed = SetupInput.safeParse({ email: options.email, name: options.name, teamName: options.team, password });
   if (!parsed.success) {
     const flag: Record<string, string> = { email: "--email", name: "--name", teamName: "--team", password: "the password on stdin" };
-    for (const issue of parsed.error.issues) process.stderr.write(`✗ ${flag[String(issue.path[0])] ?? String(issue.path[0])}: ${issue.message}\n`);
+    for (const issue of parsed.error.issues)
+      process.stderr.write(`✗ ${flag[String(issue.path[0])] ?? String(issue.path[0])}: ${issue.message}\n`);
     return EXIT.usage;
   }
   return withContext(async (context) => {
     // Run on the server's own machine: no setup code is asked for.
     const local = { clientAddress: "127.0.0.1", setupCode: "" };
-    const { userId, teamId } = await completeSetup((await context.database()).client, { ownerId: context.firstStart.owner.id, teamId: context.firstStart.team.id }, parsed.data, local);
+    const { userId, teamId } = await completeSetup(
+      (await context.database()).client,
+      { ownerId: context.firstStart.owner.id, teamId: context.firstStart.team.id },
+      parsed.data,
+      local,
+    );
     if (options.json) out.write(`${JSON.stringify({ userId, teamId, email: parsed.data.email, team: parsed.data.teamName })}\n`);
-    else out.write(`✓ ${parsed.data.name} <${parsed.data.email}> owns team "${parsed.data.teamName}"; sign in with that email and password\n`);
+    else
+      out.write(`✓ ${parsed.data.name} <${parsed.data.email}> owns team "${parsed.data.teamName}"; sign in with that email and password\n`);
     return EXIT.ok;
   });
 }
@@ -60,8 +72,15 @@ export async function createTokenCommand(options: { name?: string; role?: string
     const owner = ownerOf(context);
     let caller: { userId: string; teamId: string; role: RoleName; via: "token" } = owner;
     if (role.data !== "owner") {
-      const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "") || "token";
-      const user = await findOrCreateServiceUser(client, { email: `${slug}.${role.data}@tokens.batchboard.local`, name: `${name} (${role.data} token)` });
+      const slug =
+        name
+          .toLowerCase()
+          .replace(/[^a-z0-9]+/g, "-")
+          .replace(/^-|-$/g, "") || "token";
+      const user = await findOrCreateServiceUser(client, {
+        email: `${slug}.${role.data}@tokens.batchboard.local`,
+        name: `${name} (${role.data} token)`,
+      });
       const membership = await findMembership(client, owner.teamId, user.id);
       if (!membership) await addMember(client, owner.teamId, user.id, role.data);
       else if (membership.role !== role.data) await changeMemberRole(client, owner.teamId, user.id, role.data);
@@ -70,7 +89,8 @@ export async function createTokenCommand(options: { name?: string; role?: string
     const token = await issueApiToken(client, caller, name);
     if (options.json) out.write(`${JSON.stringify({ id: token.id, name: token.name, role: role.data, token: token.secret })}\n`);
     else out.write(`${token.secret}\n`);
-    if (!options.json) process.stderr.write(`✓ API token "${token.name}" (${role.data}) for team "${context.firstStart.team.name}"; it is shown only now\n`);
+    if (!options.json)
+      process.stderr.write(`✓ API token "${token.name}" (${role.data}) for team "${context.firstStart.team.name}"; it is shown only now\n`);
     return EXIT.ok;
   });
 }

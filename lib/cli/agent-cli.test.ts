@@ -42,7 +42,9 @@ describe("batchboard without a browser", () => {
     const setup = await cli(["setup", "--email", "ada@example.com", "--name", "Ada", "--team", "Acme"], "correct horse battery\n");
     expect(setup.stderr).toBe("");
     expect(setup.stdout).toContain('Ada <ada@example.com> owns team "Acme"');
-    expect((await cli(["setup", "--email", "bob@example.com", "--name", "Bob", "--team", "B"], "another password\n")).stderr).toContain("already set up");
+    expect((await cli(["setup", "--email", "bob@example.com", "--name", "Bob", "--team", "B"], "another password\n")).stderr).toContain(
+      "already set up",
+    );
 
     const created = await cli(["token", "create", "--name", "ci", "--role", "runner", "--json"]);
     const { token, role } = JSON.parse(created.stdout) as { token: string; role: string };
@@ -101,9 +103,17 @@ describe("batchboard without a browser", () => {
       writeFileSync(planFile, JSON.stringify(fixed));
       const retried = await cli(["retry", report.runId, "--plan", planFile, "--json"]);
       expect(retried.code).toBe(0);
-      const retry = JSON.parse(retried.stdout) as { runId: string; parentRunId: string; nodes: Array<{ id: string; reused: boolean; output?: { stdout: string } }> };
+      const retry = JSON.parse(retried.stdout) as {
+        runId: string;
+        parentRunId: string;
+        nodes: Array<{ id: string; reused: boolean; output?: { stdout: string } }>;
+      };
       expect(retry.parentRunId).toBe(report.runId);
-      expect(retry.nodes.map((node) => [node.id, node.reused])).toEqual([["call0-write", true], ["call1-edit", false], ["call2-bash", false]]);
+      expect(retry.nodes.map((node) => [node.id, node.reused])).toEqual([
+        ["call0-write", true],
+        ["call1-edit", false],
+        ["call2-bash", false],
+      ]);
       expect(retry.nodes[2]?.output?.stdout).toBe("lib.js:1\nREADME.md:1\n");
 
       const undone = await cli(["undo", retry.runId]);

@@ -16,7 +16,9 @@ import { formatProblem, readPlanFile } from "./read-plan";
 /** Reads a calls file: a JSON array of calls, or `{"calls": [...]}`. */
 async function readCalls(file: string): Promise<unknown> {
   const parsed: unknown = JSON.parse(await readFile(file, "utf8"));
-  return typeof parsed === "object" && parsed !== null && !Array.isArray(parsed) && "calls" in parsed ? (parsed as { calls: unknown }).calls : parsed;
+  return typeof parsed === "object" && parsed !== null && !Array.isArray(parsed) && "calls" in parsed
+    ? (parsed as { calls: unknown }).calls
+    : parsed;
 }
 
 /** `run --calls calls.json --workspace DIR [--name NAME]` */
@@ -50,7 +52,16 @@ export async function runCallsCommand(file: string, options: RunCommandOptions &
   const executionPlan = planExecution(plan);
   return withContext(async (context) => {
     const ownership = await recordPlanVersion(context, plan);
-    const start = () => startRun(context.resources, { ...ownership, plan, executionPlan, directory, dryRun: options.dryRun, concurrency: options.concurrency, keepBackground: options.keepBackground });
+    const start = () =>
+      startRun(context.resources, {
+        ...ownership,
+        plan,
+        executionPlan,
+        directory,
+        dryRun: options.dryRun,
+        concurrency: options.concurrency,
+        keepBackground: options.keepBackground,
+      });
     return follow(context, plan, executionPlan, options.json, out, start, { compiled: { plan, calls: compiled.calls } });
   });
 }
@@ -69,6 +80,8 @@ export async function retryWithPlanCommand(runId: string, planFile: string, json
     const plan = { ...result.plan, name: parent.plan.name };
     await nodesToRerun(context.resources, parent, plan);
     const { planVersionId } = await recordPlanVersion(context, plan);
-    return follow(context, plan, planExecution(plan), json, out, () => retryWithRevisedPlan(context.resources, runId, { plan, planVersionId }));
+    return follow(context, plan, planExecution(plan), json, out, () =>
+      retryWithRevisedPlan(context.resources, runId, { plan, planVersionId }),
+    );
   });
 }

@@ -67,8 +67,7 @@ export async function openCliContext(): Promise<CliContext> {
   };
   try {
     mkdirSync(env.BATCHBOARD_WORKSPACE_ROOT, { recursive: true });
-    const firstStart =
-      sqlite?.findFirstStartData() ?? (await ensureFirstStartData((await database()).client, workspacePlacementOf(env)));
+    const firstStart = sqlite?.findFirstStartData() ?? (await ensureFirstStartData((await database()).client, workspacePlacementOf(env)));
     const store = lazyPrismaRunStore(database);
     const resources = createRunnerResources({
       store:
@@ -96,7 +95,10 @@ export async function openCliContext(): Promise<CliContext> {
 function lazyPrismaRunStore(database: () => Promise<Database>): RunStore {
   let store: Promise<RunStore> | undefined;
   // run-store.ts loads Prisma's runtime (a 2 MB CommonJS module) as it is imported.
-  const prismaStore = () => (store ??= Promise.all([database(), import("../db/run-store")]).then(([opened, { createPrismaRunStore }]) => createPrismaRunStore(opened.client)));
+  const prismaStore = () =>
+    (store ??= Promise.all([database(), import("../db/run-store")]).then(([opened, { createPrismaRunStore }]) =>
+      createPrismaRunStore(opened.client),
+    ));
   return {
     createRun: async (input) => (await prismaStore()).createRun(input),
     persist: async (batch) => (await prismaStore()).persist(batch),
@@ -115,7 +117,12 @@ function lazyPrismaRunStore(database: () => Promise<Database>): RunStore {
 export async function recordPlanVersion(context: CliContext, document: PlanDocument): Promise<RunOwnership> {
   const { team, owner } = context.firstStart;
   const graphHash = hashPlan(document);
-  const ownership = (planId: string, planVersionId: string): RunOwnership => ({ teamId: team.id, planId, planVersionId, startedById: owner.id });
+  const ownership = (planId: string, planVersionId: string): RunOwnership => ({
+    teamId: team.id,
+    planId,
+    planVersionId,
+    startedById: owner.id,
+  });
   if (context.sqlite) {
     // The common case without loading Prisma: SQLite serialises writers, so this cannot race.
     const version: VersionDraft = { document, graphHash, authorId: owner.id, message: "Run from the CLI" };

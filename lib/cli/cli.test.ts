@@ -50,7 +50,6 @@ async function waitFor(check: () => boolean, timeoutMs = 20_000): Promise<void> 
   }
 }
 
-
 describe("batchboard CLI", () => {
   it("validate and plan report problems and batches with exit codes", async () => {
     const bad = writePlan("bad", { name: "bad", nodes: [{ id: "x", type: "file.write", params: { path: "../out", content: "" } }] });
@@ -111,7 +110,11 @@ describe("batchboard CLI", () => {
         nodes: [
           { id: "first", type: "shell", params: { command: "echo ran >> first.log" } },
           // First attempt hangs (and is orphaned by the crash); the resumed attempt succeeds at once.
-          { id: "second", type: "shell", params: { command: `n=$(cat second.pids 2>/dev/null | wc -l); echo started >> second.pids; [ "$n" -ge 1 ] || sleep ${marker}` } },
+          {
+            id: "second",
+            type: "shell",
+            params: { command: `n=$(cat second.pids 2>/dev/null | wc -l); echo started >> second.pids; [ "$n" -ge 1 ] || sleep ${marker}` },
+          },
           { id: "third", type: "file.write", params: { path: "third.txt", content: "done" } },
         ],
         edges: [

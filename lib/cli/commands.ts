@@ -79,7 +79,8 @@ export async function undoCommand(runId: string, force: boolean, json: boolean, 
     if (json) out.write(JSON.stringify(result, null, 2) + "\n");
     else {
       for (const conflict of result.conflicts) out.write(`⚠ ${conflict.path}: ${conflict.reason}\n`);
-      if (result.conflicts.length && !force) out.write(`Nothing undone: ${result.conflicts.length} file(s) changed since the run. Use --force to restore anyway.\n`);
+      if (result.conflicts.length && !force)
+        out.write(`Nothing undone: ${result.conflicts.length} file(s) changed since the run. Use --force to restore anyway.\n`);
       else out.write(`↩ Restored ${result.restored.length} file(s)${result.restored.length ? `: ${result.restored.join(", ")}` : ""}\n`);
     }
     return result.conflicts.length && !force ? EXIT.failed : EXIT.ok;
@@ -91,7 +92,9 @@ export async function withContext(work: (context: CliContext) => Promise<number>
   try {
     const recovered = await recoverInterruptedRuns(context.resources);
     for (const run of recovered) {
-      process.stderr.write(`Run ${run.runId} was left running by a stopped runner; marked interrupted (resume it with: batchboard resume ${run.runId})\n`);
+      process.stderr.write(
+        `Run ${run.runId} was left running by a stopped runner; marked interrupted (resume it with: batchboard resume ${run.runId})\n`,
+      );
     }
     return await work(context);
   } finally {
@@ -145,4 +148,3 @@ export async function follow(
   else out.write(runSummaryLine(outcome, durationMs) + "\n");
   return outcome.status === "succeeded" ? EXIT.ok : EXIT.failed;
 }
-

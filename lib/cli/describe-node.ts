@@ -17,7 +17,8 @@ export function describeNode(node: PlanNode): string {
 export function describeResult(state: NodeRunState): string {
   const result = state.result;
   if (typeof result !== "object" || result === null) return "";
-  if ("matches" in result && Array.isArray(result.matches)) return `${result.matches.length} match${result.matches.length === 1 ? "" : "es"}`;
+  if ("matches" in result && Array.isArray(result.matches))
+    return `${result.matches.length} match${result.matches.length === 1 ? "" : "es"}`;
   if ("files" in result && Array.isArray(result.files)) return `${result.files.length} file${result.files.length === 1 ? "" : "s"}`;
   if ("replacements" in result && typeof result.replacements === "number") return `${result.replacements} replaced`;
   if ("outcome" in result && typeof result.outcome === "string") return result.outcome;

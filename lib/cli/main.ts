@@ -94,18 +94,38 @@ export async function main(argv: string[]): Promise<number> {
       const file = values.calls ?? target;
       if (!file) return needTarget("a plan file (or --calls CALLS.json)");
       const concurrency = values.concurrency === undefined ? undefined : Number(values.concurrency);
-      if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < MIN_RUN_CONCURRENCY || concurrency > MAX_RUN_CONCURRENCY)) {
+      if (
+        concurrency !== undefined &&
+        (!Number.isInteger(concurrency) || concurrency < MIN_RUN_CONCURRENCY || concurrency > MAX_RUN_CONCURRENCY)
+      ) {
         process.stderr.write(`--concurrency must be a whole number from ${MIN_RUN_CONCURRENCY} to ${MAX_RUN_CONCURRENCY}\n`);
         return EXIT.usage;
       }
       if (values.server) {
         if (!values.token) return needTarget("--token TOKEN with --server");
-        const remote = { server: values.server, token: values.token, workspace: values.workspace, calls: values.calls !== undefined, name: values.name };
-        return (await import("./remote-client")).runRemotely(file, { ...remote, concurrency, dryRun: values["dry-run"], json: values.json }, out);
+        const remote = {
+          server: values.server,
+          token: values.token,
+          workspace: values.workspace,
+          calls: values.calls !== undefined,
+          name: values.name,
+        };
+        return (await import("./remote-client")).runRemotely(
+          file,
+          { ...remote, concurrency, dryRun: values["dry-run"], json: values.json },
+          out,
+        );
       }
       if (!values.workspace) return needTarget("--workspace DIR");
-      const options = { workspace: values.workspace, concurrency, dryRun: values["dry-run"], json: values.json, keepBackground: values["keep-background"] };
-      if (values.calls !== undefined) return (await import("./agent-commands")).runCallsCommand(values.calls, { ...options, name: values.name }, out);
+      const options = {
+        workspace: values.workspace,
+        concurrency,
+        dryRun: values["dry-run"],
+        json: values.json,
+        keepBackground: values["keep-background"],
+      };
+      if (values.calls !== undefined)
+        return (await import("./agent-commands")).runCallsCommand(values.calls, { ...options, name: values.name }, out);
       return (await runCommands()).runCommand(file, options, out);
     }
     case "resume":
@@ -115,7 +135,10 @@ export async function main(argv: string[]): Promise<number> {
       if (values.plan !== undefined) return (await import("./agent-commands")).retryWithPlanCommand(target, values.plan, values.json, out);
       return (await runCommands()).retryCommand(target, values.node, values.json, out);
     case "setup":
-      return (await import("./admin-commands")).setupCommand({ email: values.email, name: values.name, team: values.team, json: values.json }, out);
+      return (await import("./admin-commands")).setupCommand(
+        { email: values.email, name: values.name, team: values.team, json: values.json },
+        out,
+      );
     case "token":
       if (target !== "create") return needTarget('"create"');
       return (await import("./admin-commands")).createTokenCommand({ name: values.name, role: values.role, json: values.json }, out);

@@ -33,7 +33,9 @@ export async function planCommand(file: string, json: boolean, out: Out): Promis
     out.write(JSON.stringify(execution, null, 2) + "\n");
     return execution.hazards.some((hazard) => hazard.severity === "error") ? EXIT.failed : EXIT.ok;
   }
-  out.write(`Plan "${result.plan.name}": ${result.plan.nodes.length} nodes in ${execution.waves.length} waves, ${execution.batches.length} batches\n`);
+  out.write(
+    `Plan "${result.plan.name}": ${result.plan.nodes.length} nodes in ${execution.waves.length} waves, ${execution.batches.length} batches\n`,
+  );
   execution.waves.forEach((wave, index) => {
     out.write(`\nWave ${index} (${wave.length} node${wave.length === 1 ? "" : "s"})\n`);
     const batches = execution.batches.filter((batch) => batch.wave === index);
@@ -43,15 +45,20 @@ export async function planCommand(file: string, json: boolean, out: Out): Promis
       batch.units.forEach((unit, unitIndex) => {
         const unitLast = unitIndex === batch.units.length - 1;
         const target = unit.target ? ` ${unit.target}` : "";
-        out.write(`${last ? "   " : "│  "}${unitLast ? "└─" : "├─"} ${unit.kind === "node" ? "" : `${unit.kind}${target}: `}${unit.nodeIds.join(", ")}\n`);
+        out.write(
+          `${last ? "   " : "│  "}${unitLast ? "└─" : "├─"} ${unit.kind === "node" ? "" : `${unit.kind}${target}: `}${unit.nodeIds.join(", ")}\n`,
+        );
       });
     });
   });
-  out.write(`\nCritical path: ${execution.criticalPath.nodeIds.join(" → ") || "(empty)"} (~${formatDuration(execution.criticalPath.estimatedMs)})\n`);
+  out.write(
+    `\nCritical path: ${execution.criticalPath.nodeIds.join(" → ") || "(empty)"} (~${formatDuration(execution.criticalPath.estimatedMs)})\n`,
+  );
   out.write(`Widest wave: ${execution.widest.wave} (${execution.widest.width} nodes)\n`);
   if (execution.hazards.length) {
     out.write(`\nHazards:\n`);
-    for (const hazard of execution.hazards) out.write(`${hazard.severity === "error" ? "✗" : hazard.severity === "warning" ? "⚠" : "ℹ"} ${hazard.code}: ${hazard.message}\n`);
+    for (const hazard of execution.hazards)
+      out.write(`${hazard.severity === "error" ? "✗" : hazard.severity === "warning" ? "⚠" : "ℹ"} ${hazard.code}: ${hazard.message}\n`);
   }
   for (const note of execution.notes) out.write(`note: ${note}\n`);
   return execution.hazards.some((hazard) => hazard.severity === "error") ? EXIT.failed : EXIT.ok;

@@ -76,7 +76,14 @@ export class ProgressView {
     this.edges = plan.edges.map((edge) => ({ from: edge.from, to: edge.to, when: edge.when }));
     this.batchIdOf = executionPlan.batchIdOf;
     for (const batch of executionPlan.batches) {
-      const view: BatchView = { id: batch.id, kind: batch.kind, atomic: batch.atomic, nodeIds: batch.nodeIds, remaining: 0, startedAt: null };
+      const view: BatchView = {
+        id: batch.id,
+        kind: batch.kind,
+        atomic: batch.atomic,
+        nodeIds: batch.nodeIds,
+        remaining: 0,
+        startedAt: null,
+      };
       for (const id of batch.nodeIds) {
         this.batchOf.set(id, view);
         if (!isTerminalNodeStatus(states.get(id)?.status ?? "pending")) view.remaining += 1;
@@ -128,12 +135,20 @@ export class ProgressView {
       if (state && status === "failed") {
         const rolledBackBy = rollbacks.get(id);
         const title = state.error ? failureTitle(state.error) : "Failed";
-        lines.push(`${pad}   ${title}${state.error?.message ? `: ${state.error.message}` : ""}${rolledBackBy ? ` (because “${label(rolledBackBy)}” failed)` : ""}`);
+        lines.push(
+          `${pad}   ${title}${state.error?.message ? `: ${state.error.message}` : ""}${rolledBackBy ? ` (because “${label(rolledBackBy)}” failed)` : ""}`,
+        );
         const detail = failureDetail(state);
         if (detail) lines.push(`${pad}   ${detail}`);
       }
     });
-    lines.push(batchFooter(batch.kind, ran.map((id) => this.states.get(id)?.status ?? "pending"), batch.startedAt === null ? "" : ` in ${formatDuration(finishedAt - batch.startedAt)}`));
+    lines.push(
+      batchFooter(
+        batch.kind,
+        ran.map((id) => this.states.get(id)?.status ?? "pending"),
+        batch.startedAt === null ? "" : ` in ${formatDuration(finishedAt - batch.startedAt)}`,
+      ),
+    );
     this.clearStatus();
     this.write(lines.join("\n") + "\n\n");
     this.drawStatus();
@@ -174,7 +189,8 @@ export function batchFooter(kind: string, statuses: readonly NodeStatus[], elaps
   const succeeded = statuses.filter((status) => status === "succeeded").length;
   const notRun = total - failed - succeeded;
   if (failed) return `❌ ${failed} of ${countOf(kind, total)} failed${notRun ? `, ${notRun} not run` : ""}${elapsed}`;
-  if (succeeded === 0) return `⊘ ${countOf(kind, total)} not run (${statuses.every((status) => status === "skipped") ? "skipped" : "skipped or cancelled"})`;
+  if (succeeded === 0)
+    return `⊘ ${countOf(kind, total)} not run (${statuses.every((status) => status === "skipped") ? "skipped" : "skipped or cancelled"})`;
   if (notRun) return `✅ ${succeeded} of ${countOf(kind, total)} done, ${notRun} not run${elapsed}`;
   return `✅ ${countOf(kind, total)} done${elapsed}`;
 }

@@ -17,7 +17,8 @@ export async function readPlanFile(file: string): Promise<PlanFileResult> {
     // Synchronously: a plan is read once, before anything else can run, and fs/promises costs the start its loading.
     input = JSON.parse(readFileSync(file, "utf8"));
   } catch (error) {
-    const message = error instanceof SyntaxError ? `${file} is not valid JSON: ${error.message}` : `Cannot read ${file}: ${(error as Error).message}`;
+    const message =
+      error instanceof SyntaxError ? `${file} is not valid JSON: ${error.message}` : `Cannot read ${file}: ${(error as Error).message}`;
     return { ok: false, problems: [{ path: [], code: "invalid-input", message, severity: "error" }], warnings: [] };
   }
   return validatePlan(input);

@@ -64,12 +64,23 @@ describe("batchboard run --server", () => {
   });
 
   it("reports a refused token with the server's error", async () => {
-    const options = { server: "http://remote.test", token: "bbt_revoked-or-made-up-0000000000", dryRun: false, json: true, fetch: routedFetch };
+    const options = {
+      server: "http://remote.test",
+      token: "bbt_revoked-or-made-up-0000000000",
+      dryRun: false,
+      json: true,
+      fetch: routedFetch,
+    };
     await expect(runRemotely(writePlan("refused", "true"), options, { write: () => true })).rejects.toThrow(/401 unauthenticated/);
   });
 
   it("runs in the workspace named by --workspace and prints the run report with --json", async () => {
-    const workspace = await registerWorkspace(db.client, teamId, { name: "site", source: { kind: "new" } }, { root: path.join(dir, "workspaces"), dataDir: path.join(dir, "data") });
+    const workspace = await registerWorkspace(
+      db.client,
+      teamId,
+      { name: "site", source: { kind: "new" } },
+      { root: path.join(dir, "workspaces"), dataDir: path.join(dir, "data") },
+    );
     writeFileSync(path.join(workspace.directory, "index.html"), "<h1>site</h1>\n");
     let printed = "";
     const out = { write: (text: string) => ((printed += text), true) };
@@ -78,6 +89,8 @@ describe("batchboard run --server", () => {
     const report = JSON.parse(printed) as { status: string; finished: boolean; nodes: Array<{ output?: { stdout: string } }> };
     expect(report).toMatchObject({ status: "succeeded", finished: true });
     expect(report.nodes[0]?.output?.stdout).toBe("<h1>site</h1>\n");
-    await expect(runRemotely(writePlan("nowhere", "true"), { ...options, workspace: "missing" }, out)).rejects.toThrow('no workspace "missing" in your team; registered: site');
+    await expect(runRemotely(writePlan("nowhere", "true"), { ...options, workspace: "missing" }, out)).rejects.toThrow(
+      'no workspace "missing" in your team; registered: site',
+    );
   });
 });

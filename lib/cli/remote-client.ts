@@ -66,7 +66,10 @@ async function resolveWorkspace(request: typeof fetch, base: string, headers: Re
   if (!response.ok) throw new Error(describeApiError(response.status, (await response.json().catch(() => ({}))) as ApiErrorBody));
   const { workspaces } = (await response.json()) as { workspaces: Array<{ id: string; name: string }> };
   const found = workspaces.find((workspace) => workspace.name === nameOrId || workspace.id === nameOrId);
-  if (!found) throw new Error(`The server has no workspace "${nameOrId}" in your team; registered: ${workspaces.map((workspace) => workspace.name).join(", ") || "none"}`);
+  if (!found)
+    throw new Error(
+      `The server has no workspace "${nameOrId}" in your team; registered: ${workspaces.map((workspace) => workspace.name).join(", ") || "none"}`,
+    );
   return found.id;
 }
 
@@ -74,7 +77,10 @@ async function resolveWorkspace(request: typeof fetch, base: string, headers: Re
 async function readRunBody(file: string, options: RemoteRunOptions, out: Out): Promise<Record<string, unknown> | null> {
   if (options.calls) {
     const parsed: unknown = JSON.parse(await readFile(file, "utf8"));
-    const calls = typeof parsed === "object" && parsed !== null && !Array.isArray(parsed) && "calls" in parsed ? (parsed as { calls: unknown }).calls : parsed;
+    const calls =
+      typeof parsed === "object" && parsed !== null && !Array.isArray(parsed) && "calls" in parsed
+        ? (parsed as { calls: unknown }).calls
+        : parsed;
     return { calls, ...(options.name ? { name: options.name } : {}) };
   }
   const result = await readPlanFile(file);
@@ -86,7 +92,12 @@ async function readRunBody(file: string, options: RemoteRunOptions, out: Out): P
 }
 
 /** The run's report; the run row is written a few milliseconds after the event stream ends, so wait for it to say finished. */
-async function readReport(request: typeof fetch, base: string, headers: Record<string, string>, runId: string): Promise<{ status: string; finished: boolean }> {
+async function readReport(
+  request: typeof fetch,
+  base: string,
+  headers: Record<string, string>,
+  runId: string,
+): Promise<{ status: string; finished: boolean }> {
   for (let attempt = 0; ; attempt += 1) {
     const response = await request(`${base}/api/v1/runs/${runId}/report`, { headers });
     if (!response.ok) throw new Error(describeApiError(response.status, (await response.json().catch(() => ({}))) as ApiErrorBody));

@@ -27,7 +27,9 @@ it("another worker rolls back the dead worker's half-applied batch and finishes 
   batch.writeOriginals(workspace);
   const doomedWorker = await cluster.startWorker({ concurrency: 1 });
   const planId = await cluster.createPlan(batch.document);
-  const { runId } = await cluster.startWebServer().runs.startPlanRun(cluster.scope, { planId, workspaceId: cluster.firstStart.workspace.id });
+  const { runId } = await cluster
+    .startWebServer()
+    .runs.startPlanRun(cluster.scope, { planId, workspaceId: cluster.firstStart.workspace.id });
   const changeLogs = path.join(cluster.dataDir, "change-logs");
   const deadline = Date.now() + 60_000;
   while (!batch.underWay(changeLogs)) {
@@ -43,7 +45,9 @@ it("another worker rolls back the dead worker's half-applied batch and finishes 
   const killedAt = Date.now();
   const rescuer = await cluster.startWorker({ concurrency: 1 });
   expect(await waitForRunToFinish(cluster.database, runId, 120_000)).toBe("succeeded");
-  console.log(`killed with ${editedAtKill} of 300 files edited; taken over, rolled back and finished ${Date.now() - killedAt} ms after kill -9`);
+  console.log(
+    `killed with ${editedAtKill} of 300 files edited; taken over, rolled back and finished ${Date.now() - killedAt} ms after kill -9`,
+  );
   expect(rescuer.output()).toMatch(/rolled back/);
   expect(batch.notEditedOnce(workspace)).toEqual([]);
   expect(readFileSync(path.join(workspace, "prep.log"), "utf8")).toBe("prep\n");

@@ -49,7 +49,11 @@ describe("cluster mode across a Redis restart", { timeout: 240_000 }, () => {
 
   it("loses no run when Redis restarts empty mid-load", async () => {
     const web = cluster.startWebServer();
-    const planId = await cluster.createPlan({ name: "brief", nodes: [{ id: "nap", type: "shell", params: { command: "sleep 0.3" } }], edges: [] });
+    const planId = await cluster.createPlan({
+      name: "brief",
+      nodes: [{ id: "nap", type: "shell", params: { command: "sleep 0.3" } }],
+      edges: [],
+    });
     const runIds: string[] = [];
     for (let index = 0; index < 40; index++) runIds.push((await web.runs.startPlanRun(cluster.scope, { planId })).runId);
     stopRedis();

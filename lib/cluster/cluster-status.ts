@@ -12,7 +12,12 @@ export interface ClusterStatus {
 }
 
 /** Cluster-wide, except run ids: a worker lists only `teamId`'s runs (other teams' are counted, not named). */
-export async function readClusterStatus(client: DbClient, cluster: QueueDispatcher, teamId: string, workspaceTags: readonly string[]): Promise<ClusterStatus> {
+export async function readClusterStatus(
+  client: DbClient,
+  cluster: QueueDispatcher,
+  teamId: string,
+  workspaceTags: readonly string[],
+): Promise<ClusterStatus> {
   const allWorkers = await listWorkers(client);
   const runIds = allWorkers.flatMap((worker) => worker.runningRunIds);
   const ownRuns = await filterRunsOfTeam(client, teamId, runIds);
@@ -25,15 +30,23 @@ export async function readClusterStatus(client: DbClient, cluster: QueueDispatch
   const depths = await readQueueDepths(cluster.queues, tags);
   return {
     workers,
-    queues: depths.map((depth) => ({ ...depth, liveWorkers: workers.filter((worker) => worker.alive && worker.tags.includes(depth.tag)).length })),
+    queues: depths.map((depth) => ({
+      ...depth,
+      liveWorkers: workers.filter((worker) => worker.alive && worker.tags.includes(depth.tag)).length,
+    })),
   };
 }
 
 /** Where a run executes, for the run view's header: its worker, or what it waits for. */
-export async function describeRunPlacement(client: DbClient, run: { id: string; status: string; workerId: string | null }): Promise<string | null> {
+export async function describeRunPlacement(
+  client: DbClient,
+  run: { id: string; status: string; workerId: string | null },
+): Promise<string | null> {
   if (run.workerId) return `worker ${run.workerId}`;
   if (run.status !== "queued") return null;
   const tag = await tagOfRun(client, run.id);
   const workers = await listWorkers(client);
-  return workers.some((worker) => worker.alive && worker.tags.includes(tag)) ? `queued for tag "${tag}"` : `Waiting for a worker with tag "${tag}"`;
+  return workers.some((worker) => worker.alive && worker.tags.includes(tag))
+    ? `queued for tag "${tag}"`
+    : `Waiting for a worker with tag "${tag}"`;
 }

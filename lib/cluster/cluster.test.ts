@@ -60,7 +60,11 @@ describe("cluster mode (real PostgreSQL, Redis and worker processes)", { timeout
     // Submitted by 10 clients at a time, as a load balancer would spread them.
     const runIds: string[] = [];
     for (let batch = 0; batch < 20; batch++) {
-      runIds.push(...(await Promise.all(Array.from({ length: 10 }, () => serverA.runs.startPlanRun(cluster.scope, { planId }).then((run) => run.runId)))));
+      runIds.push(
+        ...(await Promise.all(
+          Array.from({ length: 10 }, () => serverA.runs.startPlanRun(cluster.scope, { planId }).then((run) => run.runId)),
+        )),
+      );
     }
     for (const runId of runIds) expect(await waitForRunToFinish(cluster.database, runId, 120_000)).toBe("succeeded");
     const byWorker = await cluster.database.client.run.groupBy({ by: ["workerId"], where: { id: { in: runIds } }, _count: { _all: true } });
@@ -96,7 +100,11 @@ describe("cluster mode (real PostgreSQL, Redis and worker processes)", { timeout
   });
 
   it("cancel through another server reaches the worker holding the run within a second", async () => {
-    const planId = await cluster.createPlan({ name: "long", nodes: [{ id: "sleep", type: "shell", params: { command: "sleep 30" } }], edges: [] });
+    const planId = await cluster.createPlan({
+      name: "long",
+      nodes: [{ id: "sleep", type: "shell", params: { command: "sleep 30" } }],
+      edges: [],
+    });
     const { runId } = await serverA.runs.startPlanRun(cluster.scope, { planId });
     await waitForNode(runId, "sleep", "running");
     const seen: RunEvent[] = [];
@@ -169,7 +177,11 @@ describe("cluster mode (real PostgreSQL, Redis and worker processes)", { timeout
     await setWorkspaceTag(cluster.database.client, cluster.scope.teamId, workspaceId, "gpu");
     await expect(serverA.runs.startPlanRun(cluster.scope, { planId, workspaceId })).rejects.toThrow(/No worker has ever served tag "gpu"/);
     // A worker served "gpu" once and is gone: the tag is known, and no live worker serves it.
-    await recordWorkerHeartbeat(cluster.database.client, { id: "gone", host: "elsewhere", pid: 1, tags: ["gpu"], concurrency: 1, runningRunIds: [] }, new Date(0));
+    await recordWorkerHeartbeat(
+      cluster.database.client,
+      { id: "gone", host: "elsewhere", pid: 1, tags: ["gpu"], concurrency: 1, runningRunIds: [] },
+      new Date(0),
+    );
     const { runId } = await serverA.runs.startPlanRun(cluster.scope, { planId, workspaceId });
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     // The default-tag worker of the first test does not take it.

@@ -18,7 +18,10 @@ async function eventually(check: () => boolean): Promise<void> {
 }
 
 describe("event relay through Redis", () => {
-  const config: ClusterConfig = { redisUrl: TEST_REDIS_URL, prefix: `bbtest-relay-${process.pid}-${Math.random().toString(36).slice(2, 8)}` };
+  const config: ClusterConfig = {
+    redisUrl: TEST_REDIS_URL,
+    prefix: `bbtest-relay-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
+  };
   let publisher: ReturnType<typeof connectRedis>;
   let subscriber: ReturnType<typeof connectRedis>;
 

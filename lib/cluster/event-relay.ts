@@ -107,7 +107,12 @@ export class RemoteRunEvents {
     let subscription = this.runs.get(runId);
     if (!subscription) {
       const channel = eventChannel(this.config, runId);
-      subscription = { listeners: new Set(), settledListeners: new Set(), recent: [], ready: this.subscriber.subscribe(channel).then(() => undefined) };
+      subscription = {
+        listeners: new Set(),
+        settledListeners: new Set(),
+        recent: [],
+        ready: this.subscriber.subscribe(channel).then(() => undefined),
+      };
       this.runs.set(runId, subscription);
     }
     const current = subscription;

@@ -14,7 +14,15 @@ import { createRetryWithRevisedPlan } from "../runner/retry-with-plan";
 import { cancelQueuedRun, createQueuedRun, createRetryOfFailedNodes, createRetryOfNode, RunRequestError } from "../runner/runs";
 import type { UndoResult } from "../runner/undo";
 import { NotCancellableError, type RunDispatcher } from "../server/run-dispatcher";
-import { ClusterJob, connectRedis, controlChannel, queueNameForTag, runJobId, type ClusterConfig, type ControlMessage } from "./cluster-config";
+import {
+  ClusterJob,
+  connectRedis,
+  controlChannel,
+  queueNameForTag,
+  runJobId,
+  type ClusterConfig,
+  type ControlMessage,
+} from "./cluster-config";
 import { relayRunEvents, RemoteRunEvents } from "./event-relay";
 
 /** How long a web server waits for a worker to answer an undo. */
@@ -55,7 +63,10 @@ export class TagQueues {
 }
 
 /** Queue depth of each tag: runs waiting for a worker, and runs being executed. */
-export async function readQueueDepths(queues: TagQueues, tags: Iterable<string>): Promise<Array<{ tag: string; waiting: number; active: number }>> {
+export async function readQueueDepths(
+  queues: TagQueues,
+  tags: Iterable<string>,
+): Promise<Array<{ tag: string; waiting: number; active: number }>> {
   return Promise.all(
     [...tags].sort().map(async (tag) => {
       const counts = await queues.of(tag).getJobCounts("waiting", "prioritized", "delayed", "active");
@@ -87,7 +98,10 @@ export function createQueueDispatcher(deps: { client: DbClient; resources: Runne
       knownTags = { tags: await listKnownWorkerTags(client), readAt: Date.now() };
     }
     if (!knownTags.tags.has(tag)) {
-      throw new DomainError("invalid", `No worker has ever served tag "${tag}": start one with BATCHBOARD_WORKER_TAGS=${tag}, or change the workspace's tag`);
+      throw new DomainError(
+        "invalid",
+        `No worker has ever served tag "${tag}": start one with BATCHBOARD_WORKER_TAGS=${tag}, or change the workspace's tag`,
+      );
     }
   }
 
@@ -104,7 +118,10 @@ export function createQueueDispatcher(deps: { client: DbClient; resources: Runne
   function eventsOf(tag: string): QueueEvents {
     let listener = queueEvents.get(tag);
     if (!listener) {
-      listener = new QueueEvents(queueNameForTag(tag), { connection: connectRedis(config, `web-queue-events-${tag}`), prefix: config.prefix });
+      listener = new QueueEvents(queueNameForTag(tag), {
+        connection: connectRedis(config, `web-queue-events-${tag}`),
+        prefix: config.prefix,
+      });
       queueEvents.set(tag, listener);
     }
     return listener;
@@ -132,11 +149,17 @@ export function createQueueDispatcher(deps: { client: DbClient; resources: Runne
     },
     async cancel(runId) {
       const run = await resources.store.loadRun(runId);
-      if (!run || (run.status !== "queued" && run.status !== "running")) throw new NotCancellableError(`This run is ${run?.status ?? "gone"}`);
+      if (!run || (run.status !== "queued" && run.status !== "running"))
+        throw new NotCancellableError(`This run is ${run?.status ?? "gone"}`);
       if (run.status === "queued") {
         // A job no worker holds yet can be removed (remove refuses a locked, i.e. taken, job): then nobody else writes this run.
         const job = await queues.of(await tagOfRun(client, runId)).getJob(runJobId(runId));
-        const removed = job ? await job.remove().then(() => true, () => false) : true;
+        const removed = job
+          ? await job.remove().then(
+              () => true,
+              () => false,
+            )
+          : true;
         if (removed) return cancelQueuedRun(resources, runId);
       }
       await control({ action: "cancel", runId });
@@ -145,7 +168,8 @@ export function createQueueDispatcher(deps: { client: DbClient; resources: Runne
       const run = await resources.store.loadRun(runId);
       if (!run || run.status !== "running") throw new NotCancellableError(`This run is ${run?.status ?? "gone"}, not running`);
       const node = run.nodes.find((candidate) => candidate.nodeId === nodeId);
-      if (node && !["pending", "queued", "running"].includes(node.status)) throw new NotCancellableError(`Node ${nodeId} has already finished`);
+      if (node && !["pending", "queued", "running"].includes(node.status))
+        throw new NotCancellableError(`Node ${nodeId} has already finished`);
       await control({ action: "cancel-node", runId, nodeId });
     },
     async undo(runId, options) {

@@ -131,7 +131,11 @@ export async function startClusterWorker(options: ClusterWorkerOptions): Promise
   async function takeRun(runId: string): Promise<RunHandle | null> {
     // A queued run is the common case: claiming it, reading where it acts and
     // loading it are independent, so the run waits for one round trip, not three.
-    const [claimed, placement, stored] = await Promise.all([claimRunForWorker(client, runId, id), readRunPlacement(client, runId), resources.store.loadRun(runId)]);
+    const [claimed, placement, stored] = await Promise.all([
+      claimRunForWorker(client, runId, id),
+      readRunPlacement(client, runId),
+      resources.store.loadRun(runId),
+    ]);
     if (!placement || !stored) return null;
     let row = placement;
     if (claimed) {
@@ -151,8 +155,12 @@ export async function startClusterWorker(options: ClusterWorkerOptions): Promise
         killOrphans: holderHost === os.hostname(),
         directory: directoryOf(row.workspaceName, row.directory),
       });
-      const rolledBack = recovered.rolledBackBatches.length ? `, atomic batch(es) ${recovered.rolledBackBatches.join(", ")} rolled back` : "";
-      log(`took over run ${runId} from ${holder ?? "an unknown worker"}: ${recovered.interruptedNodes.length} node(s) interrupted${rolledBack}`);
+      const rolledBack = recovered.rolledBackBatches.length
+        ? `, atomic batch(es) ${recovered.rolledBackBatches.join(", ")} rolled back`
+        : "";
+      log(
+        `took over run ${runId} from ${holder ?? "an unknown worker"}: ${recovered.interruptedNodes.length} node(s) interrupted${rolledBack}`,
+      );
       if (recovered.status !== "interrupted") return null;
       row = { ...row, status: "interrupted" };
     }
@@ -226,13 +234,20 @@ export async function startClusterWorker(options: ClusterWorkerOptions): Promise
    * hundred times the work for nothing.
    */
   async function reconcile(): Promise<void> {
-    const lease = await connection.set(`${config.prefix}:reconciler:${options.tags.join(",")}`, id, "PX", RECONCILE_INTERVAL_MS - 1_000, "NX");
+    const lease = await connection.set(
+      `${config.prefix}:reconciler:${options.tags.join(",")}`,
+      id,
+      "PX",
+      RECONCILE_INTERVAL_MS - 1_000,
+      "NX",
+    );
     if (lease !== "OK") return;
     for (const runId of await listRunsAwaitingWorker(client, options.tags)) {
       await queues.enqueueRun(await tagOfRun(client, runId), runId);
     }
   }
-  const runReconcile = () => void reconcile().catch((error: unknown) => log(`reconcile: ${error instanceof Error ? error.message : String(error)}`));
+  const runReconcile = () =>
+    void reconcile().catch((error: unknown) => log(`reconcile: ${error instanceof Error ? error.message : String(error)}`));
   runReconcile();
   const reconciler = setInterval(runReconcile, RECONCILE_INTERVAL_MS);
   // A Redis that restarted empty lost its queued jobs: reconcile as soon as it is back.
@@ -252,7 +267,10 @@ export async function startClusterWorker(options: ClusterWorkerOptions): Promise
       draining = true;
       log(`draining: ${registry.activeRunIds().length} run(s) in progress, ${timeoutMs} ms to finish`);
       const closing = Promise.all(workers.map((worker) => worker.close()));
-      const finished = await Promise.race([closing.then(() => true), new Promise<false>((resolve) => setTimeout(() => resolve(false), timeoutMs))]);
+      const finished = await Promise.race([
+        closing.then(() => true),
+        new Promise<false>((resolve) => setTimeout(() => resolve(false), timeoutMs)),
+      ]);
       if (finished) {
         await stopBackground();
         await markWorkerStopped(client, id);
@@ -261,7 +279,9 @@ export async function startClusterWorker(options: ClusterWorkerOptions): Promise
         return "finished";
       }
       const remaining = registry.activeRunIds();
-      const commands = remaining.flatMap((runId) => [...(registry.get(runId)?.nodes.values() ?? [])].filter((node) => node.status === "running" && node.pid !== null));
+      const commands = remaining.flatMap((runId) =>
+        [...(registry.get(runId)?.nodes.values() ?? [])].filter((node) => node.status === "running" && node.pid !== null),
+      );
       for (const handOver of handovers.values()) handOver();
       await Promise.race([closing, new Promise((resolve) => setTimeout(resolve, 2_000))]);
       await stopBackground();

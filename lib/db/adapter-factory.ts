@@ -30,5 +30,8 @@ function ensureWriteAheadLog(filePath: string): void {
 export async function createAdapterFactory(config: DatabaseConfig): Promise<PrismaBetterSqlite3 | PrismaPg> {
   if (config.provider === "postgresql") return new (await import("@prisma/adapter-pg")).PrismaPg({ connectionString: config.url });
   ensureWriteAheadLog(config.filePath);
-  return new (await import("@prisma/adapter-better-sqlite3")).PrismaBetterSqlite3({ url: config.filePath, timeout: SQLITE_BUSY_TIMEOUT_MS });
+  return new (await import("@prisma/adapter-better-sqlite3")).PrismaBetterSqlite3({
+    url: config.filePath,
+    timeout: SQLITE_BUSY_TIMEOUT_MS,
+  });
 }

@@ -103,7 +103,13 @@ describe.each(TEST_PROVIDERS)("auth repositories on %s", (provider) => {
     const first = await createUser(db.client, { email: `${unique("a")}@example.test`, name: "A", passwordHash: "h" });
     const second = await createUser(db.client, { email: `${unique("b")}@example.test`, name: "B", passwordHash: "h" });
     const tokenHash = unique("invite");
-    await createInvite(db.client, { teamId: team.id, role: "runner", tokenHash, createdById: owner.id, expiresAt: new Date(Date.now() + DAY) });
+    await createInvite(db.client, {
+      teamId: team.id,
+      role: "runner",
+      tokenHash,
+      createdById: owner.id,
+      expiresAt: new Date(Date.now() + DAY),
+    });
     expect(await listPendingInvites(db.client, team.id)).toHaveLength(1);
     const results = await Promise.allSettled([acceptInvite(db.client, tokenHash, first.id), acceptInvite(db.client, tokenHash, second.id)]);
     expect(results.filter((result) => result.status === "fulfilled")).toHaveLength(1);
@@ -111,11 +117,21 @@ describe.each(TEST_PROVIDERS)("auth repositories on %s", (provider) => {
     expect(await listPendingInvites(db.client, team.id)).toHaveLength(0);
 
     const expired = unique("expired");
-    await createInvite(db.client, { teamId: team.id, role: "viewer", tokenHash: expired, createdById: owner.id, expiresAt: new Date(Date.now() - 1) });
+    await createInvite(db.client, {
+      teamId: team.id,
+      role: "viewer",
+      tokenHash: expired,
+      createdById: owner.id,
+      expiresAt: new Date(Date.now() - 1),
+    });
     await expect(acceptInvite(db.client, expired, second.id)).rejects.toMatchObject({ code: "invalid" });
 
     const withdrawn = await createInvite(db.client, {
-      teamId: team.id, role: "viewer", tokenHash: unique("withdrawn"), createdById: owner.id, expiresAt: new Date(Date.now() + DAY),
+      teamId: team.id,
+      role: "viewer",
+      tokenHash: unique("withdrawn"),
+      createdById: owner.id,
+      expiresAt: new Date(Date.now() + DAY),
     });
     const { team: otherTeam } = await createTeamWithMember(db.client);
     await expect(revokeInvite(db.client, otherTeam.id, withdrawn.id)).rejects.toBeInstanceOf(NotFoundError);
@@ -126,7 +142,11 @@ describe.each(TEST_PROVIDERS)("auth repositories on %s", (provider) => {
   it("creates a new team with its creator as owner and a default workspace", async () => {
     const { user } = await createTeamWithMember(db.client, "viewer");
     const workspaceRoot = mkdtempSync(path.join(os.tmpdir(), "bb-auth-ws-"));
-    const team = await createTeam(db.client, { name: "Night Shift!", ownerId: user.id, placement: { root: workspaceRoot, dataDir: `${workspaceRoot}-data` } });
+    const team = await createTeam(db.client, {
+      name: "Night Shift!",
+      ownerId: user.id,
+      placement: { root: workspaceRoot, dataDir: `${workspaceRoot}-data` },
+    });
     expect(team.slug).toMatch(/^night-shift-/);
     const teams = await listTeamsOfUser(db.client, user.id);
     expect(teams.map((entry) => entry.role)).toEqual(["viewer", "owner"]);

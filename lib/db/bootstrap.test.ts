@@ -41,7 +41,9 @@ describe.each(TEST_PROVIDERS)("first start on %s", (provider) => {
   });
 
   it("creates nothing on later starts, even when several processes start at once", async () => {
-    const results = await Promise.all([1, 2, 3].map(() => ensureFirstStartData(db.client, { root: workspaceRoot, dataDir: path.join(workspaceRoot, "..", "data") })));
+    const results = await Promise.all(
+      [1, 2, 3].map(() => ensureFirstStartData(db.client, { root: workspaceRoot, dataDir: path.join(workspaceRoot, "..", "data") })),
+    );
     expect(new Set(results.map((result) => result.team.id)).size).toBe(1);
     await ensureFirstStartData(db.client, { root: workspaceRoot, dataDir: path.join(workspaceRoot, "..", "data") });
     expect(await db.client.team.count()).toBe(1);

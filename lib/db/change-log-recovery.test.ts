@@ -64,7 +64,9 @@ it("journals the changes a crash kept from the store, and undo restores them byt
   const team = await db.client.team.create({ data: { name: "T", slug: "t" } });
   const user = await db.client.user.create({ data: { email: "u@x.test", name: "U" } });
   const plan = await db.client.plan.create({ data: { teamId: team.id, ownerId: user.id, name: document.name, latestVersion: 1 } });
-  const version = await db.client.planVersion.create({ data: { planId: plan.id, number: 1, graph: toJsonColumn(document), graphHash: "h", authorId: user.id } });
+  const version = await db.client.planVersion.create({
+    data: { planId: plan.id, number: 1, graph: toJsonColumn(document), graphHash: "h", authorId: user.id },
+  });
   const changeLogDirectory = path.join(data.dir, "change-logs");
   const child = spawn(
     process.execPath,
@@ -85,7 +87,13 @@ it("journals the changes a crash kept from the store, and undo restores them byt
   let runId = "";
   child.stdout.on("data", (chunk: Buffer) => (runId ||= /run (\S+)/.exec(chunk.toString())?.[1] ?? ""));
   const exited = new Promise((resolve) => child.once("exit", resolve));
-  await waitFor(() => runId !== "" && existsSync(file("made/new.txt")) && !existsSync(file("doomed.bin")) && readFileSync(file("edit.txt"), "utf8") !== original);
+  await waitFor(
+    () =>
+      runId !== "" &&
+      existsSync(file("made/new.txt")) &&
+      !existsSync(file("doomed.bin")) &&
+      readFileSync(file("edit.txt"), "utf8") !== original,
+  );
   child.kill("SIGKILL");
   await exited;
 

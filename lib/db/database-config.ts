@@ -1,9 +1,7 @@
 import path from "node:path";
 
 /** Which database to talk to, decided once from DATABASE_URL. */
-export type DatabaseConfig =
-  | { provider: "sqlite"; url: string; filePath: string }
-  | { provider: "postgresql"; url: string };
+export type DatabaseConfig = { provider: "sqlite"; url: string; filePath: string } | { provider: "postgresql"; url: string };
 
 /**
  * `postgres://` / `postgresql://` URLs select PostgreSQL; `file:` URLs (or a
@@ -14,4 +12,3 @@ export function parseDatabaseUrl(url: string): DatabaseConfig {
   const filePath = path.resolve(url.replace(/^file:/, ""));
   return { provider: "sqlite", url: `file:${filePath}`, filePath };
 }
-

@@ -84,13 +84,7 @@ interface PrismaKnownError {
 }
 
 function isPrismaKnownError(error: unknown): error is PrismaKnownError {
-  return (
-    typeof error === "object" &&
-    error !== null &&
-    "code" in error &&
-    typeof error.code === "string" &&
-    /^P\d{4}$/.test(error.code)
-  );
+  return typeof error === "object" && error !== null && "code" in error && typeof error.code === "string" && /^P\d{4}$/.test(error.code);
 }
 
 function uniqueFields(error: PrismaKnownError): string[] {

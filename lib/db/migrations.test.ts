@@ -41,10 +41,7 @@ describe("migrations", () => {
   it("a migration created by the project's command applies to SQLite and PostgreSQL and passes the status check", async () => {
     const root = copyOfPrismaFolder();
     const schemaPath = path.join(root, SCHEMA_PATHS.sqlite);
-    const changed = readFileSync(schemaPath, "utf8").replace(
-      "model Team {\n",
-      "model Team {\n  motto     String?\n",
-    );
+    const changed = readFileSync(schemaPath, "utf8").replace("model Team {\n", "model Team {\n  motto     String?\n");
     writeFileSync(schemaPath, changed);
     writeFileSync(path.join(root, SCHEMA_PATHS.postgresql), derivePostgresSchema(changed));
     const folder = migrationFolderName("add team motto", new Date("2099-01-01T00:00:00Z"));

@@ -42,7 +42,10 @@ export async function readMigrationsList(provider: Provider, root = process.cwd(
   const baseDir = path.resolve(root, MIGRATIONS_DIRS[provider]);
   const lockPath = path.join(baseDir, "migration_lock.toml");
   const entries = existsSync(baseDir) ? await readdir(baseDir, { withFileTypes: true }) : [];
-  const names = entries.filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort();
+  const names = entries
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name)
+    .sort();
   const migrationDirectories = await Promise.all(
     names.map(async (name) => ({
       path: name,
@@ -148,8 +151,7 @@ async function diagnose(engine: SchemaEngine, migrationsList: MigrationList): Pr
  */
 function withScriptFallback(adapter: SqlDriverAdapter): SqlDriverAdapter {
   const executeRaw = adapter.executeRaw.bind(adapter);
-  adapter.executeRaw = async (query) =>
-    query.args.length === 0 ? adapter.executeScript(query.sql).then(() => 0) : executeRaw(query);
+  adapter.executeRaw = async (query) => (query.args.length === 0 ? adapter.executeScript(query.sql).then(() => 0) : executeRaw(query));
   return adapter;
 }
 

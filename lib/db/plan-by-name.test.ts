@@ -4,7 +4,11 @@ import { createTestDatabase, TEST_PROVIDERS, type TestDatabase } from "../testin
 import { recordPlanByName } from "./plan-by-name";
 import { createPlan } from "./plans";
 
-const document = (name: string, variant: string) => ({ name, nodes: [{ id: variant, type: "file.write", params: { path: "x", content: variant } }], edges: [] });
+const document = (name: string, variant: string) => ({
+  name,
+  nodes: [{ id: variant, type: "file.write", params: { path: "x", content: variant } }],
+  edges: [],
+});
 
 describe.each(TEST_PROVIDERS)("recording a plan by name on %s, 50 at once", (provider) => {
   let db: TestDatabase;
@@ -16,7 +20,15 @@ describe.each(TEST_PROVIDERS)("recording a plan by name on %s, 50 at once", (pro
   });
 
   function record(teamId: string, authorId: string, name: string, variant: string) {
-    return recordPlanByName(db.client, { teamId, authorId, name, tags: ["api"], document: document(name, variant), graphHash: `hash-${variant}`, message: "Run from the API" });
+    return recordPlanByName(db.client, {
+      teamId,
+      authorId,
+      name,
+      tags: ["api"],
+      document: document(name, variant),
+      graphHash: `hash-${variant}`,
+      message: "Run from the API",
+    });
   }
 
   it("a new name makes one plan with one version", async () => {
@@ -30,9 +42,15 @@ describe.each(TEST_PROVIDERS)("recording a plan by name on %s, 50 at once", (pro
 
   it("an existing name gets one version per distinct document, and none is refused as stale", async () => {
     const { team, user } = await createTeamWithMember(db.client);
-    const { plan } = await createPlan(db.client, { teamId: team.id, ownerId: user.id, name: "existing" }, { document: document("existing", "a"), graphHash: "hash-a", authorId: user.id });
+    const { plan } = await createPlan(
+      db.client,
+      { teamId: team.id, ownerId: user.id, name: "existing" },
+      { document: document("existing", "a"), graphHash: "hash-a", authorId: user.id },
+    );
     const variants = ["a", "b", "c"];
-    const recorded = await Promise.all(Array.from({ length: 50 }, (_, index) => record(team.id, user.id, "existing", variants[index % 3] as string)));
+    const recorded = await Promise.all(
+      Array.from({ length: 50 }, (_, index) => record(team.id, user.id, "existing", variants[index % 3] as string)),
+    );
     expect(new Set(recorded.map((entry) => entry.planId))).toEqual(new Set([plan.id]));
     const versions = await db.client.planVersion.findMany({ where: { planId: plan.id }, orderBy: { number: "asc" } });
     expect(versions.map((version) => version.number)).toEqual([1, 2, 3]);

@@ -24,7 +24,10 @@ export interface PlanByName {
   message: string;
 }
 
-export async function recordPlanByName(client: DbClient, input: PlanByName): Promise<{ planId: string; planVersionId: string; versionNumber: number }> {
+export async function recordPlanByName(
+  client: DbClient,
+  input: PlanByName,
+): Promise<{ planId: string; planVersionId: string; versionNumber: number }> {
   return inTransaction(client, async (tx) => {
     // Serialises the team's recordings: a row lock on PostgreSQL, and on SQLite the write lock taken up front (a
     // transaction that read first and wrote later could not upgrade its lock under contention).
@@ -45,7 +48,11 @@ export async function recordPlanByName(client: DbClient, input: PlanByName): Pro
     });
     if (same) return { planId: existing.id, planVersionId: same.id, versionNumber: same.number };
     // An increment, not a compare-and-set: an editor's save in between moves the number on instead of failing this.
-    const { latestVersion } = await tx.plan.update({ where: { id: existing.id }, data: { latestVersion: { increment: 1 } }, select: { latestVersion: true } });
+    const { latestVersion } = await tx.plan.update({
+      where: { id: existing.id },
+      data: { latestVersion: { increment: 1 } },
+      select: { latestVersion: true },
+    });
     const version = await tx.planVersion.create({
       data: {
         planId: existing.id,

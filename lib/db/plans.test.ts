@@ -33,7 +33,14 @@ describe.each(TEST_PROVIDERS)("plan repositories on %s", (provider) => {
     const { plan, version } = await newPlan(team.id, user.id, "Deploy Site", ["Web", "web ", "ops"]);
     expect(version.number).toBe(1);
     const [listed] = await listPlans(db.client, { teamId: team.id });
-    expect(listed).toMatchObject({ id: plan.id, name: "Deploy Site", tags: ["ops", "web"], ownerName: user.name, latestVersion: 1, lastRun: null });
+    expect(listed).toMatchObject({
+      id: plan.id,
+      name: "Deploy Site",
+      tags: ["ops", "web"],
+      ownerName: user.name,
+      latestVersion: 1,
+      lastRun: null,
+    });
     expect(await listTags(db.client, team.id)).toEqual(["ops", "web"]);
   });
 
@@ -94,11 +101,15 @@ describe.each(TEST_PROVIDERS)("plan repositories on %s", (provider) => {
     await expect(getPlanVersion(db.client, stranger.team.id, plan.id)).rejects.toBeInstanceOf(NotFoundError);
     await expect(setPlanArchived(db.client, stranger.team.id, plan.id, true)).rejects.toBeInstanceOf(NotFoundError);
     await expect(
-      savePlanVersion(db.client, { teamId: stranger.team.id, planId: plan.id, baseVersion: 1 }, {
-        document: document("x"),
-        graphHash: "x",
-        authorId: stranger.user.id,
-      }),
+      savePlanVersion(
+        db.client,
+        { teamId: stranger.team.id, planId: plan.id, baseVersion: 1 },
+        {
+          document: document("x"),
+          graphHash: "x",
+          authorId: stranger.user.id,
+        },
+      ),
     ).rejects.toBeInstanceOf(NotFoundError);
     expect(await listPlans(db.client, { teamId: stranger.team.id })).toEqual([]);
     expect((await getPlan(db.client, owner.team.id, plan.id)).archivedAt).toBeNull();
@@ -109,7 +120,16 @@ describe.each(TEST_PROVIDERS)("plan repositories on %s", (provider) => {
     const { plan, version } = await newPlan(team.id, user.id, "Ran twice");
     const run = (status: "failed" | "succeeded", createdAt: Date) =>
       db.client.run.create({
-        data: { teamId: team.id, planId: plan.id, planVersionId: version.id, directory: "/tmp", status, settings: {}, startedById: user.id, createdAt },
+        data: {
+          teamId: team.id,
+          planId: plan.id,
+          planVersionId: version.id,
+          directory: "/tmp",
+          status,
+          settings: {},
+          startedById: user.id,
+          createdAt,
+        },
       });
     await run("failed", new Date("2026-01-01T00:00:00Z"));
     const latest = await run("succeeded", new Date("2026-01-02T00:00:00Z"));

@@ -69,10 +69,17 @@ describe.each(["sqlite", "postgresql"] as const)("Prisma run store on %s", (prov
   it("refuses loudly a stored event or node error that does not fit the contract", async () => {
     const { document, ownership } = await seedPlan(db.client, { name: "corrupt", nodes: [shell("s", "exit 3")], edges: [] });
     const outcome = await (await startRun(resources, { ...ownership, plan: document, directory: ws.dir })).done;
-    await db.client.runEvent.updateMany({ where: { runId: outcome.runId, seq: 2 }, data: { payload: toJsonColumn({ type: "node.nonsense" }) } });
-    await expect(resources.store.listEvents(outcome.runId, 0)).rejects.toThrow(`Event 2 of run ${outcome.runId}: its payload does not fit the RunEvent contract`);
+    await db.client.runEvent.updateMany({
+      where: { runId: outcome.runId, seq: 2 },
+      data: { payload: toJsonColumn({ type: "node.nonsense" }) },
+    });
+    await expect(resources.store.listEvents(outcome.runId, 0)).rejects.toThrow(
+      `Event 2 of run ${outcome.runId}: its payload does not fit the RunEvent contract`,
+    );
     await db.client.nodeRun.updateMany({ where: { runId: outcome.runId, nodeId: "s" }, data: { error: toJsonColumn({ message: 42 }) } });
-    await expect(resources.store.loadRun(outcome.runId)).rejects.toThrow(`Node "s" of run ${outcome.runId}: its stored error does not fit the NodeError contract`);
+    await expect(resources.store.loadRun(outcome.runId)).rejects.toThrow(
+      `Node "s" of run ${outcome.runId}: its stored error does not fit the NodeError contract`,
+    );
   });
 
   it("retry failed reuses successes; retry node re-runs it and its dependents", async () => {
@@ -135,7 +142,9 @@ describe.each(["sqlite", "postgresql"] as const)("Prisma run store on %s", (prov
     expect(readFileSync(path.join(ws.dir, "gone.txt"), "utf8")).toBe("delete me");
     expect(existsSync(path.join(ws.dir, "moved/text.txt"))).toBe(false);
     expect(existsSync(path.join(ws.dir, "new/file.txt"))).toBe(false);
-    await expect(undoRun(resources, outcome.runId)).rejects.toThrow(`Nothing to undo: the file changes of run ${outcome.runId} were already undone`);
+    await expect(undoRun(resources, outcome.runId)).rejects.toThrow(
+      `Nothing to undo: the file changes of run ${outcome.runId} were already undone`,
+    );
   });
 
   it("undo removes the directories the run created and restores a deleted file's mode", async () => {
@@ -217,7 +226,15 @@ describe.each(["sqlite", "postgresql"] as const)("Prisma run store on %s", (prov
     });
     const recovered = await recoverInterruptedRuns(resources);
     expect(recovered).toEqual([
-      { runId: run.id, status: "interrupted", interruptedNodes: ["was-running"], killedProcessGroups: [orphanPid], recoveredChanges: [], recoveredEvents: 0, rolledBackBatches: [] },
+      {
+        runId: run.id,
+        status: "interrupted",
+        interruptedNodes: ["was-running"],
+        killedProcessGroups: [orphanPid],
+        recoveredChanges: [],
+        recoveredEvents: 0,
+        rolledBackBatches: [],
+      },
     ]);
     await orphanExited;
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -246,14 +263,25 @@ describe.each(["sqlite", "postgresql"] as const)("Prisma run store on %s", (prov
     });
     const recovered = await recoverInterruptedRuns(resources);
     expect(recovered).toEqual([
-      { runId: run.id, status: "interrupted", interruptedNodes: [], killedProcessGroups: [], recoveredChanges: [], recoveredEvents: 0, rolledBackBatches: [] },
+      {
+        runId: run.id,
+        status: "interrupted",
+        interruptedNodes: [],
+        killedProcessGroups: [],
+        recoveredChanges: [],
+        recoveredEvents: 0,
+        rolledBackBatches: [],
+      },
     ]);
     const events = await resources.store.listEvents(run.id, 0);
     expect(events.at(-1)).toMatchObject({ type: "run.status", status: "interrupted", counts: { pending: document.nodes.length } });
     const outcome = await (await resumeRun(resources, run.id)).done;
     expect(outcome.status).toBe("succeeded");
     expect(readFileSync(path.join(ws.dir, "two.txt"), "utf8")).toBe("two\n");
-    expect((await resources.store.loadRun(run.id))?.nodes.map((node) => [node.nodeId, node.status]).sort()).toEqual([["first", "succeeded"], ["second", "succeeded"]]);
+    expect((await resources.store.loadRun(run.id))?.nodes.map((node) => [node.nodeId, node.status]).sort()).toEqual([
+      ["first", "succeeded"],
+      ["second", "succeeded"],
+    ]);
   });
 });
 
@@ -286,7 +314,9 @@ describe("threaded run store (worker thread, SQLite fast path)", () => {
       expect(byId.get("e")?.startedAt).toBeInstanceOf(Date);
       expect(byId.get("s")).toMatchObject({ status: "failed", exitCode: 4, error: { code: "exit-code" } });
       const changes = await store.listFileChanges(outcome.runId);
-      expect(changes.map((change) => [change.path, change.before?.toString(), change.after?.toString()])).toEqual([["a.txt", "one\n", "two\n"]]);
+      expect(changes.map((change) => [change.path, change.before?.toString(), change.after?.toString()])).toEqual([
+        ["a.txt", "one\n", "two\n"],
+      ]);
       expect((await undoRun(resources, outcome.runId)).restored).toEqual(["a.txt"]);
       expect(readFileSync(path.join(ws.dir, "a.txt"), "utf8")).toBe("one\n");
       // A child run created by the fast path: its parent link and the carried-over node read back through Prisma.
@@ -311,16 +341,40 @@ describe("threaded run store (worker thread, SQLite fast path)", () => {
     const { createSqliteRunWriter } = await import("./sqlite-run-writer");
     const writer = createSqliteRunWriter(db.config.filePath);
     try {
-      const { ownership } = await seedPlan(db.client, { name: "deferred rows", nodes: [shell("a", "true"), shell("b", "true"), shell("kept", "true")] });
-      const pending = (nodeId: string) => ({ nodeId, status: "pending" as const, attempt: 0, batchId: null, reused: false, result: null, error: null, exitCode: null });
+      const { ownership } = await seedPlan(db.client, {
+        name: "deferred rows",
+        nodes: [shell("a", "true"), shell("b", "true"), shell("kept", "true")],
+      });
+      const pending = (nodeId: string) => ({
+        nodeId,
+        status: "pending" as const,
+        attempt: 0,
+        batchId: null,
+        reused: false,
+        result: null,
+        error: null,
+        exitCode: null,
+      });
       const kept = { ...pending("kept"), status: "succeeded" as const, attempt: 1, reused: true, result: { exitCode: 0 }, exitCode: 0 };
-      const { id } = writer.createRun({ ...ownership, directory: "/tmp/deferred", settings: { concurrency: 1 }, dryRun: false, nodes: [pending("a"), kept, pending("b")] });
+      const { id } = writer.createRun({
+        ...ownership,
+        directory: "/tmp/deferred",
+        settings: { concurrency: 1 },
+        dryRun: false,
+        nodes: [pending("a"), kept, pending("b")],
+      });
       expect(await db.client.run.count({ where: { id } })).toBe(1);
       // A carried-over node is there at once (the run view reads it as the run starts); pending ones follow.
-      expect((await db.client.nodeRun.findMany({ where: { runId: id } })).map((row) => [row.nodeId, row.status, row.reused])).toEqual([["kept", "succeeded", true]]);
+      expect((await db.client.nodeRun.findMany({ where: { runId: id } })).map((row) => [row.nodeId, row.status, row.reused])).toEqual([
+        ["kept", "succeeded", true],
+      ]);
       writer.persist({ runId: id, events: [], nodes: [], run: { status: "running" }, lastEventSeq: 0, fileChanges: [] });
       const rows = await db.client.nodeRun.findMany({ where: { runId: id }, orderBy: { nodeId: "asc" } });
-      expect(rows.map((row) => [row.nodeId, row.status])).toEqual([["a", "pending"], ["b", "pending"], ["kept", "succeeded"]]);
+      expect(rows.map((row) => [row.nodeId, row.status])).toEqual([
+        ["a", "pending"],
+        ["b", "pending"],
+        ["kept", "succeeded"],
+      ]);
       expect(await db.client.run.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: "running" });
     } finally {
       writer.close();

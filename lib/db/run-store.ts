@@ -75,14 +75,18 @@ function toNodeRunState(row: NodeRunRow): NodeRunState {
 function storedNodeError(row: NodeRunRow): NodeError {
   const parsed = NodeError.safeParse(row.error);
   if (parsed.success) return parsed.data;
-  throw new StoredDataError(`Node "${row.nodeId}" of run ${row.runId}: its stored error does not fit the NodeError contract (${z.prettifyError(parsed.error)})`);
+  throw new StoredDataError(
+    `Node "${row.nodeId}" of run ${row.runId}: its stored error does not fit the NodeError contract (${z.prettifyError(parsed.error)})`,
+  );
 }
 
 /** A stored event that does not fit the contract is corrupt data: refused loudly, since a reader would otherwise miss it. */
 function storedEvent(runId: string, row: { seq: number; payload: unknown }): RunEvent {
   const parsed = RunEvent.safeParse(row.payload);
   if (parsed.success) return parsed.data;
-  throw new StoredDataError(`Event ${row.seq} of run ${runId}: its payload does not fit the RunEvent contract (${z.prettifyError(parsed.error)})`);
+  throw new StoredDataError(
+    `Event ${row.seq} of run ${runId}: its payload does not fit the RunEvent contract (${z.prettifyError(parsed.error)})`,
+  );
 }
 
 /** A run's stored settings, read defensively (older runs lack newer fields). */
@@ -180,7 +184,12 @@ export function createPrismaRunStore(client: DbClient): RunStore {
           const nodeIds = batch.nodes.map((node) => node.nodeId);
           await tx.nodeRun.deleteMany({ where: { runId: batch.runId, nodeId: { in: nodeIds } } });
           await tx.nodeRun.createMany({
-            data: batch.nodes.map((node) => ({ id: nodeRunId(batch.runId, node.nodeId), runId: batch.runId, nodeId: node.nodeId, ...nodeRunData(node) })),
+            data: batch.nodes.map((node) => ({
+              id: nodeRunId(batch.runId, node.nodeId),
+              runId: batch.runId,
+              nodeId: node.nodeId,
+              ...nodeRunData(node),
+            })),
           });
         }
         if (batch.fileChanges.length) {
@@ -255,7 +264,11 @@ export function createPrismaRunStore(client: DbClient): RunStore {
 
     async listEvents(runId: string, afterSeq: number) {
       const rows = await translated(
-        client.runEvent.findMany({ where: { runId, seq: { gt: afterSeq } }, orderBy: { seq: "asc" }, select: { seq: true, payload: true } }),
+        client.runEvent.findMany({
+          where: { runId, seq: { gt: afterSeq } },
+          orderBy: { seq: "asc" },
+          select: { seq: true, payload: true },
+        }),
       );
       return rows.map((row) => storedEvent(runId, row));
     },

@@ -11,8 +11,7 @@ export const MIGRATIONS_DIRS: Record<Provider, string> = {
   postgresql: "prisma/postgresql/migrations",
 };
 
-const GENERATED_HEADER =
-  "// GENERATED from prisma/schema.prisma by `npm run prisma:generate`: edit that file, not this one.\n";
+const GENERATED_HEADER = "// GENERATED from prisma/schema.prisma by `npm run prisma:generate`: edit that file, not this one.\n";
 
 /** The PostgreSQL twin of the SQLite schema: same models, other provider and client output. */
 export function derivePostgresSchema(sqliteSchema: string): string {

@@ -31,7 +31,8 @@ afterAll(async () => {
   await db.destroy();
 });
 
-const document = (command: string) => PlanDocument.parse({ name: "Deploy  Docs", description: "from the CLI", nodes: [{ id: "a", type: "shell", params: { command } }] });
+const document = (command: string) =>
+  PlanDocument.parse({ name: "Deploy  Docs", description: "from the CLI", nodes: [{ id: "a", type: "shell", params: { command } }] });
 
 describe("the CLI's SQLite queries", () => {
   it("find no first-start data before the first start, and Prisma's bootstrap rows after it", async () => {
@@ -51,7 +52,13 @@ describe("the CLI's SQLite queries", () => {
     const first = document("true");
     expect(queries.findLatestPlanVersion(start.team.id, first.name)).toBeNull();
     const created = queries.createPlan(
-      { teamId: start.team.id, ownerId: start.owner.id, name: first.name, description: first.description, tags: ["CLI", "cli", " deploy "] },
+      {
+        teamId: start.team.id,
+        ownerId: start.owner.id,
+        name: first.name,
+        description: first.description,
+        tags: ["CLI", "cli", " deploy "],
+      },
       { document: first, graphHash: hashPlan(first), authorId: start.owner.id, message: "Run from the CLI" },
     );
     const plan = await findPlanByName(db.client, start.team.id, first.name);
@@ -60,7 +67,13 @@ describe("the CLI's SQLite queries", () => {
     const listed = await listPlans(db.client, { teamId: start.team.id, search: "deploy", tag: "deploy" });
     expect(listed.map((summary) => summary.id)).toContain(created.planId);
     const version = await getPlanVersion(db.client, start.team.id, created.planId);
-    expect(version).toMatchObject({ id: created.versionId, number: 1, graphHash: hashPlan(first), message: "Run from the CLI", isDraft: false });
+    expect(version).toMatchObject({
+      id: created.versionId,
+      number: 1,
+      graphHash: hashPlan(first),
+      message: "Run from the CLI",
+      isDraft: false,
+    });
     expect(version.graph).toEqual(first);
 
     expect(queries.findLatestPlanVersion(start.team.id, first.name)).toEqual({
@@ -73,9 +86,15 @@ describe("the CLI's SQLite queries", () => {
     const second = document("echo changed");
     const added = queries.addPlanVersion(created.planId, 1, { document: second, graphHash: hashPlan(second), authorId: start.owner.id });
     expect(added).not.toBeNull();
-    expect(await getPlanVersion(db.client, start.team.id, created.planId)).toMatchObject({ id: added?.versionId, number: 2, graph: second });
+    expect(await getPlanVersion(db.client, start.team.id, created.planId)).toMatchObject({
+      id: added?.versionId,
+      number: 2,
+      graph: second,
+    });
     // A writer on a stale base changes nothing.
-    expect(queries.addPlanVersion(created.planId, 1, { document: second, graphHash: hashPlan(second), authorId: start.owner.id })).toBeNull();
+    expect(
+      queries.addPlanVersion(created.planId, 1, { document: second, graphHash: hashPlan(second), authorId: start.owner.id }),
+    ).toBeNull();
     expect((await findPlanByName(db.client, start.team.id, first.name))?.latestVersion).toBe(2);
   });
 
@@ -84,10 +103,29 @@ describe("the CLI's SQLite queries", () => {
     const plan = start && queries.findLatestPlanVersion(start.team.id, "Deploy  Docs");
     if (!start || !plan?.versionId) throw new Error("plan first");
     const run = await db.client.run.create({
-      data: { teamId: start.team.id, planId: plan.planId, planVersionId: plan.versionId, directory: "/tmp", settings: "{}", startedById: start.owner.id, status: "running" },
+      data: {
+        teamId: start.team.id,
+        planId: plan.planId,
+        planVersionId: plan.versionId,
+        directory: "/tmp",
+        settings: "{}",
+        startedById: start.owner.id,
+        status: "running",
+      },
     });
     await db.client.fileChange.create({
-      data: { runId: run.id, nodeId: "a", seq: 1, path: "a.txt", operation: "modify", beforeContent: Buffer.from("old"), afterContent: Buffer.from("new"), beforeHash: "h1", afterHash: "h2", revertedAt: new Date("2026-01-02T03:04:05.678Z") },
+      data: {
+        runId: run.id,
+        nodeId: "a",
+        seq: 1,
+        path: "a.txt",
+        operation: "modify",
+        beforeContent: Buffer.from("old"),
+        afterContent: Buffer.from("new"),
+        beforeHash: "h1",
+        afterHash: "h2",
+        revertedAt: new Date("2026-01-02T03:04:05.678Z"),
+      },
     });
     expect(queries.findRunIds(["running", "queued"])).toEqual([run.id]);
     expect(queries.findRunIds(["succeeded"])).toEqual([]);
@@ -113,7 +151,7 @@ describe("isSqliteDatabaseMigrated", () => {
     const migrations = path.join(root, "prisma/migrations");
     const added = path.join(migrations, "20990101000000_later");
     mkdirSync(added);
-    writeFileSync(path.join(added, "migration.sql"), "CREATE TABLE \"Later\" (\"id\" TEXT);\n");
+    writeFileSync(path.join(added, "migration.sql"), 'CREATE TABLE "Later" ("id" TEXT);\n');
     expect(isSqliteDatabaseMigrated(filePath, root)).toBe(false);
     rmSync(added, { recursive: true });
     expect(isSqliteDatabaseMigrated(filePath, root)).toBe(true);

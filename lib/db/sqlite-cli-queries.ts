@@ -121,7 +121,17 @@ export function openSqliteCliQueries(filePath: string): SqliteCliQueries {
     const description = plan.description ?? "";
     const planId = newRowId();
     const at = isoDate(new Date());
-    insertPlan.run(planId, plan.teamId, plan.ownerId, plan.name, description, JSON.stringify(tags), searchTextOf(plan.name, description, tags), at, at);
+    insertPlan.run(
+      planId,
+      plan.teamId,
+      plan.ownerId,
+      plan.name,
+      description,
+      JSON.stringify(tags),
+      searchTextOf(plan.name, description, tags),
+      at,
+      at,
+    );
     for (const tag of tags) insertTag.run(planId, plan.teamId, tag);
     return { planId, versionId: writeVersion(planId, 1, version, "Created", at) };
   });
@@ -150,7 +160,9 @@ export function openSqliteCliQueries(filePath: string): SqliteCliQueries {
     addPlanVersion: (planId, baseVersion, version) => addPlanVersion.immediate(planId, baseVersion, version),
     findRunIds(statuses) {
       if (statuses.length === 0) return [];
-      const rows = db.prepare(`SELECT "id" FROM "Run" WHERE "status" IN (${statuses.map(() => "?").join(", ")})`).all(...statuses) as Array<{ id: string }>;
+      const rows = db
+        .prepare(`SELECT "id" FROM "Run" WHERE "status" IN (${statuses.map(() => "?").join(", ")})`)
+        .all(...statuses) as Array<{ id: string }>;
       return rows.map((row) => row.id);
     },
     listFileChanges(runId) {

@@ -100,11 +100,33 @@ export function createSqliteRunWriter(filePath: string): SqliteRunWriter {
   ];
   const insertNodes = db.transaction((runId: string, nodes: NewRun["nodes"]) => {
     for (const node of nodes) {
-      upsertNode.run(...nodeRow(runId, { ...node, exitCode: node.exitCode ?? null, startedAt: null, finishedAt: null, signal: null, pid: null, attempts: [] }));
+      upsertNode.run(
+        ...nodeRow(runId, {
+          ...node,
+          exitCode: node.exitCode ?? null,
+          startedAt: null,
+          finishedAt: null,
+          signal: null,
+          pid: null,
+          attempts: [],
+        }),
+      );
     }
   });
   const create = db.transaction((id: string, input: NewRun, nodes: NewRun["nodes"]) => {
-    insertRun.run(id, input.teamId, input.planId, input.planVersionId, input.workspaceId ?? null, input.directory, JSON.stringify(input.settings), input.dryRun ? 1 : 0, input.startedById, input.parentRunId ?? null, isoDate(new Date()));
+    insertRun.run(
+      id,
+      input.teamId,
+      input.planId,
+      input.planVersionId,
+      input.workspaceId ?? null,
+      input.directory,
+      JSON.stringify(input.settings),
+      input.dryRun ? 1 : 0,
+      input.startedById,
+      input.parentRunId ?? null,
+      isoDate(new Date()),
+    );
     insertNodes(id, nodes);
   });
   const deferred: Array<() => void> = [];
@@ -157,7 +179,13 @@ export function createSqliteRunWriter(filePath: string): SqliteRunWriter {
       const id = newRowId();
       const reused = input.nodes.filter((node) => node.reused);
       create(id, input, reused);
-      if (reused.length < input.nodes.length) deferred.push(() => insertNodes(id, input.nodes.filter((node) => !node.reused)));
+      if (reused.length < input.nodes.length)
+        deferred.push(() =>
+          insertNodes(
+            id,
+            input.nodes.filter((node) => !node.reused),
+          ),
+        );
       return { id };
     },
     writeDeferred,
@@ -189,4 +217,3 @@ export function withSqliteRunWriter(store: RunStore, writer: SqliteRunWriter, op
     persist: async (batch) => writer.persist(batch),
   };
 }
-

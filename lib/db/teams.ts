@@ -71,7 +71,12 @@ export async function addMember(client: DbExecutor, teamId: string, userId: stri
 }
 
 function slugOf(name: string): string {
-  const base = name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "").slice(0, 40) || "team";
+  const base =
+    name
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, "-")
+      .replace(/^-|-$/g, "")
+      .slice(0, 40) || "team";
   return `${base}-${Math.random().toString(36).slice(2, 8)}`;
 }
 

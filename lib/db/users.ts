@@ -13,9 +13,7 @@ export async function getUser(client: DbExecutor, userId: string) {
 }
 
 export async function createUser(client: DbExecutor, user: { email: string; name: string; passwordHash: string }) {
-  return translated(
-    client.user.create({ data: { email: user.email.toLowerCase(), name: user.name, passwordHash: user.passwordHash } }),
-  );
+  return translated(client.user.create({ data: { email: user.email.toLowerCase(), name: user.name, passwordHash: user.passwordHash } }));
 }
 
 /** True until someone has set a password: a fresh install must show the setup screen, not sign-in. */

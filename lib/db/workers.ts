@@ -90,7 +90,10 @@ export async function listKnownWorkerTags(client: DbExecutor): Promise<Set<strin
  */
 export async function claimRunForWorker(client: DbExecutor, runId: string, workerId: string): Promise<boolean> {
   // A queued run that names a worker was taken by it (its `running` may not be stored yet): only a takeover may have it.
-  const { count } = await client.run.updateMany({ where: { id: runId, OR: [{ status: "queued", workerId: null }, { status: "interrupted" }] }, data: { workerId } });
+  const { count } = await client.run.updateMany({
+    where: { id: runId, OR: [{ status: "queued", workerId: null }, { status: "interrupted" }] },
+    data: { workerId },
+  });
   return count === 1;
 }
 
@@ -139,9 +142,14 @@ export async function listRunsAwaitingWorker(client: DbExecutor, tags: readonly 
     take: 10_000,
   });
   const workerIds = [...new Set(runs.map((run) => run.workerId).filter((id): id is string => id !== null))];
-  const workers = await client.worker.findMany({ where: { id: { in: workerIds } }, select: { id: true, heartbeatAt: true, stoppedAt: true } });
+  const workers = await client.worker.findMany({
+    where: { id: { in: workerIds } },
+    select: { id: true, heartbeatAt: true, stoppedAt: true },
+  });
   const alive = new Set(
-    workers.filter((worker) => worker.stoppedAt === null && now.getTime() - worker.heartbeatAt.getTime() < WORKER_DEAD_AFTER_MS).map((worker) => worker.id),
+    workers
+      .filter((worker) => worker.stoppedAt === null && now.getTime() - worker.heartbeatAt.getTime() < WORKER_DEAD_AFTER_MS)
+      .map((worker) => worker.id),
   );
   return runs.filter((run) => run.status === "queued" || run.workerId === null || !alive.has(run.workerId)).map((run) => run.id);
 }

@@ -18,7 +18,12 @@ describe("layoutPlan", () => {
   it("does not overlap nodes and survives cycles and dangling edges", () => {
     const positions = layoutPlan({
       nodes: [{ id: "a" }, { id: "b" }, { id: "c" }],
-      edges: [{ from: "a", to: "b" }, { from: "b", to: "a" }, { from: "a", to: "missing" }, { from: "c", to: "c" }],
+      edges: [
+        { from: "a", to: "b" },
+        { from: "b", to: "a" },
+        { from: "a", to: "missing" },
+        { from: "c", to: "c" },
+      ],
     });
     const seen = new Set([...positions.values()].map(({ x, y }) => `${x},${y}`));
     expect(seen.size).toBe(3);

@@ -42,7 +42,10 @@ function layoutWithDagre(input: LayoutInput): Map<string, { x: number; y: number
   for (const node of input.nodes) {
     const placed = graph.node(node.id) as { x?: number; y?: number; width: number; height: number } | undefined;
     // dagre gives centres; React Flow wants top-left corners.
-    positions.set(node.id, { x: Math.round((placed?.x ?? 0) - (placed?.width ?? 0) / 2), y: Math.round((placed?.y ?? 0) - (placed?.height ?? 0) / 2) });
+    positions.set(node.id, {
+      x: Math.round((placed?.x ?? 0) - (placed?.width ?? 0) / 2),
+      y: Math.round((placed?.y ?? 0) - (placed?.height ?? 0) / 2),
+    });
   }
   return positions;
 }

@@ -20,6 +20,11 @@ export function parsePlanJson(text: string): PlanJsonParse {
 
 /** A file name for an exported version, e.g. `scaffold-models-v3.plan.json`. */
 export function exportFileName(planName: string, version: number): string {
-  const slug = planName.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "").slice(0, 60) || "plan";
+  const slug =
+    planName
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, "-")
+      .replace(/^-|-$/g, "")
+      .slice(0, 60) || "plan";
   return `${slug}-v${version}.plan.json`;
 }

@@ -17,7 +17,13 @@ export function positionPlanDocument(document: unknown): unknown {
   if (!isRecord(document) || !Array.isArray(document.nodes)) return document;
   const nodes = document.nodes.filter(isRecord);
   if (nodes.every((node) => isRecord(node.position))) return document;
-  const edges = (Array.isArray(document.edges) ? document.edges.filter(isRecord) : []).map((edge) => ({ from: String(edge.from ?? ""), to: String(edge.to ?? "") }));
+  const edges = (Array.isArray(document.edges) ? document.edges.filter(isRecord) : []).map((edge) => ({
+    from: String(edge.from ?? ""),
+    to: String(edge.to ?? ""),
+  }));
   const positions = layoutPlan({ nodes: nodes.map((node) => ({ id: String(node.id ?? "") })), edges });
-  return { ...document, nodes: nodes.map((node) => (isRecord(node.position) ? node : { ...node, position: positions.get(String(node.id ?? "")) })) };
+  return {
+    ...document,
+    nodes: nodes.map((node) => (isRecord(node.position) ? node : { ...node, position: positions.get(String(node.id ?? "")) })),
+  };
 }

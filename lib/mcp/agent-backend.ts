@@ -37,12 +37,26 @@ export type NodeOutput = z.infer<typeof NodeOutput>;
 
 export const UndoOutcome = z.object({
   restored: z.array(z.string()).describe("Workspace paths restored (or removed when the run created them)"),
-  conflicts: z.array(z.object({ path: z.string(), reason: z.string() })).describe("Files changed since the run; when non-empty and not forced, nothing was restored"),
+  conflicts: z
+    .array(z.object({ path: z.string(), reason: z.string() }))
+    .describe("Files changed since the run; when non-empty and not forced, nothing was restored"),
 });
 export type UndoOutcome = z.infer<typeof UndoOutcome>;
 
-export const LibraryPlan = z.object({ id: z.string(), name: z.string(), description: z.string(), tags: z.array(z.string()), latestVersion: z.number().int() });
-export const StoredPlan = z.object({ planId: z.string(), name: z.string(), versionNumber: z.number().int(), isDraft: z.boolean(), document: z.unknown() });
+export const LibraryPlan = z.object({
+  id: z.string(),
+  name: z.string(),
+  description: z.string(),
+  tags: z.array(z.string()),
+  latestVersion: z.number().int(),
+});
+export const StoredPlan = z.object({
+  planId: z.string(),
+  name: z.string(),
+  versionNumber: z.number().int(),
+  isDraft: z.boolean(),
+  document: z.unknown(),
+});
 
 /** What to run: exactly one of planId, plan or calls. */
 export interface AgentRunRequest {

@@ -40,12 +40,18 @@ const waitSeconds = z
   .min(0)
   .max(600)
   .default(60)
-  .describe("How long to wait for the run to finish before answering; if it is still running you get finished:false and the progress, then call get_run");
+  .describe(
+    "How long to wait for the run to finish before answering; if it is still running you get finished:false and the progress, then call get_run",
+  );
 const workspace = z
   .string()
   .optional()
-  .describe("A registered workspace of the team, by name or id (the directory the run acts in); a fresh empty scratch directory when left out");
-const planInput = z.record(z.string(), z.unknown()).describe("A plan document (see the batchboard://schema/plan.json resource): {name, nodes:[{id,type,params}], edges:[{from,to}]}");
+  .describe(
+    "A registered workspace of the team, by name or id (the directory the run acts in); a fresh empty scratch directory when left out",
+  );
+const planInput = z
+  .record(z.string(), z.unknown())
+  .describe("A plan document (see the batchboard://schema/plan.json resource): {name, nodes:[{id,type,params}], edges:[{from,to}]}");
 
 /** Successful tool answer: the structured value, and the same as text for clients that only read text. */
 function answer<T extends Record<string, unknown>>(value: T): CallToolResult {
@@ -105,7 +111,10 @@ export function createMcpServer(backend: AgentBackend, options: McpServerOptions
     async ({ plan }) =>
       attempt(async () => {
         const result = validatePlan(plan);
-        if (!result.ok) throw Object.assign(new Error(`The plan has ${result.problems.length} problem(s)`), { issues: result.problems.map((problem) => ({ path: problem.path.join("."), message: problem.message })) });
+        if (!result.ok)
+          throw Object.assign(new Error(`The plan has ${result.problems.length} problem(s)`), {
+            issues: result.problems.map((problem) => ({ path: problem.path.join("."), message: problem.message })),
+          });
         return answer(optimizePlan(result.plan));
       }),
   );
@@ -136,7 +145,12 @@ export function createMcpServer(backend: AgentBackend, options: McpServerOptions
       description:
         "Hand over the Write, Edit, MultiEdit, Read, Grep and Bash calls you would otherwise make one by one, as {name, input} objects with those tools' usual inputs. They are compiled into a plan whose result equals running them in list order: calls touching the same paths keep their order, a Bash command waits for every call before it and every call after it waits for it, and independent calls run together. Absolute file paths must lie inside the workspace. A call that cannot be mapped is refused with its index. The answer has the compiled plan (saved to the library under `name`) and the run's report, where node `callN-<tool>` is call N.",
       inputSchema: {
-        calls: z.array(ToolCall).min(1).describe('e.g. [{"name":"Edit","input":{"file_path":"src/a.ts","old_string":"foo","new_string":"bar"}},{"name":"Bash","input":{"command":"npm test"}}]'),
+        calls: z
+          .array(ToolCall)
+          .min(1)
+          .describe(
+            'e.g. [{"name":"Edit","input":{"file_path":"src/a.ts","old_string":"foo","new_string":"bar"}},{"name":"Bash","input":{"command":"npm test"}}]',
+          ),
         name: z.string().optional().describe('The library name the compiled plan is saved under (default "Tool calls")'),
         workspace,
         dryRun: z.boolean().default(false),
@@ -151,7 +165,8 @@ export function createMcpServer(backend: AgentBackend, options: McpServerOptions
     "get_run",
     {
       title: "Get a run's report",
-      description: "The report of a run, finished or still running: per-node status, exit codes, output tails, errors, diffs, skip and rollback reasons, and the nodes a retry would run.",
+      description:
+        "The report of a run, finished or still running: per-node status, exit codes, output tails, errors, diffs, skip and rollback reasons, and the nodes a retry would run.",
       inputSchema: { runId },
       outputSchema: RunReport.shape,
       annotations: { readOnlyHint: true },
@@ -165,7 +180,11 @@ export function createMcpServer(backend: AgentBackend, options: McpServerOptions
       title: "Read a node's output",
       description:
         "A command node's stdout and stderr from a byte offset on, also while it runs (a background server, a long build). Call again with nextOffset to read only new output; finished:true means nothing more will come.",
-      inputSchema: { runId, nodeId: z.string().min(1), offset: z.number().int().min(0).default(0).describe("Byte offset to read from (0 for everything)") },
+      inputSchema: {
+        runId,
+        nodeId: z.string().min(1),
+        offset: z.number().int().min(0).default(0).describe("Byte offset to read from (0 for everything)"),
+      },
       outputSchema: NodeOutput.shape,
       annotations: { readOnlyHint: true },
     },
@@ -217,7 +236,8 @@ export function createMcpServer(backend: AgentBackend, options: McpServerOptions
     "list_plans",
     {
       title: "List the team's plans",
-      description: "Plans in the team library (name, description, tags, newest version), optionally filtered by a search over name, description and tags.",
+      description:
+        "Plans in the team library (name, description, tags, newest version), optionally filtered by a search over name, description and tags.",
       inputSchema: { search: z.string().optional() },
       outputSchema: { plans: z.array(LibraryPlan) },
       annotations: { readOnlyHint: true },
@@ -229,7 +249,8 @@ export function createMcpServer(backend: AgentBackend, options: McpServerOptions
     "get_plan",
     {
       title: "Get a stored plan",
-      description: "A plan of the team library with its document (the newest version unless versionNumber), ready to edit and pass to run_plan or retry_run.",
+      description:
+        "A plan of the team library with its document (the newest version unless versionNumber), ready to edit and pass to run_plan or retry_run.",
       inputSchema: { planId: z.string().min(1), versionNumber: z.number().int().positive().optional() },
       outputSchema: StoredPlan.shape,
       annotations: { readOnlyHint: true },

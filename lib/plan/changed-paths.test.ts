@@ -4,7 +4,10 @@ import type { PlanNode } from "./schema";
 
 describe("changedPaths", () => {
   it("names both ends of a move, normalized", () => {
-    expect(changedPaths({ id: "m", type: "file.move", params: { from: "./a.txt", to: "b//a.txt" } } as PlanNode)).toEqual(["a.txt", "b/a.txt"]);
+    expect(changedPaths({ id: "m", type: "file.move", params: { from: "./a.txt", to: "b//a.txt" } } as PlanNode)).toEqual([
+      "a.txt",
+      "b/a.txt",
+    ]);
   });
 
   it("names the file a write, edit or delete changes and nothing for reads, searches and commands", () => {

@@ -3,11 +3,17 @@ import { compileToolCalls } from "./compile-tool-calls";
 import { optimizePlan } from "./optimize-plan";
 
 const edit = (file_path: string, old_string = "a", new_string = "b") => ({ name: "Edit", input: { file_path, old_string, new_string } });
-const edgesOf = (result: ReturnType<typeof compileToolCalls>) => (result.ok ? result.plan.edges.map((edge) => `${edge.from}>${edge.to}`) : result.problems);
+const edgesOf = (result: ReturnType<typeof compileToolCalls>) =>
+  result.ok ? result.plan.edges.map((edge) => `${edge.from}>${edge.to}`) : result.problems;
 
 describe("compileToolCalls", () => {
   it("runs edits of different files side by side and a command after all of them", () => {
-    const compiled = compileToolCalls([edit("src/a.ts"), edit("src/b.ts"), { name: "Bash", input: { command: "npm test" } }, { name: "Read", input: { file_path: "src/a.ts" } }]);
+    const compiled = compileToolCalls([
+      edit("src/a.ts"),
+      edit("src/b.ts"),
+      { name: "Bash", input: { command: "npm test" } },
+      { name: "Read", input: { file_path: "src/a.ts" } },
+    ]);
     expect(edgesOf(compiled)).toEqual(["call1-edit>call2-bash", "call0-edit>call2-bash", "call2-bash>call3-read"]);
     if (!compiled.ok) throw new Error("expected a plan");
     expect(compiled.plan.settings.fileBatchMode).toBe("independent");
@@ -37,7 +43,12 @@ describe("compileToolCalls", () => {
     ]);
     expect(edgesOf(compiled)).toEqual(["call0-write>call2-grep"]);
     const search = compiled.ok ? compiled.plan.nodes[2] : undefined;
-    expect(search?.type === "search" && search.params).toMatchObject({ glob: "src/**/*.ts", regex: true, caseSensitive: false, output: "files" });
+    expect(search?.type === "search" && search.params).toMatchObject({
+      glob: "src/**/*.ts",
+      regex: true,
+      caseSensitive: false,
+      output: "files",
+    });
     const modes = compileToolCalls(["content", "count"].map((output_mode) => ({ name: "Grep", input: { pattern: "x", output_mode } })));
     expect(modes.ok && modes.plan.nodes.map((node) => node.type === "search" && node.params.output)).toEqual(["lines", "count"]);
   });
@@ -46,17 +57,26 @@ describe("compileToolCalls", () => {
     const inside = compileToolCalls([edit("/srv/ws/src/a.ts")], { workspaceRoot: "/srv/ws" });
     expect(inside.ok && inside.plan.nodes[0]?.type === "file.edit" && inside.plan.nodes[0].params.path).toBe("src/a.ts");
     const outside = compileToolCalls([edit("src/a.ts"), edit("/etc/passwd")], { workspaceRoot: "/srv/ws" });
-    expect(outside).toEqual({ ok: false, problems: [{ callIndex: 1, field: "file_path", message: 'Call 1 (file_path): "/etc/passwd" is outside the workspace /srv/ws' }] });
+    expect(outside).toEqual({
+      ok: false,
+      problems: [{ callIndex: 1, field: "file_path", message: 'Call 1 (file_path): "/etc/passwd" is outside the workspace /srv/ws' }],
+    });
     const escaping = compileToolCalls([edit("../x")]);
     expect(!escaping.ok && escaping.problems[0]).toMatchObject({ callIndex: 0, field: "file_path" });
   });
 
   it("names the index of calls it cannot map: unknown tools, unknown options, missing fields", () => {
-    expect(compileToolCalls([edit("a"), { name: "Glob", input: { pattern: "*" } }])).toMatchObject({ ok: false, problems: [{ callIndex: 1, field: "name" }] });
+    expect(compileToolCalls([edit("a"), { name: "Glob", input: { pattern: "*" } }])).toMatchObject({
+      ok: false,
+      problems: [{ callIndex: 1, field: "name" }],
+    });
     const unknownOption = compileToolCalls([{ name: "Grep", input: { pattern: "x", "-A": 3 } }]);
     expect(!unknownOption.ok && unknownOption.problems[0]?.callIndex).toBe(0);
     expect(!unknownOption.ok && unknownOption.problems[0]?.message).toContain("-A");
-    expect(compileToolCalls([edit("a"), edit("b"), { name: "Write", input: { file_path: "c" } }])).toMatchObject({ ok: false, problems: [{ callIndex: 2, field: "content" }] });
+    expect(compileToolCalls([edit("a"), edit("b"), { name: "Write", input: { file_path: "c" } }])).toMatchObject({
+      ok: false,
+      problems: [{ callIndex: 2, field: "content" }],
+    });
     expect(compileToolCalls([{ name: "Grep", input: { pattern: "(a+)+$" } }])).toMatchObject({ ok: false, problems: [{ callIndex: 0 }] });
   });
 });

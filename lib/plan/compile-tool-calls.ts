@@ -92,7 +92,10 @@ export function compileToolCalls(input: unknown, options: CompileToolCallsOption
       ok: false,
       problems: validation.problems.map((problem) => {
         const callIndex = problem.nodeId === undefined ? undefined : indexOf.get(problem.nodeId);
-        return { ...(callIndex === undefined ? {} : { callIndex }), message: callIndex === undefined ? problem.message : `Call ${callIndex}: ${problem.message}` };
+        return {
+          ...(callIndex === undefined ? {} : { callIndex }),
+          message: callIndex === undefined ? problem.message : `Call ${callIndex}: ${problem.message}`,
+        };
       }),
     };
   }
@@ -104,7 +107,13 @@ function findUnknownTools(input: unknown): ToolCallProblem[] {
   return input.flatMap((call: unknown, callIndex) => {
     const name = typeof call === "object" && call !== null ? (call as { name?: unknown }).name : undefined;
     if (typeof name === "string" && (TOOL_NAMES as string[]).includes(name)) return [];
-    return [{ callIndex, field: "name", message: `Call ${callIndex}: unknown tool ${JSON.stringify(name ?? null)}; use one of ${TOOL_NAMES.join(", ")}` }];
+    return [
+      {
+        callIndex,
+        field: "name",
+        message: `Call ${callIndex}: unknown tool ${JSON.stringify(name ?? null)}; use one of ${TOOL_NAMES.join(", ")}`,
+      },
+    ];
   });
 }
 
@@ -120,7 +129,10 @@ function mapCall(call: ToolCall, index: number, workspaceRoot: string | undefine
     case "Write": {
       const path = relative(call.input.file_path, "file_path");
       if (typeof path !== "string") return path;
-      return { node: { id, type: "file.write", checkpoint: false, params: { path, content: call.input.content, ifExists: "overwrite" } }, footprint: { everything: false, writes: [path], reads: [] } };
+      return {
+        node: { id, type: "file.write", checkpoint: false, params: { path, content: call.input.content, ifExists: "overwrite" } },
+        footprint: { everything: false, writes: [path], reads: [] },
+      };
     }
     case "Edit":
     case "MultiEdit": {
@@ -128,12 +140,18 @@ function mapCall(call: ToolCall, index: number, workspaceRoot: string | undefine
       if (typeof path !== "string") return path;
       const steps = call.name === "Edit" ? [call.input] : call.input.edits;
       const edits = steps.map((step) => ({ find: step.old_string, replace: step.new_string, ...(step.replace_all ? { all: true } : {}) }));
-      return { node: { id, type: "file.edit", checkpoint: false, params: { path, edits } }, footprint: { everything: false, writes: [path], reads: [{ path }] } };
+      return {
+        node: { id, type: "file.edit", checkpoint: false, params: { path, edits } },
+        footprint: { everything: false, writes: [path], reads: [{ path }] },
+      };
     }
     case "Read": {
       const path = relative(call.input.file_path, "file_path");
       if (typeof path !== "string") return path;
-      const lineWindow = { ...(call.input.offset ? { offset: call.input.offset } : {}), ...(call.input.limit !== undefined ? { limit: call.input.limit } : {}) };
+      const lineWindow = {
+        ...(call.input.offset ? { offset: call.input.offset } : {}),
+        ...(call.input.limit !== undefined ? { limit: call.input.limit } : {}),
+      };
       return {
         node: { id, type: "file.read", checkpoint: false, params: { paths: [path], maxBytes: 1024 * 1024, ...lineWindow } },
         footprint: { everything: false, writes: [], reads: [{ path }] },
@@ -144,9 +162,24 @@ function mapCall(call: ToolCall, index: number, workspaceRoot: string | undefine
       if (typeof base !== "string") return base;
       const glob = grepGlob(base, call.input.glob);
       const matcher = globToRegExp(glob);
-      if (!matcher) return { problem: { callIndex: index, field: "glob", message: `Call ${index} (glob): "${call.input.glob}" is not a valid glob` } };
+      if (!matcher)
+        return { problem: { callIndex: index, field: "glob", message: `Call ${index} (glob): "${call.input.glob}" is not a valid glob` } };
       return {
-        node: { id, type: "search", checkpoint: false, params: { pattern: call.input.pattern, regex: true, glob, caseSensitive: !call.input["-i"], maxMatches: 1_000, output: GREP_OUTPUTS[call.input.output_mode], hidden: false, noIgnore: false } },
+        node: {
+          id,
+          type: "search",
+          checkpoint: false,
+          params: {
+            pattern: call.input.pattern,
+            regex: true,
+            glob,
+            caseSensitive: !call.input["-i"],
+            maxMatches: 1_000,
+            output: GREP_OUTPUTS[call.input.output_mode],
+            hidden: false,
+            noIgnore: false,
+          },
+        },
         footprint: { everything: false, writes: [], reads: [{ glob: matcher }] },
       };
     }
@@ -173,11 +206,17 @@ function grepGlob(base: string, glob: string | undefined): string {
 }
 
 /** A workspace-relative path for `raw`; absolute paths must lie inside `workspaceRoot`. */
-function toWorkspacePath(raw: string, workspaceRoot: string | undefined, callIndex: number, field: string): string | { problem: ToolCallProblem } {
+function toWorkspacePath(
+  raw: string,
+  workspaceRoot: string | undefined,
+  callIndex: number,
+  field: string,
+): string | { problem: ToolCallProblem } {
   const fail = (message: string) => ({ problem: { callIndex, field, message: `Call ${callIndex} (${field}): ${message}` } });
   let path = raw;
   if (raw.startsWith("/")) {
-    if (!workspaceRoot) return fail(`"${raw}" is absolute, but the run has no workspace directory to map it into; use a path relative to the workspace`);
+    if (!workspaceRoot)
+      return fail(`"${raw}" is absolute, but the run has no workspace directory to map it into; use a path relative to the workspace`);
     const root = workspaceRoot.replace(/\/+$/, "");
     if (raw !== root && !raw.startsWith(`${root}/`)) return fail(`"${raw}" is outside the workspace ${root}`);
     path = raw.slice(root.length + 1) || ".";
@@ -189,8 +228,11 @@ function toWorkspacePath(raw: string, workspaceRoot: string | undefined, callInd
 
 function conflicts(earlier: Footprint, later: Footprint): boolean {
   if (earlier.everything || later.everything) return true;
-  const reads = (footprint: Footprint, path: string) => footprint.reads.some((read) => ("path" in read ? read.path === path : read.glob.test(path)));
-  return earlier.writes.some((path) => later.writes.includes(path) || reads(later, path)) || later.writes.some((path) => reads(earlier, path));
+  const reads = (footprint: Footprint, path: string) =>
+    footprint.reads.some((read) => ("path" in read ? read.path === path : read.glob.test(path)));
+  return (
+    earlier.writes.some((path) => later.writes.includes(path) || reads(later, path)) || later.writes.some((path) => reads(earlier, path))
+  );
 }
 
 /** Edges from conflicts in list order, without edges another path already implies. */

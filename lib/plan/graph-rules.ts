@@ -42,7 +42,14 @@ export function checkGraph(nodes: readonly NodeView[], edges: readonly EdgeView[
     if (edge.id === undefined) continue;
     const sameId = edgeIndexOfId.get(edge.id);
     if (sameId === undefined) edgeIndexOfId.set(edge.id, edge.index);
-    else reportEdge(out, edge, ["id"], "duplicate-edge-id", `Edge id "${edge.id}" is already used by edges[${sameId}]; give each edge its own id`);
+    else
+      reportEdge(
+        out,
+        edge,
+        ["id"],
+        "duplicate-edge-id",
+        `Edge id "${edge.id}" is already used by edges[${sameId}]; give each edge its own id`,
+      );
   }
   // Repeated pairs between unknown nodes are rare, so a string map is fine for them.
   const unknownPairs = new Map<string, number>();
@@ -60,7 +67,13 @@ export function checkGraph(nodes: readonly NodeView[], edges: readonly EdgeView[
       reportEdge(out, edge, ["to"], "missing-node", `Edge "${labelOf(edge)}" ends at "${toId}", but no node has that id`);
     }
     if (fromId === toId) {
-      reportEdge(out, edge, [], "self-loop", `Edge "${labelOf(edge)}" joins "${fromId}" to itself; a node cannot wait for itself — remove the edge`);
+      reportEdge(
+        out,
+        edge,
+        [],
+        "self-loop",
+        `Edge "${labelOf(edge)}" joins "${fromId}" to itself; a node cannot wait for itself — remove the edge`,
+      );
       continue;
     }
     if (source !== undefined && target !== undefined) {
@@ -75,7 +88,13 @@ export function checkGraph(nodes: readonly NodeView[], edges: readonly EdgeView[
     if (edge.id === undefined && edgeIndexOfId.size > 0) {
       const clash = edgeIndexOfId.get(labelOf(edge));
       if (clash !== undefined) {
-        reportEdge(out, edge, [], "duplicate-edge-id", `This edge is known as "${labelOf(edge)}", which edges[${clash}] uses as its id; give that edge another id`);
+        reportEdge(
+          out,
+          edge,
+          [],
+          "duplicate-edge-id",
+          `This edge is known as "${labelOf(edge)}", which edges[${clash}] uses as its id; give that edge another id`,
+        );
       }
     }
   }

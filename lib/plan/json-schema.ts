@@ -51,7 +51,10 @@ function namedNodeBranches(union: JsonSchema): JsonSchema {
   const $defs: Record<string, JsonSchema> = {};
   const oneOf = (union.oneOf as JsonSchema[]).map((branch) => {
     const type = ((branch.properties as Record<string, JsonSchema>).type as { const: string }).const;
-    const name = `${type.split(".").map((part) => part[0]?.toUpperCase() + part.slice(1)).join("")}Node`;
+    const name = `${type
+      .split(".")
+      .map((part) => part[0]?.toUpperCase() + part.slice(1))
+      .join("")}Node`;
     $defs[name] = branch;
     return { $ref: `#/$defs/${name}` };
   });

@@ -33,12 +33,19 @@ export function checkNode(node: NodeView, limits: PlanLimits, out: PlanProblem[]
     if (problem) report(out, node, ["nodes", node.index, "params", key], problem.code, problem.message);
   }
 
-  if (type === "file.write" && typeof params["content"] === "string") checkContent(params["content"], params["encoding"], node, limits, out);
+  if (type === "file.write" && typeof params["content"] === "string")
+    checkContent(params["content"], params["encoding"], node, limits, out);
 
   if (type === "file.edit" && Array.isArray(params["edits"])) {
     params["edits"].forEach((edit: unknown, index: number) => {
       if (isRecord(edit) && typeof edit["find"] === "string" && edit["find"] !== "" && edit["find"] === edit["replace"]) {
-        report(out, node, ["nodes", node.index, "params", "edits", index, "replace"], "edit-changes-nothing", `Edit number ${index + 1} replaces its text with the same text, which changes nothing; change "replace" or remove the edit`);
+        report(
+          out,
+          node,
+          ["nodes", node.index, "params", "edits", index, "replace"],
+          "edit-changes-nothing",
+          `Edit number ${index + 1} replaces its text with the same text, which changes nothing; change "replace" or remove the edit`,
+        );
       }
     });
   }
@@ -56,7 +63,14 @@ export function checkNode(node: NodeView, limits: PlanLimits, out: PlanProblem[]
     checkGlob(params["glob"], node, out);
     const hasPaths = Array.isArray(paths) && paths.length > 0;
     if (!hasPaths && params["glob"] === undefined) {
-      report(out, node, ["nodes", node.index, "params"], "reads-nothing", `This read has neither "paths" nor "glob", so it reads nothing; add one`, "warning");
+      report(
+        out,
+        node,
+        ["nodes", node.index, "params"],
+        "reads-nothing",
+        `This read has neither "paths" nor "glob", so it reads nothing; add one`,
+        "warning",
+      );
     }
   }
 
@@ -71,7 +85,8 @@ export function checkNode(node: NodeView, limits: PlanLimits, out: PlanProblem[]
       };
       check(params["pattern"], ["nodes", node.index, "params", "pattern"]);
       const patterns = params["patterns"];
-      if (Array.isArray(patterns)) patterns.forEach((pattern: unknown, index) => check(pattern, ["nodes", node.index, "params", "patterns", index]));
+      if (Array.isArray(patterns))
+        patterns.forEach((pattern: unknown, index) => check(pattern, ["nodes", node.index, "params", "patterns", index]));
     }
   }
 
@@ -79,19 +94,40 @@ export function checkNode(node: NodeView, limits: PlanLimits, out: PlanProblem[]
     const env = params["env"];
     // zod drops a "__proto__" key from a record without a word; an env variable vanishing is not acceptable.
     if (isRecord(env) && Object.hasOwn(env, "__proto__")) {
-      report(out, node, ["nodes", node.index, "params", "env", "__proto__"], "invalid-shape", `"__proto__" cannot be an environment variable name; rename it`);
+      report(
+        out,
+        node,
+        ["nodes", node.index, "params", "env", "__proto__"],
+        "invalid-shape",
+        `"__proto__" cannot be an environment variable name; rename it`,
+      );
     }
     const readyWhen = params["readyWhen"];
     const background = params["background"] === true;
     if (isRecord(readyWhen) && typeof readyWhen["output"] === "string") {
       const verdict = checkRegex(readyWhen["output"], { maxLength: limits.maxRegexLength });
-      if (!verdict.ok) report(out, node, ["nodes", node.index, "params", "readyWhen", "output"], verdict.code, `readyWhen.output: ${verdict.message}`);
+      if (!verdict.ok)
+        report(out, node, ["nodes", node.index, "params", "readyWhen", "output"], verdict.code, `readyWhen.output: ${verdict.message}`);
     }
     if (readyWhen !== undefined && !background) {
-      report(out, node, ["nodes", node.index, "params", "readyWhen"], "ignored-setting", `readyWhen only applies to background commands; set "background": true or remove it`, "warning");
+      report(
+        out,
+        node,
+        ["nodes", node.index, "params", "readyWhen"],
+        "ignored-setting",
+        `readyWhen only applies to background commands; set "background": true or remove it`,
+        "warning",
+      );
     }
     if (params["keepRunning"] === true && !background) {
-      report(out, node, ["nodes", node.index, "params", "keepRunning"], "ignored-setting", `keepRunning only applies to background commands; set "background": true or remove it`, "warning");
+      report(
+        out,
+        node,
+        ["nodes", node.index, "params", "keepRunning"],
+        "ignored-setting",
+        `keepRunning only applies to background commands; set "background": true or remove it`,
+        "warning",
+      );
     }
   }
 }
@@ -103,7 +139,13 @@ function checkContent(content: string, encoding: unknown, node: NodeView, limits
   let bytes: number;
   if (encoding === "base64") {
     if (!BASE64.test(content)) {
-      report(out, node, path, "invalid-content", `The content is not valid base64 (standard alphabet, padded with "=", no line breaks); encode the file's bytes, or drop "encoding" to write text`);
+      report(
+        out,
+        node,
+        path,
+        "invalid-content",
+        `The content is not valid base64 (standard alphabet, padded with "=", no line breaks); encode the file's bytes, or drop "encoding" to write text`,
+      );
       return;
     }
     bytes = (content.length / 4) * 3 - (content.endsWith("==") ? 2 : content.endsWith("=") ? 1 : 0);
@@ -113,7 +155,13 @@ function checkContent(content: string, encoding: unknown, node: NodeView, limits
     bytes = utf8ByteLength(content);
   }
   if (bytes > limits.maxContentBytes) {
-    report(out, node, path, "content-too-large", `The content is ${formatBytes(bytes)}; the limit is ${formatBytes(limits.maxContentBytes)}. Write large files with a shell command instead`);
+    report(
+      out,
+      node,
+      path,
+      "content-too-large",
+      `The content is ${formatBytes(bytes)}; the limit is ${formatBytes(limits.maxContentBytes)}. Write large files with a shell command instead`,
+    );
   }
 }
 

@@ -34,7 +34,11 @@ export const OPERATION_SUMMARY: Record<OperationType, (params: Params) => Summar
   search: (params) => {
     // Its pattern, or its patterns, as written (`/…/` for regular expressions).
     const patterns = Array.isArray(params.patterns) ? params.patterns.map(String) : [text(params.pattern)];
-    return [code(patterns.map((pattern) => (params.regex === true ? `/${pattern}/` : pattern)).join(", ")), words(" in "), code(params.glob)];
+    return [
+      code(patterns.map((pattern) => (params.regex === true ? `/${pattern}/` : pattern)).join(", ")),
+      words(" in "),
+      code(params.glob),
+    ];
   },
   shell: (params) => [...(params.background === true ? [words("(background) ")] : []), code(firstLine(params.command))],
 };

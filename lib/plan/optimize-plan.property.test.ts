@@ -50,9 +50,16 @@ const randomDag = fc
   .chain((count) =>
     fc.record({
       specs: fc.array(nodeSpec, { minLength: count, maxLength: count }),
-      pairs: fc.array(fc.tuple(fc.nat(Math.max(0, count - 1)), fc.nat(Math.max(0, count - 1)), fc.constantFrom("success", "success", "success", "failure", "always")), {
-        maxLength: count * 3,
-      }),
+      pairs: fc.array(
+        fc.tuple(
+          fc.nat(Math.max(0, count - 1)),
+          fc.nat(Math.max(0, count - 1)),
+          fc.constantFrom("success", "success", "success", "failure", "always"),
+        ),
+        {
+          maxLength: count * 3,
+        },
+      ),
       order: fc.shuffledSubarray(
         Array.from({ length: count }, (_, index) => index),
         { minLength: count, maxLength: count },
@@ -121,7 +128,9 @@ describe("optimizePlan properties", () => {
       fc.property(randomDag, (plan) => {
         const result = optimizePlan(plan);
         const waveOf = new Map(result.waves.flatMap((wave, index) => wave.map((id) => [id, index] as const)));
-        const unitOf = new Map(result.batches.flatMap((batch) => batch.units.flatMap((unit) => unit.nodeIds.map((id) => [id, unit] as const))));
+        const unitOf = new Map(
+          result.batches.flatMap((batch) => batch.units.flatMap((unit) => unit.nodeIds.map((id) => [id, unit] as const))),
+        );
         for (const edge of plan.edges) {
           const unit = unitOf.get(edge.from);
           if (unit !== undefined && unit === unitOf.get(edge.to) && unit.kind === "multi-edit") {
@@ -262,11 +271,14 @@ describe("optimizePlan properties", () => {
               : node.type === "file.write" || node.type === "file.edit" || node.type === "file.delete"
                 ? [node.params.path]
                 : [];
-          for (const path of new Set(paths.map((raw) => normalizeWorkspacePath(raw) as string))) writers.set(path, [...(writers.get(path) ?? []), node.id]);
+          for (const path of new Set(paths.map((raw) => normalizeWorkspacePath(raw) as string)))
+            writers.set(path, [...(writers.get(path) ?? []), node.id]);
         }
         const reported = new Set(result.hazards.filter((hazard) => hazard.code === "unordered-writes").map((hazard) => hazard.path));
         for (const [path, ids] of writers) {
-          const hasUnorderedPair = ids.some((a, index) => ids.slice(index + 1).some((b) => !reaches.get(a)?.has(b) && !reaches.get(b)?.has(a)));
+          const hasUnorderedPair = ids.some((a, index) =>
+            ids.slice(index + 1).some((b) => !reaches.get(a)?.has(b) && !reaches.get(b)?.has(a)),
+          );
           expect(reported.has(path)).toBe(hasUnorderedPair);
         }
       }),
@@ -278,7 +290,11 @@ describe("optimizePlan properties", () => {
     const small = randomDag.filter((plan) => plan.nodes.length <= 10 && plan.edges.some((edge) => edge.when === "failure"));
     fc.assert(
       fc.property(small, (plan) => {
-        const stuck = new Set(optimizePlan(plan).hazards.filter((hazard) => hazard.code === "never-runs").flatMap((hazard) => hazard.nodeIds));
+        const stuck = new Set(
+          optimizePlan(plan)
+            .hazards.filter((hazard) => hazard.code === "never-runs")
+            .flatMap((hazard) => hazard.nodeIds),
+        );
         if (stuck.size === 0) return;
         // Every combination of outcomes for the nodes that run: none may run a stuck node.
         const ids = plan.nodes.map((node) => node.id);

@@ -52,7 +52,11 @@ describe("optimizePlan: batches", () => {
   it("makes file batches atomic in atomic mode only", () => {
     expect(optimizePlan(wave).batches[0]?.atomic).toBe(true);
     expect(optimizePlan({ ...wave, settings: { ...wave.settings, fileBatchMode: "independent" } }).batches[0]?.atomic).toBe(false);
-    expect(optimizePlan(wave).batches.filter((batch) => batch.kind !== "file-change").every((batch) => !batch.atomic)).toBe(true);
+    expect(
+      optimizePlan(wave)
+        .batches.filter((batch) => batch.kind !== "file-change")
+        .every((batch) => !batch.atomic),
+    ).toBe(true);
   });
 
   it("turns searches over the same files into one pass", () => {
@@ -64,7 +68,13 @@ describe("optimizePlan: batches", () => {
   });
 
   it("never merges a checkpoint node", () => {
-    const plan = buildPlan([write("a", "a"), write("cp", "b", { checkpoint: true }), write("c", "c"), search("s1", "**"), search("s2", "**", "x", { checkpoint: true })]);
+    const plan = buildPlan([
+      write("a", "a"),
+      write("cp", "b", { checkpoint: true }),
+      write("c", "c"),
+      search("s1", "**"),
+      search("s2", "**", "x", { checkpoint: true }),
+    ]);
     const { batches } = optimizePlan(plan);
     expect(batches.map((batch) => [batch.id, batch.nodeIds, batch.atomic])).toEqual([
       ["w0:file-change", ["a", "c"], true],
@@ -75,9 +85,13 @@ describe("optimizePlan: batches", () => {
   });
 
   it("gives every node its own batch when batching is off", () => {
-    const plan = buildPlan([write("a", "a"), write("b", "b"), search("s1", "**"), search("s2", "**"), edit("e1", "f"), edit("e2", "f")], ["e1->e2"], {
-      batching: false,
-    });
+    const plan = buildPlan(
+      [write("a", "a"), write("b", "b"), search("s1", "**"), search("s2", "**"), edit("e1", "f"), edit("e2", "f")],
+      ["e1->e2"],
+      {
+        batching: false,
+      },
+    );
     const { batches } = optimizePlan(plan);
     expect(batches.every((batch) => batch.nodeIds.length === 1 && batch.units.length === 1 && !batch.atomic)).toBe(true);
     expect(batches).toHaveLength(6);
@@ -93,7 +107,10 @@ describe("optimizePlan: batches", () => {
 
 describe("optimizePlan: merged edits", () => {
   it("merges a chain of edits to one file into one multi-edit, in dependency order", () => {
-    const plan = buildPlan([edit("e3", "src/a.ts"), edit("e1", "./src/a.ts"), edit("e2", "src/a.ts"), shell("after")], ["e1->e2", "e2->e3", "e1->after"]);
+    const plan = buildPlan(
+      [edit("e3", "src/a.ts"), edit("e1", "./src/a.ts"), edit("e2", "src/a.ts"), shell("after")],
+      ["e1->e2", "e2->e3", "e1->after"],
+    );
     const result = optimizePlan(plan);
     expect(result.waves).toEqual([["e1", "e2", "e3"], ["after"]]);
     expect(result.batches[0]?.units).toEqual([{ kind: "multi-edit", nodeIds: ["e1", "e2", "e3"], target: "src/a.ts" }]);
@@ -119,7 +136,10 @@ describe("optimizePlan: merged edits", () => {
 });
 
 describe("optimizePlan: critical path", () => {
-  const plan = buildPlan([shell("build"), write("config", "c.json"), search("find", "**"), shell("test")], ["config->build", "build->test", "find->test"]);
+  const plan = buildPlan(
+    [shell("build"), write("config", "c.json"), search("find", "**"), shell("test")],
+    ["config->build", "build->test", "find->test"],
+  );
 
   it("follows the longest chain by estimated duration", () => {
     expect(optimizePlan(plan).criticalPath).toEqual({ nodeIds: ["config", "build", "test"], estimatedMs: 10 + 2_000 + 2_000 });
@@ -135,7 +155,12 @@ describe("optimizePlan: hazards", () => {
   it("reports two unordered writers of one file with a fix", () => {
     const hazards = hazardsOf(buildPlan([write("a", "src/x.ts"), edit("b", "./src/x.ts"), shell("c")], ["a->c"]), "unordered-writes");
     expect(hazards).toEqual([
-      expect.objectContaining({ nodeIds: ["a", "b"], path: "src/x.ts", severity: "warning", fix: { kind: "add-edge", from: "a", to: "b" } }),
+      expect.objectContaining({
+        nodeIds: ["a", "b"],
+        path: "src/x.ts",
+        severity: "warning",
+        fix: { kind: "add-edge", from: "a", to: "b" },
+      }),
     ]);
   });
 
@@ -166,7 +191,9 @@ describe("optimizePlan: hazards", () => {
     ["a search over it", search("r", "src/**/*.ts")],
   ])("reports a race between a write and %s", (_name, reader) => {
     const hazards = hazardsOf(buildPlan([write("w", "src/x.ts"), reader]), "read-write-race");
-    expect(hazards).toEqual([expect.objectContaining({ nodeIds: ["r", "w"], path: "src/x.ts", fix: { kind: "add-edge", from: "w", to: "r" } })]);
+    expect(hazards).toEqual([
+      expect.objectContaining({ nodeIds: ["r", "w"], path: "src/x.ts", fix: { kind: "add-edge", from: "w", to: "r" } }),
+    ]);
   });
 
   it.each([
@@ -178,7 +205,10 @@ describe("optimizePlan: hazards", () => {
   });
 
   it("reports edges implied by a path of success edges, with a fix", () => {
-    const hazards = hazardsOf(buildPlan([shell("a"), shell("b"), shell("c"), shell("d")], ["a->b", "b->c", "c->d", "a->d", "a->c"]), "implied-edge");
+    const hazards = hazardsOf(
+      buildPlan([shell("a"), shell("b"), shell("c"), shell("d")], ["a->b", "b->c", "c->d", "a->d", "a->c"]),
+      "implied-edge",
+    );
     expect(hazards.map((hazard) => hazard.edgeId).sort()).toEqual(["a->c", "a->d"]);
     expect(hazards[0]).toMatchObject({ severity: "info", fix: { kind: "remove-edge", edgeId: hazards[0]?.edgeId } });
   });
@@ -199,7 +229,10 @@ describe("optimizePlan: hazards", () => {
   });
 
   it("reports nodes that need a node to both succeed and fail", () => {
-    const plan = buildPlan([shell("a"), shell("ok"), shell("recover"), shell("join"), shell("after")], ["a->ok", "a-failure->recover", "ok->join", "recover->join", "join->after"]);
+    const plan = buildPlan(
+      [shell("a"), shell("ok"), shell("recover"), shell("join"), shell("after")],
+      ["a->ok", "a-failure->recover", "ok->join", "recover->join", "join->after"],
+    );
     const hazards = hazardsOf(plan, "never-runs");
     expect(hazards).toEqual([expect.objectContaining({ nodeIds: ["join", "after"], severity: "warning" })]);
     expect(hazards[0]?.message).toContain('"a"');

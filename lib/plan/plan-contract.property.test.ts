@@ -15,7 +15,10 @@ import type { ProblemCode } from "./plan-problem";
 import { generatePlan } from "./testing/generate-plan";
 import { allowedKeysAt } from "./unknown-fields";
 
-const schema = JSON.parse(readFileSync(fileURLToPath(new URL("../../public/plan.schema.json", import.meta.url)), "utf8")) as Record<string, unknown>;
+const schema = JSON.parse(readFileSync(fileURLToPath(new URL("../../public/plan.schema.json", import.meta.url)), "utf8")) as Record<
+  string,
+  unknown
+>;
 const ajv = new Ajv2020({ strict: true, discriminator: true, allErrors: true });
 const schemaAccepts = ajv.compile(schema);
 
@@ -46,13 +49,15 @@ type Path = (string | number)[];
 function pathsOf(value: Json, prefix: Path = []): Path[] {
   const here = [prefix];
   if (Array.isArray(value)) return here.concat(...value.map((item, index) => pathsOf(item, [...prefix, index])));
-  if (value !== null && typeof value === "object") return here.concat(...Object.entries(value).map(([key, item]) => pathsOf(item, [...prefix, key])));
+  if (value !== null && typeof value === "object")
+    return here.concat(...Object.entries(value).map(([key, item]) => pathsOf(item, [...prefix, key])));
   return here;
 }
 
 function valueAtPath(value: Json, path: Path): Json | undefined {
   let current: Json | undefined = value;
-  for (const key of path) current = current !== null && typeof current === "object" ? (current as Record<string, Json>)[key as string] : undefined;
+  for (const key of path)
+    current = current !== null && typeof current === "object" ? (current as Record<string, Json>)[key as string] : undefined;
   return current;
 }
 
@@ -88,21 +93,94 @@ function edit(value: Json, path: Path, change: { replace: Json | undefined } | {
 function basePlan(seed: number, size: number): Json {
   const plan = generatePlan({ nodes: size, edges: size * 2, seed, files: 3 }) as unknown as Record<string, Json>;
   const extras: Json[] = [
-    { id: "serve", type: "shell", label: "Serve", position: { x: 1, y: 2 }, params: { command: "serve", env: { PORT: "1" }, background: true, readyWhen: { port: 8080 } } },
+    {
+      id: "serve",
+      type: "shell",
+      label: "Serve",
+      position: { x: 1, y: 2 },
+      params: { command: "serve", env: { PORT: "1" }, background: true, readyWhen: { port: 8080 } },
+    },
     { id: "bin", type: "file.write", params: { path: "logo.png", content: "iVBORw0KGgo=", encoding: "base64", ifExists: "skip" } },
-    { id: "tidy", type: "file.edit", retries: 1, timeoutMs: 1000, params: { path: "a.ts", edits: [{ find: "a", replace: "b", all: true }] } },
+    {
+      id: "tidy",
+      type: "file.edit",
+      retries: 1,
+      timeoutMs: 1000,
+      params: { path: "a.ts", edits: [{ find: "a", replace: "b", all: true }] },
+    },
   ];
-  return { ...plan, description: "generated", settings: { concurrency: 2, failurePolicy: "stop" }, nodes: [...(plan.nodes as Json[]), ...extras] };
+  return {
+    ...plan,
+    description: "generated",
+    settings: { concurrency: 2, failurePolicy: "stop" },
+    nodes: [...(plan.nodes as Json[]), ...extras],
+  };
 }
 
 /** Values at and just past the edges of what the schema allows. */
 const BOUNDARY_STRINGS: Json[] = [
-  "", " ", "\t\n", "a", "x".repeat(64), "x".repeat(65), "x".repeat(140), "x".repeat(141), "x".repeat(200), "x".repeat(201),
-  "..", "../x", "a/../../x", "/abs", "\\abs", "C:\\x", "a\u0000b", "[", "(a+)+", "n0", "n1", "__proto__", "file.copy", "shell",
-  "failure", "always", "skip", "base64", "utf8", "not base64!", "iVBORw0KGgo=",
+  "",
+  " ",
+  "\t\n",
+  "a",
+  "x".repeat(64),
+  "x".repeat(65),
+  "x".repeat(140),
+  "x".repeat(141),
+  "x".repeat(200),
+  "x".repeat(201),
+  "..",
+  "../x",
+  "a/../../x",
+  "/abs",
+  "\\abs",
+  "C:\\x",
+  "a\u0000b",
+  "[",
+  "(a+)+",
+  "n0",
+  "n1",
+  "__proto__",
+  "file.copy",
+  "shell",
+  "failure",
+  "always",
+  "skip",
+  "base64",
+  "utf8",
+  "not base64!",
+  "iVBORw0KGgo=",
 ];
-const BOUNDARY_NUMBERS: Json[] = [-1, 0, 1, 1.5, 20, 21, 256, 257, 65_535, 65_536, 3_600_001, 86_400_000, 86_400_001, 64 * 1024 * 1024 + 1, 1e300, 2 ** 53];
-const OTHER_VALUES: Json[] = [null, true, false, [], {}, ["n0"], { output: "x", port: 1 }, { port: 0 }, { output: "" }, { find: "a", replace: "a" }];
+const BOUNDARY_NUMBERS: Json[] = [
+  -1,
+  0,
+  1,
+  1.5,
+  20,
+  21,
+  256,
+  257,
+  65_535,
+  65_536,
+  3_600_001,
+  86_400_000,
+  86_400_001,
+  64 * 1024 * 1024 + 1,
+  1e300,
+  2 ** 53,
+];
+const OTHER_VALUES: Json[] = [
+  null,
+  true,
+  false,
+  [],
+  {},
+  ["n0"],
+  { output: "x", port: 1 },
+  { port: 0 },
+  { output: "" },
+  { find: "a", replace: "a" },
+];
 const ALL_VALUES = [...BOUNDARY_STRINGS, ...BOUNDARY_NUMBERS, ...OTHER_VALUES];
 
 /** A replacement of the same kind as `current` most of the time, anything now and then. */
@@ -136,15 +214,46 @@ function pickPath(plan: Json, pick: number, within: (path: Path) => boolean = ()
 
 const unknownKey = fc.oneof(
   fc.string({ minLength: 1, maxLength: 12 }),
-  fc.constantFrom("dependsOn", "depends_on", "cmd", "old_string", "new_string", "replace_all", "condition", "__proto__", "constructor", "toString", "Path", "comand"),
+  fc.constantFrom(
+    "dependsOn",
+    "depends_on",
+    "cmd",
+    "old_string",
+    "new_string",
+    "replace_all",
+    "condition",
+    "__proto__",
+    "constructor",
+    "toString",
+    "Path",
+    "comand",
+  ),
 );
 
-type Mutation = { kind: "replace"; pick: number; roll: number; value: number } | { kind: "add"; pick: number; key: string } | { kind: "random"; pick: number; value: Json };
+type Mutation =
+  | { kind: "replace"; pick: number; roll: number; value: number }
+  | { kind: "add"; pick: number; key: string }
+  | { kind: "random"; pick: number; value: Json };
 
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
-  { weight: 6, arbitrary: fc.record({ kind: fc.constant("replace" as const), pick: fc.nat(), roll: fc.double({ min: 0, max: 1, noNaN: true }), value: fc.nat() }) },
+  {
+    weight: 6,
+    arbitrary: fc.record({
+      kind: fc.constant("replace" as const),
+      pick: fc.nat(),
+      roll: fc.double({ min: 0, max: 1, noNaN: true }),
+      value: fc.nat(),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("add" as const), pick: fc.nat(), key: unknownKey }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant("random" as const), pick: fc.nat(), value: fc.jsonValue({ maxDepth: 2 }) as fc.Arbitrary<Json> }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant("random" as const),
+      pick: fc.nat(),
+      value: fc.jsonValue({ maxDepth: 2 }) as fc.Arbitrary<Json>,
+    }),
+  },
 );
 
 /** Valid plans with a few parts replaced, removed or added. */
@@ -219,8 +328,10 @@ describe("the published plan schema and validatePlan", () => {
         const problems = result.ok ? [] : result.problems;
         // The validator may only add rules beyond shape; messages are built only on failure.
         const shapeProblems = problems.filter((problem) => !GRAPH_AND_NODE_RULES.has(problem.code));
-        if (ajvOk && shapeProblems.length > 0) expect.fail(`The schema accepts what the validator rejects: ${JSON.stringify(plan)}\n${JSON.stringify(shapeProblems)}`);
-        if (!ajvOk && result.ok) expect.fail(`The validator accepts what the schema rejects: ${JSON.stringify(plan)}\n${JSON.stringify(schemaAccepts.errors)}`);
+        if (ajvOk && shapeProblems.length > 0)
+          expect.fail(`The schema accepts what the validator rejects: ${JSON.stringify(plan)}\n${JSON.stringify(shapeProblems)}`);
+        if (!ajvOk && result.ok)
+          expect.fail(`The validator accepts what the schema rejects: ${JSON.stringify(plan)}\n${JSON.stringify(schemaAccepts.errors)}`);
         tally[ajvOk ? "accepted" : "rejected"]++;
       }),
       { numRuns: 3_000 },

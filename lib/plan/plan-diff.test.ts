@@ -54,11 +54,25 @@ describe("diffPlans", () => {
   });
 
   it("reports a type change and a changed list length as whole fields", () => {
-    const after = buildPlan([write("a", "x.ts"), { id: "b", type: "file.edit", params: { path: "x.ts", edits: [{ find: "a", replace: "b" }, { find: "c", replace: "d" }] } }, write("c", "c.ts"), read("gone", ["x.ts"])], [
-      "a->b",
-      "b->c",
-      { id: "named", from: "a", to: "c" },
-    ]);
+    const after = buildPlan(
+      [
+        write("a", "x.ts"),
+        {
+          id: "b",
+          type: "file.edit",
+          params: {
+            path: "x.ts",
+            edits: [
+              { find: "a", replace: "b" },
+              { find: "c", replace: "d" },
+            ],
+          },
+        },
+        write("c", "c.ts"),
+        read("gone", ["x.ts"]),
+      ],
+      ["a->b", "b->c", { id: "named", from: "a", to: "c" }],
+    );
     const changed = diffPlans(before, after).nodes.changed;
     expect(changed).toEqual([
       { id: "b", fields: ["params.edits"] },

@@ -47,7 +47,13 @@ describe("hashPlan", () => {
   });
 
   it.each([
-    ["a node's params", (p: typeof plan) => ({ ...p, nodes: p.nodes.map((node) => (node.type === "shell" ? { ...node, params: { ...node.params, command: "other" } } : node)) })],
+    [
+      "a node's params",
+      (p: typeof plan) => ({
+        ...p,
+        nodes: p.nodes.map((node) => (node.type === "shell" ? { ...node, params: { ...node.params, command: "other" } } : node)),
+      }),
+    ],
     ["an edge condition", (p: typeof plan) => ({ ...p, edges: p.edges.map((edge) => ({ ...edge, when: "success" as const })) })],
     ["a setting", (p: typeof plan) => ({ ...p, settings: { ...p.settings, concurrency: 2 } })],
     ["the name", (p: typeof plan) => ({ ...p, name: "Renamed" })],
@@ -58,9 +64,13 @@ describe("hashPlan", () => {
 
   it("ignores node order for any permutation", () => {
     fc.assert(
-      fc.property(fc.shuffledSubarray(plan.nodes, { minLength: 3, maxLength: 3 }), fc.shuffledSubarray(plan.edges, { minLength: 2, maxLength: 2 }), (nodes, edges) => {
-        expect(canonicalPlanText({ ...plan, nodes, edges })).toBe(canonicalPlanText(plan));
-      }),
+      fc.property(
+        fc.shuffledSubarray(plan.nodes, { minLength: 3, maxLength: 3 }),
+        fc.shuffledSubarray(plan.edges, { minLength: 2, maxLength: 2 }),
+        (nodes, edges) => {
+          expect(canonicalPlanText({ ...plan, nodes, edges })).toBe(canonicalPlanText(plan));
+        },
+      ),
     );
   });
 });

@@ -9,7 +9,10 @@ import type { PlanProblem } from "./plan-problem";
 export function problemField(problem: Pick<PlanProblem, "path">): string {
   const path = problem.path;
   const below = (path[0] === "nodes" || path[0] === "edges") && typeof path[1] === "number" ? path.slice(2) : path;
-  return below.map((part, index) => (typeof part === "number" ? `#${part + 1}` : index > 0 ? ` ${String(part)}` : String(part))).join("").replace(/^params /, "");
+  return below
+    .map((part, index) => (typeof part === "number" ? `#${part + 1}` : index > 0 ? ` ${String(part)}` : String(part)))
+    .join("")
+    .replace(/^params /, "");
 }
 
 /**

@@ -8,8 +8,15 @@ import { PlanDocument } from "./schema";
 
 /** A parsed random plan big enough to need several 32-target chunks. */
 const randomPlan = fc
-  .record({ nodes: fc.integer({ min: 1, max: 160 }), density: fc.integer({ min: 0, max: 4 }), seed: fc.nat(), span: fc.integer({ min: 1, max: 80 }) })
-  .map(({ nodes, density, seed, span }) => PlanDocument.parse(generatePlan({ nodes, edges: nodes * density, seed, span, files: Math.max(1, nodes >> 2) })));
+  .record({
+    nodes: fc.integer({ min: 1, max: 160 }),
+    density: fc.integer({ min: 0, max: 4 }),
+    seed: fc.nat(),
+    span: fc.integer({ min: 1, max: 80 }),
+  })
+  .map(({ nodes, density, seed, span }) =>
+    PlanDocument.parse(generatePlan({ nodes, edges: nodes * density, seed, span, files: Math.max(1, nodes >> 2) })),
+  );
 
 describe("computeReachability", () => {
   it("agrees with a brute-force search in both directions, however the targets are chunked", () => {
@@ -82,7 +89,9 @@ describe("optimizePlan with small bitset chunks", () => {
     ]).flat();
     const plan = PlanDocument.parse({ name: "forks", nodes, edges });
     const big = optimizePlan(plan).hazards.filter((hazard) => hazard.code === "never-runs");
-    const small = optimizePlan(plan, { bounds: { maxRowWords: plan.nodes.length } }).hazards.filter((hazard) => hazard.code === "never-runs");
+    const small = optimizePlan(plan, { bounds: { maxRowWords: plan.nodes.length } }).hazards.filter(
+      (hazard) => hazard.code === "never-runs",
+    );
     expect(big.map((hazard) => hazard.nodeIds)).toEqual(Array.from({ length: count }, (_, index) => [`join${index}`]));
     expect(small).toEqual(big);
   });

@@ -32,9 +32,7 @@ import {
 } from "./regex-char-set";
 
 /** The verdict on one pattern; codes match `ProblemCode`. */
-export type RegexCheck =
-  | { ok: true }
-  | { ok: false; code: "invalid-regex" | "catastrophic-regex" | "pattern-too-long"; message: string };
+export type RegexCheck = { ok: true } | { ok: false; code: "invalid-regex" | "catastrophic-regex" | "pattern-too-long"; message: string };
 
 /** Options for {@link checkRegex}. */
 export interface RegexCheckOptions {
@@ -227,7 +225,8 @@ function readEscape(source: string, at: number, unicode: boolean): [Term, number
     const close = source.indexOf(">", at);
     return [atom(classCharSet(ANY_CLASS), at, true), close === -1 ? at + 2 : close + 1];
   }
-  const hex = letter === "x" ? /^[0-9a-fA-F]{2}/.exec(source.slice(at + 2)) : letter === "u" ? /^[0-9a-fA-F]{4}/.exec(source.slice(at + 2)) : null;
+  const hex =
+    letter === "x" ? /^[0-9a-fA-F]{2}/.exec(source.slice(at + 2)) : letter === "u" ? /^[0-9a-fA-F]{4}/.exec(source.slice(at + 2)) : null;
   if (hex) return [atom(literalCharSet(parseInt(hex[0], 16)), at), at + 2 + hex[0].length];
   if (unicode && letter === "u" && source[at + 2] === "{") {
     const close = source.indexOf("}", at);

@@ -26,7 +26,9 @@ const WORKSPACE_PATH_PATTERN = String.raw`^(?![/\\]|[A-Za-z]:|\.\.(?:[/\\]|$))(?
 export const WorkspacePath = z
   .string()
   .meta({ pattern: WORKSPACE_PATH_PATTERN })
-  .describe('Path relative to the workspace root, with "/" between folders, e.g. "src/index.ts"; never absolute, never leaving the root with ".."');
+  .describe(
+    'Path relative to the workspace root, with "/" between folders, e.g. "src/index.ts"; never absolute, never leaving the root with ".."',
+  );
 export type WorkspacePath = z.infer<typeof WorkspacePath>;
 
 const Milliseconds = z.number().int().nonnegative();
@@ -42,7 +44,9 @@ export const RunConcurrency = z.number().int().min(MIN_RUN_CONCURRENCY).max(MAX_
 
 export const PlanSettings = z
   .strictObject({
-    concurrency: RunConcurrency.default(8).describe(`Most operations running at once in one run (${MIN_RUN_CONCURRENCY}–${MAX_RUN_CONCURRENCY})`),
+    concurrency: RunConcurrency.default(8).describe(
+      `Most operations running at once in one run (${MIN_RUN_CONCURRENCY}–${MAX_RUN_CONCURRENCY})`,
+    ),
     failurePolicy: FailurePolicy.default("continue").describe(
       "continue: skip dependents of a failed node, keep independent branches; stop: cancel the rest",
     ),
@@ -82,7 +86,10 @@ export const FileWriteParams = z.strictObject({
 export type FileWriteParams = z.infer<typeof FileWriteParams>;
 
 export const FileEdit = z.strictObject({
-  find: z.string().min(1, "The text to find cannot be empty").describe("Exact text to find (not a regular expression); must differ from replace"),
+  find: z
+    .string()
+    .min(1, "The text to find cannot be empty")
+    .describe("Exact text to find (not a regular expression); must differ from replace"),
   replace: z.string().describe("Text that takes its place"),
   all: z.boolean().optional().describe("true: replace every occurrence; otherwise the text must occur exactly once"),
 });
@@ -90,7 +97,10 @@ export type FileEdit = z.infer<typeof FileEdit>;
 
 export const FileEditParams = z.strictObject({
   path: WorkspacePath,
-  edits: z.array(FileEdit).min(1, "Add at least one edit").describe("Replacements applied in order; the node fails, changing nothing, if one does not match"),
+  edits: z
+    .array(FileEdit)
+    .min(1, "Add at least one edit")
+    .describe("Replacements applied in order; the node fails, changing nothing, if one does not match"),
 });
 export type FileEditParams = z.infer<typeof FileEditParams>;
 
@@ -110,7 +120,13 @@ export type FileMoveParams = z.infer<typeof FileMoveParams>;
 export const FileReadParams = z.strictObject({
   paths: z.array(WorkspacePath).default([]).describe("Files to read, relative to the workspace root"),
   glob: z.string().optional().describe('Glob of files to read, relative to the workspace root, e.g. "src/**/*.ts"'),
-  maxBytes: z.number().int().min(1).max(64 * 1024 * 1024).default(1024 * 1024).describe("Cap per file in bytes; longer files are cut"),
+  maxBytes: z
+    .number()
+    .int()
+    .min(1)
+    .max(64 * 1024 * 1024)
+    .default(1024 * 1024)
+    .describe("Cap per file in bytes; longer files are cut"),
   offset: z.number().int().min(1).optional().describe("First line to return (1-based); lines before it are left out"),
   limit: z.number().int().min(1).optional().describe("Most lines to return, from `offset` (or the first line)"),
 });
@@ -147,15 +163,26 @@ export const SearchParams = z
     regex: z.boolean().default(false).describe("Treat the pattern(s) as regular expressions (JavaScript syntax), matched within one line"),
     glob: z.string().default("**/*").describe("Files to search, relative to the workspace"),
     caseSensitive: z.boolean().default(true).describe("false: match regardless of case"),
-    maxMatches: z.number().int().min(1).max(100_000).default(1_000).describe('Most matching lines kept (all patterns together); with `output` "files" or "count", most files listed'),
+    maxMatches: z
+      .number()
+      .int()
+      .min(1)
+      .max(100_000)
+      .default(1_000)
+      .describe('Most matching lines kept (all patterns together); with `output` "files" or "count", most files listed'),
     expect: SearchExpectation.optional().describe(
       'Makes the search a check that fails the node: "none": no pattern may match; "any": every pattern must match; {min, max}: each pattern\'s count of matching lines must be in range',
     ),
     output: z
       .enum(["lines", "files", "count"])
       .default("lines")
-      .describe('What the result lists: "lines": each matching line; "files": the files with a match; "count": each such file with its count of matching lines'),
-    hidden: z.boolean().default(false).describe("Also search hidden files and directories (names starting with '.'); .git is never searched"),
+      .describe(
+        'What the result lists: "lines": each matching line; "files": the files with a match; "count": each such file with its count of matching lines',
+      ),
+    hidden: z
+      .boolean()
+      .default(false)
+      .describe("Also search hidden files and directories (names starting with '.'); .git is never searched"),
     noIgnore: z.boolean().default(false).describe("Also search what .gitignore files exclude, and node_modules"),
   })
   .refine((params) => (params.pattern === undefined) !== (params.patterns === undefined), {
@@ -296,10 +323,7 @@ export const PlanDocumentObject = z.strictObject({
     .array(PlanNode)
     .min(1, "Add at least one node: a plan with no nodes does nothing")
     .describe("The operations; each runs once its incoming edges allow"),
-  edges: z
-    .array(PlanEdge)
-    .default([])
-    .describe('Dependencies between nodes: {"from": "a", "to": "b"} makes b wait for a'),
+  edges: z.array(PlanEdge).default([]).describe('Dependencies between nodes: {"from": "a", "to": "b"} makes b wait for a'),
 });
 
 /**

@@ -35,7 +35,9 @@ export const GrepInput = z.strictObject({
   output_mode: z
     .enum(["content", "files_with_matches", "count"])
     .default("files_with_matches")
-    .describe('"content": the matching lines; "files_with_matches": the files that match; "count": each such file with its count of matching lines'),
+    .describe(
+      '"content": the matching lines; "files_with_matches": the files that match; "count": each such file with its count of matching lines',
+    ),
 });
 export const BashInput = z.strictObject({
   command: z.string().min(1, "command is empty"),

@@ -54,7 +54,11 @@ export function unknownFieldMessage(objectPath: ProblemPath, key: string, input:
 
 function dependencyHint(value: unknown, id: unknown): string {
   const to = typeof id === "string" && id !== "" ? id : "<this node>";
-  const from = Array.isArray(value) ? value.filter((item): item is string => typeof item === "string") : typeof value === "string" ? [value] : [];
+  const from = Array.isArray(value)
+    ? value.filter((item): item is string => typeof item === "string")
+    : typeof value === "string"
+      ? [value]
+      : [];
   const examples = (from.length > 0 ? from.slice(0, 3) : ["<other node>"]).map((name) => JSON.stringify({ from: name, to }));
   return `Remove it and add ${examples.join(", ")} to the plan's "edges": the "to" node waits for the "from" node`;
 }

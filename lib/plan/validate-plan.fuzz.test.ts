@@ -28,7 +28,8 @@ type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 function pathsOf(value: Json, prefix: (string | number)[] = []): (string | number)[][] {
   const here = [prefix];
   if (Array.isArray(value)) return here.concat(...value.map((item, index) => pathsOf(item, [...prefix, index])));
-  if (value !== null && typeof value === "object") return here.concat(...Object.entries(value).map(([key, item]) => pathsOf(item, [...prefix, key])));
+  if (value !== null && typeof value === "object")
+    return here.concat(...Object.entries(value).map(([key, item]) => pathsOf(item, [...prefix, key])));
   return here;
 }
 
@@ -52,12 +53,32 @@ function replaceAt(value: Json, path: (string | number)[], replacement: Json | u
 
 const interestingValues = fc.oneof(
   fc.jsonValue(),
-  fc.constantFrom<Json>("", "..", "/abs", "../../etc", "C:\\x", "a\u0000b", "(a+)+", "[", "**/*", "n0", "n1", "file.copy", -1, 1e300, "x".repeat(300)),
+  fc.constantFrom<Json>(
+    "",
+    "..",
+    "/abs",
+    "../../etc",
+    "C:\\x",
+    "a\u0000b",
+    "(a+)+",
+    "[",
+    "**/*",
+    "n0",
+    "n1",
+    "file.copy",
+    -1,
+    1e300,
+    "x".repeat(300),
+  ),
 );
 
 /** A small valid plan with a few parts replaced by odd values or removed. */
 const mutatedPlan = fc
-  .record({ seed: fc.nat(), size: fc.integer({ min: 1, max: 12 }), mutations: fc.array(fc.tuple(fc.nat(), fc.option(interestingValues, { nil: undefined })), { minLength: 1, maxLength: 4 }) })
+  .record({
+    seed: fc.nat(),
+    size: fc.integer({ min: 1, max: 12 }),
+    mutations: fc.array(fc.tuple(fc.nat(), fc.option(interestingValues, { nil: undefined })), { minLength: 1, maxLength: 4 }),
+  })
   .map(({ seed, size, mutations }) => {
     let plan = generatePlan({ nodes: size, edges: size * 2, seed, files: 3 }) as unknown as Json;
     for (const [pick, replacement] of mutations) {
@@ -69,7 +90,13 @@ const mutatedPlan = fc
 
 describe("validatePlan never throws", () => {
   it("on arbitrary values", () => {
-    fc.assert(fc.property(fc.anything({ withBigInt: true, withDate: true, withMap: true, withSet: true, withTypedArray: true, withSparseArray: true }), expectWellFormed), { numRuns: 500 });
+    fc.assert(
+      fc.property(
+        fc.anything({ withBigInt: true, withDate: true, withMap: true, withSet: true, withTypedArray: true, withSparseArray: true }),
+        expectWellFormed,
+      ),
+      { numRuns: 500 },
+    );
   });
 
   it("on arbitrary JSON", () => {
@@ -77,7 +104,10 @@ describe("validatePlan never throws", () => {
   });
 
   it("on plan-shaped objects with arbitrary parts", () => {
-    const planLike = fc.record({ name: fc.oneof(fc.string(), fc.jsonValue()), nodes: fc.array(fc.jsonValue()), edges: fc.array(fc.jsonValue()) }, { requiredKeys: [] });
+    const planLike = fc.record(
+      { name: fc.oneof(fc.string(), fc.jsonValue()), nodes: fc.array(fc.jsonValue()), edges: fc.array(fc.jsonValue()) },
+      { requiredKeys: [] },
+    );
     fc.assert(fc.property(planLike, expectWellFormed), { numRuns: 500 });
   });
 
@@ -106,11 +136,46 @@ describe("pattern checks never throw", () => {
   });
 
   it("checkRegex on regex-like strings", () => {
-    const token = fc.constantFrom("(", ")", "(?:", "(?=", "(?<n>", "[", "]", "[^", "\\", "\\d", "\\1", "\\k<n>", "|", "*", "+", "?", "{2}", "{1,}", "{", "}", ".", "a", "b", "^", "$");
-    fc.assert(fc.property(fc.array(token, { maxLength: 30 }).map((parts) => parts.join("")), (pattern) => void checkRegex(pattern)), { numRuns: 3_000 });
+    const token = fc.constantFrom(
+      "(",
+      ")",
+      "(?:",
+      "(?=",
+      "(?<n>",
+      "[",
+      "]",
+      "[^",
+      "\\",
+      "\\d",
+      "\\1",
+      "\\k<n>",
+      "|",
+      "*",
+      "+",
+      "?",
+      "{2}",
+      "{1,}",
+      "{",
+      "}",
+      ".",
+      "a",
+      "b",
+      "^",
+      "$",
+    );
+    fc.assert(
+      fc.property(
+        fc.array(token, { maxLength: 30 }).map((parts) => parts.join("")),
+        (pattern) => void checkRegex(pattern),
+      ),
+      { numRuns: 3_000 },
+    );
   });
 
   it("globToRegExp on arbitrary strings", () => {
-    fc.assert(fc.property(fc.string({ maxLength: 40 }), (glob) => void globToRegExp(glob)), { numRuns: 1_000 });
+    fc.assert(
+      fc.property(fc.string({ maxLength: 40 }), (glob) => void globToRegExp(glob)),
+      { numRuns: 1_000 },
+    );
   });
 });

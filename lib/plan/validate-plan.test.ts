@@ -31,7 +31,13 @@ describe("validatePlan: graph rules", () => {
     ["a repeated edge", planInput([shell("a"), shell("b")], ["a->b", "a-always->b"]), "duplicate-edge", { path: ["edges", 1] }],
     [
       "a repeated edge id",
-      planInput([shell("a"), shell("b"), shell("c")], [{ id: "e", from: "a", to: "b" }, { id: "e", from: "b", to: "c" }]),
+      planInput(
+        [shell("a"), shell("b"), shell("c")],
+        [
+          { id: "e", from: "a", to: "b" },
+          { id: "e", from: "b", to: "c" },
+        ],
+      ),
       "duplicate-edge-id",
       { edgeId: "e", path: ["edges", 1, "id"] },
     ],
@@ -48,7 +54,9 @@ describe("validatePlan: graph rules", () => {
   });
 
   it("reports a cycle with its nodes in order", () => {
-    const problems = problemsOf(validatePlan(planInput([shell("a"), shell("b"), shell("c"), shell("d")], ["d->a", "a->b", "b->c", "c->a"])));
+    const problems = problemsOf(
+      validatePlan(planInput([shell("a"), shell("b"), shell("c"), shell("d")], ["d->a", "a->b", "b->c", "c->a"])),
+    );
     expect(problems).toHaveLength(1);
     const [cycle] = problems;
     expect(cycle?.code).toBe("cycle");
@@ -58,7 +66,9 @@ describe("validatePlan: graph rules", () => {
   });
 
   it("reports separate cycles separately", () => {
-    const problems = problemsOf(validatePlan(planInput([shell("a"), shell("b"), shell("c"), shell("d")], ["a->b", "b->a", "c->d", "d->c"])));
+    const problems = problemsOf(
+      validatePlan(planInput([shell("a"), shell("b"), shell("c"), shell("d")], ["a->b", "b->a", "c->d", "d->c"])),
+    );
     expect(problems.map((problem) => problem.nodeIds)).toEqual([
       ["a", "b"],
       ["c", "d"],
@@ -82,14 +92,29 @@ describe("validatePlan: node rules", () => {
     ["an empty path", write("a", ""), "empty-path", ["nodes", 0, "params", "path"]],
     ["a NUL byte", write("a", "a\0b"), "invalid-path-character", ["nodes", 0, "params", "path"]],
     ["a drive letter", write("a", "C:\\x"), "absolute-path", ["nodes", 0, "params", "path"]],
-    ["a move target outside", { id: "a", type: "file.move", params: { from: "x", to: "../y" } }, "path-escapes-workspace", ["nodes", 0, "params", "to"]],
+    [
+      "a move target outside",
+      { id: "a", type: "file.move", params: { from: "x", to: "../y" } },
+      "path-escapes-workspace",
+      ["nodes", 0, "params", "to"],
+    ],
     ["an absolute read path", read("a", ["ok.ts", "/abs"]), "absolute-path", ["nodes", 0, "params", "paths", 1]],
     ["an escaping read glob", read("a", [], "../**"), "path-escapes-workspace", ["nodes", 0, "params", "glob"]],
     ["an escaping search glob", search("a", "../../**/*"), "path-escapes-workspace", ["nodes", 0, "params", "glob"]],
     ["a malformed glob", search("a", "src/[abc"), "invalid-glob", ["nodes", 0, "params", "glob"]],
     ["a shell cwd outside", shell("a", "ls", { params: { command: "ls", cwd: "/tmp" } }), "absolute-path", ["nodes", 0, "params", "cwd"]],
-    ["an invalid search regex", search("a", "**/*", "(unclosed", { params: { pattern: "(unclosed", regex: true, glob: "**/*" } }), "invalid-regex", ["nodes", 0, "params", "pattern"]],
-    ["a catastrophic search regex", search("a", "**/*", "", { params: { pattern: "(a+)+$", regex: true, glob: "**/*" } }), "catastrophic-regex", ["nodes", 0, "params", "pattern"]],
+    [
+      "an invalid search regex",
+      search("a", "**/*", "(unclosed", { params: { pattern: "(unclosed", regex: true, glob: "**/*" } }),
+      "invalid-regex",
+      ["nodes", 0, "params", "pattern"],
+    ],
+    [
+      "a catastrophic search regex",
+      search("a", "**/*", "", { params: { pattern: "(a+)+$", regex: true, glob: "**/*" } }),
+      "catastrophic-regex",
+      ["nodes", 0, "params", "pattern"],
+    ],
     [
       "a catastrophic readyWhen regex",
       shell("a", "serve", { params: { command: "serve", background: true, readyWhen: { output: "(.*)*ready" } } }),
@@ -140,7 +165,9 @@ describe("validatePlan: limits", () => {
     const node = write("a", "big.txt", { params: { path: "big.txt", content: "é".repeat(600) } });
     expect(validatePlan(planInput([node]), { limits: { maxContentBytes: 1_200 } }).ok).toBe(true);
     const result = validatePlan(planInput([node]), { limits: { maxContentBytes: 1_000 } });
-    expect(problemsOf(result)).toEqual([expect.objectContaining({ code: "content-too-large", nodeId: "a", path: ["nodes", 0, "params", "content"] })]);
+    expect(problemsOf(result)).toEqual([
+      expect.objectContaining({ code: "content-too-large", nodeId: "a", path: ["nodes", 0, "params", "content"] }),
+    ]);
   });
 
   it("limits the whole plan's size", () => {
@@ -169,9 +196,7 @@ describe("validatePlan: shape problems", () => {
 
   it("names an unknown operation type", () => {
     const problems = problemsOf(validatePlan(planInput([{ id: "a", type: "file.copy", params: {} } as never])));
-    expect(problems).toEqual([
-      expect.objectContaining({ code: "unknown-operation-type", nodeId: "a", path: ["nodes", 0, "type"] }),
-    ]);
+    expect(problems).toEqual([expect.objectContaining({ code: "unknown-operation-type", nodeId: "a", path: ["nodes", 0, "type"] })]);
     expect(problems[0]?.message).toMatch(/Unknown operation type "file.copy": use one of file.write, .*shell/);
   });
 
@@ -205,14 +230,24 @@ describe("validatePlan: shape problems", () => {
   });
 
   it("describes a malformed readyWhen: an unknown key by name, two forms at once as exactly one", () => {
-    const unknown = { id: "a", type: "shell", params: { command: "x", background: true, readyWhen: { when: "ready" } } } as unknown as NodeInput;
+    const unknown = {
+      id: "a",
+      type: "shell",
+      params: { command: "x", background: true, readyWhen: { when: "ready" } },
+    } as unknown as NodeInput;
     expect(problemsOf(validatePlan(planInput([unknown])))[0]).toMatchObject({
       code: "unknown-field",
       path: ["nodes", 0, "params", "readyWhen", "when"],
       message: 'Node "a" has an unknown field "when" in its params.readyWhen; allowed here: "output", "port"',
     });
-    const both = { id: "a", type: "shell", params: { command: "x", background: true, readyWhen: { output: "ready", port: 70_000 } } } as unknown as NodeInput;
-    expect(problemsOf(validatePlan(planInput([both])))[0]?.message).toContain('exactly one of {"output": "<regular expression>"} or {"port": <1–65535>}');
+    const both = {
+      id: "a",
+      type: "shell",
+      params: { command: "x", background: true, readyWhen: { output: "ready", port: 70_000 } },
+    } as unknown as NodeInput;
+    expect(problemsOf(validatePlan(planInput([both])))[0]?.message).toContain(
+      'exactly one of {"output": "<regular expression>"} or {"port": <1–65535>}',
+    );
   });
 
   it("produces problems that satisfy the PlanProblem schema", () => {
@@ -251,9 +286,15 @@ describe("validatePlan: the strict contract", () => {
 
   it("refuses an empty plan, an edit that changes nothing, a blank name, bad base64 and a __proto__ variable", () => {
     expect(codes({ name: "empty", nodes: [] })).toEqual(["empty-plan"]);
-    expect(codes(planInput([{ id: "e", type: "file.edit", params: { path: "a", edits: [{ find: "x", replace: "x" }] } } as NodeInput]))).toEqual(["edit-changes-nothing"]);
+    expect(
+      codes(planInput([{ id: "e", type: "file.edit", params: { path: "a", edits: [{ find: "x", replace: "x" }] } } as NodeInput])),
+    ).toEqual(["edit-changes-nothing"]);
     expect(codes({ name: "   ", nodes: [shell("a")] })).toEqual(["invalid-shape"]);
-    expect(codes(planInput([{ id: "w", type: "file.write", params: { path: "a.bin", content: "not base64!", encoding: "base64" } } as NodeInput]))).toEqual(["invalid-content"]);
+    expect(
+      codes(
+        planInput([{ id: "w", type: "file.write", params: { path: "a.bin", content: "not base64!", encoding: "base64" } } as NodeInput]),
+      ),
+    ).toEqual(["invalid-content"]);
     const env = JSON.parse('{"__proto__": "x"}') as Record<string, string>;
     expect(codes(planInput([{ id: "s", type: "shell", params: { command: "env", env } } as NodeInput]))).toEqual(["invalid-shape"]);
   });

@@ -26,7 +26,10 @@ export function problemsFromZodIssues(issues: readonly ZodIssue[], input: unknow
     if (issue.code === "unrecognized_keys") return unknownFieldProblems(issue, input, issue.keys);
     if (issue.code === "invalid_union" && issue.path[issue.path.length - 1] === "readyWhen") {
       // A union reports "no branch matched"; an unknown key inside it deserves its own name.
-      const readyWhen = valueAt(input, issue.path.map((key) => (typeof key === "number" ? key : String(key))));
+      const readyWhen = valueAt(
+        input,
+        issue.path.map((key) => (typeof key === "number" ? key : String(key))),
+      );
       const unknown = isRecord(readyWhen) ? Object.keys(readyWhen).filter((key) => key !== "output" && key !== "port") : [];
       if (unknown.length > 0) return unknownFieldProblems(issue, input, unknown);
     }

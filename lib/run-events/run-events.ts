@@ -9,16 +9,7 @@ import * as z from "zod";
 export const RunStatus = z.enum(["queued", "running", "succeeded", "failed", "cancelled", "interrupted"]);
 export type RunStatus = z.infer<typeof RunStatus>;
 
-export const NodeStatus = z.enum([
-  "pending",
-  "queued",
-  "running",
-  "succeeded",
-  "failed",
-  "skipped",
-  "cancelled",
-  "interrupted",
-]);
+export const NodeStatus = z.enum(["pending", "queued", "running", "succeeded", "failed", "skipped", "cancelled", "interrupted"]);
 export type NodeStatus = z.infer<typeof NodeStatus>;
 
 /** Why a node failed: a message plus what a person needs to fix it. */
@@ -146,8 +137,4 @@ export const RunEvent = z.discriminatedUnion("type", [
 export type RunEvent = z.infer<typeof RunEvent>;
 
 /** An event before the bus stamps it with run id, seq and time. */
-export type RunEventInput = RunEvent extends infer E
-  ? E extends RunEvent
-    ? Omit<E, "runId" | "seq" | "at">
-    : never
-  : never;
+export type RunEventInput = RunEvent extends infer E ? (E extends RunEvent ? Omit<E, "runId" | "seq" | "at"> : never) : never;

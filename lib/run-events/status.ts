@@ -3,13 +3,7 @@ import type { NodeStatus, RunStatus, StatusCounts } from "./run-events";
 
 /** A node in one of these states will not change again in this run. */
 export function isTerminalNodeStatus(status: NodeStatus): boolean {
-  return (
-    status === "succeeded" ||
-    status === "failed" ||
-    status === "skipped" ||
-    status === "cancelled" ||
-    status === "interrupted"
-  );
+  return status === "succeeded" || status === "failed" || status === "skipped" || status === "cancelled" || status === "interrupted";
 }
 
 /** A run in one of these states is over (an interrupted run can still be resumed). */

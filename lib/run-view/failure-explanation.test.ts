@@ -13,7 +13,13 @@ describe("explainSkips", () => {
     ];
     const causes = explainSkips(edges, statuses({ build: "failed", test: "skipped", deploy: "skipped", lint: "succeeded" }));
     expect(causes.get("test")).toMatchObject({ causeId: "build", rootId: "build", chain: ["test", "build"] });
-    expect(causes.get("deploy")).toMatchObject({ causeId: "test", causeStatus: "skipped", rootId: "build", rootStatus: "failed", chain: ["deploy", "test", "build"] });
+    expect(causes.get("deploy")).toMatchObject({
+      causeId: "test",
+      causeStatus: "skipped",
+      rootId: "build",
+      rootStatus: "failed",
+      chain: ["deploy", "test", "build"],
+    });
     expect(causes.has("lint")).toBe(false);
     const label = (id: string) => ({ build: "build it", test: "run tests", deploy: "deploy" })[id] ?? id;
     expect(skipSentence(causes.get("test")!, label)).toBe("Skipped because “build it” failed");

@@ -77,7 +77,10 @@ const CONDITION_WORDS: Record<EdgeCondition, string> = {
  * Explains every skipped node: the first incoming edge whose condition did
  * not hold names the cause, and skipped causes are followed to the root.
  */
-export function explainSkips(edges: readonly ExplainedEdge[], statusOf: (nodeId: string) => NodeStatus | undefined): Map<string, SkipCause> {
+export function explainSkips(
+  edges: readonly ExplainedEdge[],
+  statusOf: (nodeId: string) => NodeStatus | undefined,
+): Map<string, SkipCause> {
   const incoming = new Map<string, ExplainedEdge[]>();
   for (const edge of edges) incoming.set(edge.to, [...(incoming.get(edge.to) ?? []), edge]);
   const direct = new Map<string, ExplainedEdge>();
@@ -137,11 +140,15 @@ export interface RolledBackCandidate {
  * For every node rolled back with its atomic batch, the member of that batch
  * whose own failure rolled it back.
  */
-export function explainRollbacks(nodes: Readonly<Record<string, RolledBackCandidate>>, batchOf: Readonly<Record<string, string>>): Map<string, string> {
+export function explainRollbacks(
+  nodes: Readonly<Record<string, RolledBackCandidate>>,
+  batchOf: Readonly<Record<string, string>>,
+): Map<string, string> {
   const failedIn = new Map<string, string>();
   for (const [nodeId, node] of Object.entries(nodes)) {
     const batch = node.batchId ?? batchOf[nodeId];
-    if (batch && node.status === "failed" && node.error && node.error.code !== "batch-rolled-back" && !failedIn.has(batch)) failedIn.set(batch, nodeId);
+    if (batch && node.status === "failed" && node.error && node.error.code !== "batch-rolled-back" && !failedIn.has(batch))
+      failedIn.set(batch, nodeId);
   }
   const causes = new Map<string, string>();
   for (const [nodeId, node] of Object.entries(nodes)) {

@@ -15,7 +15,14 @@ function retriedThenSucceeded(): RunEvent[] {
     event({ type: "run.status", status: "running", at: at(0) }),
     event({ type: "node.status", nodeId: "build", status: "running", attempt: 1, batchId: "w0:shell", at: at(10) }),
     event({ type: "node.output", nodeId: "build", stream: "stderr", data: "boom\n", at: at(20) }),
-    event({ type: "node.retry", nodeId: "build", attempt: 1, delayMs: 5, error: { code: "exit-code", message: "exited with 1" }, at: at(30) }),
+    event({
+      type: "node.retry",
+      nodeId: "build",
+      attempt: 1,
+      delayMs: 5,
+      error: { code: "exit-code", message: "exited with 1" },
+      at: at(30),
+    }),
     event({ type: "node.status", nodeId: "build", status: "running", attempt: 2, at: at(40) }),
     event({ type: "node.output", nodeId: "build", stream: "stdout", data: "ok\n", at: at(50) }),
     event({ type: "file.change", nodeId: "write", path: "a.txt", operation: "create", diff: "+a", at: at(55) }),
@@ -39,7 +46,11 @@ describe("run view state", () => {
     expect(build?.output.map((chunk) => chunk.data).join("")).toBe("boom\nok\n");
     expect(build?.batchId).toBe("w0:shell");
     expect(build?.error).toBeUndefined();
-    expect(state.nodes.write).toMatchObject({ status: "succeeded", reused: true, fileChanges: [{ path: "a.txt", operation: "create", diff: "+a" }] });
+    expect(state.nodes.write).toMatchObject({
+      status: "succeeded",
+      reused: true,
+      fileChanges: [{ path: "a.txt", operation: "create", diff: "+a" }],
+    });
     expect(state.nodes.deploy).toMatchObject({ status: "skipped", spans: [] });
   });
 
@@ -80,7 +91,10 @@ describe("run view state", () => {
       event({ type: "file.change", nodeId: "e2", nodeIds: ["e1", "e2"], path: "f.ts", operation: "update", changeSeq: 2, at: 2 }),
       event({ type: "file.change", nodeId: "w", path: "a.ts", operation: "create", changeSeq: 1, at: 1 }),
     ]);
-    expect(runFileChanges(state).map((change) => [change.changeSeq, change.path])).toEqual([[1, "a.ts"], [2, "f.ts"]]);
+    expect(runFileChanges(state).map((change) => [change.changeSeq, change.path])).toEqual([
+      [1, "a.ts"],
+      [2, "f.ts"],
+    ]);
   });
 
   it("gives a node that finished without a running event (a merged edit) a span from its duration", () => {
@@ -102,10 +116,13 @@ describe("run view state", () => {
 describe("a retry's carried-over nodes", () => {
   it("start as reused successes and stay so while the retried nodes run", () => {
     seq = 0;
-    const state = applyRunEvents(initialRunViewState(["kept", "again"], [{ nodeId: "kept", status: "succeeded", attempt: 1, result: { exitCode: 0 } }]), [
-      event({ type: "node.status", nodeId: "again", status: "running", attempt: 1, at: 5 }),
-      event({ type: "node.status", nodeId: "again", status: "succeeded", attempt: 1, at: 9 }),
-    ]);
+    const state = applyRunEvents(
+      initialRunViewState(["kept", "again"], [{ nodeId: "kept", status: "succeeded", attempt: 1, result: { exitCode: 0 } }]),
+      [
+        event({ type: "node.status", nodeId: "again", status: "running", attempt: 1, at: 5 }),
+        event({ type: "node.status", nodeId: "again", status: "succeeded", attempt: 1, at: 9 }),
+      ],
+    );
     expect(state.nodes.kept).toMatchObject({ status: "succeeded", reused: true, result: { exitCode: 0 }, spans: [] });
     expect(state.nodes.again).toMatchObject({ status: "succeeded", reused: false });
   });

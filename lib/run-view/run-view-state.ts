@@ -69,7 +69,17 @@ export const OUTPUT_TAIL_BYTES = 256 * 1024;
 const TERMINAL: ReadonlySet<NodeStatus> = new Set(["succeeded", "failed", "skipped", "cancelled", "interrupted"]);
 
 export function emptyNodeView(): NodeView {
-  return { status: "pending", attempt: 0, reused: false, spans: [], output: [], outputBytes: 0, outputTrimmed: false, outputTruncated: false, fileChanges: [] };
+  return {
+    status: "pending",
+    attempt: 0,
+    reused: false,
+    spans: [],
+    output: [],
+    outputBytes: 0,
+    outputTrimmed: false,
+    outputTruncated: false,
+    fileChanges: [],
+  };
 }
 
 /** What a node carried over from the parent run looks like; a retry's events never mention it. */
@@ -110,14 +120,26 @@ function applyNodeEvent(node: NodeView, event: RunEvent): NodeView {
     case "node.status": {
       let spans = node.spans;
       if (event.status === "running") {
-        spans = [...closeOpenSpan(spans, event.at, "interrupted"), { attempt: event.attempt, startedAt: event.at, finishedAt: null, status: "running" }];
+        spans = [
+          ...closeOpenSpan(spans, event.at, "interrupted"),
+          { attempt: event.attempt, startedAt: event.at, finishedAt: null, status: "running" },
+        ];
       } else if (TERMINAL.has(event.status)) {
         const open = spans[spans.length - 1]?.finishedAt === null;
         spans = open
           ? closeOpenSpan(spans, event.at, event.status, event.error)
           : event.durationMs !== undefined
             ? // Finished without a `running` event (a member of a merged multi-edit): its duration gives the span.
-              [...spans, { attempt: event.attempt, startedAt: event.at - event.durationMs, finishedAt: event.at, status: event.status, ...(event.error ? { error: event.error } : {}) }]
+              [
+                ...spans,
+                {
+                  attempt: event.attempt,
+                  startedAt: event.at - event.durationMs,
+                  finishedAt: event.at,
+                  status: event.status,
+                  ...(event.error ? { error: event.error } : {}),
+                },
+              ]
             : spans;
       }
       return {
@@ -141,7 +163,10 @@ function applyNodeEvent(node: NodeView, event: RunEvent): NodeView {
     case "file.change":
       return {
         ...node,
-        fileChanges: [...node.fileChanges, { path: event.path, operation: event.operation, changeSeq: event.changeSeq, diff: event.diff, dryRun: event.dryRun }],
+        fileChanges: [
+          ...node.fileChanges,
+          { path: event.path, operation: event.operation, changeSeq: event.changeSeq, diff: event.diff, dryRun: event.dryRun },
+        ],
       };
     default:
       return node;

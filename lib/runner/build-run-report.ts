@@ -105,7 +105,8 @@ function skipReason(plan: PlanDocument, node: PlanNode, statusOf: (id: string) =
 /** Atomic batches that rolled back: the nodes undone and the failures that caused it. */
 function findRollbacks(nodes: readonly NodeRunState[]): RunReport["rollbacks"] {
   const byBatch = new Map<string, { causedBy: string[]; nodeIds: string[] }>();
-  for (const node of nodes) if (node.error?.code === "batch-rolled-back" && node.batchId) byBatch.set(node.batchId, { causedBy: [], nodeIds: [] });
+  for (const node of nodes)
+    if (node.error?.code === "batch-rolled-back" && node.batchId) byBatch.set(node.batchId, { causedBy: [], nodeIds: [] });
   for (const node of nodes) {
     const entry = node.batchId ? byBatch.get(node.batchId) : undefined;
     if (!entry || node.status !== "failed") continue;
@@ -119,7 +120,8 @@ function outputOf(result: unknown, tailChars: number): Pick<ReportNode, "output"
   if (!isShellResult(result)) return { result: result ?? null };
   const { stdout, stderr, ...rest } = result;
   const tail = (text: string) => (text.length > tailChars ? text.slice(-tailChars) : text);
-  const cut = (stream: CapturedStream) => stream.truncated || stream.tail.length > tailChars || Buffer.byteLength(stream.tail) < stream.bytes;
+  const cut = (stream: CapturedStream) =>
+    stream.truncated || stream.tail.length > tailChars || Buffer.byteLength(stream.tail) < stream.bytes;
   return { output: { stdout: tail(stdout.tail), stderr: tail(stderr.tail), truncated: cut(stdout) || cut(stderr) }, result: rest };
 }
 
@@ -131,7 +133,12 @@ interface CapturedStream {
 
 function isShellResult(result: unknown): result is { stdout: CapturedStream; stderr: CapturedStream } & Record<string, unknown> {
   const isStream = (value: unknown) => typeof value === "object" && value !== null && typeof (value as CapturedStream).tail === "string";
-  return typeof result === "object" && result !== null && isStream((result as Record<string, unknown>).stdout) && isStream((result as Record<string, unknown>).stderr);
+  return (
+    typeof result === "object" &&
+    result !== null &&
+    isStream((result as Record<string, unknown>).stdout) &&
+    isStream((result as Record<string, unknown>).stderr)
+  );
 }
 
 function collectChanges(input: RunReportInput, diffLimit: number): Map<string, ReportFileChange[]> {
@@ -140,7 +147,9 @@ function collectChanges(input: RunReportInput, diffLimit: number): Map<string, R
     for (const id of nodeIds) byNode.set(id, [...(byNode.get(id) ?? []), change]);
   };
   const inline = (diff: string, link?: string): Pick<ReportFileChange, "diff" | "diffChars" | "diffUrl"> =>
-    diff.length <= diffLimit || !link ? { diff: diff.length <= diffLimit ? diff : diff.slice(0, diffLimit), diffChars: diff.length } : { diffChars: diff.length, diffUrl: link };
+    diff.length <= diffLimit || !link
+      ? { diff: diff.length <= diffLimit ? diff : diff.slice(0, diffLimit), diffChars: diff.length }
+      : { diffChars: diff.length, diffUrl: link };
   for (const change of input.journal) {
     const diff = unifiedDiff(change.path, change.before, change.after);
     add(change.nodeIds ?? [change.nodeId], {
@@ -158,7 +167,21 @@ function collectChanges(input: RunReportInput, diffLimit: number): Map<string, R
 }
 
 function emptyState(nodeId: string): NodeRunState {
-  return { nodeId, status: "pending", attempt: 0, batchId: null, reused: false, startedAt: null, finishedAt: null, exitCode: null, signal: null, pid: null, error: null, result: null, attempts: [] };
+  return {
+    nodeId,
+    status: "pending",
+    attempt: 0,
+    batchId: null,
+    reused: false,
+    startedAt: null,
+    finishedAt: null,
+    exitCode: null,
+    signal: null,
+    pid: null,
+    error: null,
+    result: null,
+    attempts: [],
+  };
 }
 
 /** Loads a run and builds its report; null when the store has no such run. */
@@ -166,6 +189,8 @@ export async function loadRunReport(store: RunStore, runId: string, options: Run
   const run = await store.loadRun(runId);
   if (!run) return null;
   const journal = run.dryRun ? [] : await store.listFileChanges(runId);
-  const dryRunChanges = run.dryRun ? (await store.listEvents(runId, 0)).filter((event): event is FileChangeEvent => event.type === "file.change") : [];
+  const dryRunChanges = run.dryRun
+    ? (await store.listEvents(runId, 0)).filter((event): event is FileChangeEvent => event.type === "file.change")
+    : [];
   return buildRunReport({ run, journal, dryRunChanges }, options);
 }

@@ -20,7 +20,13 @@ it("reads back what was appended, binary bytes and absent files included, and ig
   log.append({ nodeId: "c", path: "gone.txt", before: Buffer.from("bye\n"), afterHash: null });
   log.close();
   const file = path.join(dir.dir, `${encodeURIComponent("run/1")}.changes`);
-  appendFileSync(file, Buffer.concat([Buffer.from(`${JSON.stringify({ nodeId: "d", path: "cut.txt", beforeLength: 100, afterHash: "h" })}\n`), Buffer.from("only part")]));
+  appendFileSync(
+    file,
+    Buffer.concat([
+      Buffer.from(`${JSON.stringify({ nodeId: "d", path: "cut.txt", beforeLength: 100, afterHash: "h" })}\n`),
+      Buffer.from("only part"),
+    ]),
+  );
   expect(readChangeLog(dir.dir, "run/1")).toEqual([
     { nodeId: "a", path: "x.bin", before: Buffer.from([0, 10, 255]), afterHash: "h1" },
     { nodeId: "b", path: "new.txt", before: null, afterHash: "h2" },
@@ -48,7 +54,9 @@ it("the journal logs each change's previous bytes before the change reaches the 
     await files.update("a.txt", (before) => before);
     log.close();
     expect(onDiskWhenLogged).toEqual(["one"]);
-    expect(readChangeLog(dir.dir, "r")).toEqual([{ nodeId: "n", path: "a.txt", before: Buffer.from("one"), afterHash: hashContent(Buffer.from("two")) }]);
+    expect(readChangeLog(dir.dir, "r")).toEqual([
+      { nodeId: "n", path: "a.txt", before: Buffer.from("one"), afterHash: hashContent(Buffer.from("two")) },
+    ]);
   } finally {
     ws.cleanup();
   }

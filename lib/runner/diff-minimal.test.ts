@@ -28,7 +28,14 @@ function gitDiff(before: string, after: string, name: string): string {
 function hunksOf(diff: string): string {
   const at = diff.indexOf("@@");
   const counts = (start: string, count: string | undefined) => (count === undefined || count === ",1" ? start : start + count);
-  return at === -1 ? "" : diff.slice(at).replace(/^@@ -(\d+)(,\d+)? \+(\d+)(,\d+)? @@.*$/gm, (_, a, countA, b, countB) => `@@ -${counts(a, countA)} +${counts(b, countB)} @@`);
+  return at === -1
+    ? ""
+    : diff
+        .slice(at)
+        .replace(
+          /^@@ -(\d+)(,\d+)? \+(\d+)(,\d+)? @@.*$/gm,
+          (_, a, countA, b, countB) => `@@ -${counts(a, countA)} +${counts(b, countB)} @@`,
+        );
 }
 
 const source = (file: string) => readFileSync(path.join(import.meta.dirname, file), "utf8");
@@ -55,7 +62,15 @@ describe("unifiedDiff is minimal, like git diff", () => {
       // A rename, a removed block, an inserted helper and a reordered pair of lines: what a refactor does.
       const lines = before.replaceAll("workspace", "workDir").split("\n");
       lines.splice(Math.floor(lines.length / 3), 4);
-      lines.splice(Math.floor(lines.length / 2), 0, "/** Added by the refactor. */", "function helper(): number {", "  return 42;", "}", "");
+      lines.splice(
+        Math.floor(lines.length / 2),
+        0,
+        "/** Added by the refactor. */",
+        "function helper(): number {",
+        "  return 42;",
+        "}",
+        "",
+      );
       const last = lines.length - 10;
       [lines[last], lines[last + 1]] = [lines[last + 1] as string, lines[last] as string];
       const after = lines.join("\n");
@@ -73,7 +88,13 @@ describe("unifiedDiff is minimal, like git diff", () => {
       [before, before.replace("export class FileJournal", "// note\nexport class FileJournal")],
       [before, before.slice(0, -1)],
       ["", "one\ntwo\n"],
-      [before, before.split("\n").filter((_, index) => index % 17 !== 0).join("\n")],
+      [
+        before,
+        before
+          .split("\n")
+          .filter((_, index) => index % 17 !== 0)
+          .join("\n"),
+      ],
     ];
     cases.forEach(([a, b], index) => expect(hunksOf(unifiedDiff("f", a, b, { maxChars: 10_000_000 }))).toBe(gitDiff(a, b, `case${index}`)));
   });

@@ -18,7 +18,9 @@ describe("unifiedDiff", () => {
     expect(unifiedDiff("n.txt", "aXb", "aYb")).toBe(
       "--- a/n.txt\n+++ b/n.txt\n@@ -1,1 +1,1 @@\n-aXb\n\\ No newline at end of file\n+aYb\n\\ No newline at end of file\n",
     );
-    expect(unifiedDiff("n.txt", "a\nb", "a\nb\n")).toBe("--- a/n.txt\n+++ b/n.txt\n@@ -1,2 +1,2 @@\n a\n-b\n\\ No newline at end of file\n+b\n");
+    expect(unifiedDiff("n.txt", "a\nb", "a\nb\n")).toBe(
+      "--- a/n.txt\n+++ b/n.txt\n@@ -1,2 +1,2 @@\n a\n-b\n\\ No newline at end of file\n+b\n",
+    );
     expect(unifiedDiff("b.bin", Buffer.from([0, 1]), Buffer.from([0, 2]))).toContain("Binary files differ");
   });
 
@@ -28,7 +30,8 @@ describe("unifiedDiff", () => {
       const after = before.replace(`line ${changed}\n`, `LINE ${changed}\n`);
       const from = Math.max(1, changed - 3);
       const to = Math.min(2000, changed + 3);
-      const context = (first: number, last: number) => Array.from({ length: Math.max(0, last - first + 1) }, (_, i) => ` line ${first + i}\n`).join("");
+      const context = (first: number, last: number) =>
+        Array.from({ length: Math.max(0, last - first + 1) }, (_, i) => ` line ${first + i}\n`).join("");
       const count = to - from + 1;
       expect(unifiedDiff("long.txt", before, after)).toBe(
         `--- a/long.txt\n+++ b/long.txt\n@@ -${from},${count} +${from},${count} @@\n${context(from, changed - 1)}-line ${changed}\n+LINE ${changed}\n${context(changed + 1, to)}`,

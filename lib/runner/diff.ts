@@ -77,7 +77,7 @@ export function unifiedDiff(path: string, before: Content, after: Content, optio
       if (row < leading.length) return leading[row] as string;
       const step = row - leading.length;
       if (step >= script.length) return trailing[step - script.length] as string;
-      return ((rows[row] === ADD ? middleB : middleA).texts[lineIndex[row] as number]) as string;
+      return (rows[row] === ADD ? middleB : middleA).texts[lineIndex[row] as number] as string;
     },
     unterminated(row) {
       const step = row - leading.length;
@@ -108,7 +108,11 @@ function commonPrefixLineStart(a: string, b: string): number {
 function commonSuffixLineEnds(a: string, b: string, start: number): [number, number] {
   let suffix = 0;
   const longest = Math.min(a.length, b.length) - start;
-  while (suffix + BLOCK <= longest && a.slice(a.length - suffix - BLOCK, a.length - suffix) === b.slice(b.length - suffix - BLOCK, b.length - suffix)) suffix += BLOCK;
+  while (
+    suffix + BLOCK <= longest &&
+    a.slice(a.length - suffix - BLOCK, a.length - suffix) === b.slice(b.length - suffix - BLOCK, b.length - suffix)
+  )
+    suffix += BLOCK;
   while (suffix < longest && a.charCodeAt(a.length - 1 - suffix) === b.charCodeAt(b.length - 1 - suffix)) suffix += 1;
   let endA = a.length - suffix;
   let endB = b.length - suffix;
@@ -173,7 +177,10 @@ function editScript(x: readonly string[], y: readonly string[]): Uint8Array {
   for (let d = 0; d <= maxD; d += 1) {
     trace.push(v.slice(offset - d, offset + d + 1));
     for (let k = -d; k <= d; k += 2) {
-      let i = k === -d || (k !== d && (v[offset + k - 1] as number) < (v[offset + k + 1] as number)) ? (v[offset + k + 1] as number) : (v[offset + k - 1] as number) + 1;
+      let i =
+        k === -d || (k !== d && (v[offset + k - 1] as number) < (v[offset + k + 1] as number))
+          ? (v[offset + k + 1] as number)
+          : (v[offset + k - 1] as number) + 1;
       let j = i - k;
       while (i < n && j < m && x[i] === y[j]) {
         i += 1;

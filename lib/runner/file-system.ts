@@ -53,7 +53,13 @@ const CREATE_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC 
 const mebibytes = (bytes: number) => `${Math.round((bytes / 1024 / 1024) * 10) / 10} MiB`;
 
 /** What a non-regular file is, in words. */
-function kindOf(stats: { isDirectory(): boolean; isFIFO(): boolean; isSocket(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean }): string {
+function kindOf(stats: {
+  isDirectory(): boolean;
+  isFIFO(): boolean;
+  isSocket(): boolean;
+  isCharacterDevice(): boolean;
+  isBlockDevice(): boolean;
+}): string {
   if (stats.isDirectory()) return "a directory";
   if (stats.isFIFO()) return "a FIFO (named pipe)";
   if (stats.isSocket()) return "a socket";
@@ -62,7 +68,10 @@ function kindOf(stats: { isDirectory(): boolean; isFIFO(): boolean; isSocket(): 
 }
 
 function notAFile(absolutePath: string, kind: string): NonRetryableError {
-  return new NonRetryableError("not-a-file", `"${path.basename(absolutePath)}" is ${kind}, not a file; only regular files can be read or changed`);
+  return new NonRetryableError(
+    "not-a-file",
+    `"${path.basename(absolutePath)}" is ${kind}, not a file; only regular files can be read or changed`,
+  );
 }
 
 /** The errors an open can end in that say something about the path, as clear node errors without the absolute path. */
@@ -204,7 +213,8 @@ async function readAll(fd: number): Promise<Buffer> {
   for (;;) {
     if (size > 0 && length === size) return buffer;
     if (length === buffer.length) buffer = Buffer.concat([buffer, Buffer.allocUnsafe(buffer.length)]);
-    const bytes = size <= SYNC_IO_LIMIT ? readSync(fd, buffer, length, buffer.length - length, length) : await readAt(fd, buffer, length, length);
+    const bytes =
+      size <= SYNC_IO_LIMIT ? readSync(fd, buffer, length, buffer.length - length, length) : await readAt(fd, buffer, length, length);
     if (bytes === 0) return buffer.subarray(0, length);
     length += bytes;
   }
@@ -213,7 +223,10 @@ async function readAll(fd: number): Promise<Buffer> {
 async function overwrite(fd: number, data: Buffer, previousSize: number): Promise<void> {
   let written = 0;
   while (written < data.length) {
-    written += data.length <= SYNC_IO_LIMIT ? writeSync(fd, data, written, data.length - written, written) : await writeAt(fd, data, written, written);
+    written +=
+      data.length <= SYNC_IO_LIMIT
+        ? writeSync(fd, data, written, data.length - written, written)
+        : await writeAt(fd, data, written, written);
   }
   if (previousSize > data.length) ftruncateSync(fd, data.length);
 }

@@ -197,7 +197,11 @@ class JournalNodeFiles implements NodeFiles {
   private missingDirectory(absolutePath: string): Pick<FileChangeRecord, "createdDirectory"> {
     const { root } = this.scope.journal.workspace;
     let missing: string | null = null;
-    for (let directory = path.dirname(absolutePath); directory.startsWith(root) && directory !== root; directory = path.dirname(directory)) {
+    for (
+      let directory = path.dirname(absolutePath);
+      directory.startsWith(root) && directory !== root;
+      directory = path.dirname(directory)
+    ) {
       if (isDirectory(directory)) break;
       missing = directory;
     }

@@ -65,7 +65,8 @@ export function createMemoryRunStore(planOf: (planVersionId: string) => PlanDocu
       if (batch.run.status) run.status = batch.run.status;
       if (batch.run.error !== undefined) run.error = batch.run.error;
       run.lastEventSeq = Math.max(run.lastEventSeq, batch.lastEventSeq);
-      for (const change of batch.fileChanges) changes.get(batch.runId)?.push({ ...change, id: `${batch.runId}:${change.seq}`, revertedAt: null });
+      for (const change of batch.fileChanges)
+        changes.get(batch.runId)?.push({ ...change, id: `${batch.runId}:${change.seq}`, revertedAt: null });
     },
     async loadRun(runId: string) {
       const run = runs.get(runId);

@@ -52,8 +52,12 @@ export function groupAlive(pid: number): boolean {
  * take longer to tear down thousands of processes (a fork bomb) than a
  * timeout may wait to be reported.
  */
-export async function stopProcess(process: { signal(signal: "SIGTERM" | "SIGKILL"): void; closed: Promise<void> }, graceMs: number): Promise<void> {
-  const within = (ms: number) => Promise.race([process.closed.then(() => true), new Promise<false>((resolve) => setTimeout(resolve, ms, false))]);
+export async function stopProcess(
+  process: { signal(signal: "SIGTERM" | "SIGKILL"): void; closed: Promise<void> },
+  graceMs: number,
+): Promise<void> {
+  const within = (ms: number) =>
+    Promise.race([process.closed.then(() => true), new Promise<false>((resolve) => setTimeout(resolve, ms, false))]);
   process.signal("SIGTERM");
   if (await within(graceMs)) return;
   process.signal("SIGKILL");

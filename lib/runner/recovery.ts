@@ -101,7 +101,8 @@ export async function interruptRun(
   const runId = run.id;
   const logDirectory = resources.changeLogDirectory;
   // Node states now include what only the log knew, the pids of commands it started among them.
-  const { logged, stored } = logDirectory === null ? { logged: [], stored: [] } : await storeLoggedEvents(resources.store, logDirectory, run);
+  const { logged, stored } =
+    logDirectory === null ? { logged: [], stored: [] } : await storeLoggedEvents(resources.store, logDirectory, run);
   const killed: number[] = [];
   for (const node of run.nodes) {
     const pid = options.killOrphans === false ? null : orphanPid(run, node);
@@ -121,17 +122,46 @@ export async function interruptRun(
   if (cutShort.length && workspace !== null && logDirectory !== null) {
     const rollback = await rollBackBatches(resources.store, logDirectory, workspace, runId, cutShort, nodes, new Date(at));
     for (const batch of cutShort) {
-      events.push({ type: "batch.status", runId, seq: ++seq, at, batchId: batch.batchId, kind: batch.kind, status: "rolled-back", interrupted: true, nodeIds: batch.nodeIds });
+      events.push({
+        type: "batch.status",
+        runId,
+        seq: ++seq,
+        at,
+        batchId: batch.batchId,
+        kind: batch.kind,
+        status: "rolled-back",
+        interrupted: true,
+        nodeIds: batch.nodeIds,
+      });
     }
     for (const node of rollback.pendingNodes) {
       nodes.set(node.nodeId, node);
       changed.push(node);
-      events.push({ type: "node.status", runId, seq: ++seq, at, nodeId: node.nodeId, status: "pending", attempt: node.attempt, batchId: node.batchId ?? undefined });
+      events.push({
+        type: "node.status",
+        runId,
+        seq: ++seq,
+        at,
+        nodeId: node.nodeId,
+        status: "pending",
+        attempt: node.attempt,
+        batchId: node.batchId ?? undefined,
+      });
     }
   }
-  const fileChanges = workspace === null || logDirectory === null ? [] : await findUnjournalledChanges(resources.store, logDirectory, runId, workspace);
+  const fileChanges =
+    workspace === null || logDirectory === null ? [] : await findUnjournalledChanges(resources.store, logDirectory, runId, workspace);
   for (const change of fileChanges) {
-    events.push({ type: "file.change", runId, seq: ++seq, at, nodeId: change.nodeId, path: change.path, operation: change.operation, changeSeq: change.seq });
+    events.push({
+      type: "file.change",
+      runId,
+      seq: ++seq,
+      at,
+      nodeId: change.nodeId,
+      path: change.path,
+      operation: change.operation,
+      changeSeq: change.seq,
+    });
   }
   const interruptedNodes: string[] = [];
   for (const node of nodes.values()) {
@@ -185,7 +215,8 @@ export async function interruptRun(
 function finalStatusIn(events: readonly RunEvent[]): RunStatus | null {
   for (let index = events.length - 1; index >= 0; index -= 1) {
     const event = events[index] as RunEvent;
-    if (event.type === "run.status") return event.status === "running" || event.status === "queued" || event.status === "interrupted" ? null : event.status;
+    if (event.type === "run.status")
+      return event.status === "running" || event.status === "queued" || event.status === "interrupted" ? null : event.status;
   }
   return null;
 }

@@ -66,7 +66,9 @@ export function createRunnerResources(options: {
     clock: options.clock ?? { now: () => Date.now() },
     limits: { ...DEFAULT_RUNNER_LIMITS, ...options.limits },
     serverSlots: new Semaphore(options.serverConcurrency ?? 32),
-    commands: options.commands ?? createUncontainedLauncher({ spawner: createZygoteSpawner(), homesDirectory: path.join(os.tmpdir(), "batchboard-run-homes") }),
+    commands:
+      options.commands ??
+      createUncontainedLauncher({ spawner: createZygoteSpawner(), homesDirectory: path.join(os.tmpdir(), "batchboard-run-homes") }),
     reportError: options.reportError ?? ((error) => console.error("[runner]", error)),
     changeLogDirectory: options.changeLogDirectory ?? null,
     ripgrepPath: options.ripgrepPath ?? null,

@@ -41,7 +41,8 @@ async function removeCreatedDirectories(root: string, restores: readonly FileRes
   for (const restore of restores) {
     if (restore.original !== null || restore.createdDirectory === null) continue;
     const top = path.join(root, restore.createdDirectory);
-    for (let directory = path.dirname(restore.absolute); directory.startsWith(top); directory = path.dirname(directory)) directories.add(directory);
+    for (let directory = path.dirname(restore.absolute); directory.startsWith(top); directory = path.dirname(directory))
+      directories.add(directory);
   }
   const deepestFirst = [...directories].sort((a, b) => b.length - a.length);
   for (const directory of deepestFirst) {

@@ -60,7 +60,9 @@ describe("retry with a revised plan", () => {
     expect(undone.restored.sort()).toEqual(["a.txt", "b.txt"]);
     expect(existsSync(path.join(workspace.dir, "a.txt"))).toBe(false);
     expect(readFileSync(path.join(workspace.dir, "b.txt"), "utf8")).toBe("broken\n");
-    await expect(undoRun(resources, again.runId)).rejects.toThrow(/Nothing to undo: the file changes of run .* and the runs it retried .* were already undone/);
+    await expect(undoRun(resources, again.runId)).rejects.toThrow(
+      /Nothing to undo: the file changes of run .* and the runs it retried .* were already undone/,
+    );
   });
 
   it("refuses a revision that drops or renames a node whose changes are still in the workspace", async () => {
@@ -71,14 +73,20 @@ describe("retry with a revised plan", () => {
     const renamed = original("broken");
     renamed.nodes[0] = { ...(renamed.nodes[0] as PlanDocument["nodes"][number]), id: "write-a" };
     renamed.edges[0] = { from: "write-a", to: "check", when: "success" };
-    await expect(retry(resources, first.runId, renamed)).rejects.toThrow(`The revised plan drops or renames node "write", which changed a.txt in run ${first.runId}`);
+    await expect(retry(resources, first.runId, renamed)).rejects.toThrow(
+      `The revised plan drops or renames node "write", which changed a.txt in run ${first.runId}`,
+    );
     expect(readFileSync(path.join(workspace.dir, "b.txt"), "utf8")).toBe("broken\n");
   });
 
   it("refuses to undo a run that changed no files instead of reporting success", async () => {
     workspace = temporaryDirectory();
     const resources = memoryResources();
-    const { outcome } = await runPlan(resources, plan({ nodes: [{ id: "echo", type: "shell", params: { command: "true" } }] }), workspace.dir);
+    const { outcome } = await runPlan(
+      resources,
+      plan({ nodes: [{ id: "echo", type: "shell", params: { command: "true" } }] }),
+      workspace.dir,
+    );
     await expect(undoRun(resources, outcome.runId)).rejects.toThrow(`Nothing to undo: run ${outcome.runId} changed no files`);
   });
 });

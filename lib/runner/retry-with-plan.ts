@@ -55,7 +55,11 @@ export async function nodesToRerun(resources: RunnerResources, parent: StoredRun
   const before = hashNodes(parent.plan);
   const after = hashNodes(revised);
   const states = new Map(parent.nodes.map((node) => [node.nodeId, node.status]));
-  const rerun = new Set(revised.nodes.filter((node) => states.get(node.id) !== "succeeded" || before.get(node.id) !== after.get(node.id)).map((node) => node.id));
+  const rerun = new Set(
+    revised.nodes
+      .filter((node) => states.get(node.id) !== "succeeded" || before.get(node.id) !== after.get(node.id))
+      .map((node) => node.id),
+  );
   const out = new Map<string, string[]>();
   for (const edge of revised.edges) out.set(edge.from, [...(out.get(edge.from) ?? []), edge.to]);
   const stack = [...rerun];
@@ -74,7 +78,11 @@ export async function nodesToRerun(resources: RunnerResources, parent: StoredRun
  * A new queued run of `revision` (already stored as a version of the run's
  * plan) that reruns what {@link nodesToRerun} says and reuses the rest.
  */
-export async function createRetryWithRevisedPlan(resources: RunnerResources, runId: string, revision: PlanRevision): Promise<ExecuteRunInput> {
+export async function createRetryWithRevisedPlan(
+  resources: RunnerResources,
+  runId: string,
+  revision: PlanRevision,
+): Promise<ExecuteRunInput> {
   const [parent] = await loadRunChain(resources, runId);
   if (!parent) throw new RunRequestError("not-found", `Run ${runId} was not found`);
   const rerun = await nodesToRerun(resources, parent, revision.plan);

@@ -72,7 +72,16 @@ it("puts back created, deleted and edited files byte for byte, with modes and di
   const at = Date.now();
   const emitted: RunEvent[] = [
     { type: "run.status", runId, seq: 1, at, status: "running" },
-    { type: "batch.status", runId, seq: 2, at, batchId: batch?.id ?? "", kind: "file-change", status: "started", nodeIds: ["create", "delete", "edit"] },
+    {
+      type: "batch.status",
+      runId,
+      seq: 2,
+      at,
+      batchId: batch?.id ?? "",
+      kind: "file-change",
+      status: "started",
+      nodeIds: ["create", "delete", "edit"],
+    },
     { type: "node.status", runId, seq: 3, at, nodeId: "create", status: "running", attempt: 1, batchId: batch?.id },
     { type: "node.status", runId, seq: 4, at, nodeId: "delete", status: "running", attempt: 1, batchId: batch?.id },
   ];
@@ -90,7 +99,14 @@ it("puts back created, deleted and edited files byte for byte, with modes and di
   expect(await resources.store.listEvents(runId, 0)).toEqual([]);
 
   const [recovered] = await recoverInterruptedRuns(resources);
-  expect(recovered).toMatchObject({ runId, status: "interrupted", recoveredEvents: 4, rolledBackBatches: [batch?.id], interruptedNodes: [], recoveredChanges: [] });
+  expect(recovered).toMatchObject({
+    runId,
+    status: "interrupted",
+    recoveredEvents: 4,
+    rolledBackBatches: [batch?.id],
+    interruptedNodes: [],
+    recoveredChanges: [],
+  });
   expect(readdirSync(logs.dir)).toEqual([]);
   expect(existsSync(file("made"))).toBe(false);
   expect(readFileSync(file("doomed.bin"))).toEqual(DOOMED);
@@ -98,7 +114,9 @@ it("puts back created, deleted and edited files byte for byte, with modes and di
   expect(readFileSync(file("edit.txt"), "utf8")).toBe("alpha\nbeta\n");
   const stored = await resources.store.listEvents(runId, 0);
   expect(stored.slice(0, 4)).toEqual(emitted);
-  expect(stored.slice(4).map((event) => [event.type, "status" in event ? event.status : null, "nodeId" in event ? event.nodeId : null])).toEqual([
+  expect(
+    stored.slice(4).map((event) => [event.type, "status" in event ? event.status : null, "nodeId" in event ? event.nodeId : null]),
+  ).toEqual([
     ["batch.status", "rolled-back", null],
     ["node.status", "pending", "create"],
     ["node.status", "pending", "delete"],
@@ -143,9 +161,28 @@ it("leaves a batch alone once all its nodes reported, and keeps a run its log sh
   const at = Date.now();
   let seq = 0;
   eventLog.append({ type: "run.status", runId, seq: ++seq, at, status: "running" });
-  eventLog.append({ type: "batch.status", runId, seq: ++seq, at, batchId: "b", kind: "file-change", status: "started", nodeIds: ["create", "delete", "edit"] });
-  for (const node of document.nodes) eventLog.append({ type: "node.status", runId, seq: ++seq, at, nodeId: node.id, status: "succeeded", attempt: 1 });
-  eventLog.append({ type: "batch.status", runId, seq: ++seq, at, batchId: "b", kind: "file-change", status: "succeeded", nodeIds: ["create", "delete", "edit"] });
+  eventLog.append({
+    type: "batch.status",
+    runId,
+    seq: ++seq,
+    at,
+    batchId: "b",
+    kind: "file-change",
+    status: "started",
+    nodeIds: ["create", "delete", "edit"],
+  });
+  for (const node of document.nodes)
+    eventLog.append({ type: "node.status", runId, seq: ++seq, at, nodeId: node.id, status: "succeeded", attempt: 1 });
+  eventLog.append({
+    type: "batch.status",
+    runId,
+    seq: ++seq,
+    at,
+    batchId: "b",
+    kind: "file-change",
+    status: "succeeded",
+    nodeIds: ["create", "delete", "edit"],
+  });
   eventLog.append({ type: "run.status", runId, seq: ++seq, at, status: "succeeded" });
   eventLog.close();
 
@@ -154,6 +191,8 @@ it("leaves a batch alone once all its nodes reported, and keeps a run its log sh
   const run = await resources.store.loadRun(runId);
   expect(run?.status).toBe("succeeded");
   expect(run?.nodes.every((node) => node.status === "succeeded")).toBe(true);
-  expect((await resources.store.listEvents(runId, 0)).map((event) => event.seq)).toEqual(Array.from({ length: seq }, (_, index) => index + 1));
+  expect((await resources.store.listEvents(runId, 0)).map((event) => event.seq)).toEqual(
+    Array.from({ length: seq }, (_, index) => index + 1),
+  );
   expect(readdirSync(logs.dir)).toEqual([]);
 });

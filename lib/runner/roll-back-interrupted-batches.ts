@@ -68,13 +68,30 @@ export async function rollBackBatches(
   }
   await restoreFiles(workspace.root, restores);
   const stored = await store.listFileChanges(runId);
-  const reverted = stored.filter((change) => change.revertedAt === null && [change.nodeId, ...(change.nodeIds ?? [])].some((id) => nodeIds.has(id)));
-  if (reverted.length) await store.markFileChangesReverted(runId, reverted.map((change) => change.id), at);
+  const reverted = stored.filter(
+    (change) => change.revertedAt === null && [change.nodeId, ...(change.nodeIds ?? [])].some((id) => nodeIds.has(id)),
+  );
+  if (reverted.length)
+    await store.markFileChangesReverted(
+      runId,
+      reverted.map((change) => change.id),
+      at,
+    );
   const pendingNodes: NodeRunState[] = [];
   for (const nodeId of nodeIds) {
     const node = nodes.get(nodeId);
     if (!node || node.status === "pending") continue;
-    pendingNodes.push({ ...node, status: "pending", startedAt: null, finishedAt: null, exitCode: null, signal: null, pid: null, error: null, result: null });
+    pendingNodes.push({
+      ...node,
+      status: "pending",
+      startedAt: null,
+      finishedAt: null,
+      exitCode: null,
+      signal: null,
+      pid: null,
+      error: null,
+      result: null,
+    });
   }
   return { restoredPaths: [...byPath.keys()], pendingNodes };
 }

@@ -58,7 +58,14 @@ export function buildRunGraph(
     const nodeIds = units.flatMap((unit) => unit.nodeIds).filter((id) => toRun.has(id) && !taskOf.has(id));
     if (!nodeIds.length) return;
     const lone = units.length === 1 && units[0]?.nodeIds.length === 1;
-    const task: Task = { batch, units, nodeIds, waitingOn: 0, atomic, inside: lone ? null : new Set(units.flatMap((unit) => unit.nodeIds)) };
+    const task: Task = {
+      batch,
+      units,
+      nodeIds,
+      waitingOn: 0,
+      atomic,
+      inside: lone ? null : new Set(units.flatMap((unit) => unit.nodeIds)),
+    };
     tasks.push(task);
     for (const id of nodeIds) taskOf.set(id, task);
   };

@@ -32,7 +32,11 @@ export function pendingNodeState(nodeId: string, batchId: string | null): NodeRu
 }
 
 /** The stored states (copied, as the run updates them), and a pending one for every plan node without. */
-export function initialNodeStates(plan: PlanDocument, executionPlan: ExecutionPlan, stored: readonly NodeRunState[]): Map<string, NodeRunState> {
+export function initialNodeStates(
+  plan: PlanDocument,
+  executionPlan: ExecutionPlan,
+  stored: readonly NodeRunState[],
+): Map<string, NodeRunState> {
   const states = new Map<string, NodeRunState>();
   for (const node of stored) states.set(node.nodeId, { ...node });
   for (const node of plan.nodes) {

@@ -41,7 +41,12 @@ describe("run report", () => {
     const report = await reportOf(resources, outcome.runId, 40);
     const node = (id: string) => report.nodes.find((candidate) => candidate.id === id);
     expect(report.status).toBe("failed");
-    expect(node("build")).toMatchObject({ status: "failed", exitCode: 3, output: { stdout: "building\n", stderr: "oops\n" }, error: { code: "exit-code" } });
+    expect(node("build")).toMatchObject({
+      status: "failed",
+      exitCode: 3,
+      output: { stdout: "building\n", stderr: "oops\n" },
+      error: { code: "exit-code" },
+    });
     expect(node("test")).toMatchObject({ status: "skipped", skipped: '"build" failed' });
     expect(node("after-test")?.skipped).toBe('"test" was skipped');
     expect(node("e1")).toMatchObject({ status: "failed", error: { code: "edit-not-found", editIndex: 0 } });
@@ -63,12 +68,26 @@ describe("run report", () => {
     const real = await runPlan(resources, document, workspace.dir);
     const report = await reportOf(resources, real.outcome.runId, 200);
     const [short, long] = report.nodes;
-    expect(short?.changes).toEqual([{ path: "s.txt", operation: "create", changeSeq: expect.any(Number), diff: "--- /dev/null\n+++ b/s.txt\n@@ -0,0 +1,1 @@\n+hi\n", diffChars: 46, revertedAt: null }]);
+    expect(short?.changes).toEqual([
+      {
+        path: "s.txt",
+        operation: "create",
+        changeSeq: expect.any(Number),
+        diff: "--- /dev/null\n+++ b/s.txt\n@@ -0,0 +1,1 @@\n+hi\n",
+        diffChars: 46,
+        revertedAt: null,
+      },
+    ]);
     expect(long?.changes[0]?.diff).toBeUndefined();
     expect(long?.changes[0]?.diffUrl).toBe(`/api/v1/runs/${real.outcome.runId}/changes/${long?.changes[0]?.changeSeq}`);
     expect(report.retry).toEqual({ nodeIds: [] });
 
-    const dry = await runPlan(resources, plan({ nodes: [{ id: "edit", type: "file.edit", params: { path: "s.txt", edits: [{ find: "hi", replace: "ho" }] } }] }), workspace.dir, { dryRun: true });
+    const dry = await runPlan(
+      resources,
+      plan({ nodes: [{ id: "edit", type: "file.edit", params: { path: "s.txt", edits: [{ find: "hi", replace: "ho" }] } }] }),
+      workspace.dir,
+      { dryRun: true },
+    );
     const dryReport = await reportOf(resources, dry.outcome.runId);
     expect(dryReport.dryRun).toBe(true);
     expect(dryReport.nodes[0]?.changes[0]?.diff).toContain("-hi\n+ho\n");
@@ -84,7 +103,16 @@ describe("compiled tool-call batches", () => {
     const calls = [
       { name: "Edit", input: { file_path: path.join(workspace.dir, "a.txt"), old_string: "one", new_string: "1" } },
       { name: "Edit", input: { file_path: "b.txt", old_string: "absent", new_string: "x" } },
-      { name: "MultiEdit", input: { file_path: "a.txt", edits: [{ old_string: "two", new_string: "2" }, { old_string: "1 2", new_string: "1+2" }] } },
+      {
+        name: "MultiEdit",
+        input: {
+          file_path: "a.txt",
+          edits: [
+            { old_string: "two", new_string: "2" },
+            { old_string: "1 2", new_string: "1+2" },
+          ],
+        },
+      },
       { name: "Bash", input: { command: "cat a.txt b.txt > both.txt" } },
       { name: "Write", input: { file_path: "b.txt", content: "rewritten\n" } },
       { name: "Grep", input: { pattern: "^1\\+2", glob: "*.txt", output_mode: "content" } },

@@ -11,7 +11,12 @@ import { NodeError, NodeStatus, RunStatus, StatusCounts } from "../run-events/ru
 export const ReportFileChange = z.object({
   path: z.string(),
   operation: z.enum(["create", "update", "delete"]),
-  changeSeq: z.number().int().positive().optional().describe("Journal entry; GET /api/v1/runs/{runId}/changes/{changeSeq} answers the full diff"),
+  changeSeq: z
+    .number()
+    .int()
+    .positive()
+    .optional()
+    .describe("Journal entry; GET /api/v1/runs/{runId}/changes/{changeSeq} answers the full diff"),
   diff: z.string().optional().describe("Unified diff, inline when it fits the report's diff limit"),
   diffChars: z.number().int().nonnegative().describe("Length of the full diff"),
   diffUrl: z.string().optional().describe("Where the full diff is, when it was too long to inline"),
@@ -52,7 +57,9 @@ export const ReportRollback = z.object({
 });
 
 export const ReportRetry = z.object({
-  nodeIds: z.array(z.string()).describe("Nodes a retry of this run would run again (failed, skipped, cancelled, interrupted); successes are reused"),
+  nodeIds: z
+    .array(z.string())
+    .describe("Nodes a retry of this run would run again (failed, skipped, cancelled, interrupted); successes are reused"),
   hint: z.string().optional(),
 });
 

@@ -25,7 +25,13 @@ import type { Outcome, TaskHost } from "./task-host";
  * `rollbackBetweenAttempts` undoes a failed attempt's partial changes before
  * a retry (not inside an atomic batch, whose scope is shared).
  */
-export async function runUnit(host: TaskHost, unit: BatchUnit, ids: string[], scope: ChangeScope, rollbackBetweenAttempts: boolean): Promise<Map<string, Outcome>> {
+export async function runUnit(
+  host: TaskHost,
+  unit: BatchUnit,
+  ids: string[],
+  scope: ChangeScope,
+  rollbackBetweenAttempts: boolean,
+): Promise<Map<string, Outcome>> {
   if (unit.kind === "multi-edit" && ids.length > 1) return runMultiEdit(host, ids, unit.target, scope);
   if (unit.kind === "search-pass" && ids.length > 1) return runSearchPass(host, ids, unit.target);
   const outcomes = new Map<string, Outcome>();
@@ -56,7 +62,8 @@ function contextFor(host: TaskHost, nodeId: string, signal: AbortSignal, files: 
     keepProcess: (process) => host.keepProcess(process),
     emit(event) {
       if (event.type === "pid") host.setStatus(nodeId, "running", { pid: event.pid, attempt });
-      else if (event.type === "result") host.emit({ type: "node.status", nodeId, status: "succeeded", attempt: host.attemptOf(nodeId), result: event.result });
+      else if (event.type === "result")
+        host.emit({ type: "node.status", nodeId, status: "succeeded", attempt: host.attemptOf(nodeId), result: event.result });
       else host.emit({ type: "node.output", nodeId, stream: event.stream, data: event.data, truncated: event.truncated });
     },
   };
@@ -110,13 +117,15 @@ async function runSingle(host: TaskHost, nodeId: string, scope: ChangeScope, rol
       const nodeError = toNodeError(error);
       const durationMs = Math.round(performance.now() - started);
       const result = thrown instanceof OperationError ? thrown.result : undefined;
-      if (error instanceof AbortedError && error.reason === "cancelled") return { status: "cancelled", attempt, durationMs, error: nodeError, result };
+      if (error instanceof AbortedError && error.reason === "cancelled")
+        return { status: "cancelled", attempt, durationMs, error: nodeError, result };
       if (isRetryable(error) && attempt <= retries && !host.isCancelled(nodeId)) {
         const delayMs = host.settings.retryBackoffMs * 2 ** (attempt - 1);
         host.emit({ type: "node.retry", nodeId, attempt, delayMs, error: nodeError });
         if (rollbackBetweenAttempts) await scope.rollback();
         dispose();
-        if (!(await backoff(host, nodeId, delayMs))) return { status: "cancelled", attempt, durationMs, error: toNodeError(new AbortedError("cancelled")) };
+        if (!(await backoff(host, nodeId, delayMs)))
+          return { status: "cancelled", attempt, durationMs, error: toNodeError(new AbortedError("cancelled")) };
         continue;
       }
       return { status: "failed", attempt, durationMs, error: nodeError, result };
@@ -151,12 +160,14 @@ async function runMultiEdit(host: TaskHost, ids: string[], target: string | unde
   const started = performance.now();
   const timeout = Math.max(...nodes.map((node) => timeoutOf(host, node)));
   const { signal, dispose } = startAttempt(host, ids, timeout);
-  const statusIn = (outcomes: readonly EditStepOutcome[]) => (nodeId: string): NodeStatus => {
-    const index = ids.indexOf(nodeId);
-    if (index === -1 || index >= outcomes.length) return host.statusOf(nodeId);
-    const outcome = outcomes[index] as EditStepOutcome;
-    return outcome.ok === true ? "succeeded" : outcome.ok === "skipped" ? "skipped" : "failed";
-  };
+  const statusIn =
+    (outcomes: readonly EditStepOutcome[]) =>
+    (nodeId: string): NodeStatus => {
+      const index = ids.indexOf(nodeId);
+      if (index === -1 || index >= outcomes.length) return host.statusOf(nodeId);
+      const outcome = outcomes[index] as EditStepOutcome;
+      return outcome.ok === true ? "succeeded" : outcome.ok === "skipped" ? "skipped" : "failed";
+    };
   const result = new Map<string, Outcome>();
   try {
     // The journal entry is kept under the unit's last node and names every node whose edit it applied.
@@ -180,7 +191,13 @@ async function runMultiEdit(host: TaskHost, ids: string[], target: string | unde
       const id = ids[index] as string;
       const attempt = attempts[index] as number;
       if (outcome.ok === true) result.set(id, { status: "succeeded", attempt, durationMs, result: outcome.value });
-      else if (outcome.ok === "skipped") result.set(id, host.isCancelled(id) ? { status: "cancelled", attempt, durationMs, error: toNodeError(new AbortedError("cancelled")) } : { status: "skipped", attempt });
+      else if (outcome.ok === "skipped")
+        result.set(
+          id,
+          host.isCancelled(id)
+            ? { status: "cancelled", attempt, durationMs, error: toNodeError(new AbortedError("cancelled")) }
+            : { status: "skipped", attempt },
+        );
       else result.set(id, { status: "failed", attempt, durationMs, error: toNodeError(outcome.error) });
     });
   } catch (thrown) {
@@ -214,7 +231,12 @@ async function runSearchPass(host: TaskHost, ids: string[], target: string | und
     ids.forEach((id, index) => {
       const attempt = attempts[index] as number;
       const failure = unmetExpectation(searches[index] as SearchParams, found[index] as SearchResult);
-      result.set(id, failure ? { status: "failed", attempt, durationMs, error: toNodeError(failure), result: found[index] } : { status: "succeeded", attempt, durationMs, result: found[index] });
+      result.set(
+        id,
+        failure
+          ? { status: "failed", attempt, durationMs, error: toNodeError(failure), result: found[index] }
+          : { status: "succeeded", attempt, durationMs, result: found[index] },
+      );
     });
   } catch (thrown) {
     failUnit(result, ids, attempts, abortError(signal, thrown), started);

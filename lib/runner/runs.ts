@@ -70,7 +70,13 @@ export async function createQueuedRun(resources: RunnerResources, options: Start
     startedById: options.startedById,
     workspaceId: options.workspaceId ?? null,
     directory: options.directory,
-    settings: { concurrency, keepBackground: options.keepBackground, runnerPid: process.pid, sandbox: options.sandbox, sandboxed: resources.commands.sandboxed ? undefined : false },
+    settings: {
+      concurrency,
+      keepBackground: options.keepBackground,
+      runnerPid: process.pid,
+      sandbox: options.sandbox,
+      sandboxed: resources.commands.sandboxed ? undefined : false,
+    },
     dryRun: options.dryRun ?? false,
     nodes,
   });
@@ -219,7 +225,6 @@ export async function retryFailedNodes(resources: RunnerResources, runId: string
   return executeRun(resources, await createRetryOfFailedNodes(resources, runId));
 }
 
-
 /** A new queued run of one node and everything downstream of it; other nodes keep their parent's state. */
 export async function createRetryOfNode(resources: RunnerResources, runId: string, nodeId: string): Promise<ExecuteRunInput> {
   const parent = await loadOrThrow(resources, runId);
@@ -263,11 +268,27 @@ export async function cancelQueuedRun(resources: RunnerResources, runId: string)
     const node = stored.get(planNode.id) ?? pendingNodeState(planNode.id, null);
     if (!isUnfinishedNodeStatus(node.status)) continue;
     nodes.push({ ...node, status: "cancelled", finishedAt: new Date(at) });
-    events.push({ type: "node.status", runId, seq: ++seq, at, nodeId: node.nodeId, status: "cancelled", attempt: node.attempt, batchId: node.batchId ?? undefined });
+    events.push({
+      type: "node.status",
+      runId,
+      seq: ++seq,
+      at,
+      nodeId: node.nodeId,
+      status: "cancelled",
+      attempt: node.attempt,
+      batchId: node.batchId ?? undefined,
+    });
   }
   const statusOf = new Map(run.plan.nodes.map((node) => [node.id, stored.get(node.id)?.status ?? "pending"]));
   for (const node of nodes) statusOf.set(node.nodeId, node.status);
   events.push({ type: "run.status", runId, seq: ++seq, at, status: "cancelled", counts: countStatuses([...statusOf.values()]) });
-  await resources.store.persist({ runId, events, nodes, run: { status: "cancelled", finishedAt: new Date(at) }, lastEventSeq: seq, fileChanges: [] });
+  await resources.store.persist({
+    runId,
+    events,
+    nodes,
+    run: { status: "cancelled", finishedAt: new Date(at) },
+    lastEventSeq: seq,
+    fileChanges: [],
+  });
   for (const event of events) resources.bus.publish(event);
 }

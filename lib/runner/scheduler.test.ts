@@ -10,7 +10,12 @@ beforeEach(() => {
 });
 afterEach(() => ws.cleanup());
 
-const shell = (id: string, command: string, extra: Record<string, unknown> = {}) => ({ id, type: "shell" as const, params: { command }, ...extra });
+const shell = (id: string, command: string, extra: Record<string, unknown> = {}) => ({
+  id,
+  type: "shell" as const,
+  params: { command },
+  ...extra,
+});
 
 describe("scheduler", () => {
   it("runs a DAG in dependency order and emits a valid, ordered event stream", async () => {
@@ -91,7 +96,9 @@ describe("scheduler", () => {
     expect(outcome.status).toBe("succeeded");
     expect(outcome.nodes.get("flaky")?.attempt).toBe(3);
     expect(outcome.nodes.get("flaky")?.attempts).toHaveLength(2);
-    expect(resources.events.filter((event) => event.type === "node.retry").map((event) => event.type === "node.retry" && event.delayMs)).toEqual([10, 20]);
+    expect(
+      resources.events.filter((event) => event.type === "node.retry").map((event) => event.type === "node.retry" && event.delayMs),
+    ).toEqual([10, 20]);
   });
 
   it("respects the per-run concurrency limit", async () => {
@@ -118,7 +125,9 @@ describe("scheduler", () => {
     const { startRun } = await import("./runs");
     const { RunRegistry } = await import("./run-registry");
     const registry = new RunRegistry();
-    const handle = registry.track(await startRun(resources, { teamId: "t", planId: "p", planVersionId: "v1", startedById: "u", plan: document, directory: ws.dir }));
+    const handle = registry.track(
+      await startRun(resources, { teamId: "t", planId: "p", planVersionId: "v1", startedById: "u", plan: document, directory: ws.dir }),
+    );
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(registry.cancelNode(handle.runId, "a")).toBe(true);
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -227,4 +236,3 @@ describe("scheduler", () => {
     expect(readFileSync(path.join(ws.dir, "f.txt"), "utf8")).toBe("a b c\n");
   });
 });
-

@@ -164,7 +164,8 @@ class RunExecution implements TaskHost {
     this.graph = buildRunGraph(input.plan, input.executionPlan, this.toRun, (id) => !this.toRun.has(id));
     this.nodes = this.graph.nodes;
     this.incoming = this.graph.incoming;
-    const logChanges = (directory: string, runId: string) => openChangeLog(directory, runId, { beforeAppend: () => recorder.eventLog?.flush() });
+    const logChanges = (directory: string, runId: string) =>
+      openChangeLog(directory, runId, { beforeAppend: () => recorder.eventLog?.flush() });
     this.changeLog = input.dryRun ? null : openRunLog(resources, input.runId, logChanges);
     this.commands = resources.commands.openRun({
       runId: input.runId,
@@ -343,7 +344,9 @@ class RunExecution implements TaskHost {
         nodeIds: record.nodeIds,
         path: record.path,
         operation: record.operation,
-        ...(dryRun ? { diff: unifiedDiff(record.path, record.before, record.after, { maxChars: this.settings.limits.diffMaxChars }), dryRun } : { changeSeq: record.seq }),
+        ...(dryRun
+          ? { diff: unifiedDiff(record.path, record.before, record.after, { maxChars: this.settings.limits.diffMaxChars }), dryRun }
+          : { changeSeq: record.seq }),
       });
     }
   }

@@ -74,7 +74,11 @@ describe("special files", () => {
     const target = path.join(ws.dir, "swapped");
     symlinkSync(path.join(outside.dir, "secret"), target);
     // What the workspace resolved a moment earlier was a path inside it; the open itself must refuse the link.
-    for (const attempt of [() => diskFileSystem.read(target), () => diskFileSystem.write(target, Buffer.from("pwned")), () => diskFileSystem.update(target, () => Buffer.from("pwned"))]) {
+    for (const attempt of [
+      () => diskFileSystem.read(target),
+      () => diskFileSystem.write(target, Buffer.from("pwned")),
+      () => diskFileSystem.update(target, () => Buffer.from("pwned")),
+    ]) {
       await expect(attempt()).rejects.toMatchObject({ code: "path-escape" });
     }
     expect(readFileSync(path.join(outside.dir, "secret"), "utf8")).toBe("outside\n");
@@ -97,7 +101,10 @@ describe("special files", () => {
         ],
       }),
     );
-    expect(errors["edit-big"]).toMatchObject({ code: "file-too-large", message: expect.stringMatching(/"big.bin" is 64 MiB; file operations handle files up to 64 MiB/) });
+    expect(errors["edit-big"]).toMatchObject({
+      code: "file-too-large",
+      message: expect.stringMatching(/"big.bin" is 64 MiB; file operations handle files up to 64 MiB/),
+    });
     expect(errors["read-big"]).toBeNull();
   });
 });

@@ -52,7 +52,8 @@ async function runAtomicBatch(host: TaskHost, task: Task): Promise<void> {
   await runConcurrently(task.units, host.settings.concurrency, (unit) => pathsOf(host, unit), runBatchUnit);
   if (anyFailed) {
     await shared.rollback();
-    for (const [id, outcome] of outcomes) if (outcome.status === "succeeded") outcomes.set(id, rolledBack(host, id, "its batch was rolled back", outcome));
+    for (const [id, outcome] of outcomes)
+      if (outcome.status === "succeeded") outcomes.set(id, rolledBack(host, id, "its batch was rolled back", outcome));
     host.emit({ type: "batch.status", batchId: task.batch.id, kind: task.batch.kind, status: "rolled-back", nodeIds: task.nodeIds });
   } else {
     shared.commit();
@@ -75,7 +76,12 @@ function pathsOf(host: TaskHost, unit: BatchUnit): string[] {
  * Runs `work` over `items`, at most `limit` at a time, in order; an item
  * waits for earlier items sharing one of its keys.
  */
-async function runConcurrently<T>(items: readonly T[], limit: number, keysOf: (item: T) => string[], work: (item: T) => Promise<void>): Promise<void> {
+async function runConcurrently<T>(
+  items: readonly T[],
+  limit: number,
+  keysOf: (item: T) => string[],
+  work: (item: T) => Promise<void>,
+): Promise<void> {
   const busy = new Map<string, Promise<void>>();
   let next = 0;
   const worker = async () => {

@@ -40,7 +40,8 @@ export interface UndoResult {
 export async function undoRun(resources: RunnerResources, runId: string, options: { force?: boolean } = {}): Promise<UndoResult> {
   const chain = await loadRunChain(resources, runId);
   const run = chain[0] as StoredRun;
-  if (run.status === "running" || run.status === "queued") throw new RunRequestError("invalid-state", `Run ${runId} is still ${run.status}`);
+  if (run.status === "running" || run.status === "queued")
+    throw new RunRequestError("invalid-state", `Run ${runId} is still ${run.status}`);
   if (run.dryRun) throw new RunRequestError("invalid-state", `Run ${runId} was a dry run; it changed no files`);
   // Oldest run first, so each path's first change holds its bytes from before the whole chain.
   const changes: Array<StoredFileChange & { runId: string }> = [];
@@ -51,8 +52,17 @@ export async function undoRun(resources: RunnerResources, runId: string, options
     for (const change of journal) if (change.revertedAt === null) changes.push({ ...change, runId: chainRun.id });
   }
   if (changes.length === 0) {
-    const runs = chain.length > 1 ? `run ${runId} and the run${chain.length > 2 ? "s" : ""} it retried (${chain.slice(1).map((entry) => entry.id).join(", ")})` : `run ${runId}`;
-    throw new RunRequestError("invalid-state", journalled ? `Nothing to undo: the file changes of ${runs} were already undone` : `Nothing to undo: ${runs} changed no files`);
+    const runs =
+      chain.length > 1
+        ? `run ${runId} and the run${chain.length > 2 ? "s" : ""} it retried (${chain
+            .slice(1)
+            .map((entry) => entry.id)
+            .join(", ")})`
+        : `run ${runId}`;
+    throw new RunRequestError(
+      "invalid-state",
+      journalled ? `Nothing to undo: the file changes of ${runs} were already undone` : `Nothing to undo: ${runs} changed no files`,
+    );
   }
   const byPath = new Map<string, StoredFileChange[]>();
   for (const change of changes) byPath.set(change.path, [...(byPath.get(change.path) ?? []), change]);
@@ -69,7 +79,13 @@ export async function undoRun(resources: RunnerResources, runId: string, options
     }
     // The first change says what the file was before the run: its mode if the run deleted it, the directories made if it created it.
     const mode = list.find((change) => change.beforeMode != null)?.beforeMode ?? null;
-    plans.push({ path, absolute, original: first.before, mode, createdDirectory: first.before === null ? (first.createdDirectory ?? null) : null });
+    plans.push({
+      path,
+      absolute,
+      original: first.before,
+      mode,
+      createdDirectory: first.before === null ? (first.createdDirectory ?? null) : null,
+    });
   }
   if (conflicts.length && !options.force) return { restored: [], conflicts };
   await restoreFiles(workspace.root, plans);

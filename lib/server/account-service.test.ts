@@ -49,7 +49,10 @@ describe.each(TEST_PROVIDERS)("accounts on %s", (provider) => {
       reason: "wrong_credentials",
     });
     // The stranger guessing from 5.6.7.8 has not locked the owner out of their own address.
-    expect(await signInWithPassword(db.client, limiters, { email, password: "the right one" }, "10.0.0.1")).toEqual({ ok: true, userId: user.id });
+    expect(await signInWithPassword(db.client, limiters, { email, password: "the right one" }, "10.0.0.1")).toEqual({
+      ok: true,
+      userId: user.id,
+    });
   });
 
   it("lets at most the limit through when 60 attempts arrive at once (counted before the password is checked)", async () => {
@@ -86,7 +89,9 @@ describe.each(TEST_PROVIDERS)("accounts on %s", (provider) => {
     }
     expect((await db.client.user.findUniqueOrThrow({ where: { id: user.id } })).passwordHash).toBeNull();
     for (const address of ["::1", "::ffff:127.0.0.1"]) {
-      await expect(completeSetup(db.client, defaults, input, { ...remote, clientAddress: address })).rejects.not.toMatchObject({ code: "invalid" });
+      await expect(completeSetup(db.client, defaults, input, { ...remote, clientAddress: address })).rejects.not.toMatchObject({
+        code: "invalid",
+      });
     }
   });
 
@@ -98,19 +103,38 @@ describe.each(TEST_PROVIDERS)("accounts on %s", (provider) => {
   it("signs a new person up from an invite; an existing email must sign in first; a used link is dead", async () => {
     const { team, user: owner } = await createTeamWithMember(db.client, "owner");
     const token = generateSecret("invite");
-    await createInvite(db.client, { teamId: team.id, role: "viewer", tokenHash: hashSecret(token), createdById: owner.id, expiresAt: new Date(Date.now() + 60_000) });
+    await createInvite(db.client, {
+      teamId: team.id,
+      role: "viewer",
+      tokenHash: hashSecret(token),
+      createdById: owner.id,
+      expiresAt: new Date(Date.now() + 60_000),
+    });
     await expect(signUpWithInvite(db.client, { token, email: owner.email, name: "X", password: "long enough" })).rejects.toMatchObject({
       code: "conflict",
     });
-    const joined = await signUpWithInvite(db.client, { token, email: `new-${Date.now()}@example.test`, name: "New", password: "long enough" });
+    const joined = await signUpWithInvite(db.client, {
+      token,
+      email: `new-${Date.now()}@example.test`,
+      name: "New",
+      password: "long enough",
+    });
     expect(await listTeamsOfUser(db.client, joined.userId)).toEqual([expect.objectContaining({ teamId: team.id, role: "viewer" })]);
-    await expect(signUpWithInvite(db.client, { token, email: `late-${Date.now()}@example.test`, name: "L", password: "long enough" })).rejects.toMatchObject({
+    await expect(
+      signUpWithInvite(db.client, { token, email: `late-${Date.now()}@example.test`, name: "L", password: "long enough" }),
+    ).rejects.toMatchObject({
       code: "invalid",
     });
 
     const second = generateSecret("invite");
     const { user: member } = await createTeamWithMember(db.client, "owner");
-    await createInvite(db.client, { teamId: team.id, role: "runner", tokenHash: hashSecret(second), createdById: owner.id, expiresAt: new Date(Date.now() + 60_000) });
+    await createInvite(db.client, {
+      teamId: team.id,
+      role: "runner",
+      tokenHash: hashSecret(second),
+      createdById: owner.id,
+      expiresAt: new Date(Date.now() + 60_000),
+    });
     expect(await joinWithInvite(db.client, member.id, second)).toMatchObject({ teamId: team.id, role: "runner" });
     expect((await listTeamsOfUser(db.client, member.id)).map((entry) => entry.role)).toEqual(["owner", "runner"]);
   });

@@ -19,19 +19,32 @@ import { retryRequestedRun, startRequestedRun, type StartedRequestedRun } from "
 export function createAgentBackend(deps: { client: DbClient; runs: RunService }, caller: Caller): AgentBackend {
   const scope = { teamId: caller.teamId, userId: caller.userId };
   const allow = (permission: Permission) => {
-    if (!roleAllows(caller.role, permission)) throw new DomainError("forbidden", `Your role (${caller.role}) may not do this (needs ${permission})`);
+    if (!roleAllows(caller.role, permission))
+      throw new DomainError("forbidden", `Your role (${caller.role}) may not do this (needs ${permission})`);
   };
   const waited = async (started: Pick<StartedRequestedRun, "runId" | "compiled">, waitSeconds: number): Promise<RunToolResult> => {
     const result = await waitForReport(deps, scope, started.runId, waitSeconds);
     const compiled = started.compiled ? { compiled: started.compiled } : {};
-    if (result.finished) return { runId: started.runId, finished: true, status: result.report.status, counts: result.report.counts, report: result.report, ...compiled };
+    if (result.finished)
+      return {
+        runId: started.runId,
+        finished: true,
+        status: result.report.status,
+        counts: result.report.counts,
+        report: result.report,
+        ...compiled,
+      };
     return { ...result.progress, finished: false, ...compiled };
   };
   const workspaceIdOf = async (nameOrId: string | undefined) => {
     if (nameOrId === undefined) return undefined;
     const workspaces = await listWorkspaces(deps.client, caller.teamId);
     const found = workspaces.find((candidate) => candidate.id === nameOrId || candidate.name === nameOrId);
-    if (!found) throw new DomainError("not_found", `No workspace "${nameOrId}" in your team; registered: ${workspaces.map((candidate) => candidate.name).join(", ") || "none"}`);
+    if (!found)
+      throw new DomainError(
+        "not_found",
+        `No workspace "${nameOrId}" in your team; registered: ${workspaces.map((candidate) => candidate.name).join(", ") || "none"}`,
+      );
     return found.id;
   };
 
@@ -67,7 +80,8 @@ export function createAgentBackend(deps: { client: DbClient; runs: RunService },
         nextOffset: bytes.length,
         nodeStatus: node.status,
         // A background command counts as succeeded once ready but keeps printing until the run ends.
-        finished: report.finished || (isTerminalNodeStatus(node.status) && (node.result as { background?: boolean } | null)?.background !== true),
+        finished:
+          report.finished || (isTerminalNodeStatus(node.status) && (node.result as { background?: boolean } | null)?.background !== true),
       };
     },
     async cancel(runId) {
@@ -81,7 +95,13 @@ export function createAgentBackend(deps: { client: DbClient; runs: RunService },
     async listPlans(search) {
       allow("plan:read");
       const plans = await listPlans(deps.client, { teamId: caller.teamId, search });
-      return plans.map((plan) => ({ id: plan.id, name: plan.name, description: plan.description, tags: plan.tags, latestVersion: plan.latestVersion }));
+      return plans.map((plan) => ({
+        id: plan.id,
+        name: plan.name,
+        description: plan.description,
+        tags: plan.tags,
+        latestVersion: plan.latestVersion,
+      }));
     },
     async getPlan(planId, versionNumber) {
       allow("plan:read");

@@ -19,7 +19,10 @@ export function createCommandLauncher(env: Env, warn: (message: string) => void 
   const helperCacheDirectory = path.join(env.BATCHBOARD_DATA_DIR, "bin");
   if (env.BATCHBOARD_SANDBOX === "off") {
     warn(SANDBOX_OFF_WARNING);
-    return createUncontainedLauncher({ spawner: createZygoteSpawner({ nativeCacheDir: helperCacheDirectory }), homesDirectory: path.join(env.BATCHBOARD_DATA_DIR, "run-homes") });
+    return createUncontainedLauncher({
+      spawner: createZygoteSpawner({ nativeCacheDir: helperCacheDirectory }),
+      homesDirectory: path.join(env.BATCHBOARD_DATA_DIR, "run-homes"),
+    });
   }
   return createSandboxLauncher({ helperCacheDirectory, stateDirectory: path.join(env.BATCHBOARD_DATA_DIR, "sandboxes") });
 }

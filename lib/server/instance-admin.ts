@@ -20,7 +20,11 @@ export async function readInstanceSettings(client: DbExecutor, env: Env): Promis
 }
 
 /** Whether this person may create a team now, and if not, why. */
-export async function teamCreationAllowance(client: DbExecutor, env: Env, userId: string): Promise<{ allowed: boolean; reason: string | null }> {
+export async function teamCreationAllowance(
+  client: DbExecutor,
+  env: Env,
+  userId: string,
+): Promise<{ allowed: boolean; reason: string | null }> {
   if (await isInstanceAdmin(client, userId)) return { allowed: true, reason: null };
   if ((await readInstanceSettings(client, env)).selfServiceTeams) return { allowed: true, reason: null };
   return { allowed: false, reason: TEAM_CREATION_REFUSED };

@@ -22,7 +22,19 @@ import type { AppContext } from "./app-context";
 import { mcpRoute } from "./mcp-route";
 
 const REPO = path.join(__dirname, "../..");
-const TOOLS = ["validate_plan", "plan_batches", "run_plan", "run_batch", "get_run", "read_output", "retry_run", "cancel_run", "undo_run", "list_plans", "get_plan"];
+const TOOLS = [
+  "validate_plan",
+  "plan_batches",
+  "run_plan",
+  "run_batch",
+  "get_run",
+  "read_output",
+  "retry_run",
+  "cancel_run",
+  "undo_run",
+  "list_plans",
+  "get_plan",
+];
 
 async function call<T>(client: Client, name: string, args: Record<string, unknown>): Promise<T> {
   const result = await client.callTool({ name, arguments: args });
@@ -62,7 +74,11 @@ async function agentSession(client: Client) {
   if (brokenEdit?.params.edits?.[0]) brokenEdit.params.edits[0].find = "hello world";
   const fixed = await call<RunToolResult>(client, "retry_run", { runId: first.runId, plan, waitSeconds: 60 });
   expect(fixed).toMatchObject({ finished: true, status: "succeeded" });
-  expect(fixed.report?.nodes.map((node) => [node.id, node.reused])).toEqual([["call0-write", true], ["call1-edit", false], ["call2-bash", false]]);
+  expect(fixed.report?.nodes.map((node) => [node.id, node.reused])).toEqual([
+    ["call0-write", true],
+    ["call1-edit", false],
+    ["call2-bash", false],
+  ]);
   expect(fixed.report?.nodes[2]?.output?.stdout).toBe("hello there\n");
 
   const output = await call<NodeOutput>(client, "read_output", { runId: fixed.runId, nodeId: "call2-bash" });
@@ -101,7 +117,9 @@ describe("MCP over Streamable HTTP at /api/mcp", () => {
 
   const connect = async (token?: string) => {
     const client = new Client({ name: "test-agent", version: "1.0.0" });
-    await client.connect(new StreamableHTTPClientTransport(url, { requestInit: { headers: token ? { authorization: `Bearer ${token}` } : {} } }));
+    await client.connect(
+      new StreamableHTTPClientTransport(url, { requestInit: { headers: token ? { authorization: `Bearer ${token}` } : {} } }),
+    );
     return client;
   };
 
@@ -110,7 +128,9 @@ describe("MCP over Streamable HTTP at /api/mcp", () => {
     const { fixed } = await agentSession(client);
     const plans = await call<{ plans: Array<{ id: string; name: string }> }>(client, "list_plans", { search: "mcp batch" });
     expect(plans.plans).toHaveLength(1);
-    const stored = await call<{ versionNumber: number; document: { nodes: unknown[] } }>(client, "get_plan", { planId: plans.plans[0]?.id });
+    const stored = await call<{ versionNumber: number; document: { nodes: unknown[] } }>(client, "get_plan", {
+      planId: plans.plans[0]?.id,
+    });
     expect(stored.versionNumber).toBe(2);
     expect(stored.document.nodes).toHaveLength(3);
     expect((await call<{ status: string }>(client, "get_run", { runId: fixed.runId })).status).toBe("succeeded");
@@ -121,7 +141,13 @@ describe("MCP over Streamable HTTP at /api/mcp", () => {
     await expect(connect()).rejects.toThrow();
     const viewer = await connect(tokens.viewer);
     expect(await callFailing(viewer, "run_plan", { plan: { name: "x", nodes: [] }, waitSeconds: 1 })).toContain("needs run:start");
-    expect((await call<{ ok: boolean }>(viewer, "validate_plan", { plan: { name: "x", nodes: [{ id: "a", type: "file.write", params: { path: "../x", content: "" } }] } })).ok).toBe(false);
+    expect(
+      (
+        await call<{ ok: boolean }>(viewer, "validate_plan", {
+          plan: { name: "x", nodes: [{ id: "a", type: "file.write", params: { path: "../x", content: "" } }] },
+        })
+      ).ok,
+    ).toBe(false);
     await viewer.close();
   });
 });
@@ -134,7 +160,13 @@ describe("MCP over stdio (batchboard mcp)", () => {
     const env: Record<string, string> = {};
     for (const [key, value] of Object.entries(process.env)) if (value !== undefined && key !== "DATABASE_URL") env[key] = value;
     env.BATCHBOARD_DATA_DIR = path.join(home.dir, "data");
-    const transport: Transport = new StdioClientTransport({ command: process.execPath, args: ["--import", "tsx", path.join(REPO, "lib/cli/main.ts"), "mcp"], cwd: REPO, env, stderr: "pipe" });
+    const transport: Transport = new StdioClientTransport({
+      command: process.execPath,
+      args: ["--import", "tsx", path.join(REPO, "lib/cli/main.ts"), "mcp"],
+      cwd: REPO,
+      env,
+      stderr: "pipe",
+    });
     const client = new Client({ name: "test-agent", version: "1.0.0" });
     await client.connect(transport);
     await agentSession(client);

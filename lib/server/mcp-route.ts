@@ -24,5 +24,8 @@ export const mcpRoute = defineRoute({ permission: "plan:read" }, async ({ app, c
 
 /** Stateless: there is no server-initiated stream to open and no session to end. */
 export function mcpMethodNotAllowed(): Response {
-  return Response.json({ jsonrpc: "2.0", error: { code: -32000, message: "Method not allowed: POST JSON-RPC messages to /api/mcp" }, id: null }, { status: 405, headers: { allow: "POST" } });
+  return Response.json(
+    { jsonrpc: "2.0", error: { code: -32000, message: "Method not allowed: POST JSON-RPC messages to /api/mcp" }, id: null },
+    { status: 405, headers: { allow: "POST" } },
+  );
 }

@@ -47,7 +47,9 @@ describe.each(TEST_PROVIDERS)("plan library services on %s", (provider) => {
     const owner = await caller();
     const { planId } = await createBlankPlan(db.client, owner, { name: "Edits", description: "", tags: [] });
     const broken = { name: "Edits", nodes: [{ id: "a", type: "shell", params: { command: "" } }], edges: [] };
-    await expect(savePlan(db.client, owner, { planId, baseVersion: 1, document: broken, message: "x", asDraft: false })).rejects.toMatchObject({ code: "invalid" });
+    await expect(
+      savePlan(db.client, owner, { planId, baseVersion: 1, document: broken, message: "x", asDraft: false }),
+    ).rejects.toMatchObject({ code: "invalid" });
     const draft = await savePlan(db.client, owner, { planId, baseVersion: 1, document: broken, message: "wip", asDraft: true });
     expect(draft).toMatchObject({ number: 2, isDraft: true, problemCount: 1 });
 

@@ -32,7 +32,13 @@ export async function createBlankPlan(
   caller: LibraryCaller,
   details: { name: string; description: string; tags: string[] },
 ) {
-  const input: PlanDocumentInput = { formatVersion: PLAN_FORMAT_VERSION, name: details.name, description: details.description, nodes: [], edges: [] };
+  const input: PlanDocumentInput = {
+    formatVersion: PLAN_FORMAT_VERSION,
+    name: details.name,
+    description: details.description,
+    nodes: [],
+    edges: [],
+  };
   const version = toVersionDocument(input, true);
   const { plan } = await createPlan(
     client,
@@ -67,7 +73,13 @@ export async function duplicatePlan(client: DbClient, caller: LibraryCaller, pla
   const { plan } = await createPlan(
     client,
     { teamId: caller.teamId, ownerId: caller.userId, name, description: source.description, tags },
-    { document, graphHash: latest.graphHash, authorId: caller.userId, message: `Duplicated from "${source.name}" v${latest.number}`, isDraft: latest.isDraft },
+    {
+      document,
+      graphHash: latest.graphHash,
+      authorId: caller.userId,
+      message: `Duplicated from "${source.name}" v${latest.number}`,
+      isDraft: latest.isDraft,
+    },
   );
   return { planId: plan.id, name };
 }
@@ -88,7 +100,13 @@ export async function savePlan(
   const saved = await savePlanVersion(
     client,
     { teamId: caller.teamId, planId: request.planId, baseVersion: request.baseVersion },
-    { document: version.document, graphHash: version.graphHash, authorId: caller.userId, message: request.message, isDraft: version.isDraft },
+    {
+      document: version.document,
+      graphHash: version.graphHash,
+      authorId: caller.userId,
+      message: request.message,
+      isDraft: version.isDraft,
+    },
   );
   const details = detailsOf(version.document);
   if (details && (details.name !== plan.name || details.description !== plan.description)) {
@@ -127,4 +145,3 @@ export async function exportVersion(client: DbClient, teamId: string, planId: st
   const version = await getPlanVersion(client, teamId, planId, number);
   return { fileName: exportFileName(plan.name, version.number), text: serializePlanJson(version.graph) };
 }
-

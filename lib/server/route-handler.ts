@@ -106,7 +106,10 @@ async function readJsonBody(request: Request): Promise<BodyReading> {
   const text = await readBodyText(request);
   if (text === null) {
     const limit = `${MAX_JSON_BODY_BYTES / 1024 / 1024} MiB`;
-    return { ok: false, response: apiError("payload_too_large", `The request body is larger than ${limit}`, [{ path: "", message: `At most ${limit}` }]) };
+    return {
+      ok: false,
+      response: apiError("payload_too_large", `The request body is larger than ${limit}`, [{ path: "", message: `At most ${limit}` }]),
+    };
   }
   if (!text.trim()) return { ok: true, value: undefined };
   if (!isJsonContentType(request.headers.get("content-type"))) {
@@ -155,7 +158,12 @@ export function defineRoute<
       }
       const stillAuthorised = async () => {
         const again = await authenticate(app, request);
-        return again.ok && again.caller.userId === caller.userId && again.caller.teamId === caller.teamId && roleAllows(again.caller.role, options.permission);
+        return (
+          again.ok &&
+          again.caller.userId === caller.userId &&
+          again.caller.teamId === caller.teamId &&
+          roleAllows(again.caller.role, options.permission)
+        );
       };
       const result = await handler({
         app,

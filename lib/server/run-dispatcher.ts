@@ -88,7 +88,8 @@ export function createInProcessDispatcher(resources: RunnerResources, options: {
   function handleOf(runId: string): RunHandle {
     const handle = live.get(runId);
     // A run whose every node has finished has ended, though it stays tracked until its last events are in the log.
-    const ended = handle !== undefined && handle.nodes.size > 0 && [...handle.nodes.values()].every((node) => isTerminalNodeStatus(node.status));
+    const ended =
+      handle !== undefined && handle.nodes.size > 0 && [...handle.nodes.values()].every((node) => isTerminalNodeStatus(node.status));
     if (!handle || ended) throw new NotCancellableError("This run is not running on this server");
     return handle;
   }

@@ -19,10 +19,17 @@ export async function reportOfRun(client: DbClient, teamId: string, runId: strin
 }
 
 /** A finished run's report, or the run's progress so far when `waitSeconds` ran out first. */
-export type WaitedRun = { finished: true; report: RunReport } | { finished: false; progress: Pick<RunReport, "runId" | "status" | "counts"> };
+export type WaitedRun =
+  | { finished: true; report: RunReport }
+  | { finished: false; progress: Pick<RunReport, "runId" | "status" | "counts"> };
 
 /** Waits up to `waitSeconds` for a run to finish and answers its report, or its progress so far. */
-export async function waitForReport(deps: { client: DbClient; runs: RunService }, scope: RunScope, runId: string, waitSeconds: number): Promise<WaitedRun> {
+export async function waitForReport(
+  deps: { client: DbClient; runs: RunService },
+  scope: RunScope,
+  runId: string,
+  waitSeconds: number,
+): Promise<WaitedRun> {
   const finished = await deps.runs.waitForRun(scope, runId, waitSeconds * 1000);
   const report = await reportOfRun(deps.client, scope.teamId, runId);
   if (finished) return { finished: true, report };

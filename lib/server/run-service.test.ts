@@ -65,7 +65,9 @@ describe("run service (in-process runner, real SQLite)", () => {
     const { team, user } = await createTeamWithMember(db.client);
     scope = { teamId: team.id, userId: user.id };
     const document = PlanDocument.parse(twoStepPlan);
-    ({ plan: { id: planId } } = await createPlan(
+    ({
+      plan: { id: planId },
+    } = await createPlan(
       db.client,
       { teamId: team.id, ownerId: user.id, name: document.name },
       { document, graphHash: hashPlan(document), authorId: user.id },

@@ -61,7 +61,8 @@ export interface RunService {
 /** RunRequestErrors are the runner's; the app speaks DomainErrors. */
 function translateRunRequestError(error: unknown): unknown {
   // By name too: Next may bundle the runner into another chunk with its own copy of the class.
-  const isRunRequestError = error instanceof RunRequestError || (error instanceof Error && error.name === "RunRequestError" && "code" in error);
+  const isRunRequestError =
+    error instanceof RunRequestError || (error instanceof Error && error.name === "RunRequestError" && "code" in error);
   if (!isRunRequestError) return error;
   switch (error.code) {
     case "not-found":
@@ -97,7 +98,12 @@ const STORED_STATUS_POLL_MS = 20;
  * soon after its final event; a run executing in the CLI or another server
  * is polled.
  */
-async function waitUntilFinished(dispatcher: RunDispatcher, runId: string, readStatus: () => Promise<RunStatus>, timeoutMs: number): Promise<boolean> {
+async function waitUntilFinished(
+  dispatcher: RunDispatcher,
+  runId: string,
+  readStatus: () => Promise<RunStatus>,
+  timeoutMs: number,
+): Promise<boolean> {
   let endedLive = false;
   // Set by a notice that arrives while the store is being read, so the next pause is skipped.
   let woken = false;
@@ -198,7 +204,8 @@ export function createRunService(deps: {
     startPlanRun: (scope, request) =>
       admitted(async () => {
         const version = await getPlanVersion(client, scope.teamId, request.planId, request.versionNumber);
-        if (version.isDraft) throw new DomainError("invalid", `Version ${version.number} is a draft with problems; fix them and save before running`);
+        if (version.isDraft)
+          throw new DomainError("invalid", `Version ${version.number} is a draft with problems; fix them and save before running`);
         const validation = validatePlan(version.graph);
         if (!validation.ok) {
           const [first] = validation.problems;

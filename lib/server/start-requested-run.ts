@@ -43,7 +43,11 @@ export interface StartedRequestedRun {
 const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? "" : "s"}`;
 
 /** Validates and records what was sent, then starts the run. Throws DomainErrors (RequestIssuesError with one issue per problem). */
-export async function startRequestedRun(deps: { client: DbClient; runs: RunService }, caller: Caller, request: RunRequest): Promise<StartedRequestedRun> {
+export async function startRequestedRun(
+  deps: { client: DbClient; runs: RunService },
+  caller: Caller,
+  request: RunRequest,
+): Promise<StartedRequestedRun> {
   // Checked first, so a refused workspace does not leave an inline plan recorded behind it.
   const workspace = request.workspaceId ? await getWorkspaceForRun(deps.client, caller.teamId, request.workspaceId) : null;
   let target: { planId: string; versionNumber?: number };
@@ -81,7 +85,11 @@ function validInlinePlan(plan: unknown): PlanDocument {
   throw new RequestIssuesError("invalid", `The plan has ${plural(issues.length, "problem")}`, issues);
 }
 
-function compileCalls(calls: unknown, name: string | undefined, workspaceRoot: string | undefined): NonNullable<StartedRequestedRun["compiled"]> {
+function compileCalls(
+  calls: unknown,
+  name: string | undefined,
+  workspaceRoot: string | undefined,
+): NonNullable<StartedRequestedRun["compiled"]> {
   const result = compileToolCalls(calls, { name, workspaceRoot });
   if (result.ok) return { plan: result.plan, calls: result.calls };
   const issues = result.problems.map((problem) => ({
@@ -96,7 +104,12 @@ function compileCalls(calls: unknown, name: string | undefined, workspaceRoot: s
  * revised plan, also the nodes it changed and everything downstream (the
  * revision is recorded as a version of the run's plan, under its name).
  */
-export async function retryRequestedRun(deps: { client: DbClient; runs: RunService }, caller: Caller, runId: string, revisedPlan?: unknown): Promise<{ runId: string }> {
+export async function retryRequestedRun(
+  deps: { client: DbClient; runs: RunService },
+  caller: Caller,
+  runId: string,
+  revisedPlan?: unknown,
+): Promise<{ runId: string }> {
   const scope = { teamId: caller.teamId, userId: caller.userId };
   if (revisedPlan === undefined) return deps.runs.retryFailed(scope, runId);
   if (!roleAllows(caller.role, "plan:edit")) {

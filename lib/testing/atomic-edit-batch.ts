@@ -24,8 +24,16 @@ export function atomicEditBatch(files: number, extraNodes: PlanDocumentInput["no
       { id: "prep", type: "shell", params: { command: "echo prep >> prep.log" } },
       ...extraNodes,
       ...indexes.flatMap((index) => [
-        { id: `a${index}`, type: "file.edit", params: { path: fileName(index), edits: [{ find: `alpha-${index}`, replace: `ALPHA-${index}` }] } },
-        { id: `o${index}`, type: "file.edit", params: { path: fileName(index), edits: [{ find: `omega-${index}`, replace: `OMEGA-${index}` }] } },
+        {
+          id: `a${index}`,
+          type: "file.edit",
+          params: { path: fileName(index), edits: [{ find: `alpha-${index}`, replace: `ALPHA-${index}` }] },
+        },
+        {
+          id: `o${index}`,
+          type: "file.edit",
+          params: { path: fileName(index), edits: [{ find: `omega-${index}`, replace: `OMEGA-${index}` }] },
+        },
       ]),
     ],
     edges: [

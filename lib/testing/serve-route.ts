@@ -14,7 +14,10 @@ export async function serveRoute(handler: Handler): Promise<{ url: string; close
       for (const [key, value] of Object.entries(incoming.headers)) if (typeof value === "string") headers.set(key, value);
       const body = ["GET", "HEAD"].includes(incoming.method ?? "GET") ? undefined : Buffer.concat(chunks);
       try {
-        const response = await handler(new Request(`http://${incoming.headers.host}${incoming.url}`, { method: incoming.method, headers, body }), { params: Promise.resolve({}) });
+        const response = await handler(
+          new Request(`http://${incoming.headers.host}${incoming.url}`, { method: incoming.method, headers, body }),
+          { params: Promise.resolve({}) },
+        );
         outgoing.writeHead(response.status, Object.fromEntries(response.headers));
         outgoing.end(Buffer.from(await response.arrayBuffer()));
       } catch (error) {

@@ -40,12 +40,27 @@ export async function ensurePostgres(): Promise<void> {
   await waitForPort(5432, "PostgreSQL");
 }
 
-
 export const TEST_REDIS_URL = "redis://127.0.0.1:6379";
 
 /** The Redis server command line, also used by `npm run cluster`; `port` and `dir` vary for private test servers. */
 export function redisServerArgs(port: number, dir = "/var/lib/redis", logfile = "/var/log/redis/ci.log"): string[] {
-  return ["--daemonize", "yes", "--bind", "127.0.0.1", "-::1", "--port", String(port), "--save", "", "--appendonly", "no", "--dir", dir, "--logfile", logfile];
+  return [
+    "--daemonize",
+    "yes",
+    "--bind",
+    "127.0.0.1",
+    "-::1",
+    "--port",
+    String(port),
+    "--save",
+    "",
+    "--appendonly",
+    "no",
+    "--dir",
+    dir,
+    "--logfile",
+    logfile,
+  ];
 }
 
 /** Makes sure Redis answers on 127.0.0.1:6379, installing Debian's redis-server and starting it when needed. */

@@ -10,7 +10,14 @@ import type { TestDatabase } from "./test-database";
 export function createTestApp(db: TestDatabase, defaults: AppContext["defaults"]): AppContext {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "batchboard-app-"));
   const env = loadEnv({ BATCHBOARD_DATA_DIR: dataDir, DATABASE_URL: db.config.url });
-  return { env, db, defaults, runs: createServerRunner(env, db.client, createPrismaRunStore(db.client)).runs, cluster: null, setupCode: "TESTSETUPCODE" };
+  return {
+    env,
+    db,
+    defaults,
+    runs: createServerRunner(env, db.client, createPrismaRunStore(db.client)).runs,
+    cluster: null,
+    setupCode: "TESTSETUPCODE",
+  };
 }
 
 /** Calls a route handler with a request to `path` on http://batchboard.test. */

@@ -41,7 +41,8 @@ export default async function InvitePage({ params }: { params: Promise<{ token: 
         <>
           <SignUpFromInviteForm token={token} />
           <p className="muted">
-            Already have an account? <Link href={`/sign-in?next=/invite/${encodeURIComponent(token)}`}>Sign in</Link>, then open this link again.
+            Already have an account? <Link href={`/sign-in?next=/invite/${encodeURIComponent(token)}`}>Sign in</Link>, then open this link
+            again.
           </p>
         </>
       )}

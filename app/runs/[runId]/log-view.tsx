@@ -35,7 +35,17 @@ function toLines(chunks: readonly OutputChunk[]): LogLine[] {
  * printed megabytes scrolls as smoothly as one that printed ten lines. It
  * follows the end while running unless the reader scrolls up; search filters lines.
  */
-export function LogView({ chunks, downloadHref, trimmed, truncated }: { chunks: readonly OutputChunk[]; downloadHref: string; trimmed: boolean; truncated: boolean }) {
+export function LogView({
+  chunks,
+  downloadHref,
+  trimmed,
+  truncated,
+}: {
+  chunks: readonly OutputChunk[];
+  downloadHref: string;
+  trimmed: boolean;
+  truncated: boolean;
+}) {
   const [query, setQuery] = useState("");
   const [follow, setFollow] = useState(true);
   const [scrollTop, setScrollTop] = useState(0);
@@ -58,7 +68,13 @@ export function LogView({ chunks, downloadHref, trimmed, truncated }: { chunks: 
   return (
     <div className="log">
       <div className="log-toolbar">
-        <input type="search" placeholder="Search output" value={query} onChange={(event) => setQuery(event.target.value)} aria-label="Search output" />
+        <input
+          type="search"
+          placeholder="Search output"
+          value={query}
+          onChange={(event) => setQuery(event.target.value)}
+          aria-label="Search output"
+        />
         <label>
           <input type="checkbox" checked={follow} onChange={(event) => setFollow(event.target.checked)} /> Follow
         </label>

@@ -79,7 +79,14 @@ export function NodeDetailPanel(props: {
           </button>
         )}
       </div>
-      <NodeFailure view={view} skip={props.skip} rolledBackBy={props.rolledBackBy} attemptsBefore={props.attemptsBefore} labelOf={props.labelOf} onSelectNode={props.onSelectNode} />
+      <NodeFailure
+        view={view}
+        skip={props.skip}
+        rolledBackBy={props.rolledBackBy}
+        attemptsBefore={props.attemptsBefore}
+        labelOf={props.labelOf}
+        onSelectNode={props.onSelectNode}
+      />
       <div className="tabs" role="tablist" aria-label="Node details">
         {TABS.map((name, index) => (
           <button

@@ -3,7 +3,11 @@ import * as z from "zod";
 import type { NodeView } from "@/lib/run-view/run-view-state";
 import { STATUS_COLORS } from "./status-colors";
 
-const ProcessResult = z.object({ exitCode: z.number().nullable().optional(), signal: z.string().nullable().optional(), durationMs: z.number().optional() });
+const ProcessResult = z.object({
+  exitCode: z.number().nullable().optional(),
+  signal: z.string().nullable().optional(),
+  durationMs: z.number().optional(),
+});
 
 /** Status, attempt (numbered across the retry lineage), duration, exit and PID of one node. */
 export function NodeFacts(props: { view: NodeView; attemptsBefore: number; reusedFromRunId?: string; now: number }) {
@@ -28,14 +32,18 @@ export function NodeFacts(props: { view: NodeView; attemptsBefore: number; reuse
       <dt>Attempt</dt>
       <dd data-testid="node-attempt">
         {attempt || "—"}
-        {!view.reused && props.attemptsBefore > 0 && view.attempt > 0 && <span className="muted"> ({props.attemptsBefore} in earlier runs of this lineage)</span>}
+        {!view.reused && props.attemptsBefore > 0 && view.attempt > 0 && (
+          <span className="muted"> ({props.attemptsBefore} in earlier runs of this lineage)</span>
+        )}
       </dd>
       <dt>Duration</dt>
       <dd>{duration === undefined ? "—" : `${(duration / 1000).toFixed(2)} s`}</dd>
       {processResult.success && (processResult.data.exitCode !== undefined || processResult.data.signal) && (
         <>
           <dt>Exit</dt>
-          <dd data-testid="node-exit">{processResult.data.signal ? `signal ${processResult.data.signal}` : `code ${processResult.data.exitCode ?? "—"}`}</dd>
+          <dd data-testid="node-exit">
+            {processResult.data.signal ? `signal ${processResult.data.signal}` : `code ${processResult.data.exitCode ?? "—"}`}
+          </dd>
         </>
       )}
       {view.pid !== undefined && (

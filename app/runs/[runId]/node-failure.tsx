@@ -36,7 +36,9 @@ export function NodeFailure(props: {
         <div className="node-error" role="alert" data-testid="node-error">
           <strong data-testid="node-error-title">{failureTitle(view.error)}</strong>
           <div>{view.error.message}</div>
-          {view.error.editIndex !== undefined && <div className="muted">Edit #{view.error.editIndex + 1} did not apply; the file was left untouched.</div>}
+          {view.error.editIndex !== undefined && (
+            <div className="muted">Edit #{view.error.editIndex + 1} did not apply; the file was left untouched.</div>
+          )}
           {props.rolledBackBy && <div>Rolled back because {causeLink(props.rolledBackBy)} failed in the same atomic batch.</div>}
           {view.error.retryable === false && <div className="muted">Retrying will not help until the plan or the files change.</div>}
         </div>

@@ -7,7 +7,11 @@ const SearchResult = z.object({
   filesSearched: z.number(),
   truncated: z.boolean(),
 });
-const ReadResult = z.object({ files: z.array(z.object({ path: z.string() }).passthrough()), totalBytes: z.number(), truncated: z.boolean() });
+const ReadResult = z.object({
+  files: z.array(z.object({ path: z.string() }).passthrough()),
+  totalBytes: z.number(),
+  truncated: z.boolean(),
+});
 
 /** A node's result: search matches as a table, reads as a list of files, anything else as JSON. */
 export function NodeResult({ result }: { result: unknown }) {
@@ -58,7 +62,8 @@ export function NodeResult({ result }: { result: unknown }) {
   if (read.success) {
     return (
       <p>
-        Read {read.data.files.length} files, {read.data.totalBytes} bytes{read.data.truncated ? " (capped)" : ""}: {read.data.files.map((file) => file.path).join(", ")}
+        Read {read.data.files.length} files, {read.data.totalBytes} bytes{read.data.truncated ? " (capped)" : ""}:{" "}
+        {read.data.files.map((file) => file.path).join(", ")}
       </p>
     );
   }

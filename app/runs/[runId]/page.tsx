@@ -43,7 +43,8 @@ export default async function RunPage({ params }: { params: Promise<{ runId: str
     const reused = run.parentRunId ? (await listNodeResults(db.client, caller.teamId, runId)).filter((node) => node.reused) : [];
     const ancestors = await loadAncestors(db.client, caller.teamId, run.parentRunId);
     // A reused node's result comes from the newest earlier run that actually ran it.
-    const ranIn = (nodeId: string) => ancestors.findLast((ancestor) => ancestor.nodes.some((node) => node.nodeId === nodeId && !node.reused))?.run.id;
+    const ranIn = (nodeId: string) =>
+      ancestors.findLast((ancestor) => ancestor.nodes.some((node) => node.nodeId === nodeId && !node.reused))?.run.id;
     return (
       <RunView
         runId={run.id}
@@ -55,10 +56,20 @@ export default async function RunPage({ params }: { params: Promise<{ runId: str
         uncontained={toRunSettings(run.settings).sandboxed === false}
         directory={run.directory}
         placement={placement}
-        lineage={ancestors.map(({ run: earlier }) => ({ id: earlier.id, status: earlier.status, startedText: formatWhen(earlier.createdAt) }))}
+        lineage={ancestors.map(({ run: earlier }) => ({
+          id: earlier.id,
+          status: earlier.status,
+          startedText: formatWhen(earlier.createdAt),
+        }))}
         attemptsBefore={Object.fromEntries(attemptsBefore(ancestors.map((ancestor) => ancestor.nodes)))}
         document={document}
-        reused={reused.map((node) => ({ nodeId: node.nodeId, status: node.status, attempt: node.attempt, result: node.result ?? undefined, ranInRunId: ranIn(node.nodeId) }))}
+        reused={reused.map((node) => ({
+          nodeId: node.nodeId,
+          status: node.status,
+          attempt: node.attempt,
+          result: node.result ?? undefined,
+          ranInRunId: ranIn(node.nodeId),
+        }))}
         permissions={{ repair: roleAllows(caller.role, "run:repair") }}
       />
     );

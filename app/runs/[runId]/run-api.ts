@@ -13,7 +13,12 @@ async function call<T>(method: "GET" | "POST", path: string, body?: unknown): Pr
   const json: unknown = await response.json().catch(() => null);
   if (!response.ok) {
     const message =
-      typeof json === "object" && json !== null && "error" in json && typeof json.error === "object" && json.error !== null && "message" in json.error
+      typeof json === "object" &&
+      json !== null &&
+      "error" in json &&
+      typeof json.error === "object" &&
+      json.error !== null &&
+      "message" in json.error
         ? String(json.error.message)
         : `The server answered ${response.status}`;
     throw new Error(message);

@@ -97,7 +97,18 @@ const NODE_SIZE = { initialWidth: 200, initialHeight: 48 };
  */
 const MiniMapRunNode = memo(function MiniMapRunNode({ id, x, y, width, height, borderRadius, shapeRendering }: MiniMapNodeProps) {
   const status = useNodeSelection(id, (view) => view.status);
-  return <rect x={x} y={y} width={width} height={height} rx={borderRadius} ry={borderRadius} fill={STATUS_COLORS[status].border} shapeRendering={shapeRendering} />;
+  return (
+    <rect
+      x={x}
+      y={y}
+      width={width}
+      height={height}
+      rx={borderRadius}
+      ry={borderRadius}
+      fill={STATUS_COLORS[status].border}
+      shapeRendering={shapeRendering}
+    />
+  );
 });
 
 /**
@@ -138,7 +149,8 @@ function useRefitOnResize(container: React.RefObject<HTMLDivElement | null>, sel
       last = element.clientWidth;
       const options = fitOptions(withMiniMap);
       // A large graph stays at its zoom and brings the selected node in view; a small one is fitted whole again.
-      if (withMiniMap && selected.current) void flow.fitView({ ...options, nodes: [{ id: selected.current }], maxZoom: Math.max(flow.getZoom(), 0.5), duration: 200 });
+      if (withMiniMap && selected.current)
+        void flow.fitView({ ...options, nodes: [{ id: selected.current }], maxZoom: Math.max(flow.getZoom(), 0.5), duration: 200 });
       else void flow.fitView({ ...options, duration: 200 });
     });
     observer.observe(element);

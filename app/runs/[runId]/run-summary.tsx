@@ -20,14 +20,22 @@ export function RunSummary(props: { state: RunViewState; execution: ExecutionPla
         <span className={`status status-${props.state.status}`} data-testid="run-status">
           {props.state.status}
         </span>
-        <div className="progress" role="progressbar" aria-label="Operations finished" aria-valuemin={0} aria-valuemax={total} aria-valuenow={done}>
+        <div
+          className="progress"
+          role="progressbar"
+          aria-label="Operations finished"
+          aria-valuemin={0}
+          aria-valuemax={total}
+          aria-valuenow={done}
+        >
           {BAR_STATUSES.map((status) => {
             const share = total ? (count(status) / total) * 100 : 0;
             return share > 0 ? <span key={status} className={`progress-${status}`} style={{ width: `${share}%` }} /> : null;
           })}
         </div>
         <span className="run-counts" data-testid="run-counts">
-          {done}/{total} done · {count("succeeded")} ✓{reused ? ` (${reused} reused)` : ""} · {count("failed")} ✗ · {count("skipped")} skipped · {count("running")} running
+          {done}/{total} done · {count("succeeded")} ✓{reused ? ` (${reused} reused)` : ""} · {count("failed")} ✗ · {count("skipped")}{" "}
+          skipped · {count("running")} running
         </span>
         <span className="muted">{formatDuration(props.elapsedMs)}</span>
         <span className={`stream stream-${props.stream}`} title="Live connection">

@@ -72,8 +72,18 @@ export function RunTimeline(props: {
         <span>{formatDuration(total / 2)}</span>
         <span>{formatDuration(total)}</span>
       </div>
-      <div className="timeline-scroll" style={{ height: Math.min(rows.length, VISIBLE_ROWS) * ROW_HEIGHT + 4 }} onScroll={(event) => setScrollTop(event.currentTarget.scrollTop)}>
-        <svg width="100%" height={rows.length * ROW_HEIGHT} viewBox={`0 0 ${width} ${rows.length * ROW_HEIGHT}`} preserveAspectRatio="none" aria-label="Timeline of node executions">
+      <div
+        className="timeline-scroll"
+        style={{ height: Math.min(rows.length, VISIBLE_ROWS) * ROW_HEIGHT + 4 }}
+        onScroll={(event) => setScrollTop(event.currentTarget.scrollTop)}
+      >
+        <svg
+          width="100%"
+          height={rows.length * ROW_HEIGHT}
+          viewBox={`0 0 ${width} ${rows.length * ROW_HEIGHT}`}
+          preserveAspectRatio="none"
+          aria-label="Timeline of node executions"
+        >
           {shown.map((row, index) => (
             <TimelineRowMarks
               key={row.nodeId}
@@ -128,8 +138,21 @@ function TimelineRowMarks(props: {
       </text>
       {settledWithoutRunning(row.view) && (
         <g className="timeline-skip">
-          <rect x={x(row.start) - 4} y={y + 4} width={8} height={ROW_HEIGHT - 8} fill="none" stroke={STATUS_COLORS[row.view.status].border} strokeDasharray="2 2" />
-          <text x={x(row.start) > width * 0.8 ? x(row.start) - 8 : x(row.start) + 8} textAnchor={x(row.start) > width * 0.8 ? "end" : "start"} y={y + 13} className="timeline-skip-label">
+          <rect
+            x={x(row.start) - 4}
+            y={y + 4}
+            width={8}
+            height={ROW_HEIGHT - 8}
+            fill="none"
+            stroke={STATUS_COLORS[row.view.status].border}
+            strokeDasharray="2 2"
+          />
+          <text
+            x={x(row.start) > width * 0.8 ? x(row.start) - 8 : x(row.start) + 8}
+            textAnchor={x(row.start) > width * 0.8 ? "end" : "start"}
+            y={y + 13}
+            className="timeline-skip-label"
+          >
             {row.view.status}
           </text>
         </g>

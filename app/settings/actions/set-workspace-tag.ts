@@ -9,7 +9,10 @@ export const setWorkspaceTag = defineAction(
   {
     input: z.object({
       workspaceId: z.string().min(1),
-      tag: z.string().trim().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, "Use lower-case letters, digits, '-' and '_'"),
+      tag: z
+        .string()
+        .trim()
+        .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, "Use lower-case letters, digits, '-' and '_'"),
     }),
     permission: "team:manage",
   },

@@ -11,7 +11,12 @@ interface InstanceUser {
   isAdmin: boolean;
 }
 
-export function InstanceView(props: { isAdmin: boolean; callerId: string; settings: { selfServiceTeams: boolean }; users: InstanceUser[] }) {
+export function InstanceView(props: {
+  isAdmin: boolean;
+  callerId: string;
+  settings: { selfServiceTeams: boolean };
+  users: InstanceUser[];
+}) {
   const saving = useSettingsAction(updateInstanceSettings);
   const promoting = useSettingsAction(changeInstanceAdmin);
   return (

@@ -31,7 +31,17 @@ interface PendingInvite {
 }
 
 /** Members and invitations; non-owners see the controls disabled, and the server refuses them anyway. */
-export function MembersView({ canManage, callerId, members, invites }: { canManage: boolean; callerId: string; members: Member[]; invites: PendingInvite[] }) {
+export function MembersView({
+  canManage,
+  callerId,
+  members,
+  invites,
+}: {
+  canManage: boolean;
+  callerId: string;
+  members: Member[];
+  invites: PendingInvite[];
+}) {
   return (
     <>
       <MemberTable canManage={canManage} callerId={callerId} members={members} />
@@ -131,7 +141,8 @@ function InviteForm({ canManage }: { canManage: boolean }) {
         {link ? (
           <p>
             Send this link to the person you invite. It works once and is shown only now:{" "}
-            <input readOnly aria-label="Invite link" value={link} size={60} onFocus={(event) => event.target.select()} /> <CopyButton text={link} label="Copy this link" />
+            <input readOnly aria-label="Invite link" value={link} size={60} onFocus={(event) => event.target.select()} />{" "}
+            <CopyButton text={link} label="Copy this link" />
           </p>
         ) : null}
       </form>
@@ -154,7 +165,12 @@ function PendingInvites({ canManage, invites }: { canManage: boolean; invites: P
                 by {invite.createdBy}, expires {formatWhen(new Date(invite.expiresAt))}
               </td>
               <td>
-                <button type="button" className="button" disabled={!canManage || !withdrawal.ready} onClick={() => withdrawal.run({ inviteId: invite.id })}>
+                <button
+                  type="button"
+                  className="button"
+                  disabled={!canManage || !withdrawal.ready}
+                  onClick={() => withdrawal.run({ inviteId: invite.id })}
+                >
                   Withdraw
                 </button>
               </td>

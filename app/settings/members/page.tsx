@@ -16,7 +16,12 @@ export default async function MembersPage() {
       canManage={roleAllows(caller.role, "team:manage")}
       callerId={caller.userId}
       members={members.map((member) => ({ userId: member.userId, name: member.name, email: member.email, role: member.role }))}
-      invites={invites.map((invite) => ({ id: invite.id, role: invite.role, expiresAt: invite.expiresAt.toISOString(), createdBy: invite.createdBy.name }))}
+      invites={invites.map((invite) => ({
+        id: invite.id,
+        role: invite.role,
+        expiresAt: invite.expiresAt.toISOString(),
+        createdBy: invite.createdBy.name,
+      }))}
     />
   );
 }

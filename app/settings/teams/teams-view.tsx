@@ -14,7 +14,15 @@ interface TeamRow {
  * The team switcher: every team the person belongs to, and a new team of
  * their own when they may create one (`creationRefusal` says why not).
  */
-export function TeamsView({ currentTeamId, teams, creationRefusal }: { currentTeamId: string; teams: TeamRow[]; creationRefusal: string | null }) {
+export function TeamsView({
+  currentTeamId,
+  teams,
+  creationRefusal,
+}: {
+  currentTeamId: string;
+  teams: TeamRow[];
+  creationRefusal: string | null;
+}) {
   const switching = useSettingsAction(switchTeam);
   const creating = useSettingsAction(createTeam);
   return (
@@ -31,7 +39,12 @@ export function TeamsView({ currentTeamId, teams, creationRefusal }: { currentTe
                 {team.teamId === currentTeamId ? (
                   <span className="muted">Current team</span>
                 ) : (
-                  <button type="button" className="button" disabled={!switching.ready} onClick={() => switching.run({ teamId: team.teamId })}>
+                  <button
+                    type="button"
+                    className="button"
+                    disabled={!switching.ready}
+                    onClick={() => switching.run({ teamId: team.teamId })}
+                  >
                     Switch to {team.teamName}
                   </button>
                 )}

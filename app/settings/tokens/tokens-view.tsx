@@ -52,7 +52,8 @@ export function TokensView({ teamName, tokens }: { teamName: string; tokens: Tok
         {secret ? (
           <p>
             Copy it now; it is not shown again:{" "}
-            <input readOnly aria-label="New API token" value={secret} size={60} onFocus={(event) => event.target.select()} /> <CopyButton text={secret} label="Copy this token" />
+            <input readOnly aria-label="New API token" value={secret} size={60} onFocus={(event) => event.target.select()} />{" "}
+            <CopyButton text={secret} label="Copy this token" />
           </p>
         ) : null}
       </form>

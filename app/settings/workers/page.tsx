@@ -28,7 +28,12 @@ export default async function WorkersPage() {
     );
   }
   const workspaces = await listWorkspaces(db.client, caller.teamId);
-  const status = await readClusterStatus(db.client, cluster, caller.teamId, workspaces.map((workspace) => workspace.tag));
+  const status = await readClusterStatus(
+    db.client,
+    cluster,
+    caller.teamId,
+    workspaces.map((workspace) => workspace.tag),
+  );
   return (
     <>
       <h2 className="section-title">Workers</h2>
@@ -82,13 +87,17 @@ export default async function WorkersPage() {
               <td>{queue.tag}</td>
               <td>{queue.waiting}</td>
               <td>{queue.active}</td>
-              <td>{queue.liveWorkers === 0 ? <strong>none: its runs wait for a worker with tag “{queue.tag}”</strong> : queue.liveWorkers}</td>
+              <td>
+                {queue.liveWorkers === 0 ? <strong>none: its runs wait for a worker with tag “{queue.tag}”</strong> : queue.liveWorkers}
+              </td>
             </tr>
           ))}
         </tbody>
       </table>
       <h3>Workspace tags</h3>
-      <p className="muted">A workspace&apos;s runs go to the workers serving its tag (BATCHBOARD_WORKER_TAGS); scratch runs use “default”.</p>
+      <p className="muted">
+        A workspace&apos;s runs go to the workers serving its tag (BATCHBOARD_WORKER_TAGS); scratch runs use “default”.
+      </p>
       <table className="table card" aria-label="Workspace tags">
         <tbody>
           {workspaces.map((workspace) => (

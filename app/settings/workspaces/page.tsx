@@ -19,8 +19,8 @@ export default async function WorkspacesPage() {
       <h2 className="section-title">Workspaces</h2>
       <p className="muted">
         Runs act only in one of these directories or in a fresh scratch directory. Workspaces live under{" "}
-        <code>{env.BATCHBOARD_WORKSPACE_ROOT}</code>: a new one gets its own directory there, or register a directory already there (a checkout).
-        Archived workspaces keep their runs&apos; history but cannot be run in.
+        <code>{env.BATCHBOARD_WORKSPACE_ROOT}</code>: a new one gets its own directory there, or register a directory already there (a
+        checkout). Archived workspaces keep their runs&apos; history but cannot be run in.
       </p>
       {workspaces.map((workspace) => (
         <WorkspaceRow key={workspace.id} workspace={workspace} defaults={DEFAULT_SANDBOX_LIMITS} canManage={canManage} />

@@ -18,12 +18,10 @@ export function WorkspaceForm({ canManage }: { canManage: boolean }) {
       }}
     >
       <label>
-        New workspace name{" "}
-        <input name="name" required disabled={!canManage} placeholder="e.g. website" pattern="[a-z0-9][a-z0-9\-]*" />
+        New workspace name <input name="name" required disabled={!canManage} placeholder="e.g. website" pattern="[a-z0-9][a-z0-9\-]*" />
       </label>{" "}
       <label>
-        Existing directory (optional){" "}
-        <input name="directory" disabled={!canManage} placeholder="e.g. checkouts/website" />
+        Existing directory (optional) <input name="directory" disabled={!canManage} placeholder="e.g. checkouts/website" />
       </label>{" "}
       <button type="submit" className="button button-primary" disabled={!canManage || !registering.ready}>
         Register workspace

@@ -13,7 +13,15 @@ const LIMIT_FIELDS: ReadonlyArray<{ key: keyof SandboxLimits; label: string }> =
 ];
 
 /** One workspace: rename, archive or restore, and its sandbox settings (network, limits; an empty limit takes the default). */
-export function WorkspaceRow({ workspace, defaults, canManage }: { workspace: WorkspaceSummary; defaults: SandboxLimits; canManage: boolean }) {
+export function WorkspaceRow({
+  workspace,
+  defaults,
+  canManage,
+}: {
+  workspace: WorkspaceSummary;
+  defaults: SandboxLimits;
+  canManage: boolean;
+}) {
   const saving = useSettingsAction(updateWorkspace);
   const disabled = !canManage || !saving.ready;
   return (

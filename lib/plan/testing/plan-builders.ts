@@ -33,11 +33,7 @@ export function edge(spec: string | EdgeInput): EdgeInput {
 }
 
 /** A parsed plan (defaults filled in), ready for the optimizer. */
-export function buildPlan(
-  nodes: NodeInput[],
-  edges: (string | EdgeInput)[] = [],
-  settings: Partial<PlanSettings> = {},
-): PlanDocument {
+export function buildPlan(nodes: NodeInput[], edges: (string | EdgeInput)[] = [], settings: Partial<PlanSettings> = {}): PlanDocument {
   return PlanDocument.parse({ name: "Test plan", nodes, edges: edges.map(edge), settings });
 }
 

@@ -25,7 +25,13 @@ export function applyEdits(content: string, edits: readonly FileEdit[]): EditOut
     const edit = edits[index] as FileEdit;
     const first = text.indexOf(edit.find);
     if (first === -1) {
-      return { ok: false, editIndex: index, reason: "not-found", occurrences: 0, message: `Edit ${index + 1}: the text to find was not found` };
+      return {
+        ok: false,
+        editIndex: index,
+        reason: "not-found",
+        occurrences: 0,
+        message: `Edit ${index + 1}: the text to find was not found`,
+      };
     }
     if (edit.all) {
       const parts = text.split(edit.find);

@@ -46,7 +46,10 @@ export async function editFileInSteps(
     }
     // Decoding would replace every invalid byte with U+FFFD and write that back: refuse instead.
     if (!isUtf8(before)) {
-      const error = new NonRetryableError("not-utf8", `"${path}" is not UTF-8 text; file.edit changes text files only (write binary files whole with file.write and "encoding": "base64")`);
+      const error = new NonRetryableError(
+        "not-utf8",
+        `"${path}" is not UTF-8 text; file.edit changes text files only (write binary files whole with file.write and "encoding": "base64")`,
+      );
       for (let index = 0; index < steps.length; index += 1) outcomes.push({ ok: false, error });
       return null;
     }
@@ -61,9 +64,13 @@ export async function editFileInSteps(
       if (!outcome.ok) {
         outcomes.push({
           ok: false,
-          error: new NonRetryableError(outcome.reason === "not-found" ? "edit-not-found" : "edit-ambiguous", `${path}: ${outcome.message}`, {
-            editIndex: outcome.editIndex,
-          }),
+          error: new NonRetryableError(
+            outcome.reason === "not-found" ? "edit-not-found" : "edit-ambiguous",
+            `${path}: ${outcome.message}`,
+            {
+              editIndex: outcome.editIndex,
+            },
+          ),
         });
         continue;
       }

@@ -30,8 +30,12 @@ describe("file.write", () => {
     const { ctx, scope, changes } = await executorContext(ws.dir);
     const result = await writeFileExecutor(FileWriteParams.parse({ path: "a/b/c.txt", content: "hi\n" }), ctx);
     expect(result).toMatchObject({ outcome: "created", bytesWritten: 3 });
-    await expect(writeFileExecutor(FileWriteParams.parse({ path: "a/b/c.txt", content: "x", ifExists: "fail" }), ctx)).rejects.toBeInstanceOf(NonRetryableError);
-    expect((await writeFileExecutor(FileWriteParams.parse({ path: "a/b/c.txt", content: "x", ifExists: "skip" }), ctx)).outcome).toBe("skipped");
+    await expect(
+      writeFileExecutor(FileWriteParams.parse({ path: "a/b/c.txt", content: "x", ifExists: "fail" }), ctx),
+    ).rejects.toBeInstanceOf(NonRetryableError);
+    expect((await writeFileExecutor(FileWriteParams.parse({ path: "a/b/c.txt", content: "x", ifExists: "skip" }), ctx)).outcome).toBe(
+      "skipped",
+    );
     expect((await writeFileExecutor(FileWriteParams.parse({ path: "a/b/c.txt", content: "bye\n" }), ctx)).outcome).toBe("overwritten");
     scope.commit();
     expect(readFileSync(file("a/b/c.txt"), "utf8")).toBe("bye\n");
@@ -42,7 +46,10 @@ describe("file.write", () => {
   it("writes base64 content as exact bytes, and its journalled diff says binary", async () => {
     const { ctx, scope, changes } = await executorContext(ws.dir);
     const bytes = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0xff, 0xfe, 0x80]);
-    const result = await writeFileExecutor(FileWriteParams.parse({ path: "img/logo.png", content: bytes.toString("base64"), encoding: "base64" }), ctx);
+    const result = await writeFileExecutor(
+      FileWriteParams.parse({ path: "img/logo.png", content: bytes.toString("base64"), encoding: "base64" }),
+      ctx,
+    );
     scope.commit();
     expect(result).toMatchObject({ outcome: "created", bytesWritten: bytes.length });
     expect(readFileSync(file("img/logo.png")).equals(bytes)).toBe(true);
@@ -56,9 +63,13 @@ describe("file.write", () => {
     symlinkSync(path.join(outside.dir, "target.txt"), file("link-file"));
     const { ctx } = await executorContext(ws.dir);
     for (const target of ["../escape.txt", "a/../../escape.txt", "/etc/passwd", "link-dir/x.txt", "link-file"]) {
-      await expect(writeFileExecutor(FileWriteParams.parse({ path: target, content: "pwned" }), ctx)).rejects.toMatchObject({ code: "path-escape" });
+      await expect(writeFileExecutor(FileWriteParams.parse({ path: target, content: "pwned" }), ctx)).rejects.toMatchObject({
+        code: "path-escape",
+      });
     }
-    await expect(editFileExecutor(FileEditParams.parse({ path: "link-file", edits: [{ find: "outside", replace: "x" }] }), ctx)).rejects.toMatchObject({ code: "path-escape" });
+    await expect(
+      editFileExecutor(FileEditParams.parse({ path: "link-file", edits: [{ find: "outside", replace: "x" }] }), ctx),
+    ).rejects.toMatchObject({ code: "path-escape" });
     await expect(readFileExecutor(FileReadParams.parse({ paths: ["link-file"] }), ctx)).rejects.toMatchObject({ code: "path-escape" });
     expect(readFileSync(path.join(outside.dir, "target.txt"), "utf8")).toBe("outside");
     expect(readdirSync(outside.dir)).toEqual(["target.txt"]);
@@ -68,19 +79,42 @@ describe("file.write", () => {
 
 describe("file.edit (multi-edit contract)", () => {
   it("applies ordered edits, each to the previous result", () => {
-    expect(applyEdits("a a b", [{ find: "a", replace: "c", all: true }, { find: "c b", replace: "d" }])).toMatchObject({ ok: true, content: "c d", replacements: 3 });
+    expect(
+      applyEdits("a a b", [
+        { find: "a", replace: "c", all: true },
+        { find: "c b", replace: "d" },
+      ]),
+    ).toMatchObject({ ok: true, content: "c d", replacements: 3 });
   });
 
   it("is atomic: a missing or ambiguous find writes nothing and names the edit", async () => {
     writeFileSync(file("f.txt"), "one two two\n");
     const { ctx } = await executorContext(ws.dir);
-    const miss = editFileExecutor(FileEditParams.parse({ path: "f.txt", edits: [{ find: "one", replace: "1" }, { find: "three", replace: "3" }] }), ctx);
+    const miss = editFileExecutor(
+      FileEditParams.parse({
+        path: "f.txt",
+        edits: [
+          { find: "one", replace: "1" },
+          { find: "three", replace: "3" },
+        ],
+      }),
+      ctx,
+    );
     await expect(miss).rejects.toMatchObject({ code: "edit-not-found", details: { editIndex: 1 } });
     await expect(miss).rejects.toThrow(/Edit 2/);
     const ambiguous = editFileExecutor(FileEditParams.parse({ path: "f.txt", edits: [{ find: "two", replace: "2" }] }), ctx);
     await expect(ambiguous).rejects.toMatchObject({ code: "edit-ambiguous" });
     expect(readFileSync(file("f.txt"), "utf8")).toBe("one two two\n");
-    const ok = await editFileExecutor(FileEditParams.parse({ path: "f.txt", edits: [{ find: "one", replace: "1" }, { find: "two", replace: "2", all: true }] }), ctx);
+    const ok = await editFileExecutor(
+      FileEditParams.parse({
+        path: "f.txt",
+        edits: [
+          { find: "one", replace: "1" },
+          { find: "two", replace: "2", all: true },
+        ],
+      }),
+      ctx,
+    );
     expect(ok).toEqual({ path: "f.txt", replacements: 3 });
     expect(readFileSync(file("f.txt"), "utf8")).toBe("1 2 2\n");
   });
@@ -98,7 +132,9 @@ describe("file.edit (multi-edit contract)", () => {
 
   it("fails on a missing file", async () => {
     const { ctx } = await executorContext(ws.dir);
-    await expect(editFileExecutor(FileEditParams.parse({ path: "nope.txt", edits: [{ find: "a", replace: "b" }] }), ctx)).rejects.toMatchObject({ code: "file-not-found" });
+    await expect(
+      editFileExecutor(FileEditParams.parse({ path: "nope.txt", edits: [{ find: "a", replace: "b" }] }), ctx),
+    ).rejects.toMatchObject({ code: "file-not-found" });
   });
 });
 
@@ -199,11 +235,19 @@ describe("search", () => {
     writeFileSync(file("src/c.ts"), "FOO\n");
     const { ctx } = await executorContext(ws.dir);
     const files = await searchExecutor(SearchParams.parse({ pattern: "foo", output: "files", caseSensitive: false }), ctx);
-    expect(files).toMatchObject({ matches: [], files: [{ path: "src/a.ts" }, { path: "src/c.ts" }], filesSearched: 3, truncated: false, counts: [3] });
+    expect(files).toMatchObject({
+      matches: [],
+      files: [{ path: "src/a.ts" }, { path: "src/c.ts" }],
+      filesSearched: 3,
+      truncated: false,
+      counts: [3],
+    });
     const counted = await searchExecutor(SearchParams.parse({ pattern: "foo", output: "count" }), ctx);
     expect(counted.files).toEqual([{ path: "src/a.ts", count: 2 }]);
     const capped = await searchExecutor(SearchParams.parse({ pattern: "o", output: "files", maxMatches: 1 }), ctx);
     expect(capped).toMatchObject({ files: [{ path: "src/a.ts" }], truncated: true });
-    await expect(searchExecutor(SearchParams.parse({ pattern: "foo", output: "files", expect: "none" }), ctx)).rejects.toThrow(/matched 2 lines: src\/a\.ts/);
+    await expect(searchExecutor(SearchParams.parse({ pattern: "foo", output: "files", expect: "none" }), ctx)).rejects.toThrow(
+      /matched 2 lines: src\/a\.ts/,
+    );
   });
 });

@@ -63,7 +63,10 @@ export const readFileExecutor: Executor<FileReadParams, FileReadResult> = async 
     }
     const absolute = await ctx.files.resolve(relative);
     const cap = Math.min(params.maxBytes, remaining);
-    const lineWindow = params.offset !== undefined || params.limit !== undefined ? new LineWindow(params.offset ?? 1, (params.offset ?? 1) + (params.limit ?? Infinity) - 1, cap) : null;
+    const lineWindow =
+      params.offset !== undefined || params.limit !== undefined
+        ? new LineWindow(params.offset ?? 1, (params.offset ?? 1) + (params.limit ?? Infinity) - 1, cap)
+        : null;
     let data: Buffer;
     let size: number;
     if (ctx.dryRun) {

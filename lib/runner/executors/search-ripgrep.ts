@@ -32,10 +32,12 @@ export function prefilterExpressions(patterns: readonly SearchPattern[]): string
   const expressions = new Set<string>();
   for (const pattern of patterns) {
     const literals = pattern.literals;
-    if (!literals || literals.some((literal) => literal.length < MIN_LITERAL_LENGTH || literal.includes("\0") || literal.includes("\n"))) return null;
+    if (!literals || literals.some((literal) => literal.length < MIN_LITERAL_LENGTH || literal.includes("\0") || literal.includes("\n")))
+      return null;
     // Case folding is compared only where both engines surely agree: ASCII.
     if (!pattern.caseSensitive && literals.some((literal) => /[^\x20-\x7e]/.test(literal))) return null;
-    for (const literal of literals) expressions.add((pattern.caseSensitive ? "" : "(?i)") + literal.replace(/[\\.+*?()|[\]{}^$#&\-~]/g, "\\$&"));
+    for (const literal of literals)
+      expressions.add((pattern.caseSensitive ? "" : "(?i)") + literal.replace(/[\\.+*?()|[\]{}^$#&\-~]/g, "\\$&"));
   }
   return [...expressions];
 }
@@ -74,10 +76,20 @@ function walkArguments(walk: RipgrepWalk): string[] {
 const startArguments = (walk: RipgrepWalk) => (walk.start === "" ? [] : ["--", walk.start]);
 
 /** The files (workspace-relative) ripgrep's walk looks at; null when ripgrep cannot be started. */
-export async function ripgrepFiles(executable: string, root: string, walk: RipgrepWalk, signal: AbortSignal, searchPath: string): Promise<Set<string> | null> {
+export async function ripgrepFiles(
+  executable: string,
+  root: string,
+  walk: RipgrepWalk,
+  signal: AbortSignal,
+  searchPath: string,
+): Promise<Set<string> | null> {
   if (missing.has(executable)) return null;
   const chunks: Buffer[] = [];
-  if (!(await run(executable, [...walkArguments(walk), "--files", "--null", ...startArguments(walk)], root, signal, searchPath, (chunk) => chunks.push(chunk)))) {
+  if (
+    !(await run(executable, [...walkArguments(walk), "--files", "--null", ...startArguments(walk)], root, signal, searchPath, (chunk) =>
+      chunks.push(chunk),
+    ))
+  ) {
     missing.add(executable);
     return null;
   }
@@ -101,7 +113,18 @@ export async function ripgrepCandidates(
   onFile: (file: CandidateFile) => void,
 ): Promise<boolean> {
   if (missing.has(executable)) return false;
-  const args = [...walkArguments(walk), "--text", "--no-heading", "--with-filename", "--line-number", "--null", "--color", "never", "--encoding", "none"];
+  const args = [
+    ...walkArguments(walk),
+    "--text",
+    "--no-heading",
+    "--with-filename",
+    "--line-number",
+    "--null",
+    "--color",
+    "never",
+    "--encoding",
+    "none",
+  ];
   for (const expression of [...expressions, "\\x00"]) args.push("-e", expression);
   const parser = new OutputParser(onFile);
   if (!(await run(executable, [...args, ...startArguments(walk)], root, signal, searchPath, (chunk) => parser.push(chunk)))) {
@@ -164,7 +187,14 @@ class OutputParser {
 }
 
 /** Runs ripgrep, handing its standard output on as it comes; false when it cannot be started. */
-function run(executable: string, args: string[], cwd: string, signal: AbortSignal, searchPath: string, onOutput: (chunk: Buffer) => void): Promise<boolean> {
+function run(
+  executable: string,
+  args: string[],
+  cwd: string,
+  signal: AbortSignal,
+  searchPath: string,
+  onOutput: (chunk: Buffer) => void,
+): Promise<boolean> {
   return new Promise((resolve, reject) => {
     // Only a PATH: nothing of the server's environment reaches it, and no config file can change its output.
     // ProcessEnv's typing demands NODE_ENV; ripgrep gets exactly this environment.

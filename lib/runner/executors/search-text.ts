@@ -98,7 +98,11 @@ export function matchText(text: string, pattern: SearchPattern): LineMatch[] {
     let lineEnd = text.indexOf("\n", index);
     if (lineEnd === -1) lineEnd = text.length;
     if (index + match[0].length <= lineEnd) {
-      found.push({ line: lineNumber, column: index - lineStart + 1, text: shownLine(text.slice(lineStart, Math.min(lineEnd, lineStart + MAX_LINE_CHARS + 1))) });
+      found.push({
+        line: lineNumber,
+        column: index - lineStart + 1,
+        text: shownLine(text.slice(lineStart, Math.min(lineEnd, lineStart + MAX_LINE_CHARS + 1))),
+      });
     } else {
       // The match ran past the line's end; the line on its own decides.
       const line = text.slice(lineStart, lineEnd);

@@ -53,10 +53,16 @@ describe("search expect", () => {
     const { ctx } = await executorContext(ws.dir);
     const ok = await searchExecutor(search({ patterns: ["oldName", "newName"], expect: "any" }), ctx);
     expect(ok.counts).toEqual([2, 1]);
-    expect(ok.matches.map((match) => `${match.path}:${match.line}:${match.pattern}`)).toEqual(["src/a.ts:1:oldName", "src/a.ts:2:oldName", "src/b.ts:1:newName"]);
-    await expect(searchExecutor(search({ patterns: ["oldName", "missing"], expect: "any" }), ctx)).rejects.toThrow(/"missing" matched 0 lines/);
+    expect(ok.matches.map((match) => `${match.path}:${match.line}:${match.pattern}`)).toEqual([
+      "src/a.ts:1:oldName",
+      "src/a.ts:2:oldName",
+      "src/b.ts:1:newName",
+    ]);
+    await expect(searchExecutor(search({ patterns: ["oldName", "missing"], expect: "any" }), ctx)).rejects.toThrow(
+      /"missing" matched 0 lines/,
+    );
     await expect(searchExecutor(search({ pattern: "Name", expect: { max: 2 } }), ctx)).rejects.toMatchObject({
-      message: expect.stringContaining("Expected at most 2 matching lines per pattern, but \"Name\" matched 3 lines"),
+      message: expect.stringContaining('Expected at most 2 matching lines per pattern, but "Name" matched 3 lines'),
       result: expect.objectContaining({ counts: [3] }),
     });
     expect((await searchExecutor(search({ pattern: "Name", expect: { min: 3, max: 3 } }), ctx)).counts).toEqual([3]);
@@ -107,7 +113,12 @@ describe("search walk", () => {
 
   it("searches hidden files with hidden, ignored ones with noIgnore, and never .git", async () => {
     const { ctx } = await executorContext(ws.dir);
-    expect(pathsOf(await searchExecutor(search({ pattern: "needle", hidden: true }), ctx))).toEqual([".env", ".hidden/config", "src/app.ts", "sub/keep.log"]);
+    expect(pathsOf(await searchExecutor(search({ pattern: "needle", hidden: true }), ctx))).toEqual([
+      ".env",
+      ".hidden/config",
+      "src/app.ts",
+      "sub/keep.log",
+    ]);
     expect(pathsOf(await searchExecutor(search({ pattern: "needle", noIgnore: true }), ctx))).toEqual([
       "build/out.js",
       "node_modules/pkg/index.js",
@@ -123,7 +134,9 @@ describe("search walk", () => {
     const { ctx } = await executorContext(ws.dir);
     expect(pathsOf(await searchExecutor(search({ pattern: "needle", glob: "build/**" }), ctx))).toEqual([]);
     expect(pathsOf(await searchExecutor(search({ pattern: "needle", glob: "build/**", noIgnore: true }), ctx))).toEqual(["build/out.js"]);
-    expect(pathsOf(await searchExecutor(search({ pattern: "needle", glob: "node_modules/pkg/*.js", noIgnore: true }), ctx))).toEqual(["node_modules/pkg/index.js"]);
+    expect(pathsOf(await searchExecutor(search({ pattern: "needle", glob: "node_modules/pkg/*.js", noIgnore: true }), ctx))).toEqual([
+      "node_modules/pkg/index.js",
+    ]);
     expect(pathsOf(await searchExecutor(search({ pattern: "needle", glob: ".hidden/*", hidden: true }), ctx))).toEqual([".hidden/config"]);
     expect(pathsOf(await searchExecutor(search({ pattern: "needle", glob: "sub/**" }), ctx))).toEqual(["sub/keep.log"]);
   });
@@ -175,7 +188,10 @@ describe("search engines", () => {
   it("report the same matches with the ripgrep prefilter as in-process", async () => {
     const words = ["alpha", "Beta", "gamma", "délta", "TODO_12", "TODO_7", "socket();", "x\u2028y alpha"];
     for (let file = 0; file < 60; file += 1) {
-      const lines = Array.from({ length: 30 }, (_, line) => `${words[(file + line) % words.length]} ${words[(file * 7 + line) % words.length]} ${line}`);
+      const lines = Array.from(
+        { length: 30 },
+        (_, line) => `${words[(file + line) % words.length]} ${words[(file * 7 + line) % words.length]} ${line}`,
+      );
       write(`pkg${file % 4}/f${file}.txt`, lines.join(file % 5 === 0 ? "\r\n" : "\n") + (file % 3 ? "\n" : ""));
     }
     write("bin/late-nul.dat", Buffer.concat([Buffer.from("alpha\n".repeat(2000)), Buffer.from([0]), Buffer.from("alpha\n")]));
@@ -206,10 +222,22 @@ describe("search engines", () => {
     expect(await searchPass(searches, "**/*", withRipgrep.ctx)).toEqual(expected);
     const matchedFiles = new Set(expected[0]?.matches.map((match) => match.path));
     expect(["pkg1/kept.log", "pkg0/node_modules", "pkg3/f3.txt"].every((file) => matchedFiles.has(file))).toBe(true);
-    expect(["pkg1/dropped.log", "ignored/a.txt", "pkg2/secret.txt", "node_modules/dep/index.js", ".hidden/h.txt", "pkg3/large.txt"].some((file) => matchedFiles.has(file))).toBe(false);
-    for (const [glob, options] of [["pkg2/**", {}], ["pkg1/*.log", {}], ["**/*", { hidden: true }], ["**/*", { noIgnore: true }], ["**/*", { hidden: true, noIgnore: true }]] as const) {
+    expect(
+      ["pkg1/dropped.log", "ignored/a.txt", "pkg2/secret.txt", "node_modules/dep/index.js", ".hidden/h.txt", "pkg3/large.txt"].some(
+        (file) => matchedFiles.has(file),
+      ),
+    ).toBe(false);
+    for (const [glob, options] of [
+      ["pkg2/**", {}],
+      ["pkg1/*.log", {}],
+      ["**/*", { hidden: true }],
+      ["**/*", { noIgnore: true }],
+      ["**/*", { hidden: true, noIgnore: true }],
+    ] as const) {
       const variant = searches.map((params) => ({ ...params, glob, ...options }));
-      expect(await searchPass(variant, glob, withRipgrep.ctx), `${glob} ${JSON.stringify(options)}`).toEqual(await searchPass(variant, glob, inProcess.ctx));
+      expect(await searchPass(variant, glob, withRipgrep.ctx), `${glob} ${JSON.stringify(options)}`).toEqual(
+        await searchPass(variant, glob, inProcess.ctx),
+      );
     }
     // ripgrep really is asked: its candidate lines cover every match.
     const patterns = searches[0]?.patterns?.map((pattern) => compilePattern(pattern, false, true)) ?? [];
@@ -217,12 +245,26 @@ describe("search engines", () => {
     const listed: CandidateFile[] = [];
     const walk = { start: "", exclusions: { hidden: false, noIgnore: false }, maxFileBytes: limits.searchMaxFileBytes };
     const { signal } = new AbortController();
-    expect(await ripgrepCandidates("rg", withRipgrep.ctx.workspace.root, walk, expressions, signal, withRipgrep.ctx.limits.shellPath, (file) => listed.push(file))).toBe(true);
+    expect(
+      await ripgrepCandidates("rg", withRipgrep.ctx.workspace.root, walk, expressions, signal, withRipgrep.ctx.limits.shellPath, (file) =>
+        listed.push(file),
+      ),
+    ).toBe(true);
     expect(listed.find((file) => file.path === "bin/late-nul.dat")?.binary).toBe(true);
     expect(listed.find((file) => file.path === "pkg1/f1.txt")?.lines.size).toBeGreaterThan(0);
     const looked = await ripgrepFiles("rg", withRipgrep.ctx.workspace.root, walk, signal, withRipgrep.ctx.limits.shellPath);
     expect(looked?.has("pkg1/f1.txt")).toBe(true);
     expect(looked?.has("pkg3/large.txt")).toBe(false);
-    expect(await ripgrepCandidates("/nonexistent/rg", withRipgrep.ctx.workspace.root, walk, expressions, signal, withRipgrep.ctx.limits.shellPath, () => undefined)).toBe(false);
+    expect(
+      await ripgrepCandidates(
+        "/nonexistent/rg",
+        withRipgrep.ctx.workspace.root,
+        walk,
+        expressions,
+        signal,
+        withRipgrep.ctx.limits.shellPath,
+        () => undefined,
+      ),
+    ).toBe(false);
   });
 });

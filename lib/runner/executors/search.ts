@@ -3,7 +3,14 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { searchPatternsOf, type SearchExpectation, type SearchParams } from "../../plan/schema";
 import { OperationError } from "../errors";
-import { prefilterExpressions, ripgrepCandidates, ripgrepFiles, type CandidateFile, type CandidateLines, type RipgrepWalk } from "./search-ripgrep";
+import {
+  prefilterExpressions,
+  ripgrepCandidates,
+  ripgrepFiles,
+  type CandidateFile,
+  type CandidateLines,
+  type RipgrepWalk,
+} from "./search-ripgrep";
 import { compilePattern, matchLine, matchText, shownLine, type LineMatch, type SearchPattern } from "./search-text";
 import { throwIfAborted, type Executor, type ExecutorContext } from "./types";
 import { globDirectory, walkFiles } from "./walk-files";
@@ -61,7 +68,9 @@ export const searchExecutor: Executor<SearchParams, SearchResult> = async (param
  */
 export async function searchPass(searches: readonly SearchParams[], glob: string, ctx: ExecutorContext): Promise<SearchResult[]> {
   throwIfAborted(ctx.signal);
-  const patterns = searches.flatMap((search) => searchPatternsOf(search).map((pattern) => compilePattern(pattern, search.regex, search.caseSensitive)));
+  const patterns = searches.flatMap((search) =>
+    searchPatternsOf(search).map((pattern) => compilePattern(pattern, search.regex, search.caseSensitive)),
+  );
   const first = searches[0];
   const overlay = ctx.files.unwritten();
   const exclusions = { hidden: first?.hidden ?? false, noIgnore: first?.noIgnore ?? false };
@@ -138,7 +147,11 @@ async function searchWithRipgrep(
   });
   // Most of these are files ripgrep skipped for their size: those are not read just to be skipped again.
   const rest = unseen.filter((index) => !isTooLarge(files[index] as string, ctx));
-  const searchedHere = await searchInProcess(rest.map((index) => files[index] as string), patterns, ctx);
+  const searchedHere = await searchInProcess(
+    rest.map((index) => files[index] as string),
+    patterns,
+    ctx,
+  );
   rest.forEach((index, position) => (found[index] = searchedHere[position]));
   return found;
 }
@@ -198,7 +211,8 @@ function collect(search: SearchParams, files: readonly string[], found: FoundLin
     if (linesInFile === 0) return;
     filesWithMatches += 1;
     if (search.output !== "lines") {
-      if (matchingFiles.length < search.maxMatches) matchingFiles.push(search.output === "count" ? { path: file, count: linesInFile } : { path: file });
+      if (matchingFiles.length < search.maxMatches)
+        matchingFiles.push(search.output === "count" ? { path: file, count: linesInFile } : { path: file });
       return;
     }
     if (matches.length >= search.maxMatches) return;
@@ -219,7 +233,9 @@ export function unmetExpectation(search: SearchParams, result: SearchResult): Op
   patterns.forEach((pattern, index) => {
     const count = result.counts[index] ?? 0;
     if (count >= range.min && count <= range.max) return;
-    const where = result.matches.filter((match) => match.pattern === undefined || match.pattern === pattern).map((match) => `${match.path}:${match.line}`);
+    const where = result.matches
+      .filter((match) => match.pattern === undefined || match.pattern === pattern)
+      .map((match) => `${match.path}:${match.line}`);
     // With files listed instead of lines, the files stand for where (any pattern) matched.
     const shown = (where.length ? where : (result.files ?? []).map((file) => file.path)).slice(0, 5);
     const locations = count === 0 ? "" : `: ${shown.join(", ")}${count > shown.length ? `, … (${count - shown.length} more)` : ""}`;
@@ -227,7 +243,11 @@ export function unmetExpectation(search: SearchParams, result: SearchResult): Op
   });
   if (!problems.length) return null;
   const scope = `${result.filesSearched} file${result.filesSearched === 1 ? "" : "s"} searched (glob "${search.glob}"${search.noIgnore ? "" : ", .gitignore and node_modules excluded"}${search.hidden ? "" : ", hidden files excluded"})`;
-  return new OperationError("expectation-failed", `Expected ${describeExpectation(search.expect)}, but ${problems.join("; ")} in ${scope}`, result);
+  return new OperationError(
+    "expectation-failed",
+    `Expected ${describeExpectation(search.expect)}, but ${problems.join("; ")} in ${scope}`,
+    result,
+  );
 }
 
 function expectedRange(expect: SearchExpectation): { min: number; max: number } {
@@ -241,7 +261,9 @@ function describeExpectation(expect: SearchExpectation): string {
   if (expect === "any") return "at least one matching line per pattern";
   if (expect.max === undefined) return `at least ${expect.min} matching lines per pattern`;
   if (expect.min === undefined || expect.min === 0) return `at most ${expect.max} matching lines per pattern`;
-  return expect.min === expect.max ? `exactly ${expect.min} matching lines per pattern` : `${expect.min}–${expect.max} matching lines per pattern`;
+  return expect.min === expect.max
+    ? `exactly ${expect.min} matching lines per pattern`
+    : `${expect.min}–${expect.max} matching lines per pattern`;
 }
 
 async function readText(relative: string, ctx: ExecutorContext): Promise<string | null> {

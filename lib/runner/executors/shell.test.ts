@@ -17,13 +17,15 @@ beforeEach(() => {
 });
 afterEach(() => ws.cleanup());
 
-
 describe("shell", () => {
   it("runs in the workspace with a clean environment and streams output", async () => {
     process.env.BATCHBOARD_TEST_SECRET = "hunter2";
     const { ctx, output } = await executorContext(ws.dir);
     const result = await shellExecutor(
-      ShellParams.parse({ command: 'pwd; echo "home=$HOME"; echo "secret=${BATCHBOARD_TEST_SECRET:-none}"; echo "mine=$MINE"; echo err >&2', env: { MINE: "yes" } }),
+      ShellParams.parse({
+        command: 'pwd; echo "home=$HOME"; echo "secret=${BATCHBOARD_TEST_SECRET:-none}"; echo "mine=$MINE"; echo err >&2',
+        env: { MINE: "yes" },
+      }),
       ctx,
     );
     expect(result.exitCode).toBe(0);
@@ -45,7 +47,9 @@ describe("shell", () => {
   it("timeout kills the whole process group, grandchildren included", async () => {
     const resources = memoryResources();
     const document = plan({
-      nodes: [{ id: "slow", type: "shell", timeoutMs: 1000, params: { command: "sh -c 'sleep 30 & echo $! > grandchild.pid; wait' & wait" } }],
+      nodes: [
+        { id: "slow", type: "shell", timeoutMs: 1000, params: { command: "sh -c 'sleep 30 & echo $! > grandchild.pid; wait' & wait" } },
+      ],
     });
     const started = Date.now();
     const { outcome } = await runPlan(resources, document, ws.dir);
@@ -82,7 +86,8 @@ describe("shell", () => {
   });
 
   it("background commands are ready on an output pattern or a port and stopped at run end", async () => {
-    const server = "node -e \"require('net').createServer(()=>{}).listen(Number(process.argv[1]),'127.0.0.1',()=>console.log('listening'))\"";
+    const server =
+      "node -e \"require('net').createServer(()=>{}).listen(Number(process.argv[1]),'127.0.0.1',()=>console.log('listening'))\"";
     const port = await new Promise<number>((resolve) => {
       const probe = net.createServer().listen(0, "127.0.0.1", () => {
         const address = probe.address();
@@ -94,7 +99,11 @@ describe("shell", () => {
       nodes: [
         { id: "server", type: "shell", params: { command: `${server} ${port}`, background: true, readyWhen: { port } } },
         { id: "logger", type: "shell", params: { command: "echo ready; sleep 30", background: true, readyWhen: { output: "^ready" } } },
-        { id: "client", type: "shell", params: { command: `node -e "require('net').connect(${port},'127.0.0.1',()=>process.exit(0)).on('error',()=>process.exit(1))"` } },
+        {
+          id: "client",
+          type: "shell",
+          params: { command: `node -e "require('net').connect(${port},'127.0.0.1',()=>process.exit(0)).on('error',()=>process.exit(1))"` },
+        },
       ],
       edges: [
         { from: "server", to: "client" },
@@ -114,14 +123,20 @@ describe("shell", () => {
     const resources = memoryResources();
     const document = plan({
       nodes: [
-        { id: "server", type: "shell", params: { command: "echo ready; sleep 0.3; echo later; sleep 30", background: true, readyWhen: { output: "^ready" } } },
+        {
+          id: "server",
+          type: "shell",
+          params: { command: "echo ready; sleep 0.3; echo later; sleep 30", background: true, readyWhen: { output: "^ready" } },
+        },
         { id: "client", type: "shell", params: { command: "sleep 1" } },
       ],
       edges: [{ from: "server", to: "client" }],
     });
     const { outcome } = await runPlan(resources, document, ws.dir);
     expect(outcome.status).toBe("succeeded");
-    const streamed = resources.events.filter((event) => event.type === "node.output" && event.nodeId === "server").map((event) => event.type === "node.output" && event.data);
+    const streamed = resources.events
+      .filter((event) => event.type === "node.output" && event.nodeId === "server")
+      .map((event) => event.type === "node.output" && event.data);
     expect(streamed.join("")).toBe("ready\nlater\n");
     const server = outcome.nodes.get("server");
     expect(server?.status).toBe("succeeded");
@@ -130,16 +145,22 @@ describe("shell", () => {
 
   it("a background command that exits before it is ready fails", async () => {
     const { ctx } = await executorContext(ws.dir);
-    await expect(shellExecutor(ShellParams.parse({ command: "exit 4", background: true, readyWhen: { output: "never" } }), ctx)).rejects.toMatchObject({
+    await expect(
+      shellExecutor(ShellParams.parse({ command: "exit 4", background: true, readyWhen: { output: "never" } }), ctx),
+    ).rejects.toMatchObject({
       code: "exited-before-ready",
     });
   });
 
   it("200 MB of output leaves the runner's memory bounded", async () => {
     writeFileSync(path.join(ws.dir, ".keep"), "");
-    const { stdout } = await promisify(execFile)(process.execPath, ["--import", "tsx", path.join(__dirname, "../testing/flood-output.ts"), ws.dir, String(200_000_000)], {
-      cwd: path.join(__dirname, "../../.."),
-    });
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ["--import", "tsx", path.join(__dirname, "../testing/flood-output.ts"), ws.dir, String(200_000_000)],
+      {
+        cwd: path.join(__dirname, "../../.."),
+      },
+    );
     const report = JSON.parse(stdout.trim().split("\n").pop() as string);
     console.log(`200 MB output: peak RSS ${report.peakRssMb} MB`, report);
     expect(report.status).toBe("succeeded");

@@ -100,14 +100,19 @@ export const shellExecutor: Executor<ShellParams, ShellResult> = async (params, 
   });
 
   if (readiness) {
-    if (params.readyWhen && "port" in params.readyWhen) void pollPort(params.readyWhen.port, ctx.signal, exited).then((open) => open && readiness.markReady());
+    if (params.readyWhen && "port" in params.readyWhen)
+      void pollPort(params.readyWhen.port, ctx.signal, exited).then((open) => open && readiness.markReady());
     const first = await Promise.race([readiness.ready.then(() => "ready" as const), exited, stoppedByAbort]);
     if (first === "stopped" || ctx.signal.aborted) throw abortedBy(ctx.signal);
     if (first !== "ready") {
       ctx.signal.removeEventListener("abort", abortListener);
       spawned.signal("SIGKILL");
       await closed;
-      throw new OperationError("exited-before-ready", `Background command exited (code ${first.code}) before it was ready`, resultOf(first.code, first.signal));
+      throw new OperationError(
+        "exited-before-ready",
+        `Background command exited (code ${first.code}) before it was ready`,
+        resultOf(first.code, first.signal),
+      );
     }
     ctx.keepProcess({ nodeId: ctx.nodeId, keepRunning: params.keepRunning, stop });
     // Its output keeps streaming after it is ready; once it ends, its result says how, with the whole tail.

@@ -57,7 +57,9 @@ export async function walkFiles(workspace: Workspace, glob: string, options: Wal
     if (found.size > maxFiles) throw new NonRetryableError("too-many-files", `Glob "${glob}" matches more than ${maxFiles} files`);
   };
   const pending: Array<{ dir: string; levels: RuleLevel[] }> =
-    startRelative !== "" && gitignores.excludes(startRelative, true, exclusions) ? [] : [{ dir: start, levels: gitignores.levelsDownTo(startRelative) }];
+    startRelative !== "" && gitignores.excludes(startRelative, true, exclusions)
+      ? []
+      : [{ dir: start, levels: gitignores.levelsDownTo(startRelative) }];
   while (pending.length) {
     if (signal.aborted) throw signal.reason;
     const { dir, levels: parentLevels } = pending.pop() as { dir: string; levels: RuleLevel[] };
@@ -96,7 +98,10 @@ export async function walkFiles(workspace: Workspace, glob: string, options: Wal
 
 /** The directory a glob's files all lie under: its leading segments without wildcards ("" for the root). */
 export function globDirectory(glob: string): string {
-  const segments = glob.replace(/\\/g, "/").replace(/^(\.\/)+/, "").split("/");
+  const segments = glob
+    .replace(/\\/g, "/")
+    .replace(/^(\.\/)+/, "")
+    .split("/");
   const literal: string[] = [];
   for (const segment of segments.slice(0, -1)) {
     if (/[*?[{]/.test(segment)) break;

@@ -106,15 +106,45 @@ async function readSystemView(): Promise<SystemView> {
  * not list or enter, six levels down; symbolic links are left alone.
  */
 function privateEtcPaths(): Promise<string[]> {
-  const expression = ["(", "-type", "d", "(", "!", "-perm", "-004", "-o", "!", "-perm", "-001", ")", "-prune", "-print0", ")", "-o", "(", "-type", "f", "!", "-perm", "-004", "-print0", ")"];
+  const expression = [
+    "(",
+    "-type",
+    "d",
+    "(",
+    "!",
+    "-perm",
+    "-004",
+    "-o",
+    "!",
+    "-perm",
+    "-001",
+    ")",
+    "-prune",
+    "-print0",
+    ")",
+    "-o",
+    "(",
+    "-type",
+    "f",
+    "!",
+    "-perm",
+    "-004",
+    "-print0",
+    ")",
+  ];
   // ProcessEnv's typing demands NODE_ENV; find gets exactly this environment.
   const env = { PATH: "/usr/bin:/bin" } as Record<string, string> as NodeJS.ProcessEnv;
   return new Promise((resolve, reject) => {
-    execFile("find", ["/etc", "-mindepth", "1", "-maxdepth", "7", ...expression], { env, encoding: "buffer", maxBuffer: 16 * MIB }, (error: ExecFileException | null, stdout: Buffer) => {
-      // Exit status 1: a directory this process may not read, which find reports and skips, as a walk of our own would.
-      if (error && error.code !== 1) reject(new Error(`Listing /etc's private files for the sandbox failed: ${error.message}`));
-      else resolve(stdout.toString("utf8").split("\0").filter(Boolean).sort());
-    });
+    execFile(
+      "find",
+      ["/etc", "-mindepth", "1", "-maxdepth", "7", ...expression],
+      { env, encoding: "buffer", maxBuffer: 16 * MIB },
+      (error: ExecFileException | null, stdout: Buffer) => {
+        // Exit status 1: a directory this process may not read, which find reports and skips, as a walk of our own would.
+        if (error && error.code !== 1) reject(new Error(`Listing /etc's private files for the sandbox failed: ${error.message}`));
+        else resolve(stdout.toString("utf8").split("\0").filter(Boolean).sort());
+      },
+    );
   });
 }
 
@@ -130,7 +160,13 @@ function lstatOrNull(file: string): Stats | null {
 function helperArguments(limits: SandboxLimits): string[] {
   return [
     "--isolate",
-    ...["nproc=" + limits.processes, "data=" + limits.memoryMb * MIB, "cpu=" + limits.cpuSeconds, "fsize=" + limits.fileSizeMb * MIB, "nofile=" + limits.openFiles].flatMap((limit) => ["--limit", limit]),
+    ...[
+      "nproc=" + limits.processes,
+      "data=" + limits.memoryMb * MIB,
+      "cpu=" + limits.cpuSeconds,
+      "fsize=" + limits.fileSizeMb * MIB,
+      "nofile=" + limits.openFiles,
+    ].flatMap((limit) => ["--limit", limit]),
   ];
 }
 
@@ -171,12 +207,29 @@ export function createSandboxLauncher(options: SandboxLauncherOptions): CommandL
           nativeCacheDir: options.helperCacheDirectory,
           foreignPids: true,
           wrap(zygote, native) {
-            const layout: SandboxLayout = { workspaceRoot: request.workspaceRoot, home: made.home.HOME, tmp: made.home.TMPDIR, helper: native ? zygote.file : null, network: request.settings.network };
+            const layout: SandboxLayout = {
+              workspaceRoot: request.workspaceRoot,
+              home: made.home.HOME,
+              tmp: made.home.TMPDIR,
+              helper: native ? zygote.file : null,
+              network: request.settings.network,
+            };
             const inner: ZygoteCommand = native ? { file: SANDBOX_HELPER, args: helperArguments(limits) } : zygote;
             const sandboxed = [...bubblewrapArguments(layout, system), inner.file, ...inner.args];
             if (!cgroup) return { file: bwrapPath, args: sandboxed };
             // The sandbox joins the run's cgroup before it starts anything.
-            return { file: "/bin/sh", args: ["-c", 'for f; do [ "$f" = -- ] && break; echo $$ > "$f"; shift; done; shift; exec "$@"', "sh", ...cgroup.procsFiles, "--", bwrapPath, ...sandboxed] };
+            return {
+              file: "/bin/sh",
+              args: [
+                "-c",
+                'for f; do [ "$f" = -- ] && break; echo $$ > "$f"; shift; done; shift; exec "$@"',
+                "sh",
+                ...cgroup.procsFiles,
+                "--",
+                bwrapPath,
+                ...sandboxed,
+              ],
+            };
           },
         });
         started = { spawner, cgroup, root: made.root };
@@ -231,7 +284,13 @@ async function probe(bwrapPath: string, stateDirectory: string): Promise<Availab
   if (!existsSync(/*turbopackIgnore: true*/ bwrapPath)) return { ok: false, message: notInstalled(bwrapPath) };
   const made = createRunHome(stateDirectory, `probe-${process.pid}`);
   try {
-    const layout: SandboxLayout = { workspaceRoot: made.home.HOME, home: made.home.HOME, tmp: made.home.TMPDIR, helper: null, network: true };
+    const layout: SandboxLayout = {
+      workspaceRoot: made.home.HOME,
+      home: made.home.HOME,
+      tmp: made.home.TMPDIR,
+      helper: null,
+      network: true,
+    };
     const args = [...bubblewrapArguments(layout, await systemView()), "/bin/sh", "-c", "exit 0"];
     const result = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
       const child = spawn(bwrapPath, args, { stdio: ["ignore", "ignore", "pipe"] });

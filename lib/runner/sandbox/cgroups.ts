@@ -62,7 +62,11 @@ function hierarchies(): Hierarchy[] {
       for (const [names, own] of membership) {
         const listed = names.split(",");
         if (!controllers.some((controller) => listed.includes(controller))) continue;
-        found.push({ version: 1, own: path.join(mountPoint, path.relative(root, own)), controllers: controllers.filter((c) => listed.includes(c)) });
+        found.push({
+          version: 1,
+          own: path.join(mountPoint, path.relative(root, own)),
+          controllers: controllers.filter((c) => listed.includes(c)),
+        });
       }
     }
   }
@@ -145,7 +149,8 @@ export function createRunCgroup(name: string, limits: RunCgroupLimits): RunCgrou
       for (const controller of controllers) {
         const [file, value] = (files[controller] as (limits: RunCgroupLimits) => [string, string])(limits);
         writeFileSync(path.join(dir, file), value);
-        if (controller === "memory") memoryCounter = { file: path.join(dir, hierarchy.version === 1 ? "memory.oom_control" : "memory.events") };
+        if (controller === "memory")
+          memoryCounter = { file: path.join(dir, hierarchy.version === 1 ? "memory.oom_control" : "memory.events") };
       }
       created.push(dir);
     } catch {

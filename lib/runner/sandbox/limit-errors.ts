@@ -31,7 +31,8 @@ function limitOf({ code, signal, stderrTail, memoryKilled }: CommandEnding): key
   if (signal === "SIGXCPU" || code === 128 + SIGXCPU) return "cpuSeconds";
   if (signal === "SIGXFSZ" || code === 128 + SIGXFSZ || /File size limit exceeded|File too large/i.test(stderrTail)) return "fileSizeMb";
   if (memoryKilled || /out of memory|cannot allocate memory|MemoryError|allocation failed|bad_alloc/i.test(stderrTail)) return "memoryMb";
-  if (/(fork|clone).{0,40}(resource temporarily unavailable|retry)|can'?not fork|can't fork|too many processes/i.test(stderrTail)) return "processes";
+  if (/(fork|clone).{0,40}(resource temporarily unavailable|retry)|can'?not fork|can't fork|too many processes/i.test(stderrTail))
+    return "processes";
   if (/too many open files/i.test(stderrTail)) return "openFiles";
   return null;
 }

@@ -8,7 +8,12 @@ import * as z from "zod";
 /** Per-command resource limits (rlimits, plus cgroup limits where the server may create cgroups). */
 export const SandboxLimits = z
   .object({
-    processes: z.number().int().min(8).max(65_536).describe("Most processes and threads one command may have at once (a fork bomb stops here)"),
+    processes: z
+      .number()
+      .int()
+      .min(8)
+      .max(65_536)
+      .describe("Most processes and threads one command may have at once (a fork bomb stops here)"),
     memoryMb: z.number().int().min(64).max(1_048_576).describe("Most memory one command may allocate, in MiB"),
     cpuSeconds: z.number().int().min(1).max(604_800).describe("Most CPU time one process of the command may use, in seconds"),
     fileSizeMb: z.number().int().min(1).max(1_048_576).describe("Largest file one command may write, in MiB"),

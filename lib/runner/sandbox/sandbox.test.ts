@@ -17,7 +17,8 @@ const bwrapInstalled = existsSync("/usr/bin/bwrap");
 const data = temporaryDirectory("batchboard-sandbox-data-");
 const workspace = path.join(data.dir, "workspaces", "ws");
 const otherWorkspace = path.join(data.dir, "workspaces", "other");
-const launcher = () => createSandboxLauncher({ helperCacheDirectory: path.join(data.dir, "bin"), stateDirectory: path.join(data.dir, "sandboxes") });
+const launcher = () =>
+  createSandboxLauncher({ helperCacheDirectory: path.join(data.dir, "bin"), stateDirectory: path.join(data.dir, "sandboxes") });
 
 beforeAll(() => {
   mkdirSync(workspace, { recursive: true });
@@ -41,9 +42,14 @@ function privateEtcEntries(dir: string, depth = 0, found: { files: string[]; dir
 }
 
 /** Runs one shell node in the sandbox and returns its final state. */
-async function runShell(command: string, options: { timeoutMs?: number; settings?: Partial<WorkspaceSandboxSettings>; background?: boolean } = {}) {
+async function runShell(
+  command: string,
+  options: { timeoutMs?: number; settings?: Partial<WorkspaceSandboxSettings>; background?: boolean } = {},
+) {
   const resources = memoryResources({}, launcher());
-  const document = plan({ nodes: [{ id: "cmd", type: "shell", params: { command }, ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) }] });
+  const document = plan({
+    nodes: [{ id: "cmd", type: "shell", params: { command }, ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) }],
+  });
   const started = performance.now();
   const { outcome } = await runPlan(resources, document, workspace, { sandbox: { network: true, limits: {}, ...options.settings } });
   const node = outcome.nodes.get("cmd");
@@ -94,14 +100,19 @@ describe.runIf(bwrapInstalled)("the command sandbox", () => {
   it("hides files and directories of /etc that only their owner may read, at any depth", async () => {
     const hidden = privateEtcEntries("/etc");
     expect(hidden.files).toContain("/etc/shadow");
-    const probes = [...hidden.files.map((file) => `echo "${file} $(wc -c < ${file} 2>/dev/null || echo 0)"`), ...hidden.directories.map((dir) => `echo "${dir} $(ls -A ${dir} 2>/dev/null | wc -l)"`)];
+    const probes = [
+      ...hidden.files.map((file) => `echo "${file} $(wc -c < ${file} 2>/dev/null || echo 0)"`),
+      ...hidden.directories.map((dir) => `echo "${dir} $(ls -A ${dir} 2>/dev/null | wc -l)"`),
+    ];
     const { stdout } = await runShell(probes.join("; "));
     expect(stdout.trim().split("\n")).toEqual([...hidden.files, ...hidden.directories].map((entry) => `${entry} 0`));
   });
 
   it("ends a timed-out command within a second of its limit, setsid and double-fork escapes included", async () => {
     const marker = `9${Date.now() % 100000}.25`;
-    const { node } = await runShell(`setsid sleep ${marker} & (setsid sh -c 'sleep ${marker} > /dev/null 2>&1 &' &); sleep ${marker}`, { timeoutMs: 1000 });
+    const { node } = await runShell(`setsid sleep ${marker} & (setsid sh -c 'sleep ${marker} > /dev/null 2>&1 &' &); sleep ${marker}`, {
+      timeoutMs: 1000,
+    });
     expect(node?.error?.code).toBe("timeout");
     const nodeMs = (node?.finishedAt?.getTime() ?? Infinity) - (node?.startedAt?.getTime() ?? 0);
     expect(nodeMs).toBeLessThan(2000);
@@ -128,7 +139,10 @@ describe.runIf(bwrapInstalled)("the command sandbox", () => {
   }, 120_000);
 
   it("contains a fork bomb and ends it at its timeout", async () => {
-    const { node } = await runShell("bomb() { bomb | bomb & }; bomb; sleep 30", { settings: { limits: { processes: 64 } }, timeoutMs: 3000 });
+    const { node } = await runShell("bomb() { bomb | bomb & }; bomb; sleep 30", {
+      settings: { limits: { processes: 64 } },
+      timeoutMs: 3000,
+    });
     expect(node?.error?.code).toBe("timeout");
     // Reported within a second of its limit; the run itself ends once the kernel has torn the bomb down.
     const nodeMs = (node?.finishedAt?.getTime() ?? Infinity) - (node?.startedAt?.getTime() ?? 0);
@@ -151,8 +165,16 @@ describe.runIf(bwrapInstalled)("the command sandbox", () => {
   });
 
   it("leaves nothing of a run that died with its runner once recovery discards it", async () => {
-    const commands = launcher().openRun({ runId: "crashed-run", workspaceRoot: workspace, settings: { network: true, limits: {} }, concurrency: 1 });
-    const started = await commands.spawn({ command: "echo cache > $HOME/cache", cwd: workspace, env: { PATH: "/usr/bin:/bin", ...commands.home } }, () => undefined);
+    const commands = launcher().openRun({
+      runId: "crashed-run",
+      workspaceRoot: workspace,
+      settings: { network: true, limits: {} },
+      concurrency: 1,
+    });
+    const started = await commands.spawn(
+      { command: "echo cache > $HOME/cache", cwd: workspace, env: { PATH: "/usr/bin:/bin", ...commands.home } },
+      () => undefined,
+    );
     await started.closed;
     expect(readdirSync(path.join(data.dir, "sandboxes"))).toContain("crashed-run");
     launcher().discardRun("crashed-run");
@@ -161,7 +183,14 @@ describe.runIf(bwrapInstalled)("the command sandbox", () => {
   });
 
   it("fails shell nodes with one clear error where bubblewrap is missing", async () => {
-    const resources = memoryResources({}, createSandboxLauncher({ bwrapPath: "/nonexistent/bwrap", helperCacheDirectory: path.join(data.dir, "bin"), stateDirectory: path.join(data.dir, "sandboxes") }));
+    const resources = memoryResources(
+      {},
+      createSandboxLauncher({
+        bwrapPath: "/nonexistent/bwrap",
+        helperCacheDirectory: path.join(data.dir, "bin"),
+        stateDirectory: path.join(data.dir, "sandboxes"),
+      }),
+    );
     const { outcome } = await runPlan(resources, plan({ nodes: [{ id: "cmd", type: "shell", params: { command: "true" } }] }), workspace);
     expect(outcome.nodes.get("cmd")?.error).toMatchObject({ code: "sandbox-unavailable" });
     expect(outcome.nodes.get("cmd")?.error?.message).toMatch(/apt-get install bubblewrap.*BATCHBOARD_SANDBOX=off/);
@@ -171,10 +200,19 @@ describe.runIf(bwrapInstalled)("the command sandbox", () => {
     // A stand-in for a bubblewrap that the kernel refuses: what bwrap prints where user namespaces are off.
     const refused = path.join(data.dir, "refusing-bwrap");
     writeFileSync(refused, "#!/bin/sh\necho 'bwrap: setting up uid map: Permission denied' >&2\nexit 1\n", { mode: 0o755 });
-    const resources = memoryResources({}, createSandboxLauncher({ bwrapPath: refused, helperCacheDirectory: path.join(data.dir, "bin"), stateDirectory: path.join(data.dir, "sandboxes") }));
+    const resources = memoryResources(
+      {},
+      createSandboxLauncher({
+        bwrapPath: refused,
+        helperCacheDirectory: path.join(data.dir, "bin"),
+        stateDirectory: path.join(data.dir, "sandboxes"),
+      }),
+    );
     const { outcome } = await runPlan(resources, plan({ nodes: [{ id: "cmd", type: "shell", params: { command: "true" } }] }), workspace);
     expect(outcome.nodes.get("cmd")?.error).toMatchObject({ code: "sandbox-unavailable" });
-    expect(outcome.nodes.get("cmd")?.error?.message).toMatch(/cannot start here: bwrap: setting up uid map: Permission denied\. This usually means unprivileged user namespaces are disabled/);
+    expect(outcome.nodes.get("cmd")?.error?.message).toMatch(
+      /cannot start here: bwrap: setting up uid map: Permission denied\. This usually means unprivileged user namespaces are disabled/,
+    );
   });
 
   it("a killed runner's commands die with it", async () => {
@@ -185,11 +223,16 @@ describe.runIf(bwrapInstalled)("the command sandbox", () => {
       const resources = memoryResources({}, createSandboxLauncher({ helperCacheDirectory: ${JSON.stringify(path.join(data.dir, "bin"))}, stateDirectory: ${JSON.stringify(path.join(data.dir, "sandboxes"))} }));
       await runPlan(resources, plan({ nodes: [{ id: "cmd", type: "shell", params: { command: "setsid sleep ${marker} & sleep ${marker}" } }] }), ${JSON.stringify(workspace)});
     `;
-    const runner = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { cwd: path.join(__dirname, "../../.."), stdio: "ignore" });
-    for (let waited = 0; countProcessesRunning("sleep", marker) < 2 && waited < 20_000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
+    const runner = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
+      cwd: path.join(__dirname, "../../.."),
+      stdio: "ignore",
+    });
+    for (let waited = 0; countProcessesRunning("sleep", marker) < 2 && waited < 20_000; waited += 50)
+      await new Promise((resolve) => setTimeout(resolve, 50));
     expect(countProcessesRunning("sleep", marker)).toBe(2);
     runner.kill("SIGKILL");
-    for (let waited = 0; countProcessesRunning("sleep", marker) > 0 && waited < 2000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
+    for (let waited = 0; countProcessesRunning("sleep", marker) > 0 && waited < 2000; waited += 50)
+      await new Promise((resolve) => setTimeout(resolve, 50));
     expect(countProcessesRunning("sleep", marker)).toBe(0);
   }, 30_000);
 });

@@ -20,7 +20,11 @@ describe.each(spawners)("%s spawner", (_name, create, available) => {
     try {
       const chunks: string[] = [];
       const started = await spawner.spawn(
-        { command: 'echo "$GREETING from $(pwd)"; echo oops >&2; ps -o pgid= -p $$; exit 3', cwd: os.tmpdir(), env: { PATH: "/usr/bin:/bin", GREETING: "hi" } },
+        {
+          command: 'echo "$GREETING from $(pwd)"; echo oops >&2; ps -o pgid= -p $$; exit 3',
+          cwd: os.tmpdir(),
+          env: { PATH: "/usr/bin:/bin", GREETING: "hi" },
+        },
         (stream, chunk) => chunks.push(`${stream}:${chunk.toString()}`),
       );
       expect(await started.exited).toEqual({ code: 3, signal: null });
@@ -53,7 +57,10 @@ describe.each(spawners)("%s spawner", (_name, create, available) => {
     const spawner = create();
     const start = async (killGroupOnExit: boolean) => {
       let output = "";
-      const started = await spawner.spawn({ command: "sleep 30 & echo $!", cwd: os.tmpdir(), env: { PATH: "/usr/bin:/bin" }, killGroupOnExit }, (_stream, chunk) => (output += chunk.toString()));
+      const started = await spawner.spawn(
+        { command: "sleep 30 & echo $!", cwd: os.tmpdir(), env: { PATH: "/usr/bin:/bin" }, killGroupOnExit },
+        (_stream, chunk) => (output += chunk.toString()),
+      );
       expect(await started.exited).toEqual({ code: 0, signal: null });
       return { started, leftover: () => Number(output.trim()) };
     };
@@ -62,7 +69,8 @@ describe.each(spawners)("%s spawner", (_name, create, available) => {
       // The leftover `sleep` held the output pipe open: closing proves it is gone.
       await killed.started.closed;
       // Killed, it may linger a moment as a zombie until init reaps it.
-      for (let waited = 0; groupAlive(killed.started.pid) && waited < 3000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
+      for (let waited = 0; groupAlive(killed.started.pid) && waited < 3000; waited += 20)
+        await new Promise((resolve) => setTimeout(resolve, 20));
       expect(groupAlive(killed.started.pid)).toBe(false);
       const kept = await start(false);
       await new Promise((resolve) => setTimeout(resolve, 50));
@@ -78,7 +86,9 @@ describe.each(spawners)("%s spawner", (_name, create, available) => {
     const spawner = create();
     const run = async (command: string, env: Record<string, string> = { PATH: "/usr/bin:/bin" }) => {
       const chunks: string[] = [];
-      const started = await spawner.spawn({ command, cwd: os.tmpdir(), env }, (stream, chunk) => chunks.push(`${stream}:${chunk.toString()}`));
+      const started = await spawner.spawn({ command, cwd: os.tmpdir(), env }, (stream, chunk) =>
+        chunks.push(`${stream}:${chunk.toString()}`),
+      );
       const exit = await started.exited;
       await started.closed;
       return { exit, output: chunks.join("") };
@@ -90,9 +100,16 @@ describe.each(spawners)("%s spawner", (_name, create, available) => {
       expect(signals.output).toMatch(/SigBlk:\s+0+\n/);
       expect(signals.output).toMatch(/SigIgn:\s+0+\n/);
       expect(await run("")).toEqual({ exit: { code: 0, signal: null }, output: "" });
-      expect(await run("echo \"$EMPTY|$SPACED\"", { EMPTY: "", SPACED: " a  b " })).toEqual({ exit: { code: 0, signal: null }, output: "stdout:| a  b \n" });
-      await expect(spawner.spawn({ command: "echo a\0b", cwd: os.tmpdir(), env: {} }, () => undefined)).rejects.toThrow(/null bytes|NUL byte/);
-      await expect(spawner.spawn({ command: "true", cwd: os.tmpdir(), env: { BAD: "a\0b" } }, () => undefined)).rejects.toThrow(/null bytes|NUL byte/);
+      expect(await run('echo "$EMPTY|$SPACED"', { EMPTY: "", SPACED: " a  b " })).toEqual({
+        exit: { code: 0, signal: null },
+        output: "stdout:| a  b \n",
+      });
+      await expect(spawner.spawn({ command: "echo a\0b", cwd: os.tmpdir(), env: {} }, () => undefined)).rejects.toThrow(
+        /null bytes|NUL byte/,
+      );
+      await expect(spawner.spawn({ command: "true", cwd: os.tmpdir(), env: { BAD: "a\0b" } }, () => undefined)).rejects.toThrow(
+        /null bytes|NUL byte/,
+      );
     } finally {
       spawner.close();
     }

@@ -101,7 +101,11 @@ interface ZygoteJob {
 }
 
 // Reversed: where two names share a number (SIGABRT, SIGIOT), the first listed wins.
-const SIGNAL_NAMES = new Map(Object.entries(os.constants.signals).reverse().map(([name, number]) => [number, name as NodeJS.Signals]));
+const SIGNAL_NAMES = new Map(
+  Object.entries(os.constants.signals)
+    .reverse()
+    .map(([name, number]) => [number, name as NodeJS.Signals]),
+);
 
 /** How a zygote process is started: its program and arguments. */
 export interface ZygoteCommand {
@@ -147,7 +151,11 @@ export function ensureNativeZygote(cacheDir: string, compilerPath = "/usr/bin/cc
     const work = mkdtempSync(path.join(cacheDir, "build-"));
     try {
       writeFileSync(path.join(work, "zygote.c"), NATIVE_ZYGOTE_SOURCE);
-      const compiled = spawnSync(/*turbopackIgnore: true*/ compilerPath, ["-O2", "-o", path.join(work, "zygote"), path.join(work, "zygote.c")], { stdio: "ignore", timeout: 60_000 });
+      const compiled = spawnSync(
+        /*turbopackIgnore: true*/ compilerPath,
+        ["-O2", "-o", path.join(work, "zygote"), path.join(work, "zygote.c")],
+        { stdio: "ignore", timeout: 60_000 },
+      );
       if (compiled.status !== 0) return null;
       installVerifiedBinary(path.join(work, "zygote"), binary);
       return binary;
@@ -229,8 +237,7 @@ export function createZygoteSpawner(options: ZygoteOptions = {}): ProcessSpawner
           if (jobs.has(id as string)) requestKill(id as string, name === "SIGKILL" ? 9 : 15);
         };
         job.started.resolve({ pid, hostPid: foreignPids ? null : pid, exited: job.exited, closed: job.closed, signal });
-      }
-      else if (kind === "E") {
+      } else if (kind === "E") {
         job.started.reject(new Error(Buffer.from(a ?? "", "hex").toString()));
         jobs.delete(id as string);
       } else if (kind === "X") {
@@ -257,7 +264,10 @@ export function createZygoteSpawner(options: ZygoteOptions = {}): ProcessSpawner
 
   const ensureZygote = () => {
     if (zygote) return zygote;
-    const child = spawnChild(/*turbopackIgnore: true*/ zygoteCommand.file, zygoteCommand.args, { stdio: ["pipe", "pipe", "pipe"], env: {} as NodeJS.ProcessEnv });
+    const child = spawnChild(/*turbopackIgnore: true*/ zygoteCommand.file, zygoteCommand.args, {
+      stdio: ["pipe", "pipe", "pipe"],
+      env: {} as NodeJS.ProcessEnv,
+    });
     child.stdout?.on("data", onData);
     child.stderr?.on("data", (chunk: Buffer) => (complaint = (complaint + chunk.toString()).slice(-2000)));
     child.stdin?.on("error", () => undefined);

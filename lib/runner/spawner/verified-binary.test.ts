@@ -33,10 +33,13 @@ describe.skipIf(!hasCompiler)("native zygote cache", () => {
   it.each([
     ["its bytes were changed", (file: string) => writeFileSync(file, "#!/bin/sh\necho pwned\n", { mode: 0o700 })],
     ["others may write it", (file: string) => chmodSync(file, 0o777)],
-    ["it became a symlink", (file: string) => {
-      rmSync(file);
-      symlinkSync("/bin/sh", file);
-    }],
+    [
+      "it became a symlink",
+      (file: string) => {
+        rmSync(file);
+        symlinkSync("/bin/sh", file);
+      },
+    ],
     ["its hash is missing", (file: string) => rmSync(`${file}.sha256`)],
   ])("compiles it again when %s", (_what, tamper) => {
     const file = ensureNativeZygote(cacheDir) as string;

@@ -29,7 +29,10 @@ export function plan(input: Omit<PlanDocumentInput, "name"> & { name?: string })
 }
 
 /** Resources over a memory store whose every plan version is looked up in `plans`. */
-export function memoryResources(limits: Partial<RunnerLimits> = {}, commands?: CommandLauncher): RunnerResources & { plans: Map<string, PlanDocument>; events: RunEvent[] } {
+export function memoryResources(
+  limits: Partial<RunnerLimits> = {},
+  commands?: CommandLauncher,
+): RunnerResources & { plans: Map<string, PlanDocument>; events: RunEvent[] } {
   const plans = new Map<string, PlanDocument>();
   const store = createMemoryRunStore((id) => {
     const found = plans.get(id);
@@ -37,9 +40,14 @@ export function memoryResources(limits: Partial<RunnerLimits> = {}, commands?: C
     return found;
   });
   const events: RunEvent[] = [];
-  const resources = createRunnerResources({ store, commands, limits: { flushIntervalMs: 5, killGraceMs: 300, ...limits }, reportError: (error) => {
-    throw error;
-  } });
+  const resources = createRunnerResources({
+    store,
+    commands,
+    limits: { flushIntervalMs: 5, killGraceMs: 300, ...limits },
+    reportError: (error) => {
+      throw error;
+    },
+  });
   resources.bus.subscribe("*", (event) => events.push(event));
   return Object.assign(resources, { plans, events });
 }
@@ -66,7 +74,10 @@ export async function runPlan(
 }
 
 /** Uncontained, as a test of the runner's own semantics; sandbox.test.ts runs commands through the sandbox. */
-const testCommands = createUncontainedLauncher({ spawner: createZygoteSpawner(), homesDirectory: path.join(os.tmpdir(), "batchboard-test-homes") }).openRun({
+const testCommands = createUncontainedLauncher({
+  spawner: createZygoteSpawner(),
+  homesDirectory: path.join(os.tmpdir(), "batchboard-test-homes"),
+}).openRun({
   runId: `executor-tests-${process.pid}`,
   workspaceRoot: os.tmpdir(),
   settings: WorkspaceSandboxSettings.parse({}),
@@ -80,7 +91,9 @@ export async function executorContext(
 ) {
   const workspace = openWorkspace(directory);
   const changes: FileChangeRecord[] = [];
-  const journal = new FileJournal(options.dryRun ? createOverlayFileSystem() : diskFileSystem, workspace, (records) => changes.push(...records));
+  const journal = new FileJournal(options.dryRun ? createOverlayFileSystem() : diskFileSystem, workspace, (records) =>
+    changes.push(...records),
+  );
   const scope = journal.scope();
   const output: ExecutorEvent[] = [];
   const kept: BackgroundProcess[] = [];

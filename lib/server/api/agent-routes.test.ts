@@ -24,7 +24,12 @@ describe.each(TEST_PROVIDERS)("agent run API on %s", (provider) => {
   let teamId: string;
   const root = temporaryDirectory("batchboard-agent-ws-");
   const post = (body: unknown, query = "") =>
-    callRoute(startRunRoute.withApp(app), { method: "POST", path: `/api/v1/runs${query}`, headers: { authorization: `Bearer ${token}` }, body });
+    callRoute(startRunRoute.withApp(app), {
+      method: "POST",
+      path: `/api/v1/runs${query}`,
+      headers: { authorization: `Bearer ${token}` },
+      body,
+    });
 
   beforeAll(async () => {
     db = await createTestDatabase(provider);
@@ -63,12 +68,19 @@ describe.each(TEST_PROVIDERS)("agent run API on %s", (provider) => {
       { id: "build", status: "failed", exitCode: 2, output: { stdout: "compiling\n" } },
       { id: "test", status: "skipped", skipped: '"build" failed' },
     ]);
-    const again = await callRoute(getRunReportRoute.withApp(app), { path: "/x", params: { runId: report.runId }, headers: { authorization: `Bearer ${token}` } });
+    const again = await callRoute(getRunReportRoute.withApp(app), {
+      path: "/x",
+      params: { runId: report.runId },
+      headers: { authorization: `Bearer ${token}` },
+    });
     expect(RunReport.parse(await again.json())).toEqual(report);
   });
 
   it("answers 202 with the run id and progress when the wait ends first", async () => {
-    const response = await post({ plan: { name: "slow", nodes: [{ id: "sleep", type: "shell", params: { command: "sleep 1" } }] } }, "?wait=0.1");
+    const response = await post(
+      { plan: { name: "slow", nodes: [{ id: "sleep", type: "shell", params: { command: "sleep 1" } }] } },
+      "?wait=0.1",
+    );
     expect(response.status).toBe(202);
     const body = (await response.json()) as { runId: string; status: string; counts: { total: number } };
     expect(body.runId).toBeTruthy();
@@ -77,7 +89,12 @@ describe.each(TEST_PROVIDERS)("agent run API on %s", (provider) => {
   });
 
   it("compiles a tool-call batch in a registered workspace, returns the plan and runs it", async () => {
-    const workspace = await registerWorkspace(db.client, teamId, { name: "agent", source: { kind: "new" } }, { root: root.dir, dataDir: path.join(root.dir, "data") });
+    const workspace = await registerWorkspace(
+      db.client,
+      teamId,
+      { name: "agent", source: { kind: "new" } },
+      { root: root.dir, dataDir: path.join(root.dir, "data") },
+    );
     writeFileSync(path.join(workspace.directory, "lib.ts"), "export const oldName = 1;\n");
     const calls = [
       { name: "Edit", input: { file_path: path.join(workspace.directory, "lib.ts"), old_string: "oldName", new_string: "newName" } },
@@ -98,7 +115,12 @@ describe.each(TEST_PROVIDERS)("agent run API on %s", (provider) => {
 
   it("refuses a batch with a call it cannot map, naming the call, and changes nothing", async () => {
     const before = await db.client.plan.count();
-    const response = await post({ calls: [{ name: "Write", input: { file_path: "a", content: "" } }, { name: "Edit", input: { file_path: "/etc/passwd", old_string: "x", new_string: "y" } }] });
+    const response = await post({
+      calls: [
+        { name: "Write", input: { file_path: "a", content: "" } },
+        { name: "Edit", input: { file_path: "/etc/passwd", old_string: "x", new_string: "y" } },
+      ],
+    });
     expect(response.status).toBe(422);
     const body = (await response.json()) as { error: { issues: { path: string; message: string }[] } };
     expect(body.error.issues).toEqual([{ path: "calls.1.file_path", message: expect.stringContaining("Call 1 (file_path)") }]);
@@ -106,7 +128,12 @@ describe.each(TEST_PROVIDERS)("agent run API on %s", (provider) => {
   });
 
   it("retries with a revised plan, then undoes the whole chain, and refuses a second undo", async () => {
-    const workspace = await registerWorkspace(db.client, teamId, { name: "retry", source: { kind: "new" } }, { root: root.dir, dataDir: path.join(root.dir, "data") });
+    const workspace = await registerWorkspace(
+      db.client,
+      teamId,
+      { name: "retry", source: { kind: "new" } },
+      { root: root.dir, dataDir: path.join(root.dir, "data") },
+    );
     writeFileSync(path.join(workspace.directory, "b.txt"), "broken\n");
     const document = (find: string) => ({
       name: "fix me",
@@ -121,14 +148,25 @@ describe.each(TEST_PROVIDERS)("agent run API on %s", (provider) => {
     const failed = RunReport.parse(await (await post({ plan: document("typo"), workspaceId: workspace.id }, "?wait=30")).json());
     expect(failed.nodes.find((node) => node.id === "edit")?.error?.code).toBe("edit-not-found");
     const auth = { authorization: `Bearer ${token}` };
-    const retried = await callRoute(retryRunRoute.withApp(app), { method: "POST", path: "/x?wait=30", params: { runId: failed.runId }, headers: auth, body: { plan: document("broken") } });
+    const retried = await callRoute(retryRunRoute.withApp(app), {
+      method: "POST",
+      path: "/x?wait=30",
+      params: { runId: failed.runId },
+      headers: auth,
+      body: { plan: document("broken") },
+    });
     expect(retried.status).toBe(200);
     const report = RunReport.parse(await retried.json());
     expect(report).toMatchObject({ status: "succeeded", parentRunId: failed.runId });
-    expect(report.nodes.map((node) => [node.id, node.reused])).toEqual([["write", true], ["edit", false], ["check", false]]);
+    expect(report.nodes.map((node) => [node.id, node.reused])).toEqual([
+      ["write", true],
+      ["edit", false],
+      ["check", false],
+    ]);
     expect(report.nodes[2]?.output?.stdout).toBe("fixed\n");
 
-    const undo = () => callRoute(undoRunRoute.withApp(app), { method: "POST", path: "/x", params: { runId: report.runId }, headers: auth, body: {} });
+    const undo = () =>
+      callRoute(undoRunRoute.withApp(app), { method: "POST", path: "/x", params: { runId: report.runId }, headers: auth, body: {} });
     expect(await (await undo()).json()).toEqual({ restored: expect.arrayContaining(["a.txt", "b.txt"]), conflicts: [] });
     expect(readFileSync(path.join(workspace.directory, "b.txt"), "utf8")).toBe("broken\n");
     const again = await undo();

@@ -39,10 +39,22 @@ describe.each(TEST_PROVIDERS)("API edges on %s", (provider) => {
 
   it("answers a body over the limit with 413 and a non-JSON body with 415, in the error shape, storing nothing", async () => {
     const plansBefore = await db.client.plan.count();
-    const huge = { document: { name: "Huge", nodes: [{ id: "w", type: "file.write", params: { path: "a", content: "x".repeat(MAX_JSON_BODY_BYTES + 10) } }] } };
-    const tooLarge = await callRoute(createPlanRoute.withApp(app), { method: "POST", path: "/api/v1/plans", headers: bearer(editor), body: huge });
+    const huge = {
+      document: {
+        name: "Huge",
+        nodes: [{ id: "w", type: "file.write", params: { path: "a", content: "x".repeat(MAX_JSON_BODY_BYTES + 10) } }],
+      },
+    };
+    const tooLarge = await callRoute(createPlanRoute.withApp(app), {
+      method: "POST",
+      path: "/api/v1/plans",
+      headers: bearer(editor),
+      body: huge,
+    });
     expect(tooLarge.status).toBe(413);
-    expect(await tooLarge.json()).toMatchObject({ error: { code: "payload_too_large", message: expect.stringMatching(/larger than 8 MiB/) } });
+    expect(await tooLarge.json()).toMatchObject({
+      error: { code: "payload_too_large", message: expect.stringMatching(/larger than 8 MiB/) },
+    });
 
     const form = await createPlanRoute.withApp(app)(
       new Request("http://batchboard.test/api/v1/plans", {
@@ -58,7 +70,9 @@ describe.each(TEST_PROVIDERS)("API edges on %s", (provider) => {
       new Request("http://batchboard.test/api/v1/plans", {
         method: "POST",
         headers: { ...bearer(editor), "content-type": "application/json; charset=utf-8" },
-        body: JSON.stringify({ document: { name: "Charset", nodes: [{ id: "w", type: "file.write", params: { path: "a.txt", content: "" } }] } }),
+        body: JSON.stringify({
+          document: { name: "Charset", nodes: [{ id: "w", type: "file.write", params: { path: "a.txt", content: "" } }] },
+        }),
       }),
       { params: Promise.resolve({}) },
     );
@@ -70,7 +84,10 @@ describe.each(TEST_PROVIDERS)("API edges on %s", (provider) => {
     const member = await addMemberWithRole(db.client, teamId, "viewer");
     const token = await createTokenFor(db.client, member.id, teamId);
     const started = await callRoute(startRunRoute.withApp(app), {
-      method: "POST", path: "/x", headers: bearer(editor), body: { plan: { name: `long ${how}`, nodes: [{ id: "wait", type: "shell", params: { command: "sleep 30" } }] } },
+      method: "POST",
+      path: "/x",
+      headers: bearer(editor),
+      body: { plan: { name: `long ${how}`, nodes: [{ id: "wait", type: "shell", params: { command: "sleep 30" } }] } },
     });
     const { runId } = (await started.json()) as { runId: string };
     const stream = await callRoute(streamRunEventsRoute.withApp(app), { path: "/x", params: { runId }, headers: bearer(token.secret) });

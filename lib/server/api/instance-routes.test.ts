@@ -24,7 +24,11 @@ describe.each(TEST_PROVIDERS)("instance administration on %s", (provider) => {
     db = await createTestDatabase(provider);
     const first = await createTeamWithMember(db.client, "owner");
     await db.client.user.update({ where: { id: first.user.id }, data: { isAdmin: true, passwordHash: "x" } });
-    app = createTestApp(db, { team: first.team, owner: first.user, workspace: { id: "unused", name: "default", directory: "/nonexistent" } });
+    app = createTestApp(db, {
+      team: first.team,
+      owner: first.user,
+      workspace: { id: "unused", name: "default", directory: "/nonexistent" },
+    });
     admin = { id: first.user.id, token: (await createTokenFor(db.client, first.user.id, first.team.id)).secret };
     const second = await createTeamWithMember(db.client, "owner");
     await db.client.user.update({ where: { id: second.user.id }, data: { passwordHash: "x" } });
@@ -41,7 +45,9 @@ describe.each(TEST_PROVIDERS)("instance administration on %s", (provider) => {
     for (const caller of [viewer, owner]) {
       const refused = await createTeam(caller.token, "Mine");
       expect(refused.status).toBe(403);
-      expect(await refused.json()).toMatchObject({ error: { code: "forbidden", message: expect.stringMatching(/Only instance administrators can create teams/) } });
+      expect(await refused.json()).toMatchObject({
+        error: { code: "forbidden", message: expect.stringMatching(/Only instance administrators can create teams/) },
+      });
     }
     expect(await db.client.team.count()).toBe(teamsBefore);
     const created = await createTeam(admin.token, "Admins' team");
@@ -55,7 +61,9 @@ describe.each(TEST_PROVIDERS)("instance administration on %s", (provider) => {
       callRoute(updateInstanceRoute.withApp(app), { method: "PATCH", path: "/x", headers: bearer(token), body: { selfServiceTeams } });
     expect((await patch(owner.token, true)).status).toBe(403);
     expect(await (await patch(admin.token, true)).json()).toEqual({ settings: { selfServiceTeams: true } });
-    expect(await (await callRoute(getInstanceRoute.withApp(app), { path: "/x", headers: bearer(viewer.token) })).json()).toEqual({ settings: { selfServiceTeams: true } });
+    expect(await (await callRoute(getInstanceRoute.withApp(app), { path: "/x", headers: bearer(viewer.token) })).json()).toEqual({
+      settings: { selfServiceTeams: true },
+    });
     expect((await createTeam(viewer.token, "Viewer's own")).status).toBe(201);
     await patch(admin.token, false);
     expect((await createTeam(viewer.token, "Another")).status).toBe(403);
@@ -63,7 +71,13 @@ describe.each(TEST_PROVIDERS)("instance administration on %s", (provider) => {
 
   it("lets administrators promote and demote others, but never demote the last one", async () => {
     const setAdmin = (token: string, userId: string, isAdmin: boolean) =>
-      callRoute(updateInstanceUserRoute.withApp(app), { method: "PATCH", path: "/x", params: { userId }, headers: bearer(token), body: { isAdmin } });
+      callRoute(updateInstanceUserRoute.withApp(app), {
+        method: "PATCH",
+        path: "/x",
+        params: { userId },
+        headers: bearer(token),
+        body: { isAdmin },
+      });
     expect((await setAdmin(owner.token, owner.id, true)).status).toBe(403);
     expect((await callRoute(listInstanceUsersRoute.withApp(app), { path: "/x", headers: bearer(owner.token) })).status).toBe(403);
     expect((await setAdmin(admin.token, owner.id, true)).status).toBe(200);
@@ -72,7 +86,9 @@ describe.each(TEST_PROVIDERS)("instance administration on %s", (provider) => {
     const last = await setAdmin(owner.token, owner.id, false);
     expect(last.status).toBe(422);
     expect(JSON.stringify(await last.json())).toMatch(/at least one administrator/);
-    const users = (await (await callRoute(listInstanceUsersRoute.withApp(app), { path: "/x", headers: bearer(owner.token) })).json()) as { users: { id: string; isAdmin: boolean }[] };
+    const users = (await (await callRoute(listInstanceUsersRoute.withApp(app), { path: "/x", headers: bearer(owner.token) })).json()) as {
+      users: { id: string; isAdmin: boolean }[];
+    };
     expect(users.users.filter((user) => user.isAdmin).map((user) => user.id)).toEqual([owner.id]);
     expect((await setAdmin(owner.token, "c0000000000000000000000000", true)).status).toBe(404);
   });

@@ -9,7 +9,6 @@ import { defineRoute } from "../route-handler";
 import { CreateTeamBody, InstanceSettingsBody, InstanceUserBody, InstanceUserParams } from "./instance-schemas";
 import { assertInstanceAdmin, changeInstanceAdmin, createTeamFor, readInstanceSettings, updateInstanceSettings } from "../instance-admin";
 
-
 /** POST /api/v1/teams — a new team with the caller as owner; 403 forbidden unless they may create teams. */
 export const createTeamRoute = defineRoute({ permission: "plan:read", body: CreateTeamBody }, async ({ app, caller, body }) => {
   const team = await createTeamFor(app.db.client, app.env, caller.userId, body.name);

@@ -13,6 +13,8 @@ export const InstanceSettingsEnvelope = z.object({
   settings: z.object({ selfServiceTeams: z.boolean().describe("Whether anyone signed in may create a team") }),
 });
 export const InstanceUserList = z.object({
-  users: z.array(z.object({ id: z.string(), email: z.string(), name: z.string(), isAdmin: z.boolean().describe("An instance administrator") })),
+  users: z.array(
+    z.object({ id: z.string(), email: z.string(), name: z.string(), isAdmin: z.boolean().describe("An instance administrator") }),
+  ),
 });
 export const UpdatedInstanceUser = z.object({ userId: z.string(), isAdmin: z.boolean() });

@@ -5,7 +5,7 @@
  * `export { DELETE, PATCH, PUT } from "@/lib/server/api/method-not-allowed";`.
  */
 import { apiError } from "../api-errors";
-import { ENDPOINTS } from "./openapi";
+import { ENDPOINTS } from "./endpoints";
 
 /** The methods documented for the route that `pathname` falls under. */
 export function allowedMethodsOf(pathname: string): string[] {
@@ -22,9 +22,18 @@ export function allowedMethodsOf(pathname: string): string[] {
 
 async function methodNotAllowed(request: Request): Promise<Response> {
   const allowed = allowedMethodsOf(new URL(request.url).pathname);
-  const response = apiError("method_not_allowed", `${request.method} is not supported here; use ${allowed.join(" or ") || "another route"}. See /api/v1/openapi.json`);
+  const response = apiError(
+    "method_not_allowed",
+    `${request.method} is not supported here; use ${allowed.join(" or ") || "another route"}. See /api/v1/openapi.json`,
+  );
   response.headers.set("allow", allowed.join(", "));
   return response;
 }
 
-export { methodNotAllowed as GET, methodNotAllowed as POST, methodNotAllowed as PATCH, methodNotAllowed as PUT, methodNotAllowed as DELETE };
+export {
+  methodNotAllowed as GET,
+  methodNotAllowed as POST,
+  methodNotAllowed as PATCH,
+  methodNotAllowed as PUT,
+  methodNotAllowed as DELETE,
+};

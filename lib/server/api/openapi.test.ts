@@ -37,7 +37,9 @@ function routesOnDisk(dir = API_DIR, segments: string[] = []): string[] {
 
 describe("OpenAPI document", () => {
   const document = buildOpenApiDocument() as { openapi: string; paths: Record<string, Record<string, unknown>> };
-  const described = Object.entries(document.paths).flatMap(([route, methods]) => Object.keys(methods).map((method) => `${method.toUpperCase()} ${route}`));
+  const described = Object.entries(document.paths).flatMap(([route, methods]) =>
+    Object.keys(methods).map((method) => `${method.toUpperCase()} ${route}`),
+  );
 
   it("describes exactly the routes that exist", () => {
     expect(described.sort()).toEqual([...routesOnDisk(), "POST /api/mcp"].sort());
@@ -45,7 +47,10 @@ describe("OpenAPI document", () => {
 
   it("describes /api/mcp, naming every tool the MCP server lists", async () => {
     // Listing tools never reaches the backend, so none is given.
-    const server = createMcpServer({} as AgentBackend, { docsDirectory: path.resolve(import.meta.dirname, "../../../docs"), version: "test" });
+    const server = createMcpServer({} as AgentBackend, {
+      docsDirectory: path.resolve(import.meta.dirname, "../../../docs"),
+      version: "test",
+    });
     const client = new Client({ name: "openapi-test", version: "1" });
     const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
     await Promise.all([server.connect(serverSide), client.connect(clientSide)]);
@@ -59,15 +64,24 @@ describe("OpenAPI document", () => {
 
   it("is OpenAPI 3.1 with request bodies generated from the zod schemas", () => {
     expect(document.openapi).toBe("3.1.0");
-    const createPlan = document.paths["/api/v1/plans"]?.post as { requestBody: { content: { "application/json": { schema: { properties: Record<string, unknown> } } } } };
-    expect(Object.keys(createPlan.requestBody.content["application/json"].schema.properties)).toEqual(["document", "tags", "message", "asDraft"]);
+    const createPlan = document.paths["/api/v1/plans"]?.post as {
+      requestBody: { content: { "application/json": { schema: { properties: Record<string, unknown> } } } };
+    };
+    expect(Object.keys(createPlan.requestBody.content["application/json"].schema.properties)).toEqual([
+      "document",
+      "tags",
+      "message",
+      "asDraft",
+    ]);
   });
 
   it("passes swagger-parser validation and redocly's recommended rules without a problem", async () => {
     await expect(SwaggerParser.validate(structuredClone(document) as never)).resolves.toBeTruthy();
     const config = await createConfig({ extends: ["recommended"] });
     const problems = await lintFromString({ source: JSON.stringify(document), absoluteRef: "openapi.json", config });
-    expect(problems.map((problem) => `${problem.severity} ${problem.ruleId}: ${problem.message} at ${problem.location[0]?.pointer ?? ""}`)).toEqual([]);
+    expect(
+      problems.map((problem) => `${problem.severity} ${problem.ruleId}: ${problem.message} at ${problem.location[0]?.pointer ?? ""}`),
+    ).toEqual([]);
   }, 30_000);
 
   type Operation = {
@@ -87,13 +101,19 @@ describe("OpenAPI document", () => {
       for (const parameter of op.parameters) expect(parameter.description, `${name} ${parameter.name}`).toBeTruthy();
       expect(Object.keys(op.responses), name).toContain("500");
       for (const [status, response] of Object.entries(op.responses)) {
-        for (const media of Object.values(response.content ?? {})) expect(Object.keys(media.schema).length, `${name} ${status}`).toBeGreaterThan(0);
+        for (const media of Object.values(response.content ?? {}))
+          expect(Object.keys(media.schema).length, `${name} ${status}`).toBeGreaterThan(0);
       }
     }
     expect(new Set(operations.map(({ operation: op }) => op.operationId)).size).toBe(operations.length);
     expect((document as { servers?: unknown[] }).servers?.length).toBeGreaterThan(0);
     const events = operation("GET /api/v1/runs/{runId}/events");
-    expect(events.parameters.map((parameter) => `${parameter.in} ${parameter.name}`)).toEqual(["path runId", "query after", "query batch", "header Last-Event-ID"]);
+    expect(events.parameters.map((parameter) => `${parameter.in} ${parameter.name}`)).toEqual([
+      "path runId",
+      "query after",
+      "query batch",
+      "header Last-Event-ID",
+    ]);
     const undo = operation("POST /api/v1/runs/{runId}/undo");
     expect(undo.requestBody?.required).toBe(false);
     expect(undo.requestBody?.content["application/json"]?.schema).toMatchObject({ properties: { force: { type: "boolean" } } });
@@ -101,7 +121,8 @@ describe("OpenAPI document", () => {
 
   it("points at the plan schema wherever a plan travels", () => {
     const planRef = { $ref: "#/components/schemas/PlanDocument" };
-    const bodyOf = (name: string) => operation(name).requestBody?.content["application/json"]?.schema as { properties: Record<string, unknown> };
+    const bodyOf = (name: string) =>
+      operation(name).requestBody?.content["application/json"]?.schema as { properties: Record<string, unknown> };
     expect(bodyOf("POST /api/v1/plans").properties.document).toMatchObject(planRef);
     expect(bodyOf("POST /api/v1/plans/{planId}/versions").properties.document).toMatchObject(planRef);
     expect(bodyOf("POST /api/v1/runs").properties.plan).toMatchObject(planRef);
@@ -117,7 +138,9 @@ describe("methods a route does not implement", () => {
     for (const file of routeFiles()) {
       const source = readFileSync(file, "utf8");
       const reexported = /export \{ ([A-Z, ]+) \} from "@\/lib\/server\/api\/method-not-allowed"/.exec(source)?.[1]?.split(", ") ?? [];
-      const implemented = METHODS.filter((method) => new RegExp(`\\bas ${method}\\b|export (async )?function ${method}\\b|export const ${method}\\b`).test(source));
+      const implemented = METHODS.filter((method) =>
+        new RegExp(`\\bas ${method}\\b|export (async )?function ${method}\\b|export const ${method}\\b`).test(source),
+      );
       expect([...implemented, ...reexported].sort(), file).toEqual([...METHODS].sort());
     }
   });

@@ -57,7 +57,10 @@ describe.each(TEST_PROVIDERS)("plan API on %s", (provider) => {
     outsiderToken = (await createTokenFor(db.client, outsider.user.id, outsider.team.id)).secret;
 
     const created = await callRoute(createPlanRoute.withApp(app), {
-      method: "POST", path: "/api/v1/plans", headers: bearer(tokens.owner), body: { document: planDocument("Shared plan"), tags: ["api"] },
+      method: "POST",
+      path: "/api/v1/plans",
+      headers: bearer(tokens.owner),
+      body: { document: planDocument("Shared plan"), tags: ["api"] },
     });
     expect(created.status).toBe(201);
     planId = ((await created.json()) as { plan: { id: string } }).plan.id;
@@ -67,19 +70,45 @@ describe.each(TEST_PROVIDERS)("plan API on %s", (provider) => {
   });
 
   it("tells a bare plan to be wrapped, names unknown plan keys, and stores nothing", async () => {
-    const bare = await callRoute(createPlanRoute.withApp(app), { method: "POST", path: "/api/v1/plans", headers: bearer(tokens.owner), body: planDocument("Bare") });
+    const bare = await callRoute(createPlanRoute.withApp(app), {
+      method: "POST",
+      path: "/api/v1/plans",
+      headers: bearer(tokens.owner),
+      body: planDocument("Bare"),
+    });
     expect(bare.status).toBe(400);
     const bareBody = (await bare.json()) as { error: { issues: { message: string }[] } };
     expect(bareBody.error.issues.map((issue) => issue.message)).toContain('This looks like a bare plan: wrap it as {"document": …}');
 
-    const document = { name: "Aliases", nodes: [{ id: "build", type: "shell", params: { cmd: "make" } }, { id: "test", type: "shell", dependsOn: ["build"], params: { command: "make test" } }] };
-    const wrapped = await callRoute(createPlanRoute.withApp(app), { method: "POST", path: "/api/v1/plans", headers: bearer(tokens.owner), body: { document } });
+    const document = {
+      name: "Aliases",
+      nodes: [
+        { id: "build", type: "shell", params: { cmd: "make" } },
+        { id: "test", type: "shell", dependsOn: ["build"], params: { command: "make test" } },
+      ],
+    };
+    const wrapped = await callRoute(createPlanRoute.withApp(app), {
+      method: "POST",
+      path: "/api/v1/plans",
+      headers: bearer(tokens.owner),
+      body: { document },
+    });
     expect(wrapped.status).toBe(422);
     const { error } = (await wrapped.json()) as { error: { issues: { path: string; code: string; nodeId?: string; message: string }[] } };
     expect(error.issues).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ path: "document.nodes.0.params.cmd", code: "unknown-field", nodeId: "build", message: expect.stringContaining('use "command"') }),
-        expect.objectContaining({ path: "document.nodes.1.dependsOn", code: "unknown-field", nodeId: "test", message: expect.stringContaining('{"from":"build","to":"test"}') }),
+        expect.objectContaining({
+          path: "document.nodes.0.params.cmd",
+          code: "unknown-field",
+          nodeId: "build",
+          message: expect.stringContaining('use "command"'),
+        }),
+        expect.objectContaining({
+          path: "document.nodes.1.dependsOn",
+          code: "unknown-field",
+          nodeId: "test",
+          message: expect.stringContaining('{"from":"build","to":"test"}'),
+        }),
       ]),
     );
     const listed = await callRoute(listPlansRoute.withApp(app), { path: "/api/v1/plans", headers: bearer(tokens.owner) });
@@ -106,16 +135,26 @@ describe.each(TEST_PROVIDERS)("plan API on %s", (provider) => {
     const headers = bearer(tokens[role]);
     const expected = CAN_EDIT[role] ? [201, 200, 201] : [403, 403, 403];
     const created = await callRoute(createPlanRoute.withApp(app), {
-      method: "POST", path: "/api/v1/plans", headers, body: { document: planDocument(`By ${role}`) },
+      method: "POST",
+      path: "/api/v1/plans",
+      headers,
+      body: { document: planDocument(`By ${role}`) },
     });
     const updated = await callRoute(updatePlanRoute.withApp(app), {
-      method: "PATCH", path: "/x", params: { planId }, headers, body: { description: `Touched by ${role}` },
+      method: "PATCH",
+      path: "/x",
+      params: { planId },
+      headers,
+      body: { description: `Touched by ${role}` },
     });
     const current = (await (await callRoute(getPlanRoute.withApp(app), { path: "/x", params: { planId }, headers })).json()) as {
       plan: { latestVersion: number };
     };
     const saved = await callRoute(saveVersionRoute.withApp(app), {
-      method: "POST", path: "/x", params: { planId }, headers,
+      method: "POST",
+      path: "/x",
+      params: { planId },
+      headers,
       body: { baseVersion: current.plan.latestVersion, document: planDocument("Shared plan"), message: role },
     });
     expect([created.status, updated.status, saved.status]).toEqual(expected);
@@ -132,7 +171,13 @@ describe.each(TEST_PROVIDERS)("plan API on %s", (provider) => {
       [saveVersionRoute, { planId }, "POST", { baseVersion: 1, document: planDocument("Stolen") }],
     ] as const) {
       const theirs = await callRoute(handler.withApp(app), { method, path: "/x", params, headers, body });
-      const missing = await callRoute(handler.withApp(app), { method, path: "/x", params: { ...params, planId: "c0000000000000000000000000" }, headers, body });
+      const missing = await callRoute(handler.withApp(app), {
+        method,
+        path: "/x",
+        params: { ...params, planId: "c0000000000000000000000000" },
+        headers,
+        body,
+      });
       expect(theirs.status).toBe(404);
       expect(await theirs.json()).toEqual(await missing.json());
     }
@@ -142,7 +187,9 @@ describe.each(TEST_PROVIDERS)("plan API on %s", (provider) => {
 
   it("answers invalid plans with every problem at its field path", async () => {
     const response = await callRoute(createPlanRoute.withApp(app), {
-      method: "POST", path: "/api/v1/plans", headers: bearer(tokens.editor),
+      method: "POST",
+      path: "/api/v1/plans",
+      headers: bearer(tokens.editor),
       body: { document: { name: "Bad", nodes: [{ id: "w", type: "file.write", params: { path: "/etc/passwd", content: "" } }] } },
     });
     expect(response.status).toBe(422);
@@ -151,7 +198,10 @@ describe.each(TEST_PROVIDERS)("plan API on %s", (provider) => {
     expect(body.error.issues).toContainEqual(expect.objectContaining({ path: "document.nodes.0.params.path", nodeId: "w" }));
 
     const shape = await callRoute(createPlanRoute.withApp(app), {
-      method: "POST", path: "/api/v1/plans", headers: bearer(tokens.editor), body: { document: planDocument("x"), tags: "not-a-list" },
+      method: "POST",
+      path: "/api/v1/plans",
+      headers: bearer(tokens.editor),
+      body: { document: planDocument("x"), tags: "not-a-list" },
     });
     expect(shape.status).toBe(400);
     expect(await shape.json()).toMatchObject({ error: { code: "validation", issues: [{ path: "tags" }] } });
@@ -159,7 +209,11 @@ describe.each(TEST_PROVIDERS)("plan API on %s", (provider) => {
 
   it("refuses a stale save with the newest version number", async () => {
     const response = await callRoute(saveVersionRoute.withApp(app), {
-      method: "POST", path: "/x", params: { planId }, headers: bearer(tokens.editor), body: { baseVersion: 0, document: planDocument("Shared plan") },
+      method: "POST",
+      path: "/x",
+      params: { planId },
+      headers: bearer(tokens.editor),
+      body: { baseVersion: 0, document: planDocument("Shared plan") },
     });
     expect(response.status).toBe(409);
     expect(await response.json()).toMatchObject({ error: { code: "stale", latestVersion: expect.any(Number) } });
@@ -178,7 +232,9 @@ describe.each(TEST_PROVIDERS)("plan API on %s", (provider) => {
     expect(await revoked.json()).toMatchObject({ error: { code: "unauthenticated" } });
 
     expect((await callRoute(listPlansRoute.withApp(app), { path: "/api/v1/plans" })).status).toBe(401);
-    expect((await callRoute(listPlansRoute.withApp(app), { path: "/api/v1/plans", headers: bearer("bbt_made-up-token-000000000000") })).status).toBe(401);
+    expect(
+      (await callRoute(listPlansRoute.withApp(app), { path: "/api/v1/plans", headers: bearer("bbt_made-up-token-000000000000") })).status,
+    ).toBe(401);
   });
 
   it("accepts a session cookie from our own pages and refuses a cross-site write with it", async () => {
@@ -186,15 +242,24 @@ describe.each(TEST_PROVIDERS)("plan API on %s", (provider) => {
     const cookie = `batchboard_session=${await createSessionFor(db.client, owner.userId, teamId)}`;
     const body = { document: planDocument("From the browser") };
     const crossSite = await callRoute(createPlanRoute.withApp(app), {
-      method: "POST", path: "/api/v1/plans", headers: { cookie, origin: "https://evil.example" }, body,
+      method: "POST",
+      path: "/api/v1/plans",
+      headers: { cookie, origin: "https://evil.example" },
+      body,
     });
     expect(crossSite.status).toBe(403);
     expect(await crossSite.json()).toMatchObject({ error: { code: "cross_origin" } });
     const sameSite = await callRoute(createPlanRoute.withApp(app), {
-      method: "POST", path: "/api/v1/plans", headers: { cookie, origin: "http://batchboard.test" }, body,
+      method: "POST",
+      path: "/api/v1/plans",
+      headers: { cookie, origin: "http://batchboard.test" },
+      body,
     });
     expect(sameSite.status).toBe(201);
-    const read = await callRoute(listPlansRoute.withApp(app), { path: "/api/v1/plans", headers: { cookie, origin: "https://evil.example" } });
+    const read = await callRoute(listPlansRoute.withApp(app), {
+      path: "/api/v1/plans",
+      headers: { cookie, origin: "https://evil.example" },
+    });
     expect(read.status).toBe(200);
   });
 });

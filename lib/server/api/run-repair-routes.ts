@@ -28,6 +28,7 @@ export const resumeRunRoute = defineRoute({ permission: "run:repair", params: Ru
 });
 
 /** POST /api/v1/runs/{runId}/undo — `{restored, conflicts}`; with conflicts and no `force`, nothing is restored. */
-export const undoRunRoute = defineRoute({ permission: "run:repair", params: RunParams, body: UndoBody }, async ({ app, caller, params, body }) =>
-  app.runs.undo(scopeOf(caller), params.runId, { force: body.force }),
+export const undoRunRoute = defineRoute(
+  { permission: "run:repair", params: RunParams, body: UndoBody },
+  async ({ app, caller, params, body }) => app.runs.undo(scopeOf(caller), params.runId, { force: body.force }),
 );

@@ -12,7 +12,16 @@ import { callRoute, createTestApp } from "../../testing/test-app";
 import { createTestDatabase, TEST_PROVIDERS, type TestDatabase } from "../../testing/test-database";
 import type { AppContext } from "../app-context";
 import { cancelNodeRoute, resumeRunRoute, retryNodeRoute, undoRunRoute } from "./run-repair-routes";
-import { cancelRunRoute, getFileChangeRoute, getNodeLogRoute, getRunRoute, listRunsRoute, retryFailedRoute, startRunRoute, streamRunEventsRoute } from "./run-routes";
+import {
+  cancelRunRoute,
+  getFileChangeRoute,
+  getNodeLogRoute,
+  getRunRoute,
+  listRunsRoute,
+  retryFailedRoute,
+  startRunRoute,
+  streamRunEventsRoute,
+} from "./run-routes";
 
 const inlinePlan = (name: string, command = "grep -q hello out/hello.txt && echo checked") => ({
   name,
@@ -33,7 +42,11 @@ async function readEvents(response: Response): Promise<RunEvent[]> {
 }
 
 interface StoredRun {
-  run: { status: string; parentRunId: string | null; nodes: { nodeId: string; status: string; exitCode: number | null; reused: boolean }[] };
+  run: {
+    status: string;
+    parentRunId: string | null;
+    nodes: { nodeId: string; status: string; exitCode: number | null; reused: boolean }[];
+  };
 }
 
 describe.each(TEST_PROVIDERS)("run API on %s", (provider) => {
@@ -48,7 +61,11 @@ describe.each(TEST_PROVIDERS)("run API on %s", (provider) => {
     return callRoute(startRunRoute.withApp(app), { method: "POST", path: "/api/v1/runs", headers: bearer(tokens[role]), body: { plan } });
   }
   async function streamToEnd(runId: string, secret = tokens.viewer) {
-    return callRoute(streamRunEventsRoute.withApp(app), { path: `/api/v1/runs/${runId}/events`, params: { runId }, headers: bearer(secret) });
+    return callRoute(streamRunEventsRoute.withApp(app), {
+      path: `/api/v1/runs/${runId}/events`,
+      params: { runId },
+      headers: bearer(secret),
+    });
   }
 
   /**
@@ -101,14 +118,21 @@ describe.each(TEST_PROVIDERS)("run API on %s", (provider) => {
 
     const body = await readStoredRun(runId);
     expect(body.run.status).toBe("succeeded");
-    expect(body.run.nodes.map((node) => [node.nodeId, node.status])).toEqual([["check", "succeeded"], ["write", "succeeded"]]);
+    expect(body.run.nodes.map((node) => [node.nodeId, node.status])).toEqual([
+      ["check", "succeeded"],
+      ["write", "succeeded"],
+    ]);
     expect(body.run.nodes.find((node) => node.nodeId === "check")?.exitCode).toBe(0);
 
     // The change event names its journal entry; the diff is computed from the journal on request.
     const change = events.find((event) => event.type === "file.change");
     expect(change).toMatchObject({ nodeId: "write", path: "out/hello.txt", operation: "create", changeSeq: 1 });
     expect(change).not.toHaveProperty("diff");
-    const detail = await callRoute(getFileChangeRoute.withApp(app), { path: "/x", params: { runId, changeSeq: "1" }, headers: bearer(tokens.viewer) });
+    const detail = await callRoute(getFileChangeRoute.withApp(app), {
+      path: "/x",
+      params: { runId, changeSeq: "1" },
+      headers: bearer(tokens.viewer),
+    });
     expect(await detail.json()).toEqual({
       changeSeq: 1,
       nodeId: "write",
@@ -117,19 +141,31 @@ describe.each(TEST_PROVIDERS)("run API on %s", (provider) => {
       diff: "--- /dev/null\n+++ b/out/hello.txt\n@@ -0,0 +1,1 @@\n+hello\n",
       revertedAt: null,
     });
-    const unknown = await callRoute(getFileChangeRoute.withApp(app), { path: "/x", params: { runId, changeSeq: "9" }, headers: bearer(tokens.viewer) });
+    const unknown = await callRoute(getFileChangeRoute.withApp(app), {
+      path: "/x",
+      params: { runId, changeSeq: "9" },
+      headers: bearer(tokens.viewer),
+    });
     expect(unknown.status).toBe(404);
 
     // Resuming after the last event gives nothing new, and the stream still ends.
     const resumed = await callRoute(streamRunEventsRoute.withApp(app), {
-      path: "/x", params: { runId }, headers: { ...bearer(tokens.viewer), "last-event-id": String(seqs.at(-1)) },
+      path: "/x",
+      params: { runId },
+      headers: { ...bearer(tokens.viewer), "last-event-id": String(seqs.at(-1)) },
     });
     expect(await readEvents(resumed)).toEqual([]);
 
-    const log = await callRoute(getNodeLogRoute.withApp(app), { path: "/x", params: { runId, nodeId: "check" }, headers: bearer(tokens.viewer) });
+    const log = await callRoute(getNodeLogRoute.withApp(app), {
+      path: "/x",
+      params: { runId, nodeId: "check" },
+      headers: bearer(tokens.viewer),
+    });
     expect(await log.text()).toContain("checked");
 
-    const list = (await (await callRoute(listRunsRoute.withApp(app), { path: "/api/v1/runs", headers: bearer(tokens.viewer) })).json()) as { runs: { id: string }[] };
+    const list = (await (await callRoute(listRunsRoute.withApp(app), { path: "/api/v1/runs", headers: bearer(tokens.viewer) })).json()) as {
+      runs: { id: string }[];
+    };
     expect(list.runs.map((run) => run.id)).toContain(runId);
   });
 
@@ -141,12 +177,27 @@ describe.each(TEST_PROVIDERS)("run API on %s", (provider) => {
 
     expect((await startInline("runner", inlinePlan("runner's own plan"))).status).toBe(403);
     expect((await startInline("viewer", inlinePlan("viewer's own plan"))).status).toBe(403);
-    const viewerStored = await callRoute(startRunRoute.withApp(app), { method: "POST", path: "/x", headers: bearer(tokens.viewer), body: { planId } });
+    const viewerStored = await callRoute(startRunRoute.withApp(app), {
+      method: "POST",
+      path: "/x",
+      headers: bearer(tokens.viewer),
+      body: { planId },
+    });
     expect(viewerStored.status).toBe(403);
-    const viewerRetry = await callRoute(retryFailedRoute.withApp(app), { method: "POST", path: "/x", params: { runId }, headers: bearer(tokens.viewer) });
+    const viewerRetry = await callRoute(retryFailedRoute.withApp(app), {
+      method: "POST",
+      path: "/x",
+      params: { runId },
+      headers: bearer(tokens.viewer),
+    });
     expect(viewerRetry.status).toBe(403);
 
-    const retried = await callRoute(retryFailedRoute.withApp(app), { method: "POST", path: "/x", params: { runId }, headers: bearer(tokens.runner) });
+    const retried = await callRoute(retryFailedRoute.withApp(app), {
+      method: "POST",
+      path: "/x",
+      params: { runId },
+      headers: bearer(tokens.runner),
+    });
     expect(retried.status).toBe(202);
     const retry = (await retried.json()) as { runId: string };
     expect(retry.runId).not.toBe(runId);
@@ -155,14 +206,22 @@ describe.each(TEST_PROVIDERS)("run API on %s", (provider) => {
     expect(retryDetail.run.parentRunId).toBe(runId);
     expect(retryDetail.run.nodes.find((node) => node.nodeId === "write")?.reused).toBe(true);
 
-    const runnerStored = await callRoute(startRunRoute.withApp(app), { method: "POST", path: "/x", headers: bearer(tokens.runner), body: { planId, dryRun: true } });
+    const runnerStored = await callRoute(startRunRoute.withApp(app), {
+      method: "POST",
+      path: "/x",
+      headers: bearer(tokens.runner),
+      body: { planId, dryRun: true },
+    });
     expect(runnerStored.status).toBe(202);
     await readEvents(await streamToEnd(((await runnerStored.json()) as { runId: string }).runId));
   });
 
   it("tells a bare plan to be wrapped as {plan: …} and starts nothing", async () => {
     const bare = await callRoute(startRunRoute.withApp(app), {
-      method: "POST", path: "/api/v1/runs", headers: bearer(tokens.owner), body: { name: "Bare", nodes: [{ id: "a", type: "shell", params: { command: "true" } }] },
+      method: "POST",
+      path: "/api/v1/runs",
+      headers: bearer(tokens.owner),
+      body: { name: "Bare", nodes: [{ id: "a", type: "shell", params: { command: "true" } }] },
     });
     expect(bare.status).toBe(400);
     const { error } = (await bare.json()) as { error: { issues: { message: string }[] } };
@@ -177,7 +236,12 @@ describe.each(TEST_PROVIDERS)("run API on %s", (provider) => {
     const { runId } = (await started.json()) as { runId: string };
     const stream = streamToEnd(runId);
     await new Promise((resolve) => setTimeout(resolve, 300));
-    const cancelled = await callRoute(cancelRunRoute.withApp(app), { method: "POST", path: "/x", params: { runId }, headers: bearer(tokens.runner) });
+    const cancelled = await callRoute(cancelRunRoute.withApp(app), {
+      method: "POST",
+      path: "/x",
+      params: { runId },
+      headers: bearer(tokens.runner),
+    });
     expect(cancelled.status).toBe(202);
     expect((await readEvents(await stream)).at(-1)).toMatchObject({ type: "run.status", status: "cancelled" });
   });
@@ -198,25 +262,46 @@ describe.each(TEST_PROVIDERS)("run API on %s", (provider) => {
       [resumeRunRoute, "POST"],
       [undoRunRoute, "POST"],
     ] as const) {
-      const theirs = await callRoute(handler.withApp(app), { method, path: "/x", params: { runId, nodeId: "check", changeSeq: "1" }, headers: bearer(outsider) });
-      const none = await callRoute(handler.withApp(app), { method, path: "/x", params: { runId: missing, nodeId: "check", changeSeq: "1" }, headers: bearer(outsider) });
+      const theirs = await callRoute(handler.withApp(app), {
+        method,
+        path: "/x",
+        params: { runId, nodeId: "check", changeSeq: "1" },
+        headers: bearer(outsider),
+      });
+      const none = await callRoute(handler.withApp(app), {
+        method,
+        path: "/x",
+        params: { runId: missing, nodeId: "check", changeSeq: "1" },
+        headers: bearer(outsider),
+      });
       expect(theirs.status).toBe(404);
       expect(await theirs.json()).toEqual(await none.json());
     }
-    const list = (await (await callRoute(listRunsRoute.withApp(app), { path: "/x", headers: bearer(outsider) })).json()) as { runs: unknown[] };
+    const list = (await (await callRoute(listRunsRoute.withApp(app), { path: "/x", headers: bearer(outsider) })).json()) as {
+      runs: unknown[];
+    };
     expect(list.runs).toEqual([]);
 
     // Runs act only in the caller's team's workspaces: another team's workspace reads as missing.
-    const theirWorkspace = await db.client.workspace.create({ data: { teamId: outsiderTeamId, name: "theirs", directory: "/tmp/not-yours" } });
+    const theirWorkspace = await db.client.workspace.create({
+      data: { teamId: outsiderTeamId, name: "theirs", directory: "/tmp/not-yours" },
+    });
     const intoTheirs = await callRoute(startRunRoute.withApp(app), {
-      method: "POST", path: "/x", headers: bearer(tokens.editor), body: { plan: inlinePlan("trespass"), workspaceId: theirWorkspace.id },
+      method: "POST",
+      path: "/x",
+      headers: bearer(tokens.editor),
+      body: { plan: inlinePlan("trespass"), workspaceId: theirWorkspace.id },
     });
     expect(intoTheirs.status).toBe(404);
   });
 
   it("with ?batch=1 sends the same events, a burst per message whose id is its last event's", async () => {
     const { runId } = (await (await startInline("editor", inlinePlan("batched"))).json()) as { runId: string };
-    const batched = await callRoute(streamRunEventsRoute.withApp(app), { path: `/api/v1/runs/${runId}/events?batch=1`, params: { runId }, headers: bearer(tokens.viewer) });
+    const batched = await callRoute(streamRunEventsRoute.withApp(app), {
+      path: `/api/v1/runs/${runId}/events?batch=1`,
+      params: { runId },
+      headers: bearer(tokens.viewer),
+    });
     const messages = (await batched.text()).split("\n\n").filter((block) => block.includes("data: "));
     const batches = messages.map((block) => ({
       id: Number(/^id: (\d+)$/m.exec(block)?.[1]),
@@ -230,10 +315,20 @@ describe.each(TEST_PROVIDERS)("run API on %s", (provider) => {
   });
 
   it("answers an invalid inline plan with its problems at their paths", async () => {
-    const response = await startInline("editor", { name: "bad", nodes: [{ id: "w", type: "file.write", params: { path: "../x", content: "" } }] });
+    const response = await startInline("editor", {
+      name: "bad",
+      nodes: [{ id: "w", type: "file.write", params: { path: "../x", content: "" } }],
+    });
     expect(response.status).toBe(422);
-    expect(await response.json()).toMatchObject({ error: { code: "invalid", issues: [expect.objectContaining({ path: "plan.nodes.0.params.path", nodeId: "w" })] } });
-    const both = await callRoute(startRunRoute.withApp(app), { method: "POST", path: "/x", headers: bearer(tokens.editor), body: { planId: "x", plan: {} } });
+    expect(await response.json()).toMatchObject({
+      error: { code: "invalid", issues: [expect.objectContaining({ path: "plan.nodes.0.params.path", nodeId: "w" })] },
+    });
+    const both = await callRoute(startRunRoute.withApp(app), {
+      method: "POST",
+      path: "/x",
+      headers: bearer(tokens.editor),
+      body: { planId: "x", plan: {} },
+    });
     expect(both.status).toBe(400);
   });
 });

@@ -12,7 +12,18 @@ import type { RunScope } from "../run-service";
 import { resumePointOf, runEventStream, wantsBatches } from "../sse";
 import { reportOfRun, waitForReport } from "../run-reports";
 import { retryRequestedRun, startRequestedRun } from "../start-requested-run";
-import { ChangeParams, ListRunsQuery, NodeParams, RetryRunBody, RunParams, StartRunBody, StartRunQuery, type FileChangeDetail, type NodeResult, type RunSummary } from "./run-schemas";
+import {
+  ChangeParams,
+  ListRunsQuery,
+  NodeParams,
+  RetryRunBody,
+  RunParams,
+  StartRunBody,
+  StartRunQuery,
+  type FileChangeDetail,
+  type NodeResult,
+  type RunSummary,
+} from "./run-schemas";
 
 const iso = (date: Date | null) => date?.toISOString() ?? null;
 
@@ -55,15 +66,22 @@ function presentNode(node: NodeRow): NodeResult {
 
 const scopeOf = (caller: { teamId: string; userId: string }): RunScope => ({ teamId: caller.teamId, userId: caller.userId });
 
-export const startRunRoute = defineRoute({ permission: "run:start", body: StartRunBody, query: StartRunQuery }, async ({ app, caller, body, query }) => {
-  const deps = { client: app.db.client, runs: app.runs };
-  const { runId, ...started } = await startRequestedRun(deps, caller, body);
-  const location = { location: `/api/v1/runs/${runId}` };
-  if (query.wait === undefined) return Response.json({ runId, ...started }, { status: 202, headers: location });
-  const waited = await waitForReport(deps, scopeOf(caller), runId, query.wait);
-  if (waited.finished) return Response.json({ ...waited.report, ...(started.compiled ? { compiled: started.compiled } : {}) }, { status: 200, headers: location });
-  return Response.json({ ...started, ...waited.progress }, { status: 202, headers: location });
-});
+export const startRunRoute = defineRoute(
+  { permission: "run:start", body: StartRunBody, query: StartRunQuery },
+  async ({ app, caller, body, query }) => {
+    const deps = { client: app.db.client, runs: app.runs };
+    const { runId, ...started } = await startRequestedRun(deps, caller, body);
+    const location = { location: `/api/v1/runs/${runId}` };
+    if (query.wait === undefined) return Response.json({ runId, ...started }, { status: 202, headers: location });
+    const waited = await waitForReport(deps, scopeOf(caller), runId, query.wait);
+    if (waited.finished)
+      return Response.json(
+        { ...waited.report, ...(started.compiled ? { compiled: started.compiled } : {}) },
+        { status: 200, headers: location },
+      );
+    return Response.json({ ...started, ...waited.progress }, { status: 202, headers: location });
+  },
+);
 
 export const listRunsRoute = defineRoute({ permission: "plan:read", query: ListRunsQuery }, async ({ app, caller, query }) => {
   const runs = await listRuns(app.db.client, { teamId: caller.teamId, planId: query.planId, status: query.status, limit: query.limit });
@@ -82,14 +100,19 @@ export const retryFailedRoute = defineRoute({ permission: "run:repair", params: 
 });
 
 /** POST /api/v1/runs/{runId}/retry — a retry, optionally with a revised plan; `?wait=` as for starting a run. */
-export const retryRunRoute = defineRoute({ permission: "run:repair", params: RunParams, body: RetryRunBody, query: StartRunQuery }, async ({ app, caller, params, body, query }) => {
-  const deps = { client: app.db.client, runs: app.runs };
-  const { runId } = await retryRequestedRun(deps, caller, params.runId, body.plan);
-  const location = { location: `/api/v1/runs/${runId}` };
-  if (query.wait === undefined) return Response.json({ runId }, { status: 202, headers: location });
-  const waited = await waitForReport(deps, scopeOf(caller), runId, query.wait);
-  return waited.finished ? Response.json(waited.report, { status: 200, headers: location }) : Response.json(waited.progress, { status: 202, headers: location });
-});
+export const retryRunRoute = defineRoute(
+  { permission: "run:repair", params: RunParams, body: RetryRunBody, query: StartRunQuery },
+  async ({ app, caller, params, body, query }) => {
+    const deps = { client: app.db.client, runs: app.runs };
+    const { runId } = await retryRequestedRun(deps, caller, params.runId, body.plan);
+    const location = { location: `/api/v1/runs/${runId}` };
+    if (query.wait === undefined) return Response.json({ runId }, { status: 202, headers: location });
+    const waited = await waitForReport(deps, scopeOf(caller), runId, query.wait);
+    return waited.finished
+      ? Response.json(waited.report, { status: 200, headers: location })
+      : Response.json(waited.progress, { status: 202, headers: location });
+  },
+);
 
 export const cancelRunRoute = defineRoute({ permission: "run:repair", params: RunParams }, async ({ app, caller, params }) => {
   await app.runs.cancelRun(scopeOf(caller), params.runId);
@@ -97,20 +120,25 @@ export const cancelRunRoute = defineRoute({ permission: "run:repair", params: Ru
 });
 
 /** The run's events as SSE, resuming after Last-Event-ID (or ?after=), batched with ?batch=1; the stream ends at the run's final status. */
-export const streamRunEventsRoute = defineRoute({ permission: "plan:read", params: RunParams }, async ({ app, caller, params, request, stillAuthorised }) => {
-  const after = resumePointOf(request);
-  const run = await getRunForTeam(app.db.client, caller.teamId, params.runId);
-  // A finished run resumed after its last event has nothing more to say: end at once instead of waiting for a final event that was already sent.
-  if (isTerminalRunStatus(run.status) && after >= run.lastEventSeq) {
-    return new Response("retry: 1000\n\n", { headers: { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache" } });
-  }
-  const subscribe = await app.runs.openEventStream(scopeOf(caller), params.runId, after);
-  return runEventStream(request, subscribe, (event) => event.type === "run.status" && isTerminalRunStatus(event.status), {
-    batch: wantsBatches(request),
-    stillAllowed: stillAuthorised,
-    accessCheckMs: app.env.BATCHBOARD_STREAM_ACCESS_CHECK_MS,
-  });
-});
+export const streamRunEventsRoute = defineRoute(
+  { permission: "plan:read", params: RunParams },
+  async ({ app, caller, params, request, stillAuthorised }) => {
+    const after = resumePointOf(request);
+    const run = await getRunForTeam(app.db.client, caller.teamId, params.runId);
+    // A finished run resumed after its last event has nothing more to say: end at once instead of waiting for a final event that was already sent.
+    if (isTerminalRunStatus(run.status) && after >= run.lastEventSeq) {
+      return new Response("retry: 1000\n\n", {
+        headers: { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache" },
+      });
+    }
+    const subscribe = await app.runs.openEventStream(scopeOf(caller), params.runId, after);
+    return runEventStream(request, subscribe, (event) => event.type === "run.status" && isTerminalRunStatus(event.status), {
+      batch: wantsBatches(request),
+      stillAllowed: stillAuthorised,
+      accessCheckMs: app.env.BATCHBOARD_STREAM_ACCESS_CHECK_MS,
+    });
+  },
+);
 
 /** The run's report: per-node results, output tails, diffs, skip and rollback reasons, what a retry would run. */
 export const getRunReportRoute = defineRoute({ permission: "plan:read", params: RunParams }, async ({ app, caller, params }) =>

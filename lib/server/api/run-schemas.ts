@@ -9,19 +9,29 @@ const Timestamp = z.iso.datetime().nullable();
 
 export const RunParams = z.object({ runId: Id });
 export const NodeParams = RunParams.extend({ nodeId: z.string().min(1).max(200) });
-export const ChangeParams = RunParams.extend({ changeSeq: z.coerce.number().int().positive().describe("The `changeSeq` of a `file.change` event") });
+export const ChangeParams = RunParams.extend({
+  changeSeq: z.coerce.number().int().positive().describe("The `changeSeq` of a `file.change` event"),
+});
 
 export const StartRunBody = z
   .strictObject(
     {
-    ...StartRunRequest.shape,
-    planId: StartRunRequest.shape.planId.optional(),
-    plan: PlanDocumentField.optional().describe("…or an inline plan document, recorded as a version of the team's plan with its name"),
-    calls: z
-      .unknown()
-      .optional()
-      .describe("…or a tool-call batch: [{name: Write|Edit|MultiEdit|Read|Grep|Bash, input}], compiled into a plan (returned as `compiled`) that is recorded like an inline plan"),
-    name: z.string().trim().min(1).max(200).optional().describe("The name a tool-call batch's plan is stored under (default \"Tool calls\")"),
+      ...StartRunRequest.shape,
+      planId: StartRunRequest.shape.planId.optional(),
+      plan: PlanDocumentField.optional().describe("…or an inline plan document, recorded as a version of the team's plan with its name"),
+      calls: z
+        .unknown()
+        .optional()
+        .describe(
+          "…or a tool-call batch: [{name: Write|Edit|MultiEdit|Read|Grep|Bash, input}], compiled into a plan (returned as `compiled`) that is recorded like an inline plan",
+        ),
+      name: z
+        .string()
+        .trim()
+        .min(1)
+        .max(200)
+        .optional()
+        .describe('The name a tool-call batch\'s plan is stored under (default "Tool calls")'),
     },
     { error: wrapperHint("plan") },
   )
@@ -39,7 +49,9 @@ export const StartRunQuery = z.object({
     .min(0)
     .max(600)
     .optional()
-    .describe("Wait up to this many seconds: 200 with the finished run's report, or 202 with the run id and progress when the wait ends first"),
+    .describe(
+      "Wait up to this many seconds: 200 with the finished run's report, or 202 with the run id and progress when the wait ends first",
+    ),
 });
 
 export const RetryRunBody = z
@@ -47,7 +59,9 @@ export const RetryRunBody = z
     plan: z
       .unknown()
       .optional()
-      .describe("A revised plan: reruns failed, skipped, new and changed nodes (by node hash) and everything downstream; reuses unchanged successes. Refused when it drops or renames a node whose file changes are still in the workspace"),
+      .describe(
+        "A revised plan: reruns failed, skipped, new and changed nodes (by node hash) and everything downstream; reuses unchanged successes. Refused when it drops or renames a node whose file changes are still in the workspace",
+      ),
   })
   .default({});
 
@@ -73,7 +87,12 @@ export type UndoResult = z.infer<typeof UndoResult>;
 
 /** The events endpoint's query; read by resumePointOf and wantsBatches (lib/server/sse.ts). */
 export const EventsQuery = z.object({
-  after: z.coerce.number().int().nonnegative().optional().describe("Resume after this event sequence number (Last-Event-ID wins when both are sent)"),
+  after: z.coerce
+    .number()
+    .int()
+    .nonnegative()
+    .optional()
+    .describe("Resume after this event sequence number (Last-Event-ID wins when both are sent)"),
   batch: z.enum(["1"]).optional().describe("1: send each burst of events as one message whose data is a JSON array"),
 });
 

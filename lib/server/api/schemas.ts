@@ -17,7 +17,9 @@ const Tags = z.array(z.string().trim().min(1).max(50)).max(20);
  */
 export const PlanDocumentField = z.unknown().describe("A plan document; validated with every problem reported at once");
 /** A stored document: valid, or a draft as drawn. The OpenAPI document shows the plan schema here too. */
-export const StoredPlanDocument = z.unknown().describe("The stored plan document (defaults filled in); a draft's document may have problems");
+export const StoredPlanDocument = z
+  .unknown()
+  .describe("The stored plan document (defaults filled in); a draft's document may have problems");
 
 /**
  * Bodies are closed like plans are. A bare plan sent where a wrapped one is
@@ -36,15 +38,19 @@ export const VersionParams = z.object({ planId: Id, number: z.coerce.number().in
 export const ListPlansQuery = z.object({
   search: z.string().max(200).optional().describe("Case-insensitive match on name, description and tags"),
   tag: z.string().max(50).optional().describe("Only plans with this tag"),
-  archived: z.enum(["true", "false"]).optional().transform((value) => value === "true").describe("true: only archived plans; otherwise only active ones"),
+  archived: z
+    .enum(["true", "false"])
+    .optional()
+    .transform((value) => value === "true")
+    .describe("true: only archived plans; otherwise only active ones"),
 });
 
 export const CreatePlanBody = z.strictObject(
   {
-  document: PlanDocumentField,
-  tags: Tags.default([]),
-  message: z.string().trim().max(500).default("Created"),
-  asDraft: z.boolean().default(false).describe("Store a plan with problems as a draft (drafts cannot run)"),
+    document: PlanDocumentField,
+    tags: Tags.default([]),
+    message: z.string().trim().max(500).default("Created"),
+    asDraft: z.boolean().default(false).describe("Store a plan with problems as a draft (drafts cannot run)"),
   },
   { error: wrapperHint("document") },
 );
@@ -62,10 +68,10 @@ export type UpdatePlanBody = z.infer<typeof UpdatePlanBody>;
 
 export const SaveVersionBody = z.strictObject(
   {
-  baseVersion: z.number().int().nonnegative().describe("The version this edit started from; 409 `stale` when someone saved since"),
-  document: PlanDocumentField,
-  message: z.string().trim().max(500).default(""),
-  asDraft: z.boolean().default(false).describe("Store a plan with problems as a draft (drafts cannot run)"),
+    baseVersion: z.number().int().nonnegative().describe("The version this edit started from; 409 `stale` when someone saved since"),
+    document: PlanDocumentField,
+    message: z.string().trim().max(500).default(""),
+    asDraft: z.boolean().default(false).describe("Store a plan with problems as a draft (drafts cannot run)"),
   },
   { error: wrapperHint("document") },
 );
@@ -116,7 +122,19 @@ export const ApiIssue = z.object({
 });
 export const ApiErrorBody = z.object({
   error: z.object({
-    code: z.enum(["validation", "invalid", "unauthenticated", "forbidden", "cross_origin", "not_found", "method_not_allowed", "conflict", "stale", "rate_limited", "internal"]),
+    code: z.enum([
+      "validation",
+      "invalid",
+      "unauthenticated",
+      "forbidden",
+      "cross_origin",
+      "not_found",
+      "method_not_allowed",
+      "conflict",
+      "stale",
+      "rate_limited",
+      "internal",
+    ]),
     message: z.string(),
     issues: z.array(ApiIssue),
   }),

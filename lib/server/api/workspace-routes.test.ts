@@ -17,7 +17,13 @@ import { startRunRoute } from "./run-routes";
 import { getWorkspaceRoute, listWorkspacesRoute, registerWorkspaceRoute, updateWorkspaceRoute } from "./workspace-routes";
 
 interface WorkspaceBody {
-  workspace: { id: string; name: string; directory: string; archivedAt: string | null; sandbox: { network: boolean; limits: Record<string, number> } };
+  workspace: {
+    id: string;
+    name: string;
+    directory: string;
+    archivedAt: string | null;
+    sandbox: { network: boolean; limits: Record<string, number> };
+  };
 }
 
 describe.each(TEST_PROVIDERS)("workspace API on %s", (provider) => {
@@ -73,7 +79,10 @@ describe.each(TEST_PROVIDERS)("workspace API on %s", (provider) => {
     mkdirSync(path.join(root, "plain-file-parent"), { recursive: true });
     writeFileSync(path.join(root, "plain-file-parent", "file"), "x");
     const theirs = await callRoute(registerWorkspaceRoute.withApp(app), {
-      method: "POST", path: "/x", headers: bearer(outsider), body: { name: "theirs" },
+      method: "POST",
+      path: "/x",
+      headers: bearer(outsider),
+      body: { name: "theirs" },
     });
     const theirDirectory = ((await theirs.json()) as WorkspaceBody).workspace.directory;
     for (const [directory, message] of [
@@ -103,7 +112,10 @@ describe.each(TEST_PROVIDERS)("workspace API on %s", (provider) => {
     const dataApp: AppContext = { ...app, env: { ...app.env, BATCHBOARD_DATA_DIR: dataDir, BATCHBOARD_WORKSPACE_ROOT: dataDir } };
     mkdirSync(path.join(dataDir, "change-logs"));
     const response = await callRoute(registerWorkspaceRoute.withApp(dataApp), {
-      method: "POST", path: "/x", headers: bearer(owner), body: { name: "logs", directory: "change-logs" },
+      method: "POST",
+      path: "/x",
+      headers: bearer(owner),
+      body: { name: "logs", directory: "change-logs" },
     });
     expect(response.status).toBe(422);
     expect(JSON.stringify(await response.json())).toMatch(/inside the data directory/);
@@ -118,16 +130,30 @@ describe.each(TEST_PROVIDERS)("workspace API on %s", (provider) => {
     const archived = (await (await update(workspace.id, { archived: true })).json()) as WorkspaceBody;
     expect(archived.workspace.archivedAt).not.toBeNull();
     const plan = { name: "in archived", nodes: [{ id: "hi", type: "shell", params: { command: "true" } }] };
-    const refused = await callRoute(startRunRoute.withApp(app), { method: "POST", path: "/x", headers: bearer(owner), body: { plan, workspaceId: workspace.id } });
+    const refused = await callRoute(startRunRoute.withApp(app), {
+      method: "POST",
+      path: "/x",
+      headers: bearer(owner),
+      body: { plan, workspaceId: workspace.id },
+    });
     expect(refused.status).toBe(409);
     expect(JSON.stringify(await refused.json())).toMatch(/archived/);
-    const active = (await (await callRoute(listWorkspacesRoute.withApp(app), { path: "/api/v1/workspaces", headers: bearer(owner) })).json()) as { workspaces: { id: string }[] };
+    const active = (await (
+      await callRoute(listWorkspacesRoute.withApp(app), { path: "/api/v1/workspaces", headers: bearer(owner) })
+    ).json()) as { workspaces: { id: string }[] };
     expect(active.workspaces.map((entry) => entry.id)).not.toContain(workspace.id);
-    const all = (await (await callRoute(listWorkspacesRoute.withApp(app), { path: "/api/v1/workspaces?archived=true", headers: bearer(owner) })).json()) as { workspaces: { id: string }[] };
+    const all = (await (
+      await callRoute(listWorkspacesRoute.withApp(app), { path: "/api/v1/workspaces?archived=true", headers: bearer(owner) })
+    ).json()) as { workspaces: { id: string }[] };
     expect(all.workspaces.map((entry) => entry.id)).toContain(workspace.id);
 
     await update(workspace.id, { archived: false });
-    const started = await callRoute(startRunRoute.withApp(app), { method: "POST", path: "/x", headers: bearer(owner), body: { plan, workspaceId: workspace.id } });
+    const started = await callRoute(startRunRoute.withApp(app), {
+      method: "POST",
+      path: "/x",
+      headers: bearer(owner),
+      body: { plan, workspaceId: workspace.id },
+    });
     expect(started.status).toBe(202);
   });
 
@@ -141,12 +167,19 @@ describe.each(TEST_PROVIDERS)("workspace API on %s", (provider) => {
 
     const saved = await update(workspace.id, { sandbox: { network: false, limits: { processes: 64, memoryMb: 512 } } });
     expect(((await saved.json()) as WorkspaceBody).workspace.sandbox).toEqual({ network: false, limits: { processes: 64, memoryMb: 512 } });
-    const read = (await (await callRoute(getWorkspaceRoute.withApp(app), { path: "/x", params: { workspaceId: workspace.id }, headers: bearer(editor) })).json()) as WorkspaceBody;
+    const read = (await (
+      await callRoute(getWorkspaceRoute.withApp(app), { path: "/x", params: { workspaceId: workspace.id }, headers: bearer(editor) })
+    ).json()) as WorkspaceBody;
     expect(read.workspace.sandbox.network).toBe(false);
     expect((await update(workspace.id, { sandbox: { network: true } }, editor)).status).toBe(403);
 
     const plan = { name: "sandbox settings", nodes: [{ id: "hi", type: "shell", params: { command: "true" } }] };
-    const started = await callRoute(startRunRoute.withApp(app), { method: "POST", path: "/x", headers: bearer(owner), body: { plan, workspaceId: workspace.id } });
+    const started = await callRoute(startRunRoute.withApp(app), {
+      method: "POST",
+      path: "/x",
+      headers: bearer(owner),
+      body: { plan, workspaceId: workspace.id },
+    });
     const { runId } = (await started.json()) as { runId: string };
     const run = await db.client.run.findUniqueOrThrow({ where: { id: runId } });
     expect(run.settings).toMatchObject({ sandbox: { network: false, limits: { processes: 64, memoryMb: 512 } } });
@@ -158,7 +191,10 @@ describe.each(TEST_PROVIDERS)("workspace API on %s", (provider) => {
 
   it("keeps another team's workspace out of reach: reading or changing it answers 404", async () => {
     const { workspace } = (await (await register({ name: "private-ws" })).json()) as WorkspaceBody;
-    expect((await callRoute(getWorkspaceRoute.withApp(app), { path: "/x", params: { workspaceId: workspace.id }, headers: bearer(outsider) })).status).toBe(404);
+    expect(
+      (await callRoute(getWorkspaceRoute.withApp(app), { path: "/x", params: { workspaceId: workspace.id }, headers: bearer(outsider) }))
+        .status,
+    ).toBe(404);
     expect((await update(workspace.id, { archived: true }, outsider)).status).toBe(404);
   });
 });

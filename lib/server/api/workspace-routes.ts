@@ -16,10 +16,13 @@ export const listWorkspacesRoute = defineRoute({ permission: "plan:read" }, asyn
 });
 
 /** POST /api/v1/workspaces — a new directory, or an existing one under the workspace root. */
-export const registerWorkspaceRoute = defineRoute({ permission: "team:manage", body: RegisterWorkspaceBody }, async ({ app, caller, body }) => {
-  const workspace = await registerTeamWorkspace(app.db.client, app.env, caller.teamId, body);
-  return Response.json({ workspace }, { status: 201, headers: { location: `/api/v1/workspaces/${workspace.id}` } });
-});
+export const registerWorkspaceRoute = defineRoute(
+  { permission: "team:manage", body: RegisterWorkspaceBody },
+  async ({ app, caller, body }) => {
+    const workspace = await registerTeamWorkspace(app.db.client, app.env, caller.teamId, body);
+    return Response.json({ workspace }, { status: 201, headers: { location: `/api/v1/workspaces/${workspace.id}` } });
+  },
+);
 
 export const getWorkspaceRoute = defineRoute({ permission: "plan:read", params: WorkspaceParams }, async ({ app, caller, params }) => ({
   workspace: presentWorkspace(await getWorkspace(app.db.client, caller.teamId, params.workspaceId)),
@@ -28,5 +31,7 @@ export const getWorkspaceRoute = defineRoute({ permission: "plan:read", params: 
 /** PATCH /api/v1/workspaces/{id} — any subset of name, archived, sandbox. */
 export const updateWorkspaceRoute = defineRoute(
   { permission: "team:manage", params: WorkspaceParams, body: UpdateWorkspaceBody },
-  async ({ app, caller, params, body }) => ({ workspace: await updateTeamWorkspace(app.db.client, caller.teamId, params.workspaceId, body) }),
+  async ({ app, caller, params, body }) => ({
+    workspace: await updateTeamWorkspace(app.db.client, caller.teamId, params.workspaceId, body),
+  }),
 );

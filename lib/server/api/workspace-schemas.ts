@@ -14,7 +14,9 @@ export const RegisterWorkspaceBody = z.object({
     .trim()
     .max(4096)
     .optional()
-    .describe("An existing directory to register, relative to the workspace root (or absolute inside it); left out, a new directory named after the workspace is created"),
+    .describe(
+      "An existing directory to register, relative to the workspace root (or absolute inside it); left out, a new directory named after the workspace is created",
+    ),
 });
 export type RegisterWorkspaceBody = z.infer<typeof RegisterWorkspaceBody>;
 

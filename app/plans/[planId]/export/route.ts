@@ -27,7 +27,8 @@ export async function GET(request: Request, { params }: { params: Promise<{ plan
       },
     });
   } catch (error) {
-    if (error instanceof DomainError && error.code === "not_found") return Response.json({ code: "not_found", message: error.message }, { status: 404 });
+    if (error instanceof DomainError && error.code === "not_found")
+      return Response.json({ code: "not_found", message: error.message }, { status: 404 });
     throw error;
   }
 }
