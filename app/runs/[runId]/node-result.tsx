@@ -8,12 +8,21 @@ const SearchResult = z.object({
   truncated: z.boolean(),
 });
 const ReadResult = z.object({
-  files: z.array(z.object({ path: z.string() }).passthrough()),
+  files: z.array(
+    z.object({
+      path: z.string(),
+      content: z.string(),
+      bytes: z.number(),
+      truncated: z.boolean(),
+      firstLine: z.number().optional(),
+      lines: z.number().optional(),
+    }),
+  ),
   totalBytes: z.number(),
   truncated: z.boolean(),
 });
 
-/** A node's result: search matches as a table, reads as a list of files, anything else as JSON. */
+/** A node's result: search matches as a table (or the matching files), reads as each file's content, anything else as JSON. */
 export function NodeResult({ result }: { result: unknown }) {
   const search = SearchResult.safeParse(result);
   if (search.success && search.data.files) {
@@ -61,10 +70,26 @@ export function NodeResult({ result }: { result: unknown }) {
   const read = ReadResult.safeParse(result);
   if (read.success) {
     return (
-      <p>
-        Read {read.data.files.length} files, {read.data.totalBytes} bytes{read.data.truncated ? " (capped)" : ""}:{" "}
-        {read.data.files.map((file) => file.path).join(", ")}
-      </p>
+      <div data-testid="read-files">
+        <p className="muted">
+          Read {read.data.files.length} files, {read.data.totalBytes} bytes{read.data.truncated ? " (capped)" : ""}
+        </p>
+        {read.data.files.map((file) => (
+          <div key={file.path}>
+            <p>
+              <code>{file.path}</code>
+              {file.firstLine !== undefined && (
+                <span className="muted">
+                  {" "}
+                  · lines {file.firstLine}–{file.firstLine + Math.max(0, (file.lines ?? 0) - 1)}
+                </span>
+              )}
+              {file.truncated && <span className="muted"> · cut at the byte cap</span>}
+            </p>
+            <pre className="result-json">{file.content}</pre>
+          </div>
+        ))}
+      </div>
     );
   }
   if (result === undefined) return <p className="muted">No result yet.</p>;
