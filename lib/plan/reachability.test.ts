@@ -101,6 +101,9 @@ describe("optimizePlan with small bitset chunks", () => {
       fc.property(randomPlan, (plan) => {
         const big = optimizePlan(plan);
         const small = optimizePlan(plan, { bounds: { maxRowWords: plan.nodes.length } });
+        // The same bound also caps the readers × writers coverage: where that cap, not the chunking, skips the
+        // race check (it says so in a note), the plans are not comparable.
+        fc.pre(!small.notes.some((note) => note.startsWith("Read/write races were not checked")));
         expect(small.hazards).toEqual(big.hazards);
         expect(small.notes).toEqual(big.notes);
       }),
