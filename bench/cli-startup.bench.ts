@@ -1,5 +1,5 @@
 /**
- * The CLI as a user or an agent starts it (`node scripts/batchboard.mjs`, what
+ * The CLI as a user or an agent starts it (`node scripts/batchboard.cjs`, what
  * `npx batchboard` runs), 10 runs per row, wall time and peak RSS of each
  * process (/usr/bin/time's maximum resident set size) and its CPU time (on
  * a machine busy with other work, wall time grows; CPU time shows what the
@@ -27,7 +27,7 @@ import { median, ms, printTable } from "./runner-bench-kit";
 const RUNS = Number(process.argv[2] ?? 10);
 const REFERENCE_RUNS = 3;
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
-const LAUNCHER = path.join(ROOT, "scripts/batchboard.mjs");
+const LAUNCHER = path.join(ROOT, "scripts/batchboard.cjs");
 const FLOOD_BYTES = 300_000_000;
 
 const home = mkdtempSync(path.join(os.tmpdir(), "batchboard-bench-cli-"));

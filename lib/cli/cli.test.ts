@@ -23,7 +23,7 @@ beforeAll(() => {
 afterAll(() => home.cleanup());
 
 function startCli(args: string[]): { child: ChildProcess; result: Promise<{ code: number | null; stdout: string; stderr: string }> } {
-  const child = spawn(process.execPath, [path.join(REPO, "scripts/batchboard.mjs"), ...args], { cwd: REPO, env });
+  const child = spawn(process.execPath, [path.join(REPO, "scripts/batchboard.cjs"), ...args], { cwd: REPO, env });
   let stdout = "";
   let stderr = "";
   child.stdout?.on("data", (chunk: Buffer) => (stdout += chunk.toString()));

@@ -157,12 +157,10 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-let exitCode: number;
-try {
-  exitCode = await main(process.argv.slice(2));
-} catch (error) {
-  process.stderr.write(`batchboard: ${error instanceof Error ? error.message : String(error)}\n`);
-  exitCode = EXIT.failed;
-}
-// Exit now: kept background commands (--keep-background) must not hold the CLI open.
-process.exit(exitCode);
+main(process.argv.slice(2))
+  .catch((error: unknown) => {
+    process.stderr.write(`batchboard: ${error instanceof Error ? error.message : String(error)}\n`);
+    return EXIT.failed;
+  })
+  // Exit now: kept background commands (--keep-background) must not hold the CLI open.
+  .then((exitCode) => process.exit(exitCode));

@@ -1,0 +1,78 @@
+import { spawnSync } from "node:child_process";
+import { readdirSync } from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { beforeAll, describe, expect, it } from "vitest";
+
+/**
+ * The CLI's ahead-of-time build as the launcher loads it (scripts/cli-bundle.cjs),
+ * each case in a fresh Node process: every bundle initialises, from a code
+ * cache V8 accepts, and a command loads only its own bundles.
+ */
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const LAYOUT = path.join(ROOT, "scripts/cli-bundle.cjs");
+const layout = createRequire(import.meta.url)(LAYOUT) as { BUILD_DIR: string; isCliBuildStale(): boolean };
+
+/** Runs `script` in a fresh Node with the loader as `bundles`; returns what it printed, parsed. */
+function inFreshNode(script: string, args: string[] = []): unknown {
+  const child = spawnSync(process.execPath, ["-e", `const bundles = require(${JSON.stringify(LAYOUT)});\n${script}`, "--", ...args], {
+    cwd: ROOT,
+    encoding: "utf8",
+  });
+  expect(child.stderr).toBe("");
+  expect(child.status).toBe(0);
+  return JSON.parse(child.stdout.split("\n").filter(Boolean).pop() as string);
+}
+
+function bundlesBuilt(): string[] {
+  return readdirSync(layout.BUILD_DIR, { recursive: true, encoding: "utf8" })
+    .filter((file) => file.endsWith(".cjs"))
+    .map((file) => path.join(layout.BUILD_DIR, file));
+}
+
+describe("the CLI's bundles", () => {
+  beforeAll(() => {
+    if (layout.isCliBuildStale()) expect(spawnSync(process.execPath, [path.join(ROOT, "scripts/build-cli.mjs")]).status).toBe(0);
+  }, 60_000);
+
+  it("each initialises in a fresh process, compiled from a code cache V8 accepts", () => {
+    const files = bundlesBuilt().filter((file) => !file.endsWith(`${path.sep}main.cjs`));
+    // The commands, and the lazily imported parts of the database (run store, migrations, Prisma clients).
+    expect(files.map((file) => path.relative(layout.BUILD_DIR, file))).toEqual(
+      expect.arrayContaining([
+        path.join("cli", "plan-commands.cjs"),
+        path.join("cli", "commands.cjs"),
+        path.join("cli", "mcp-command.cjs"),
+        path.join("db", "run-store.cjs"),
+      ]),
+    );
+    const loaded = inFreshNode(
+      `const result = {};
+       for (const file of process.argv.slice(1)) {
+         const exported = Object.keys(bundles.loadBundle(file));
+         result[file] = { exported: exported.length > 0, cacheRejected: bundles.loadedBundles.get(file).script.cachedDataRejected };
+       }
+       console.log(JSON.stringify(result));`,
+      files,
+    );
+    expect(loaded).toEqual(Object.fromEntries(files.map((file) => [file, { exported: true, cacheRejected: false }])));
+  }, 60_000);
+
+  it("`validate` loads the entry and the plan commands, none of the runner or the database", () => {
+    const sample = path.join(ROOT, "examples/hello-site.json");
+    const loaded = inFreshNode(
+      `process.argv = [process.argv[0], "batchboard", "validate", process.argv[1]];
+       process.exit = (code) => {
+         console.log(JSON.stringify({ code, bundles: [...bundles.loadedBundles.keys()] }));
+         process.reallyExit(code);
+       };
+       bundles.loadBundle(bundles.CLI_BUILD_ENTRY);`,
+      [sample],
+    );
+    expect(loaded).toEqual({
+      code: 0,
+      bundles: [path.join(layout.BUILD_DIR, "cli", "main.cjs"), path.join(layout.BUILD_DIR, "cli", "plan-commands.cjs")],
+    });
+  });
+});
