@@ -119,4 +119,6 @@ export default tseslint.config(
     ],
     rules: { "no-restricted-syntax": "off" },
   },
+  // The CLI's launcher is CommonJS on purpose (scripts/cli-bundle.cjs says why).
+  { files: ["**/*.cjs"], languageOptions: { sourceType: "commonjs" }, rules: { "@typescript-eslint/no-require-imports": "off" } },
 );
