@@ -13,15 +13,17 @@ export type PlanFileResult =
 /** Reads `file` as JSON and validates it; unreadable or non-JSON files become one problem. */
 export async function readPlanFile(file: string): Promise<PlanFileResult> {
   let input: unknown;
+  let text: string;
   try {
     // Synchronously: a plan is read once, before anything else can run, and fs/promises costs the start its loading.
-    input = JSON.parse(readFileSync(file, "utf8"));
+    text = readFileSync(file, "utf8");
+    input = JSON.parse(text);
   } catch (error) {
     const message =
       error instanceof SyntaxError ? `${file} is not valid JSON: ${error.message}` : `Cannot read ${file}: ${(error as Error).message}`;
     return { ok: false, problems: [{ path: [], code: "invalid-input", message, severity: "error" }], warnings: [] };
   }
-  return validatePlan(input);
+  return validatePlan(input, { jsonLength: text.length });
 }
 
 /** `node "x" · path: message [code]`: where in the words of the graph, said once. */

@@ -1,5 +1,6 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { approximateJsonSize } from "./plan-size";
+import { approximateJsonSize, MAX_ESTIMATE_PER_JSON_CHARACTER } from "./plan-size";
 import { generatePlan } from "./testing/generate-plan";
 
 describe("approximateJsonSize", () => {
@@ -20,5 +21,16 @@ describe("approximateJsonSize", () => {
     expect(approximateJsonSize(loop, 1_000)).toBeGreaterThan(1_000);
     expect(approximateJsonSize(shared, 1_000)).toBeGreaterThan(1_000);
     expect(approximateJsonSize("x".repeat(5_000), 10)).toBe(5_002);
+  });
+
+  it(`never counts more than ${MAX_ESTIMATE_PER_JSON_CHARACTER} per character of the JSON text`, () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => {
+        expect(approximateJsonSize(value, Infinity)).toBeLessThanOrEqual(MAX_ESTIMATE_PER_JSON_CHARACTER * JSON.stringify(value).length);
+      }),
+      { numRuns: 2_000 },
+    );
+    const worst = Array.from({ length: 1_000 }, () => 1);
+    expect(approximateJsonSize(worst, Infinity) / JSON.stringify(worst).length).toBeGreaterThan(MAX_ESTIMATE_PER_JSON_CHARACTER / 2 - 0.1);
   });
 });

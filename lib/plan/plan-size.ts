@@ -6,6 +6,14 @@
 import { isRecord } from "./plan-view";
 
 /**
+ * The most {@link approximateJsonSize} counts per character of JSON text: a
+ * one-digit number in an array counts 8, plus 1 as an item, for the 2
+ * characters of `1,`; everything else counts less. So a text this many
+ * times shorter than a limit is within it, whatever it holds.
+ */
+export const MAX_ESTIMATE_PER_JSON_CHARACTER = 9;
+
+/**
  * Approximate JSON size in characters: string lengths plus quotes, keys and
  * punctuation, numbers counted as 8. Stops counting once above `stopAbove`,
  * which also ends the walk on self-referencing objects (impossible in parsed

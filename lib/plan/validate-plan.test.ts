@@ -174,6 +174,11 @@ describe("validatePlan: limits", () => {
     const nodes = Array.from({ length: 20 }, (_, index) => write(`n${index}`, `f${index}`));
     const result = validatePlan(planInput(nodes), { limits: { maxPlanSize: 1_000 } });
     expect(problemsOf(result).map((problem) => problem.code)).toEqual(["plan-too-large"]);
+    // The length of the text it came from decides the same way: it only spares the estimate where it cannot matter.
+    const text = JSON.stringify(planInput(nodes));
+    const fromText = validatePlan(JSON.parse(text), { limits: { maxPlanSize: 1_000 }, jsonLength: text.length });
+    expect(problemsOf(fromText).map((problem) => problem.code)).toEqual(["plan-too-large"]);
+    expect(validatePlan(JSON.parse(text), { limits: { maxPlanSize: 9 * text.length }, jsonLength: text.length }).ok).toBe(true);
   });
 
   it("limits regex length", () => {

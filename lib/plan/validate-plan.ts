@@ -9,7 +9,7 @@ import { isRecord, viewEdges, viewNodes } from "./plan-view";
 import { problemsFromZodIssues } from "./zod-problems";
 import { checkGraph } from "./graph-rules";
 import { checkNode } from "./node-rules";
-import { approximateJsonSize } from "./plan-size";
+import { approximateJsonSize, MAX_ESTIMATE_PER_JSON_CHARACTER } from "./plan-size";
 
 /** The outcome of {@link validatePlan}: a parsed plan (defaults filled in) or every problem found. */
 export type PlanValidation =
@@ -20,6 +20,12 @@ export type PlanValidation =
 export interface ValidatePlanOptions {
   /** Overrides for {@link DEFAULT_PLAN_LIMITS}. */
   limits?: Partial<PlanLimits>;
+  /**
+   * The length of the JSON text `input` was parsed from, when the caller has
+   * it: a text too short to reach the size limit spares the walk that
+   * estimates the size (for 10,000 nodes, a tenth of the CLI's `validate`).
+   */
+  jsonLength?: number;
 }
 
 /**
@@ -34,7 +40,7 @@ export interface ValidatePlanOptions {
  */
 export function validatePlan(input: unknown, options: ValidatePlanOptions = {}): PlanValidation {
   try {
-    return validate(input, { ...DEFAULT_PLAN_LIMITS, ...options.limits });
+    return validate(input, { ...DEFAULT_PLAN_LIMITS, ...options.limits }, options.jsonLength);
   } catch (error) {
     // A bug here must not take the editor or the server down with it.
     const detail = error instanceof Error ? error.message : String(error);
@@ -46,7 +52,7 @@ export function validatePlan(input: unknown, options: ValidatePlanOptions = {}):
   }
 }
 
-function validate(input: unknown, limits: PlanLimits): PlanValidation {
+function validate(input: unknown, limits: PlanLimits, jsonLength: number | undefined): PlanValidation {
   if (!isRecord(input)) {
     const problem: PlanProblem = {
       path: [],
@@ -58,7 +64,7 @@ function validate(input: unknown, limits: PlanLimits): PlanValidation {
   }
 
   // Limits first: a plan that is too large is not worth parsing further.
-  const limitProblems = checkLimits(input, limits);
+  const limitProblems = checkLimits(input, limits, jsonLength);
   if (limitProblems.length > 0) return { ok: false, problems: limitProblems, warnings: [] };
 
   const found: PlanProblem[] = [];
@@ -75,7 +81,7 @@ function validate(input: unknown, limits: PlanLimits): PlanValidation {
   return { ok: true, plan: parsed.data, warnings };
 }
 
-function checkLimits(input: Record<string, unknown>, limits: PlanLimits): PlanProblem[] {
+function checkLimits(input: Record<string, unknown>, limits: PlanLimits, jsonLength: number | undefined): PlanProblem[] {
   const problems: PlanProblem[] = [];
   const { nodes, edges } = input;
   if (Array.isArray(nodes) && nodes.length > limits.maxNodes) {
@@ -94,7 +100,7 @@ function checkLimits(input: Record<string, unknown>, limits: PlanLimits): PlanPr
       severity: "error",
     });
   }
-  if (problems.length > 0) return problems;
+  if (problems.length > 0 || (jsonLength !== undefined && jsonLength * MAX_ESTIMATE_PER_JSON_CHARACTER <= limits.maxPlanSize)) return problems;
   const size = approximateJsonSize(input, limits.maxPlanSize);
   if (size > limits.maxPlanSize) {
     problems.push({
