@@ -34,6 +34,38 @@ function retriedThenSucceeded(): RunEvent[] {
 }
 
 describe("run view state", () => {
+  it("keeps the atomic batches recovery rolled back after the runner stopped mid-batch, once each", () => {
+    seq = 0;
+    const running = event({ type: "run.status", status: "running", at: at(0) });
+    // A batch rolled back because one of its members failed is explained on that member, not here.
+    const failedBatch = event({
+      type: "batch.status",
+      batchId: "w0:file-change",
+      kind: "file-change",
+      status: "rolled-back",
+      nodeIds: ["x"],
+      at: at(1),
+    });
+    const rolledBack = event({
+      type: "batch.status",
+      batchId: "w1:file-change",
+      kind: "file-change",
+      status: "rolled-back",
+      nodeIds: ["a", "b", "c"],
+      interrupted: true,
+      at: at(5),
+    });
+    const events = [running, failedBatch, rolledBack, { ...rolledBack, seq: rolledBack.seq + 1 }];
+    const state = applyRunEvents(initialRunViewState(["a", "b", "c", "x"]), events);
+    expect(state.interruptedBatches).toEqual([{ batchId: "w1:file-change", nodeCount: 3 }]);
+    // Resumed: the stop's error goes with its status.
+    const stopped = applyRunEvents(state, [
+      event({ type: "run.status", status: "interrupted", error: "The runner stopped during the run", at: at(6) }),
+    ]);
+    expect(stopped.error).toBe("The runner stopped during the run");
+    expect(applyRunEvents(stopped, [event({ type: "run.status", status: "running", at: at(7) })]).error).toBeUndefined();
+  });
+
   it("folds node statuses, attempts, output, file changes and run timing", () => {
     const state = applyRunEvents(initialRunViewState(["build", "write", "deploy"]), retriedThenSucceeded());
     expect(state).toMatchObject({ status: "succeeded", startedAt: 0, finishedAt: 70, lastSeq: 11 });

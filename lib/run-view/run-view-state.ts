@@ -60,7 +60,14 @@ export interface RunViewState {
   startedAt?: number;
   finishedAt?: number;
   nodes: Readonly<Record<string, NodeView>>;
+  /** Atomic batches the runner stopped in the middle of, which recovery rolled back from the change log. */
+  interruptedBatches: readonly InterruptedBatch[];
   lastSeq: number;
+}
+
+export interface InterruptedBatch {
+  batchId: string;
+  nodeCount: number;
 }
 
 /** Bounded so a command that floods output cannot exhaust the browser's memory either. */
@@ -95,7 +102,7 @@ export function initialRunViewState(nodeIds: readonly string[], reused: readonly
   for (const node of reused) {
     nodes[node.nodeId] = { ...emptyNodeView(), status: node.status, attempt: node.attempt, result: node.result, reused: true };
   }
-  return { status: "queued", nodes, lastSeq: 0 };
+  return { status: "queued", nodes, interruptedBatches: [], lastSeq: 0 };
 }
 
 function closeOpenSpan(spans: AttemptSpan[], at: number, status: NodeStatus, error?: NodeError): AttemptSpan[] {
@@ -190,7 +197,8 @@ export function applyRunEvents(state: RunViewState, events: readonly RunEvent[])
       case "run.status":
         next.status = event.status;
         if (event.counts) next.counts = event.counts;
-        if (event.error) next.error = event.error;
+        // A resumed run is no longer the one that stopped: its error goes with its status.
+        next.error = event.error;
         if (event.status === "running" && next.startedAt === undefined) next.startedAt = event.at;
         if (event.status !== "running" && event.status !== "queued") next.finishedAt = event.at;
         break;
@@ -198,6 +206,12 @@ export function applyRunEvents(state: RunViewState, events: readonly RunEvent[])
         next.counts = event.counts;
         break;
       case "batch.status":
+        if (
+          event.status === "rolled-back" &&
+          event.interrupted &&
+          !next.interruptedBatches.some((batch) => batch.batchId === event.batchId)
+        )
+          next.interruptedBatches = [...next.interruptedBatches, { batchId: event.batchId, nodeCount: event.nodeIds.length }];
         break;
       case "file.change":
         nodes ??= { ...state.nodes };

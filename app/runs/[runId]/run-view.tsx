@@ -6,6 +6,7 @@ import { runFileChanges, type ReusedNode } from "@/lib/run-view/run-view-state";
 import { isTerminalRunStatus } from "@/lib/run-events/status";
 import { runApi } from "./run-api";
 import { RunBody } from "./run-body";
+import { InterruptedBatchesNotice } from "./interrupted-batches-notice";
 import { RunHeader, type LineageRun } from "./run-header";
 import { RunRepairButtons } from "./run-repair-buttons";
 import { RunSummary } from "./run-summary";
@@ -17,6 +18,7 @@ import { useRunEvents } from "./use-run-events";
 import { useRunPlan } from "./use-run-plan";
 import { useRunSnapshot } from "./use-run-snapshot";
 import "@xyflow/react/dist/style.css";
+import "../../_components/ui.css";
 import "./run-view.css";
 
 export interface RunViewProps {
@@ -90,6 +92,7 @@ export function RunView(props: RunViewProps) {
       </RunHeader>
 
       <RunSummary state={state} execution={execution} elapsedMs={elapsed} stream={stream} />
+      {state.interruptedBatches.length > 0 && <InterruptedBatchesNotice batches={state.interruptedBatches} status={state.status} />}
       {state.error && <div className="node-error">{state.error}</div>}
       {problem && (
         <div className="node-error" role="alert">
