@@ -100,7 +100,8 @@ function checkLimits(input: Record<string, unknown>, limits: PlanLimits, jsonLen
       severity: "error",
     });
   }
-  if (problems.length > 0 || (jsonLength !== undefined && jsonLength * MAX_ESTIMATE_PER_JSON_CHARACTER <= limits.maxPlanSize)) return problems;
+  if (problems.length > 0 || (jsonLength !== undefined && jsonLength * MAX_ESTIMATE_PER_JSON_CHARACTER <= limits.maxPlanSize))
+    return problems;
   const size = approximateJsonSize(input, limits.maxPlanSize);
   if (size > limits.maxPlanSize) {
     problems.push({
