@@ -55,7 +55,8 @@ describe("run view state", () => {
       interrupted: true,
       at: at(5),
     });
-    const events = [running, failedBatch, rolledBack, { ...rolledBack, seq: rolledBack.seq + 1 }];
+    const { seq: _first, ...sameRollBack } = rolledBack;
+    const events = [running, failedBatch, rolledBack, event(sameRollBack)];
     const state = applyRunEvents(initialRunViewState(["a", "b", "c", "x"]), events);
     expect(state.interruptedBatches).toEqual([{ batchId: "w1:file-change", nodeCount: 3 }]);
     // Resumed: the stop's error goes with its status.
