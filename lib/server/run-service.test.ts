@@ -154,6 +154,7 @@ describe("run service (in-process runner, real SQLite)", () => {
     await expect(service.cancelRun(strangerScope, runId)).rejects.toMatchObject({ code: "not_found" });
     await expect(service.retryFailed(strangerScope, runId)).rejects.toMatchObject({ code: "not_found" });
     await expect(service.undo(strangerScope, runId, {})).rejects.toMatchObject({ code: "not_found" });
+    await expect(service.waitForRun(strangerScope, runId, 10_000)).rejects.toMatchObject({ code: "not_found" });
   });
 
   it("creates runs of a burst a few at a time, and every one of them starts", async () => {

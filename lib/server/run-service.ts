@@ -10,7 +10,7 @@ import path from "node:path";
 import type { DbClient } from "../db/client";
 import { DomainError } from "../db/errors";
 import { getPlanVersion } from "../db/plan-versions";
-import { getRunForTeam } from "../db/runs";
+import { getRunForTeam, getRunStatusForTeam } from "../db/runs";
 import { getWorkspace, getWorkspaceForRun } from "../db/workspaces";
 import type { PlanDocument } from "../plan/schema";
 import { WorkspaceSandboxSettings } from "../runner/sandbox/sandbox-settings";
@@ -263,11 +263,9 @@ export function createRunService(deps: {
       await getRunForTeam(client, scope.teamId, runId);
       return translated(dispatcher.undo(runId, options));
     },
-    async waitForRun(scope, runId, timeoutMs) {
-      await getRunForTeam(client, scope.teamId, runId);
-      const readStatus = async () => (await getRunForTeam(client, scope.teamId, runId)).status;
-      return waitUntilFinished(dispatcher, runId, readStatus, timeoutMs);
-    },
+    waitForRun: (scope, runId, timeoutMs) =>
+      // Its first read checks the team too: another team's run throws NotFoundError before anything is waited for.
+      waitUntilFinished(dispatcher, runId, () => getRunStatusForTeam(client, scope.teamId, runId), timeoutMs),
     async openEventStream(scope, runId, afterSeq) {
       const run = await getRunForTeam(client, scope.teamId, runId);
       return async (send) => {
