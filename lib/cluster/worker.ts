@@ -174,10 +174,11 @@ export async function startClusterWorker(options: ClusterWorkerOptions): Promise
       executed.push(runId);
       void beat();
       const handedOver = new Promise<"handed-over">((resolve) => handovers.set(runId, () => resolve("handed-over")));
-      const outcome = await Promise.race([handle.done.then(() => "done" as const), handedOver]);
+      const outcome = await Promise.race([handle.done, handedOver]);
       handovers.delete(runId);
       if (outcome === "handed-over") return handBack(job, token);
-      void publishRunSettled(connection, config, runId).catch(() => {});
+      // The notice promises everything is stored: none when the last flush failed (waiters keep reading the store).
+      if (outcome.stored) void publishRunSettled(connection, config, runId, outcome.status).catch(() => {});
       void beat();
     } finally {
       slots.release();

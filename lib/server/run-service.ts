@@ -88,15 +88,21 @@ const LOG_CATCH_UP_MS = 30_000;
 const LOG_POLL_MS = 50;
 /** How often a run executing in another process (CLI, another server) is polled for new events. */
 const FOREIGN_RUN_POLL_MS = 400;
-/** How often a run that ended live is looked up until the store has its final status. */
-const STORED_STATUS_POLL_MS = 20;
+/**
+ * How often a run that ended live is looked up while its notice that it is
+ * stored has not come (its worker died after the last flush, the message was
+ * lost). The notice normally answers within the final flush (~20–30 ms);
+ * reads during that flush would only compete with it.
+ */
+const STORED_STATUS_POLL_MS = 100;
 
 /**
- * Whether the run finishes within `timeoutMs`, as the store tells (a report
- * read then is complete). The dispatcher says when to look: once the run's
- * final state is stored (its own runs, a worker's notice), or, failing that,
- * soon after its final event; a run executing in the CLI or another server
- * is polled.
+ * Whether the run finishes within `timeoutMs` with everything stored (a
+ * report read then is complete). The store answers first (`readStatus` is
+ * also the caller's access check); then the dispatcher's notice that the
+ * run's final state is stored (its own runs, a worker's) answers without
+ * another read. Failing a notice, the store is read again soon after the
+ * run's final event; a run executing in the CLI or another server is polled.
  */
 async function waitUntilFinished(
   dispatcher: RunDispatcher,
@@ -105,7 +111,8 @@ async function waitUntilFinished(
   timeoutMs: number,
 ): Promise<boolean> {
   let endedLive = false;
-  // Set by a notice that arrives while the store is being read, so the next pause is skipped.
+  let settled = false;
+  // Set by news that arrives while the store is being read, so the next pause is skipped.
   let woken = false;
   let wake = () => {
     woken = true;
@@ -115,28 +122,33 @@ async function waitUntilFinished(
     endedLive = true;
     wake();
   });
-  const stopSettled = await dispatcher.onSettled(runId, () => wake());
+  const stopSettled = await dispatcher.onSettled(runId, (status) => {
+    settled = isTerminalRunStatus(status);
+    wake();
+  });
   const deadline = Date.now() + timeoutMs;
   try {
-    for (;;) {
-      woken = false;
-      if (isTerminalRunStatus(await readStatus())) return true;
+    let status = await readStatus();
+    while (!settled && !isTerminalRunStatus(status)) {
       const left = deadline - Date.now();
       if (left <= 0) return false;
-      if (woken) continue;
-      // Once the run has ended live, its final status reaches the store with the next flush.
-      const pause = Math.min(left, endedLive ? STORED_STATUS_POLL_MS : FOREIGN_RUN_POLL_MS);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, pause);
+      if (!woken) {
+        const pause = Math.min(left, endedLive ? STORED_STATUS_POLL_MS : FOREIGN_RUN_POLL_MS);
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, pause);
+          wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
         wake = () => {
-          clearTimeout(timer);
-          resolve();
+          woken = true;
         };
-      });
-      wake = () => {
-        woken = true;
-      };
+      }
+      woken = false;
+      if (!settled) status = await readStatus();
     }
+    return true;
   } finally {
     stopEvents();
     stopSettled();
