@@ -86,23 +86,21 @@ async function translated<T>(work: Promise<T>): Promise<T> {
 /** How long a new subscriber waits for the log to catch up with the buffer (the persister flushes every ~50 ms). */
 const LOG_CATCH_UP_MS = 30_000;
 const LOG_POLL_MS = 50;
-/** How often a run executing in another process (CLI, another server) is polled for new events. */
-const FOREIGN_RUN_POLL_MS = 400;
 /**
- * How often a run that ended live is looked up while its notice that it is
- * stored has not come (its worker died after the last flush, the message was
- * lost). The notice normally answers within the final flush (~20–30 ms);
- * reads during that flush would only compete with it.
+ * How often a run executing in another process (CLI, another server) is
+ * polled for new events; also how often a waiting caller reads a run's
+ * status when no notice answers (such a run, or one whose last flush failed
+ * or whose worker died right after it).
  */
-const STORED_STATUS_POLL_MS = 100;
+const FOREIGN_RUN_POLL_MS = 400;
 
 /**
  * Whether the run finishes within `timeoutMs` with everything stored (a
  * report read then is complete). The store answers first (`readStatus` is
  * also the caller's access check); then the dispatcher's notice that the
  * run's final state is stored (its own runs, a worker's) answers without
- * another read. Failing a notice, the store is read again soon after the
- * run's final event; a run executing in the CLI or another server is polled.
+ * another read. Nothing is read while the run's final flush is under way:
+ * it would only compete with it. Without a notice, the store is polled.
  */
 async function waitUntilFinished(
   dispatcher: RunDispatcher,
@@ -110,18 +108,8 @@ async function waitUntilFinished(
   readStatus: () => Promise<RunStatus>,
   timeoutMs: number,
 ): Promise<boolean> {
-  let endedLive = false;
   let settled = false;
-  // Set by news that arrives while the store is being read, so the next pause is skipped.
-  let woken = false;
-  let wake = () => {
-    woken = true;
-  };
-  const stopEvents = await dispatcher.subscribe(runId, (event) => {
-    if (event.type !== "run.status" || !isTerminalRunStatus(event.status)) return;
-    endedLive = true;
-    wake();
-  });
+  let wake = () => {};
   const stopSettled = await dispatcher.onSettled(runId, (status) => {
     settled = isTerminalRunStatus(status);
     wake();
@@ -132,25 +120,18 @@ async function waitUntilFinished(
     while (!settled && !isTerminalRunStatus(status)) {
       const left = deadline - Date.now();
       if (left <= 0) return false;
-      if (!woken) {
-        const pause = Math.min(left, endedLive ? STORED_STATUS_POLL_MS : FOREIGN_RUN_POLL_MS);
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, pause);
-          wake = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, Math.min(left, FOREIGN_RUN_POLL_MS));
         wake = () => {
-          woken = true;
+          clearTimeout(timer);
+          resolve();
         };
-      }
-      woken = false;
+      });
+      wake = () => {};
       if (!settled) status = await readStatus();
     }
     return true;
   } finally {
-    stopEvents();
     stopSettled();
   }
 }
