@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { recordWorkerHeartbeat, setWorkspaceTag } from "../db/workers";
 import type { PlanDocumentInput } from "../plan/schema";
 import type { RunEvent } from "../run-events/run-events";
@@ -187,6 +187,15 @@ describe("cluster mode (real PostgreSQL, Redis and worker processes)", { timeout
     // The default-tag worker of the first test does not take it.
     expect((await cluster.database.client.run.findUniqueOrThrow({ where: { id: runId } })).status).toBe("queued");
     expect(await serverA.dispatcher.queues.of("gpu").getJobCounts("wait")).toEqual({ wait: 1 });
+    // Cancelled while queued: no worker will say that its end is stored, so the server that cancelled it does.
+    const { runId: cancelledId } = await serverA.runs.startPlanRun(cluster.scope, { planId, workspaceId });
+    const notices: string[] = [];
+    const stopNotices = await serverB.dispatcher.onSettled(cancelledId, (status) => notices.push(status));
+    const waiting = serverB.runs.waitForRun(cluster.scope, cancelledId, 30_000);
+    await serverA.runs.cancelRun(cluster.scope, cancelledId);
+    expect(await waiting).toBe(true);
+    await vi.waitFor(() => expect(notices).toEqual(["cancelled"]));
+    stopNotices();
     await cluster.startWorker({ tags: ["gpu"] });
     expect(await waitForRunToFinish(cluster.database, runId)).toBe("succeeded");
     await setWorkspaceTag(cluster.database.client, cluster.scope.teamId, workspaceId, "default");

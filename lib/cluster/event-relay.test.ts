@@ -40,20 +40,21 @@ describe("event relay through Redis", () => {
     const bus = new RunEventBus();
     const stopRelay = relayRunEvents(bus, publisher, config);
     const seen: RunEvent[][] = [[], []];
-    let settled = 0;
+    const settled: string[] = [];
     const stops = await Promise.all([
       remote.subscribe("run-1", (event) => seen[0]?.push(event)),
       remote.subscribe("run-1", (event) => seen[1]?.push(event)),
-      remote.onSettled("run-1", () => (settled += 1)),
+      remote.onSettled("run-1", (status) => settled.push(status)),
     ]);
     expect(remote.subscribedRunCount()).toBe(1);
 
     const final: RunEvent = { type: "run.status", status: "succeeded", runId: "run-1", seq: 1, at: Date.now() };
     bus.publish(final);
     await eventually(() => seen.every((events) => events.length === 1));
-    expect(settled).toBe(0);
-    await publishRunSettled(publisher, config, "run-1");
-    await eventually(() => settled === 1);
+    expect(settled).toEqual([]);
+    await publishRunSettled(publisher, config, "run-1", "succeeded");
+    await eventually(() => settled.length === 1);
+    expect(settled).toEqual(["succeeded"]);
     expect(seen.map((events) => events.length)).toEqual([1, 1]);
 
     for (const stop of stops) stop();

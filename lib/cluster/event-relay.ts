@@ -8,11 +8,11 @@
 import type { Redis } from "ioredis";
 import * as z from "zod";
 import type { RunEventBus } from "../runner/event-bus";
-import { RunEvent } from "../run-events/run-events";
+import { RunEvent, RunStatus } from "../run-events/run-events";
 import { eventChannel, type ClusterConfig } from "./cluster-config";
 
-/** What a run's channel carries: a burst of its events, or the notice that its final state is stored. */
-const RunChannelMessage = z.union([z.array(RunEvent), z.object({ settled: z.literal(true) })]);
+/** What a run's channel carries: a burst of its events, or the notice that its final state (this status) is stored. */
+const RunChannelMessage = z.union([z.array(RunEvent), z.object({ settled: z.literal(true), status: RunStatus })]);
 
 /**
  * Publishes every event of `bus` to its run's channel: the events of one
@@ -42,17 +42,18 @@ export function relayRunEvents(bus: RunEventBus, publisher: Redis, config: Clust
 }
 
 /**
- * Tells every server watching a run that its final state is stored (sent by
- * the worker once the run's `done` resolved, after its last events), so a
- * caller waiting for the run reads the store once instead of polling it.
+ * Tells every server watching a run that it ended with `status` and that
+ * everything it recorded is stored (sent by the worker once the run's last
+ * flush succeeded, after its last events), so a caller waiting for the run
+ * knows without reading the store or polling it.
  */
-export async function publishRunSettled(publisher: Redis, config: ClusterConfig, runId: string): Promise<void> {
-  await publisher.publish(eventChannel(config, runId), JSON.stringify({ settled: true }));
+export async function publishRunSettled(publisher: Redis, config: ClusterConfig, runId: string, status: RunStatus): Promise<void> {
+  await publisher.publish(eventChannel(config, runId), JSON.stringify({ settled: true, status }));
 }
 
 interface RunSubscription {
   listeners: Set<(event: RunEvent) => void>;
-  settledListeners: Set<() => void>;
+  settledListeners: Set<(status: RunStatus) => void>;
   /** Events received since the subscription began (capped): the log may not hold them yet. */
   recent: RunEvent[];
   ready: Promise<void>;
@@ -76,7 +77,7 @@ export class RemoteRunEvents {
       if (!parsed.success) return;
       const burst = parsed.data;
       if (!Array.isArray(burst)) {
-        for (const listener of subscription.settledListeners) listener();
+        for (const listener of subscription.settledListeners) listener(burst.status);
         return;
       }
       subscription.recent.push(...burst);
@@ -98,8 +99,8 @@ export class RemoteRunEvents {
     return this.attach(runId, (subscription) => subscription.listeners, listener);
   }
 
-  /** Calls `listener` when the run's worker says its final state is stored; same subscription as its events. */
-  onSettled(runId: string, listener: () => void): Promise<() => void> {
+  /** Calls `listener` with the run's final status when its worker says everything is stored; same subscription as its events. */
+  onSettled(runId: string, listener: (status: RunStatus) => void): Promise<() => void> {
     return this.attach(runId, (subscription) => subscription.settledListeners, listener);
   }
 

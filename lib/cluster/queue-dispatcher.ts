@@ -23,7 +23,7 @@ import {
   type ClusterConfig,
   type ControlMessage,
 } from "./cluster-config";
-import { relayRunEvents, RemoteRunEvents } from "./event-relay";
+import { publishRunSettled, relayRunEvents, RemoteRunEvents } from "./event-relay";
 
 /** How long a web server waits for a worker to answer an undo. */
 const UNDO_TIMEOUT_MS = 120_000;
@@ -160,7 +160,11 @@ export function createQueueDispatcher(deps: { client: DbClient; resources: Runne
               () => false,
             )
           : true;
-        if (removed) return cancelQueuedRun(resources, runId);
+        if (removed) {
+          await cancelQueuedRun(resources, runId);
+          // No worker had it, so this server says that its end is stored.
+          return publishRunSettled(connection, config, runId, "cancelled");
+        }
       }
       await control({ action: "cancel", runId });
     },

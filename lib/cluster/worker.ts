@@ -20,7 +20,8 @@ import { DelayedError, Worker, type Job } from "bullmq";
 import type { DbClient } from "../db/client";
 import {
   assignRunToWorker,
-  claimRunForWorker,
+  claimInterruptedRun,
+  claimQueuedRun,
   HEARTBEAT_INTERVAL_MS,
   hostOfWorker,
   isWorkerAlive,
@@ -129,19 +130,13 @@ export async function startClusterWorker(options: ClusterWorkerOptions): Promise
 
   /** Starts or resumes the run, or takes it over from a dead worker; null when there is nothing to do here. */
   async function takeRun(runId: string): Promise<RunHandle | null> {
-    // A queued run is the common case: claiming it, reading where it acts and
-    // loading it are independent, so the run waits for one round trip, not three.
-    const [claimed, placement, stored] = await Promise.all([
-      claimRunForWorker(client, runId, id),
-      readRunPlacement(client, runId),
-      resources.store.loadRun(runId),
-    ]);
-    if (!placement || !stored) return null;
+    // A queued run no worker holds is the common case: one statement claims and loads it.
+    const queued = await claimQueuedRun(client, runId, id);
+    if (queued) return executeQueuedRun(resources, queued.run, { directory: directoryOf(queued.workspaceName, queued.run.directory) });
+    const [claimed, placement] = await Promise.all([claimInterruptedRun(client, runId, id), readRunPlacement(client, runId)]);
+    if (!placement) return null;
     let row = placement;
-    if (claimed) {
-      const directory = directoryOf(row.workspaceName, row.directory);
-      return row.status === "queued" ? executeQueuedRun(resources, stored, { directory }) : resumeRun(resources, runId, { directory });
-    }
+    if (claimed) return resumeRun(resources, runId, { directory: directoryOf(row.workspaceName, row.directory) });
     // A run another worker took may still read `queued`: its `running` status was in that worker's event log, not yet stored.
     const taken = row.status === "running" || (row.status === "queued" && row.workerId !== null);
     if (taken) {
@@ -179,10 +174,11 @@ export async function startClusterWorker(options: ClusterWorkerOptions): Promise
       executed.push(runId);
       void beat();
       const handedOver = new Promise<"handed-over">((resolve) => handovers.set(runId, () => resolve("handed-over")));
-      const outcome = await Promise.race([handle.done.then(() => "done" as const), handedOver]);
+      const outcome = await Promise.race([handle.done, handedOver]);
       handovers.delete(runId);
       if (outcome === "handed-over") return handBack(job, token);
-      void publishRunSettled(connection, config, runId).catch(() => {});
+      // The notice promises everything is stored: none when the last flush failed (waiters keep reading the store).
+      if (outcome.stored) void publishRunSettled(connection, config, runId, outcome.status).catch(() => {});
       void beat();
     } finally {
       slots.release();

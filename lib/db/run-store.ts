@@ -25,7 +25,9 @@ import { StoredDataError } from "./errors";
 import { toJsonColumn } from "./json";
 import { inTransaction, translated } from "./transaction";
 
-type NodeRunRow = Awaited<ReturnType<DbClient["nodeRun"]["findMany"]>>[number];
+/** Rows as Prisma reads them. */
+export type RunRow = Awaited<ReturnType<DbClient["run"]["findUniqueOrThrow"]>>;
+export type NodeRunRow = Awaited<ReturnType<DbClient["nodeRun"]["findUniqueOrThrow"]>>;
 
 function jsonOrNull(value: unknown) {
   return value === null || value === undefined ? Prisma.DbNull : toJsonColumn(value);
@@ -98,6 +100,31 @@ export function toRunSettings(value: unknown): RunSettings {
     runnerPid: typeof settings.runnerPid === "number" ? settings.runnerPid : undefined,
     sandbox: WorkspaceSandboxSettings.safeParse(settings.sandbox ?? {}).data,
     sandboxed: settings.sandboxed === false ? false : undefined,
+  };
+}
+
+/**
+ * A run as the runner sees it, from its row, its plan version's graph and its
+ * node rows (read by {@link createPrismaRunStore}'s loadRun, or by a cluster
+ * worker's claim in one statement: lib/db/workers.ts).
+ */
+export function toStoredRun(run: RunRow, graph: unknown, nodeRows: readonly NodeRunRow[]): StoredRun {
+  return {
+    id: run.id,
+    teamId: run.teamId,
+    planId: run.planId,
+    planVersionId: run.planVersionId,
+    workspaceId: run.workspaceId,
+    startedById: run.startedById,
+    parentRunId: run.parentRunId,
+    directory: run.directory,
+    status: run.status,
+    settings: toRunSettings(run.settings),
+    dryRun: run.dryRun,
+    lastEventSeq: run.lastEventSeq,
+    error: run.error,
+    plan: PlanDocument.parse(graph),
+    nodes: nodeRows.map(toNodeRunState),
   };
 }
 
@@ -215,24 +242,7 @@ export function createPrismaRunStore(client: DbClient): RunStore {
           include: { nodeRuns: true, planVersion: { select: { graph: true } } },
         }),
       );
-      if (!run) return null;
-      return {
-        id: run.id,
-        teamId: run.teamId,
-        planId: run.planId,
-        planVersionId: run.planVersionId,
-        workspaceId: run.workspaceId,
-        startedById: run.startedById,
-        parentRunId: run.parentRunId,
-        directory: run.directory,
-        status: run.status,
-        settings: toRunSettings(run.settings),
-        dryRun: run.dryRun,
-        lastEventSeq: run.lastEventSeq,
-        error: run.error,
-        plan: PlanDocument.parse(run.planVersion.graph),
-        nodes: run.nodeRuns.map(toNodeRunState),
-      };
+      return run && toStoredRun(run, run.planVersion.graph, run.nodeRuns);
     },
 
     async findRunIds(statuses) {

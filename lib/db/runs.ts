@@ -44,6 +44,13 @@ export async function getRunForTeam(client: DbExecutor, teamId: string, runId: s
   return run;
 }
 
+/** A team's run's status (what a caller waiting for the run reads), or NotFoundError. */
+export async function getRunStatusForTeam(client: DbExecutor, teamId: string, runId: string): Promise<RunStatus> {
+  const run = await client.run.findFirst({ where: { id: runId, teamId }, select: { status: true } });
+  if (!run) throw new NotFoundError("Run");
+  return run.status;
+}
+
 /** The plan document a team's run executed. */
 export async function getRunPlanGraph(client: DbExecutor, teamId: string, runId: string): Promise<unknown> {
   const version = await client.planVersion.findFirst({ where: { runs: { some: { id: runId, teamId } } }, select: { graph: true } });

@@ -3,8 +3,10 @@
  * row every few seconds (its heartbeat), so any process can tell which
  * workers are alive, which tags they serve and which runs they hold.
  */
-import type { DbExecutor } from "./transaction";
+import type { StoredRun } from "../runner/run-store";
 import { toJsonColumn } from "./json";
+import { toStoredRun, type NodeRunRow, type RunRow } from "./run-store";
+import { translated, type DbExecutor } from "./transaction";
 
 /** A worker whose heartbeat is older than this is dead (it beats every {@link HEARTBEAT_INTERVAL_MS}). */
 export const WORKER_DEAD_AFTER_MS = 8_000;
@@ -84,17 +86,58 @@ export async function listKnownWorkerTags(client: DbExecutor): Promise<Set<strin
 }
 
 /**
- * Records that `workerId` executes a run that is queued or interrupted (the
- * run view names it); false when the run is in any other state, which a
- * takeover decides about.
+ * Records that `workerId` resumes an interrupted run (the run view names it);
+ * false when the run is in any other state, which a takeover decides about.
  */
-export async function claimRunForWorker(client: DbExecutor, runId: string, workerId: string): Promise<boolean> {
-  // A queued run that names a worker was taken by it (its `running` may not be stored yet): only a takeover may have it.
-  const { count } = await client.run.updateMany({
-    where: { id: runId, OR: [{ status: "queued", workerId: null }, { status: "interrupted" }] },
-    data: { workerId },
-  });
+export async function claimInterruptedRun(client: DbExecutor, runId: string, workerId: string): Promise<boolean> {
+  const { count } = await client.run.updateMany({ where: { id: runId, status: "interrupted" }, data: { workerId } });
   return count === 1;
+}
+
+/** A queued run a worker claimed, with what executing it needs. */
+export interface ClaimedRun {
+  run: StoredRun;
+  /** The name of the run's workspace (a worker may keep it elsewhere on its disk); null for a scratch run. */
+  workspaceName: string | null;
+}
+
+/** A claimed row as the statement below returns it: node timestamps come as epoch milliseconds inside the JSON. */
+type ClaimedRow = RunRow & {
+  graph: unknown;
+  workspaceName: string | null;
+  nodes: Array<Omit<NodeRunRow, "startedAt" | "finishedAt"> & { startedAt: number | null; finishedAt: number | null }>;
+};
+
+const dateOrNull = (epochMs: number | null) => (epochMs === null ? null : new Date(epochMs));
+
+/**
+ * Claims a queued run no worker holds for `workerId`, and reads it with its
+ * plan and node states, in one statement: null when the run is in any other
+ * state (the caller then decides about resuming or taking it over). The
+ * common case of every run, so it skips Prisma's per-query compilation; the
+ * conditional UPDATE takes the row lock, so of workers racing for a run
+ * exactly one gets it. PostgreSQL only, as cluster mode is.
+ */
+export async function claimQueuedRun(client: DbExecutor, runId: string, workerId: string): Promise<ClaimedRun | null> {
+  const [row] = await translated(
+    client.$queryRaw<ClaimedRow[]>`
+      WITH claimed AS (
+        UPDATE "Run" SET "workerId" = ${workerId}
+        WHERE "id" = ${runId} AND "status" = 'queued' AND "workerId" IS NULL
+        RETURNING *
+      )
+      SELECT claimed.*, version."graph", workspace."name" AS "workspaceName",
+        (SELECT COALESCE(json_agg(to_jsonb(node) || jsonb_build_object(
+            'startedAt', extract(epoch FROM node."startedAt") * 1000,
+            'finishedAt', extract(epoch FROM node."finishedAt") * 1000)), '[]')
+          FROM "NodeRun" node WHERE node."runId" = claimed."id") AS "nodes"
+      FROM claimed
+      JOIN "PlanVersion" version ON version."id" = claimed."planVersionId"
+      LEFT JOIN "Workspace" workspace ON workspace."id" = claimed."workspaceId"`,
+  );
+  if (!row) return null;
+  const nodes = row.nodes.map((node) => ({ ...node, startedAt: dateOrNull(node.startedAt), finishedAt: dateOrNull(node.finishedAt) }));
+  return { run: toStoredRun(row, row.graph, nodes), workspaceName: row.workspaceName };
 }
 
 /** Records which worker executes a run (the run view names it). */

@@ -61,12 +61,14 @@ export interface RunOutcome {
   status: RunStatus;
   counts: StatusCounts;
   nodes: ReadonlyMap<string, NodeOutcome>;
+  /** Whether everything the run recorded reached the store (false when its last flush failed): what a notice that it settled may promise. */
+  stored: boolean;
 }
 
 /** Control over a run in progress. */
 export interface RunHandle {
   runId: string;
-  /** Resolves when every node has finished and everything is persisted. */
+  /** Resolves when every node has finished and the last flush is done (see {@link RunOutcome.stored}). */
   done: Promise<RunOutcome>;
   /** Every node's current state, updated live (read only). */
   nodes: ReadonlyMap<string, NodeRunState>;
@@ -111,7 +113,7 @@ export function executeRun(resources: RunnerResources, input: ExecuteRunInput): 
 async function failBeforeStart(recorder: RunRecorder, message: string): Promise<RunOutcome> {
   recorder.emit({ type: "run.status", status: "failed", error: message, counts: recorder.counts() });
   await recorder.persister.flush();
-  return { runId: recorder.runId, status: "failed", counts: recorder.counts(), nodes: recorder.states };
+  return { runId: recorder.runId, status: "failed", counts: recorder.counts(), nodes: recorder.states, stored: recorder.persister.settled };
 }
 
 /** Resolves once `resolve` is called; built without a field assigned later. */
@@ -376,12 +378,13 @@ class RunExecution implements TaskHost {
     this.changeLog?.close();
     this.recorder.eventLog?.close();
     const logDirectory = this.resources.changeLogDirectory;
+    const stored = this.recorder.persister.settled;
     // Kept when the journal or the events could not be stored: recovery reads them then.
-    if (logDirectory !== null && this.recorder.persister.settled) {
+    if (logDirectory !== null && stored) {
       if (this.changeLog) removeChangeLog(logDirectory, this.input.runId);
       if (this.recorder.eventLog) removeEventLog(logDirectory, this.input.runId);
     }
-    return { runId: this.input.runId, status, counts, nodes: this.states };
+    return { runId: this.input.runId, status, counts, nodes: this.states, stored };
   }
 }
 

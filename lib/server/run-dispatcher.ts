@@ -44,12 +44,13 @@ export interface RunDispatcher {
   /** Events published lately that the log may not hold yet, oldest first. */
   recentEvents(runId: string): RunEvent[];
   /**
-   * Calls `listener` once the run has finished and its final state is
-   * stored, where the dispatcher learns it (its own runs; a worker's notice);
-   * resolves to the unsubscribe. Callers still check the store: a run
-   * executing elsewhere sends no notice.
+   * Calls `listener` with the run's final status once it and everything the
+   * run recorded are stored, where the dispatcher learns it (its own runs; a
+   * worker's notice); resolves to the unsubscribe. No notice comes for a run
+   * executing elsewhere, or whose last flush failed: callers fall back to
+   * reading the store.
    */
-  onSettled(runId: string, listener: () => void): Promise<() => void>;
+  onSettled(runId: string, listener: (status: RunStatus) => void): Promise<() => void>;
 }
 
 /**
@@ -63,7 +64,7 @@ const RECENT_EVENTS_PER_RUN = 20_000;
 export function createInProcessDispatcher(resources: RunnerResources, options: { recentEventsPerRun?: number } = {}): RunDispatcher {
   const live = new RunRegistry();
   const recent = new Map<string, RunEvent[]>();
-  const settledListeners = new Map<string, Set<() => void>>();
+  const settledListeners = new Map<string, Set<(status: RunStatus) => void>>();
   const keep = options.recentEventsPerRun ?? RECENT_EVENTS_PER_RUN;
   resources.bus.subscribe("*", (event) => {
     // Created on a run's first event: startRun publishes before it returns a handle.
@@ -76,12 +77,12 @@ export function createInProcessDispatcher(resources: RunnerResources, options: {
   function track(handle: RunHandle): { runId: string } {
     live.track(handle);
     handle.done
+      .then((outcome) => {
+        if (outcome.stored) for (const listener of settledListeners.get(handle.runId) ?? []) listener(outcome.status);
+      })
       .catch((error: unknown) => resources.reportError(error))
       // Everything is in the log once `done` resolves.
-      .finally(() => {
-        recent.delete(handle.runId);
-        for (const listener of settledListeners.get(handle.runId) ?? []) listener();
-      });
+      .finally(() => recent.delete(handle.runId));
     return { runId: handle.runId };
   }
 

@@ -154,6 +154,7 @@ describe("run service (in-process runner, real SQLite)", () => {
     await expect(service.cancelRun(strangerScope, runId)).rejects.toMatchObject({ code: "not_found" });
     await expect(service.retryFailed(strangerScope, runId)).rejects.toMatchObject({ code: "not_found" });
     await expect(service.undo(strangerScope, runId, {})).rejects.toMatchObject({ code: "not_found" });
+    await expect(service.waitForRun(strangerScope, runId, 10_000)).rejects.toMatchObject({ code: "not_found" });
   });
 
   it("creates runs of a burst a few at a time, and every one of them starts", async () => {
@@ -178,6 +179,26 @@ describe("run service (in-process runner, real SQLite)", () => {
     expect(new Set(started.map((run) => run.runId)).size).toBe(40);
     expect(mostInFlight).toBeLessThanOrEqual(4);
     for (const { runId } of started) expect(await bursty.waitForRun(scope, runId, 60_000)).toBe(true);
+  });
+
+  it("tells a waiting caller a run finished only once its final state is stored", async () => {
+    const { runId } = await service.startPlanRun(scope, { planId, dryRun: true });
+    expect(await service.waitForRun(scope, runId, 20_000)).toBe(true);
+    expect((await db.client.run.findUniqueOrThrow({ where: { id: runId } })).status).toBe("succeeded");
+
+    // The run's last flush (the one with its final status) fails: the run ends, but its end is not stored.
+    const store = createPrismaRunStore(db.client);
+    const failingLastFlush: RunStore = {
+      ...store,
+      persist: async (batch) => {
+        if (batch.run.finishedAt) throw new Error("disk full");
+        return store.persist(batch);
+      },
+    };
+    const resources = createRunnerResources({ store: failingLastFlush, reportError: () => {} });
+    const unstored = createRunService({ client: db.client, resources, scratchRoot });
+    const failed = await unstored.startPlanRun(scope, { planId, dryRun: true });
+    expect(await unstored.waitForRun(scope, failed.runId, 1_500)).toBe(false);
   });
 
   it("refuses a workspace of another team", async () => {

@@ -10,7 +10,7 @@ import path from "node:path";
 import type { DbClient } from "../db/client";
 import { DomainError } from "../db/errors";
 import { getPlanVersion } from "../db/plan-versions";
-import { getRunForTeam } from "../db/runs";
+import { getRunForTeam, getRunStatusForTeam } from "../db/runs";
 import { getWorkspace, getWorkspaceForRun } from "../db/workspaces";
 import type { PlanDocument } from "../plan/schema";
 import { WorkspaceSandboxSettings } from "../runner/sandbox/sandbox-settings";
@@ -86,17 +86,21 @@ async function translated<T>(work: Promise<T>): Promise<T> {
 /** How long a new subscriber waits for the log to catch up with the buffer (the persister flushes every ~50 ms). */
 const LOG_CATCH_UP_MS = 30_000;
 const LOG_POLL_MS = 50;
-/** How often a run executing in another process (CLI, another server) is polled for new events. */
+/**
+ * How often a run executing in another process (CLI, another server) is
+ * polled for new events; also how often a waiting caller reads a run's
+ * status when no notice answers (such a run, or one whose last flush failed
+ * or whose worker died right after it).
+ */
 const FOREIGN_RUN_POLL_MS = 400;
-/** How often a run that ended live is looked up until the store has its final status. */
-const STORED_STATUS_POLL_MS = 20;
 
 /**
- * Whether the run finishes within `timeoutMs`, as the store tells (a report
- * read then is complete). The dispatcher says when to look: once the run's
- * final state is stored (its own runs, a worker's notice), or, failing that,
- * soon after its final event; a run executing in the CLI or another server
- * is polled.
+ * Whether the run finishes within `timeoutMs` with everything stored (a
+ * report read then is complete). The store answers first (`readStatus` is
+ * also the caller's access check); then the dispatcher's notice that the
+ * run's final state is stored (its own runs, a worker's) answers without
+ * another read. Nothing is read while the run's final flush is under way:
+ * it would only compete with it. Without a notice, the store is polled.
  */
 async function waitUntilFinished(
   dispatcher: RunDispatcher,
@@ -104,41 +108,30 @@ async function waitUntilFinished(
   readStatus: () => Promise<RunStatus>,
   timeoutMs: number,
 ): Promise<boolean> {
-  let endedLive = false;
-  // Set by a notice that arrives while the store is being read, so the next pause is skipped.
-  let woken = false;
-  let wake = () => {
-    woken = true;
-  };
-  const stopEvents = await dispatcher.subscribe(runId, (event) => {
-    if (event.type !== "run.status" || !isTerminalRunStatus(event.status)) return;
-    endedLive = true;
+  let settled = false;
+  let wake = () => {};
+  const stopSettled = await dispatcher.onSettled(runId, (status) => {
+    settled = isTerminalRunStatus(status);
     wake();
   });
-  const stopSettled = await dispatcher.onSettled(runId, () => wake());
   const deadline = Date.now() + timeoutMs;
   try {
-    for (;;) {
-      woken = false;
-      if (isTerminalRunStatus(await readStatus())) return true;
+    let status = await readStatus();
+    while (!settled && !isTerminalRunStatus(status)) {
       const left = deadline - Date.now();
       if (left <= 0) return false;
-      if (woken) continue;
-      // Once the run has ended live, its final status reaches the store with the next flush.
-      const pause = Math.min(left, endedLive ? STORED_STATUS_POLL_MS : FOREIGN_RUN_POLL_MS);
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, pause);
+        const timer = setTimeout(resolve, Math.min(left, FOREIGN_RUN_POLL_MS));
         wake = () => {
           clearTimeout(timer);
           resolve();
         };
       });
-      wake = () => {
-        woken = true;
-      };
+      wake = () => {};
+      if (!settled) status = await readStatus();
     }
+    return true;
   } finally {
-    stopEvents();
     stopSettled();
   }
 }
@@ -263,11 +256,9 @@ export function createRunService(deps: {
       await getRunForTeam(client, scope.teamId, runId);
       return translated(dispatcher.undo(runId, options));
     },
-    async waitForRun(scope, runId, timeoutMs) {
-      await getRunForTeam(client, scope.teamId, runId);
-      const readStatus = async () => (await getRunForTeam(client, scope.teamId, runId)).status;
-      return waitUntilFinished(dispatcher, runId, readStatus, timeoutMs);
-    },
+    waitForRun: (scope, runId, timeoutMs) =>
+      // Its first read checks the team too: another team's run throws NotFoundError before anything is waited for.
+      waitUntilFinished(dispatcher, runId, () => getRunStatusForTeam(client, scope.teamId, runId), timeoutMs),
     async openEventStream(scope, runId, afterSeq) {
       const run = await getRunForTeam(client, scope.teamId, runId);
       return async (send) => {
