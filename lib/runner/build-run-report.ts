@@ -8,6 +8,7 @@ import { unifiedDiff } from "./diff";
 import { edgeHolds } from "../run-events/node-decision";
 import type { FileChangeEvent, NodeStatus } from "../run-events/run-events";
 import type { ReportFileChange, ReportNode, RunReport } from "./run-report";
+import { pendingNodeState } from "./run-recorder";
 import type { NodeRunState, RunStore, StoredFileChange, StoredRun } from "./run-store";
 import { countStatuses, isTerminalRunStatus } from "../run-events/status";
 
@@ -44,7 +45,7 @@ export function buildRunReport(input: RunReportInput, options: RunReportOptions 
   const rolledBackBy = new Map(rollbacks.flatMap((rollback) => rollback.nodeIds.map((id) => [id, rollback.causedBy] as const)));
 
   const nodes = run.plan.nodes.map((node): ReportNode => {
-    const state = states.get(node.id) ?? emptyState(node.id);
+    const state = states.get(node.id) ?? pendingNodeState(node.id, null);
     return {
       id: node.id,
       type: node.type,
@@ -164,24 +165,6 @@ function collectChanges(input: RunReportInput, diffLimit: number): Map<string, R
     add(event.nodeIds ?? [event.nodeId], { path: event.path, operation: event.operation, ...inline(event.diff ?? "") });
   }
   return byNode;
-}
-
-function emptyState(nodeId: string): NodeRunState {
-  return {
-    nodeId,
-    status: "pending",
-    attempt: 0,
-    batchId: null,
-    reused: false,
-    startedAt: null,
-    finishedAt: null,
-    exitCode: null,
-    signal: null,
-    pid: null,
-    error: null,
-    result: null,
-    attempts: [],
-  };
 }
 
 /** Loads a run and builds its report; null when the store has no such run. */
