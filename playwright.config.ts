@@ -1,5 +1,6 @@
 import { defineConfig } from "@playwright/test";
 import { storageStatePath } from "./e2e/auth-fixtures";
+import { CHROMIUM_LAUNCH_OPTIONS } from "./e2e/chromium-launch";
 
 /**
  * Every e2e run starts the production build on a fresh, empty database in each deployment shape
@@ -27,19 +28,7 @@ export default defineConfig({
     browserName: "chromium",
     screenshot: "only-on-failure",
     trace: "retain-on-failure",
-    launchOptions: {
-      // Debian's Chromium: these machines cannot download Playwright's own browser build.
-      executablePath: "/usr/bin/chromium",
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    },
+    launchOptions: CHROMIUM_LAUNCH_OPTIONS,
   },
   projects: [
     // Each server is set up through its setup screen first (e2e/auth.setup.ts); every spec then starts signed in as the owner.

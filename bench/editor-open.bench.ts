@@ -19,6 +19,7 @@ import { chromium, type Page } from "@playwright/test";
 import { layoutPlan } from "../lib/library/layout-plan";
 import { serializePlanJson } from "../lib/library/plan-json";
 import { generatePlan } from "../lib/plan/testing/generate-plan";
+import { CHROMIUM_LAUNCH_OPTIONS } from "../e2e/chromium-launch";
 
 /** Plan sizes measured side by side: the spec's 2,000 nodes, and ten times React Flow's comfortable DOM size. */
 const SIZES = [
@@ -277,7 +278,7 @@ async function main(): Promise<void> {
     stdio: ["ignore", "ignore", "inherit"],
     detached: true,
   });
-  const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox", "--disable-gpu"] });
+  const browser = await chromium.launch(CHROMIUM_LAUNCH_OPTIONS);
   try {
     await waitForServer(server);
     // The measuring scripts are evaluated as strings, which the app's Content-Security-Policy (no unsafe-eval) would block.

@@ -14,6 +14,7 @@ import os from "node:os";
 import { chromium } from "@playwright/test";
 import type { PlanDocumentInput } from "../lib/plan/schema";
 import { RunEvent } from "../lib/run-events/run-events";
+import { CHROMIUM_LAUNCH_OPTIONS } from "../e2e/chromium-launch";
 
 const PORT = 3297;
 const BASE = `http://127.0.0.1:${PORT}`;
@@ -69,18 +70,7 @@ async function main(): Promise<number> {
   });
   try {
     await waitForServer();
-    const browser = await chromium.launch({
-      executablePath: "/usr/bin/chromium",
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
+    const browser = await chromium.launch(CHROMIUM_LAUNCH_OPTIONS);
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     await page.goto(`${BASE}/`);
     await page.getByLabel("Your name").fill("Bench");

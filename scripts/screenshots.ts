@@ -12,6 +12,7 @@ import { spawn } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium, expect, type Page } from "@playwright/test";
+import { CHROMIUM_LAUNCH_OPTIONS } from "../e2e/chromium-launch";
 
 const PORT = Number(process.env.SCREENSHOTS_PORT ?? 3290);
 const BASE = `http://127.0.0.1:${PORT}`;
@@ -149,18 +150,7 @@ const server = spawn("node_modules/.bin/tsx", ["scripts/e2e-server.ts", "sqlite"
 });
 try {
   await waitForServer();
-  const browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  const browser = await chromium.launch(CHROMIUM_LAUNCH_OPTIONS);
   const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
   await setUp(page);
   await editorShots(page);
