@@ -1,28 +1,36 @@
 /**
- * Builds the CLI (lib/cli/main.ts) ahead of time into dist/cli: one CommonJS
- * bundle of the project's own sources, and a V8 code cache of it. Packages
+ * Builds the CLI (lib/cli/main.ts) ahead of time into dist/: CommonJS
+ * bundles of the project's own sources, each with a V8 code cache. Packages
  * stay in node_modules (native modules, Prisma's runtime and its
- * WebAssembly), so the bundle needs no copies of them.
+ * WebAssembly), so the bundles need no copies of them.
  *
- * Why CommonJS and one file: on Node 20 an ES module entry loads the ESM
- * loader's internals (~10 ms), and every chunk is a module to resolve, read
- * and link; one script compiled from its code cache starts ~40 ms sooner.
- * Each command's modules are still only initialised when it runs (esbuild
- * wraps lazily imported modules in functions), and V8 compiles a function
- * only when it is first called.
+ * Why CommonJS: on Node 20 an ES module entry loads the ESM loader's
+ * internals (~10 ms), and ES module chunks cost a resolve, read and link
+ * each; a script compiled from its code cache skips the parse and compile
+ * too (cli-bundle.cjs loads them).
  *
  * `node scripts/build-cli.mjs` builds (npm's postinstall does, after the
  * Prisma clients are generated); scripts/batchboard.cjs rebuilds on start
  * when a source is newer than the build (cli-bundle.cjs).
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import layout from "./cli-bundle.cjs";
 
-const { ROOT, BUILD_DIR, BUNDLE_SCHEME, CLI_BUILD_DIR, CLI_BUILD_ENTRY, CLI_BUILD_INPUTS, MAIN_SOURCE, codeCacheOf, compileBundle } =
-  layout;
+const {
+  ROOT,
+  BUILD_DIR,
+  BUNDLE_SCHEME,
+  CLI_BUILD_DIR,
+  CLI_BUILD_ENTRY,
+  CLI_BUILD_INPUTS,
+  MAIN_SOURCE,
+  codeCacheOf,
+  compileBundle,
+  writeAtomically,
+} = layout;
 
 /**
  * Packages loaded from node_modules at run time rather than bundled: native
@@ -172,12 +180,6 @@ const englishOnlyZod = {
     }));
   },
 };
-
-function writeAtomically(file, contents) {
-  const temporary = `${file}.${process.pid}.tmp`;
-  writeFileSync(temporary, contents);
-  renameSync(temporary, file);
-}
 
 /** Removes the bundles and caches of earlier builds once no CLI started before could still load them. */
 function removeEarlierBuilds(current) {

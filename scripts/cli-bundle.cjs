@@ -70,10 +70,15 @@ function loadBundle(file, { fromCache = true } = {}) {
 /** Rewrites the code cache of each bundle loaded, with every function compiled so far. */
 function writeCodeCaches() {
   for (const [file, { script }] of loadedBundles) {
-    const temporary = `${codeCacheOf(file)}.${process.pid}.tmp`;
-    writeFileSync(temporary, script.createCachedData());
-    renameSync(temporary, codeCacheOf(file));
+    writeAtomically(codeCacheOf(file), script.createCachedData());
   }
+}
+
+/** Writes through a temporary file renamed into place, so a CLI starting meanwhile reads the old file or the new one, never half of one. */
+function writeAtomically(file, contents) {
+  const temporary = `${file}.${process.pid}.tmp`;
+  writeFileSync(temporary, contents);
+  renameSync(temporary, file);
 }
 
 /**
@@ -111,5 +116,6 @@ module.exports = {
   loadedBundles,
   loadBundle,
   writeCodeCaches,
+  writeAtomically,
   isCliBuildStale,
 };
