@@ -5,6 +5,7 @@
  */
 import { Redis } from "ioredis";
 import * as z from "zod";
+import { WorkspaceSandboxSettings } from "../runner/sandbox/sandbox-settings";
 
 /** Where the cluster lives in Redis. */
 export interface ClusterConfig {
@@ -42,9 +43,23 @@ export function connectRedis(config: ClusterConfig, name: string): Redis {
   return redis;
 }
 
+/**
+ * Where a new run acts and how its commands are contained, sent with its
+ * job when the plan runs commands: the worker starts the run's sandbox from
+ * it while it claims the run in the database, instead of after.
+ */
+export const RunPlacement = z.object({
+  /** The workspace's name (a worker may keep it elsewhere on its disk); null for a scratch directory. */
+  workspace: z.string().nullable(),
+  directory: z.string().min(1),
+  sandbox: WorkspaceSandboxSettings,
+  concurrency: z.number().int().positive(),
+});
+export type RunPlacement = z.infer<typeof RunPlacement>;
+
 /** A job in a tag's queue: execute a run (start, resume, or take over from a dead worker), or undo one. */
 export const ClusterJob = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("run"), runId: z.string().min(1) }),
+  z.object({ kind: z.literal("run"), runId: z.string().min(1), placement: RunPlacement.optional() }),
   z.object({ kind: z.literal("undo"), runId: z.string().min(1), force: z.boolean() }),
 ]);
 export type ClusterJob = z.infer<typeof ClusterJob>;

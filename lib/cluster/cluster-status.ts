@@ -3,7 +3,7 @@
  * each tag, and which tags have no live worker (their runs wait, visibly).
  */
 import type { DbClient } from "../db/client";
-import { filterRunsOfTeam, listWorkers, tagOfRun, type WorkerSummary } from "../db/workers";
+import { filterRunsOfTeam, listWorkers, routeOfRun, type WorkerSummary } from "../db/workers";
 import { readQueueDepths, type QueueDispatcher } from "./queue-dispatcher";
 
 export interface ClusterStatus {
@@ -44,7 +44,7 @@ export async function describeRunPlacement(
 ): Promise<string | null> {
   if (run.workerId) return `worker ${run.workerId}`;
   if (run.status !== "queued") return null;
-  const tag = await tagOfRun(client, run.id);
+  const { tag } = await routeOfRun(client, run.id);
   const workers = await listWorkers(client);
   return workers.some((worker) => worker.alive && worker.tags.includes(tag))
     ? `queued for tag "${tag}"`

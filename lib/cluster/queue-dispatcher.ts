@@ -8,10 +8,11 @@ import { Queue, QueueEvents } from "bullmq";
 import type { Redis } from "ioredis";
 import type { DbClient } from "../db/client";
 import { DomainError } from "../db/errors";
-import { listKnownWorkerTags, tagOfRun, tagOfWorkspace } from "../db/workers";
+import { listKnownWorkerTags, routeOfRun, routeOfWorkspace, type RunRoute } from "../db/workers";
 import type { RunnerResources } from "../runner/resources";
 import { createRetryWithRevisedPlan } from "../runner/retry-with-plan";
 import { cancelQueuedRun, createQueuedRun, createRetryOfFailedNodes, createRetryOfNode, RunRequestError } from "../runner/runs";
+import { runCommandsRequest, type ExecuteRunInput } from "../runner/scheduler";
 import type { UndoResult } from "../runner/undo";
 import { NotCancellableError, type RunDispatcher } from "../server/run-dispatcher";
 import {
@@ -22,6 +23,7 @@ import {
   runJobId,
   type ClusterConfig,
   type ControlMessage,
+  type RunPlacement,
 } from "./cluster-config";
 import { publishRunSettled, relayRunEvents, RemoteRunEvents } from "./event-relay";
 
@@ -52,14 +54,21 @@ export class TagQueues {
   }
 
   /** Enqueues a run; a run whose job the queue still holds is left as it is. */
-  async enqueueRun(tag: string, runId: string): Promise<void> {
-    const job: ClusterJob = { kind: "run", runId };
+  async enqueueRun(tag: string, runId: string, placement?: RunPlacement): Promise<void> {
+    const job: ClusterJob = { kind: "run", runId, placement };
     await this.of(tag).add("run", job, { jobId: runJobId(runId), removeOnComplete: true, removeOnFail: true });
   }
 
   async close(): Promise<void> {
     await Promise.all([...this.queues.values()].map((queue) => queue.close()));
   }
+}
+
+/** What a worker needs to start a new run's sandbox while it claims the run; none when the plan runs no command. */
+function placementOf(run: ExecuteRunInput, workspaceName: string | null): RunPlacement | undefined {
+  if (!run.plan.nodes.some((node) => node.type === "shell")) return undefined;
+  const { settings, concurrency } = runCommandsRequest(run, run.directory);
+  return { workspace: workspaceName, directory: run.directory, sandbox: settings, concurrency };
 }
 
 /** Queue depth of each tag: runs waiting for a worker, and runs being executed. */
@@ -105,10 +114,17 @@ export function createQueueDispatcher(deps: { client: DbClient; resources: Runne
     }
   }
 
-  /** `tag` when the caller already knows it (a new run); a repair looks up its run's. */
-  async function enqueue(runId: string, tag?: string): Promise<{ runId: string }> {
-    await queues.enqueueRun(tag ?? (await tagOfRun(client, runId)), runId);
+  /** Enqueues a run to resume: the worker that takes it loads everything. */
+  async function enqueue(runId: string): Promise<{ runId: string }> {
+    await queues.enqueueRun((await routeOfRun(client, runId)).tag, runId);
     return { runId };
+  }
+
+  /** Enqueues a run just created, with its placement when it runs commands; `route` when the caller already knows it. */
+  async function enqueueCreated(run: ExecuteRunInput, route?: RunRoute): Promise<{ runId: string }> {
+    const { tag, workspaceName } = route ?? (await routeOfRun(client, run.runId));
+    await queues.enqueueRun(tag, run.runId, placementOf(run, workspaceName));
+    return { runId: run.runId };
   }
 
   async function control(message: ControlMessage): Promise<void> {
@@ -131,14 +147,15 @@ export function createQueueDispatcher(deps: { client: DbClient; resources: Runne
     queues,
     events,
     async start(options) {
-      const tag = options.workspaceId ? await tagOfWorkspace(client, options.workspaceId) : "default";
-      await requireKnownTag(tag);
-      const { runId } = await createQueuedRun(resources, options);
-      return enqueue(runId, tag);
+      const route: RunRoute = options.workspaceId
+        ? await routeOfWorkspace(client, options.workspaceId)
+        : { tag: "default", workspaceName: null };
+      await requireKnownTag(route.tag);
+      return enqueueCreated(await createQueuedRun(resources, options), route);
     },
-    retryFailed: async (runId) => enqueue((await createRetryOfFailedNodes(resources, runId)).runId),
-    retryNode: async (runId, nodeId) => enqueue((await createRetryOfNode(resources, runId, nodeId)).runId),
-    retryWithPlan: async (runId, revision) => enqueue((await createRetryWithRevisedPlan(resources, runId, revision)).runId),
+    retryFailed: async (runId) => enqueueCreated(await createRetryOfFailedNodes(resources, runId)),
+    retryNode: async (runId, nodeId) => enqueueCreated(await createRetryOfNode(resources, runId, nodeId)),
+    retryWithPlan: async (runId, revision) => enqueueCreated(await createRetryWithRevisedPlan(resources, runId, revision)),
     async resume(runId) {
       const run = await resources.store.loadRun(runId);
       if (!run) throw new RunRequestError("not-found", `Run ${runId} was not found`);
@@ -153,7 +170,7 @@ export function createQueueDispatcher(deps: { client: DbClient; resources: Runne
         throw new NotCancellableError(`This run is ${run?.status ?? "gone"}`);
       if (run.status === "queued") {
         // A job no worker holds yet can be removed (remove refuses a locked, i.e. taken, job): then nobody else writes this run.
-        const job = await queues.of(await tagOfRun(client, runId)).getJob(runJobId(runId));
+        const job = await queues.of((await routeOfRun(client, runId)).tag).getJob(runJobId(runId));
         const removed = job
           ? await job.remove().then(
               () => true,
@@ -177,7 +194,7 @@ export function createQueueDispatcher(deps: { client: DbClient; resources: Runne
       await control({ action: "cancel-node", runId, nodeId });
     },
     async undo(runId, options) {
-      const tag = await tagOfRun(client, runId);
+      const { tag } = await routeOfRun(client, runId);
       const job: ClusterJob = { kind: "undo", runId, force: options.force ?? false };
       const added = await queues.of(tag).add("undo", job, { removeOnComplete: { age: 600 }, removeOnFail: { age: 600 } });
       const answer = (await added.waitUntilFinished(eventsOf(tag), UNDO_TIMEOUT_MS)) as UndoAnswer;

@@ -14,7 +14,7 @@
  * - drain on SIGTERM: no new runs, current ones finish within the drain
  *   timeout, the rest are handed back to the queue for another worker.
  */
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, realpathSync } from "node:fs";
 import os from "node:os";
 import { DelayedError, Worker, type Job } from "bullmq";
 import type { DbClient } from "../db/client";
@@ -29,7 +29,7 @@ import {
   markWorkerStopped,
   readRunPlacement,
   recordWorkerHeartbeat,
-  tagOfRun,
+  routeOfRun,
   WORKER_DEAD_AFTER_MS,
 } from "../db/workers";
 import { signalGroup } from "../runner/process-group";
@@ -40,7 +40,15 @@ import { executeQueuedRun, resumeRun, RunRequestError } from "../runner/runs";
 import type { RunHandle } from "../runner/scheduler";
 import { Semaphore } from "../runner/semaphore";
 import { undoRun } from "../runner/undo";
-import { ClusterJob, connectRedis, ControlMessage, controlChannel, queueNameForTag, type ClusterConfig } from "./cluster-config";
+import {
+  ClusterJob,
+  connectRedis,
+  ControlMessage,
+  controlChannel,
+  queueNameForTag,
+  type ClusterConfig,
+  type RunPlacement,
+} from "./cluster-config";
 import { publishRunSettled, relayRunEvents } from "./event-relay";
 import { TagQueues, type UndoAnswer } from "./queue-dispatcher";
 
@@ -119,6 +127,30 @@ export async function startClusterWorker(options: ClusterWorkerOptions): Promise
     return directory;
   }
 
+  /**
+   * Starts a new run's sandbox from its job's placement, while the run is
+   * being claimed; returns what discards it if the run does not use it.
+   */
+  function prepareSandbox(runId: string, placement: RunPlacement | undefined): () => void {
+    if (!placement) return () => undefined;
+    let workspaceRoot: string;
+    try {
+      workspaceRoot = realpathSync.native(directoryOf(placement.workspace, placement.directory));
+    } catch {
+      // The run reports a directory it cannot open when it starts.
+      return () => undefined;
+    }
+    let discard = () => {};
+    // Once the claim is on its way: starting a sandbox holds this thread for a few milliseconds.
+    const starting = setImmediate(() => {
+      discard = resources.commands.prepareRun({ runId, workspaceRoot, settings: placement.sandbox, concurrency: placement.concurrency });
+    });
+    return () => {
+      clearImmediate(starting);
+      discard();
+    };
+  }
+
   /** Waits for a run's worker to stop beating; false when it is still alive after the dead-after window. */
   async function waitForWorkerDeath(workerId: string): Promise<boolean> {
     for (let waited = 0; waited <= WORKER_DEAD_AFTER_MS; waited += 1_000) {
@@ -129,13 +161,20 @@ export async function startClusterWorker(options: ClusterWorkerOptions): Promise
   }
 
   /** Starts or resumes the run, or takes it over from a dead worker; null when there is nothing to do here. */
-  async function takeRun(runId: string): Promise<RunHandle | null> {
-    // A queued run no worker holds is the common case: one statement claims and loads it.
-    const queued = await claimQueuedRun(client, runId, id);
-    if (queued) return executeQueuedRun(resources, queued.run, { directory: directoryOf(queued.workspaceName, queued.run.directory) });
-    const [claimed, placement] = await Promise.all([claimInterruptedRun(client, runId, id), readRunPlacement(client, runId)]);
-    if (!placement) return null;
-    let row = placement;
+  async function takeRun(runId: string, placement: RunPlacement | undefined): Promise<RunHandle | null> {
+    // A queued run no worker holds is the common case: one statement claims and loads it, while its sandbox starts.
+    const claiming = claimQueuedRun(client, runId, id);
+    const discardSandbox = prepareSandbox(runId, placement);
+    try {
+      const queued = await claiming;
+      if (queued) return executeQueuedRun(resources, queued.run, { directory: directoryOf(queued.workspaceName, queued.run.directory) });
+    } finally {
+      // The run has opened it by now, or never will: a run taken over is interrupted first, which removes its sandbox's files.
+      discardSandbox();
+    }
+    const [claimed, stored] = await Promise.all([claimInterruptedRun(client, runId, id), readRunPlacement(client, runId)]);
+    if (!stored) return null;
+    let row = stored;
     if (claimed) return resumeRun(resources, runId, { directory: directoryOf(row.workspaceName, row.directory) });
     // A run another worker took may still read `queued`: its `running` status was in that worker's event log, not yet stored.
     const taken = row.status === "running" || (row.status === "queued" && row.workerId !== null);
@@ -164,11 +203,11 @@ export async function startClusterWorker(options: ClusterWorkerOptions): Promise
     return resumeRun(resources, runId, { directory: directoryOf(row.workspaceName, row.directory) });
   }
 
-  async function processRun(job: Job, runId: string, token: string | undefined): Promise<void> {
+  async function processRun(job: Job, runId: string, placement: RunPlacement | undefined, token: string | undefined): Promise<void> {
     await slots.acquire();
     try {
       if (draining) return handBack(job, token);
-      const handle = await takeRun(runId);
+      const handle = await takeRun(runId, placement);
       if (!handle) return;
       registry.track(handle);
       executed.push(runId);
@@ -207,7 +246,7 @@ export async function startClusterWorker(options: ClusterWorkerOptions): Promise
         async (job: Job, token?: string) => {
           const data = ClusterJob.parse(job.data);
           if (data.kind === "undo") return processUndo(data.runId, data.force);
-          await processRun(job, data.runId, token);
+          await processRun(job, data.runId, data.placement, token);
           return null;
         },
         {
@@ -239,7 +278,7 @@ export async function startClusterWorker(options: ClusterWorkerOptions): Promise
     );
     if (lease !== "OK") return;
     for (const runId of await listRunsAwaitingWorker(client, options.tags)) {
-      await queues.enqueueRun(await tagOfRun(client, runId), runId);
+      await queues.enqueueRun((await routeOfRun(client, runId)).tag, runId);
     }
   }
   const runReconcile = () =>

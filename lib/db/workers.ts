@@ -145,15 +145,27 @@ export async function assignRunToWorker(client: DbExecutor, runId: string, worke
   await client.run.update({ where: { id: runId }, data: { workerId } });
 }
 
-/** The tag that routes a run: its workspace's, or `default` for a scratch run. */
-export async function tagOfRun(client: DbExecutor, runId: string): Promise<string> {
-  const run = await client.run.findUnique({ where: { id: runId }, select: { workspace: { select: { tag: true } } } });
-  return run?.workspace?.tag ?? "default";
+/** Which queue a run goes to (its workspace's tag), and the workspace's name, by which workers know where it is on their disk. */
+export interface RunRoute {
+  tag: string;
+  /** Null for a scratch run (or a workspace that is gone). */
+  workspaceName: string | null;
 }
 
-/** The tag of a workspace (`default` when it is gone). */
-export async function tagOfWorkspace(client: DbExecutor, workspaceId: string): Promise<string> {
-  return (await client.workspace.findUnique({ where: { id: workspaceId }, select: { tag: true } }))?.tag ?? "default";
+/** A workspace that is gone, or a scratch run: the `default` tag. */
+function routeOf(workspace: { tag: string; name: string } | null | undefined): RunRoute {
+  return { tag: workspace?.tag ?? "default", workspaceName: workspace?.name ?? null };
+}
+
+/** The route of a run: its workspace's, or `default` for a scratch run. */
+export async function routeOfRun(client: DbExecutor, runId: string): Promise<RunRoute> {
+  const run = await client.run.findUnique({ where: { id: runId }, select: { workspace: { select: { tag: true, name: true } } } });
+  return routeOf(run?.workspace);
+}
+
+/** The route of a workspace's runs. */
+export async function routeOfWorkspace(client: DbExecutor, workspaceId: string): Promise<RunRoute> {
+  return routeOf(await client.workspace.findUnique({ where: { id: workspaceId }, select: { tag: true, name: true } }));
 }
 
 /** What a worker needs to decide about a run it took from the queue: its status, holder, directory and workspace name. */

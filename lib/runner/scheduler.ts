@@ -19,7 +19,7 @@ import type { NodeStatus, RunEventInput, RunStatus, StatusCounts } from "../run-
 import { buildRunGraph, type RunGraph, type Task } from "./run-graph";
 import { initialNodeStates, openRunLog, RunRecorder } from "./run-recorder";
 import type { NodeRunState } from "./run-store";
-import type { RunCommands } from "./sandbox/run-commands";
+import type { RunCommands, RunCommandsRequest } from "./sandbox/run-commands";
 import { WorkspaceSandboxSettings } from "./sandbox/sandbox-settings";
 import { isTerminalNodeStatus, runStatusFromCounts } from "../run-events/status";
 import type { NodeStatusDetails, TaskHost, TaskSettings } from "./task-host";
@@ -110,6 +110,16 @@ export function executeRun(resources: RunnerResources, input: ExecuteRunInput): 
   };
 }
 
+/** How a run's commands are opened: a cluster worker prepares the same request ahead (RunPlacement). */
+export function runCommandsRequest(input: ExecuteRunInput, workspaceRoot: string): RunCommandsRequest {
+  return {
+    runId: input.runId,
+    workspaceRoot,
+    settings: input.sandbox ?? WorkspaceSandboxSettings.parse({}),
+    concurrency: input.concurrency ?? input.plan.settings.concurrency,
+  };
+}
+
 async function failBeforeStart(recorder: RunRecorder, message: string): Promise<RunOutcome> {
   recorder.emit({ type: "run.status", status: "failed", error: message, counts: recorder.counts() });
   await recorder.persister.flush();
@@ -169,12 +179,7 @@ class RunExecution implements TaskHost {
     const logChanges = (directory: string, runId: string) =>
       openChangeLog(directory, runId, { beforeAppend: () => recorder.eventLog?.flush() });
     this.changeLog = input.dryRun ? null : openRunLog(resources, input.runId, logChanges);
-    this.commands = resources.commands.openRun({
-      runId: input.runId,
-      workspaceRoot: workspace.root,
-      settings: input.sandbox ?? WorkspaceSandboxSettings.parse({}),
-      concurrency,
-    });
+    this.commands = resources.commands.openRun(runCommandsRequest(input, workspace.root));
     this.journal = new FileJournal(
       input.dryRun ? createOverlayFileSystem() : diskFileSystem,
       workspace,

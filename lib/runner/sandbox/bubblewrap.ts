@@ -11,11 +11,18 @@
  * so a timeout or cancel ends all it started.
  */
 import { execFile, spawn, type ExecFileException } from "node:child_process";
-import { existsSync, lstatSync, readlinkSync, type Stats } from "node:fs";
+import { existsSync, lstatSync, readlinkSync, rmdirSync, type Stats } from "node:fs";
 import path from "node:path";
 import { createZygoteSpawner, type ProcessSpawner, type ZygoteCommand } from "../spawner/process-spawner";
 import { createRunCgroup, sweepStaleCgroups, type RunCgroup } from "./cgroups";
-import { createRunHome, removeRunHome, SandboxUnavailableError, type CommandLauncher, type RunCommands } from "./run-commands";
+import {
+  createRunHome,
+  removeRunHome,
+  SandboxUnavailableError,
+  type CommandLauncher,
+  type RunCommands,
+  type RunCommandsRequest,
+} from "./run-commands";
 import { effectiveSandboxLimits, type SandboxLimits } from "./sandbox-settings";
 
 /** Where things are inside the sandbox. */
@@ -191,80 +198,137 @@ export function createSandboxLauncher(options: SandboxLauncherOptions): CommandL
   void systemView();
   let diagnosis: Promise<Availability> | null = null;
   const diagnose = () => (diagnosis ??= probe(bwrapPath, options.stateDirectory));
+  /** Sandboxes started by prepareRun that their run has not opened yet, by run id. */
+  const prepared = new Map<string, { request: string; commands: SandboxRunCommands }>();
+
+  let sandboxesMade = 0;
+
+  function openSandboxRun(request: RunCommandsRequest): SandboxRunCommands {
+    const limits = effectiveSandboxLimits(request.settings);
+    // Each sandbox its own HOME under the run's directory: a prepared one ending while its run opens another must not take that one's.
+    const instance = `${process.pid}-${++sandboxesMade}`;
+    let started: { spawner: ProcessSpawner; cgroup: RunCgroup | null; root: string } | null = null;
+    let closed = false;
+    const start = (system: SystemView) => {
+      const made = createRunHome(path.join(options.stateDirectory, request.runId), instance);
+      const cgroup = createRunCgroup(`${process.pid}-${request.runId}`, {
+        // A fork bomb in every slot must still leave the machine processes to spare.
+        processes: Math.max(limits.processes, Math.min(limits.processes * request.concurrency, 4096)),
+        memoryBytes: limits.memoryMb * MIB * request.concurrency,
+      });
+      const spawner = createZygoteSpawner({
+        nativeCacheDir: options.helperCacheDirectory,
+        foreignPids: true,
+        wrap(zygote, native) {
+          const layout: SandboxLayout = {
+            workspaceRoot: request.workspaceRoot,
+            home: made.home.HOME,
+            tmp: made.home.TMPDIR,
+            helper: native ? zygote.file : null,
+            network: request.settings.network,
+          };
+          const inner: ZygoteCommand = native ? { file: SANDBOX_HELPER, args: helperArguments(limits) } : zygote;
+          const sandboxed = [...bubblewrapArguments(layout, system), inner.file, ...inner.args];
+          if (!cgroup) return { file: bwrapPath, args: sandboxed };
+          // The sandbox joins the run's cgroup before it starts anything.
+          return {
+            file: "/bin/sh",
+            args: [
+              "-c",
+              'for f; do [ "$f" = -- ] && break; echo $$ > "$f"; shift; done; shift; exec "$@"',
+              "sh",
+              ...cgroup.procsFiles,
+              "--",
+              bwrapPath,
+              ...sandboxed,
+            ],
+          };
+        },
+      });
+      started = { spawner, cgroup, root: made.root };
+      return started;
+    };
+    return {
+      sandboxed: true,
+      limits,
+      home: { HOME: SANDBOX_HOME, TMPDIR: SANDBOX_TMP },
+      warm() {
+        if (!existsSync(/*turbopackIgnore: true*/ bwrapPath)) return;
+        void systemView().then(
+          (system) => closed || (started ?? start(system)).spawner.warm(),
+          // The run's first command finds out again, and says why.
+          () => undefined,
+        );
+      },
+      async spawn(spawnRequest, onOutput) {
+        if (!existsSync(/*turbopackIgnore: true*/ bwrapPath)) throw new SandboxUnavailableError(notInstalled(bwrapPath));
+        const system = await systemView();
+        const run = started ?? start(system);
+        try {
+          return await run.spawner.spawn(spawnRequest, onOutput);
+        } catch (error) {
+          // Sandboxes are not tried out ahead (that would cost every run a second start): when one fails, find out why.
+          const available = await diagnose();
+          if (!available.ok) throw new SandboxUnavailableError(available.message);
+          throw error;
+        }
+      },
+      memoryKills: () => started?.cgroup?.oomKills() ?? null,
+      async close() {
+        closed = true;
+        if (!started) return;
+        const { spawner, cgroup, root } = started;
+        await spawner.close();
+        removeRunHome(root);
+        removeIfEmpty(path.dirname(root));
+        if (cgroup && !cgroup.remove()) removeOnceEmpty(cgroup);
+      },
+    };
+  }
+
   return {
     sandboxed: true,
-    openRun(request): RunCommands {
-      const limits = effectiveSandboxLimits(request.settings);
-      let started: { spawner: ProcessSpawner; cgroup: RunCgroup | null; root: string } | null = null;
-      const start = (system: SystemView) => {
-        const made = createRunHome(options.stateDirectory, request.runId);
-        const cgroup = createRunCgroup(`${process.pid}-${request.runId}`, {
-          // A fork bomb in every slot must still leave the machine processes to spare.
-          processes: Math.max(limits.processes, Math.min(limits.processes * request.concurrency, 4096)),
-          memoryBytes: limits.memoryMb * MIB * request.concurrency,
-        });
-        const spawner = createZygoteSpawner({
-          nativeCacheDir: options.helperCacheDirectory,
-          foreignPids: true,
-          wrap(zygote, native) {
-            const layout: SandboxLayout = {
-              workspaceRoot: request.workspaceRoot,
-              home: made.home.HOME,
-              tmp: made.home.TMPDIR,
-              helper: native ? zygote.file : null,
-              network: request.settings.network,
-            };
-            const inner: ZygoteCommand = native ? { file: SANDBOX_HELPER, args: helperArguments(limits) } : zygote;
-            const sandboxed = [...bubblewrapArguments(layout, system), inner.file, ...inner.args];
-            if (!cgroup) return { file: bwrapPath, args: sandboxed };
-            // The sandbox joins the run's cgroup before it starts anything.
-            return {
-              file: "/bin/sh",
-              args: [
-                "-c",
-                'for f; do [ "$f" = -- ] && break; echo $$ > "$f"; shift; done; shift; exec "$@"',
-                "sh",
-                ...cgroup.procsFiles,
-                "--",
-                bwrapPath,
-                ...sandboxed,
-              ],
-            };
-          },
-        });
-        started = { spawner, cgroup, root: made.root };
-        return started;
-      };
-      return {
-        sandboxed: true,
-        limits,
-        home: { HOME: SANDBOX_HOME, TMPDIR: SANDBOX_TMP },
-        async spawn(spawnRequest, onOutput) {
-          if (!existsSync(/*turbopackIgnore: true*/ bwrapPath)) throw new SandboxUnavailableError(notInstalled(bwrapPath));
-          const system = await systemView();
-          const run = started ?? start(system);
-          try {
-            return await run.spawner.spawn(spawnRequest, onOutput);
-          } catch (error) {
-            // Sandboxes are not tried out ahead (that would cost every run a second start): when one fails, find out why.
-            const available = await diagnose();
-            if (!available.ok) throw new SandboxUnavailableError(available.message);
-            throw error;
-          }
-        },
-        memoryKills: () => started?.cgroup?.oomKills() ?? null,
-        async close() {
-          if (!started) return;
-          const { spawner, cgroup, root } = started;
-          await spawner.close();
-          removeRunHome(root);
-          if (cgroup && !cgroup.remove()) removeOnceEmpty(cgroup);
-        },
+    openRun(request) {
+      const early = prepared.get(request.runId);
+      if (!early) return openSandboxRun(request);
+      prepared.delete(request.runId);
+      if (early.request === preparedRequestKey(request)) return early.commands;
+      void early.commands.close();
+      return openSandboxRun(request);
+    },
+    prepareRun(request) {
+      void prepared.get(request.runId)?.commands.close();
+      const entry = { request: preparedRequestKey(request), commands: openSandboxRun(request) };
+      prepared.set(request.runId, entry);
+      entry.commands.warm();
+      return () => {
+        if (prepared.get(request.runId) !== entry) return;
+        prepared.delete(request.runId);
+        void entry.commands.close();
       };
     },
     discardRun: (runId) => removeRunHome(path.join(options.stateDirectory, runId)),
     close() {},
   };
+}
+
+/** A run's sandboxed commands, which can start their sandbox before the first command asks. */
+interface SandboxRunCommands extends RunCommands {
+  warm(): void;
+}
+
+/** What a prepared sandbox was made for: a run that opens with anything else gets a new one. */
+function preparedRequestKey(request: RunCommandsRequest): string {
+  return JSON.stringify([request.workspaceRoot, request.settings, request.concurrency]);
+}
+
+/** A run's directory once its last sandbox has gone. */
+function removeIfEmpty(directory: string): void {
+  try {
+    rmdirSync(directory);
+  } catch {
+    // Another sandbox of the run still has its HOME there, or it is gone already.
+  }
 }
 
 /** The kernel may still be tearing a sandbox's processes down: try again for a while, without holding the run or the process. */

@@ -45,6 +45,14 @@ export interface RunCommands {
 export interface CommandLauncher {
   readonly sandboxed: boolean;
   openRun(request: RunCommandsRequest): RunCommands;
+  /**
+   * Starts a run's sandbox before the run opens: a cluster worker does it
+   * while it claims the run, so the claim's round trip to the database does
+   * not delay the first command. The run's next openRun with the same
+   * request gets it. The returned function discards it when that did not
+   * happen (another worker got the run; the run never started a command).
+   */
+  prepareRun(request: RunCommandsRequest): () => void;
   /** Removes what a run that died with its runner left behind (its HOME and TMPDIR). */
   discardRun(runId: string): void;
   /** Stops shared helpers. */
@@ -95,6 +103,11 @@ export function createUncontainedLauncher(options: { spawner: ProcessSpawner; ho
           if (made) removeRunHome(made.root);
         },
       };
+    },
+    prepareRun() {
+      // One helper serves every run: all there is to start ahead is that helper.
+      options.spawner.warm();
+      return () => undefined;
     },
     discardRun: (runId) => removeRunHome(path.join(options.homesDirectory, runId)),
     close: () => options.spawner.close(),

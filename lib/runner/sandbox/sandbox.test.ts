@@ -7,7 +7,7 @@ import { execFileSync, spawn } from "node:child_process";
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { countProcessesRunning } from "../../testing/processes";
 import { memoryResources, plan, runPlan, temporaryDirectory } from "../testing/harness";
 import { createSandboxLauncher } from "./bubblewrap";
@@ -40,6 +40,27 @@ function privateEtcEntries(dir: string, depth = 0, found: { files: string[]; dir
   }
   return found;
 }
+
+/** The bubblewrap processes holding a run's sandbox (their arguments bind the run's HOME). */
+function sandboxProcessesOf(runId: string): string[] {
+  const homes = path.join(data.dir, "sandboxes", runId) + path.sep;
+  return readdirSync("/proc").filter((entry) => {
+    if (!/^\d+$/.test(entry)) return false;
+    try {
+      return readFileSync(`/proc/${entry}/cmdline`, "utf8")
+        .split("\0")
+        .some((argument) => argument.startsWith(homes) && argument.endsWith(`${path.sep}home`));
+    } catch {
+      return false;
+    }
+  });
+}
+
+const shellRequest = (commands: { home: { HOME: string; TMPDIR: string } }) => ({
+  command: "true",
+  cwd: workspace,
+  env: { PATH: "/usr/bin:/bin", ...commands.home },
+});
 
 /** Runs one shell node in the sandbox and returns its final state. */
 async function runShell(
@@ -180,6 +201,42 @@ describe.runIf(bwrapInstalled)("the command sandbox", () => {
     launcher().discardRun("crashed-run");
     expect(readdirSync(path.join(data.dir, "sandboxes"))).not.toContain("crashed-run");
     await commands.close();
+  });
+
+  it("starts a prepared run's sandbox before its first command, and the run's commands use that sandbox", async () => {
+    const sandboxes = launcher();
+    const request = { runId: "prepared-run", workspaceRoot: workspace, settings: { network: true, limits: {} }, concurrency: 1 };
+    const discard = sandboxes.prepareRun(request);
+    await vi.waitFor(() => expect(sandboxProcessesOf("prepared-run")).not.toEqual([]));
+    const prepared = sandboxProcessesOf("prepared-run");
+    const commands = sandboxes.openRun(request);
+    await (await commands.spawn(shellRequest(commands), () => undefined)).closed;
+    expect(sandboxProcessesOf("prepared-run")).toEqual(prepared);
+    // Opened by its run: discarding leaves it to the run.
+    discard();
+    expect(sandboxProcessesOf("prepared-run")).toEqual(prepared);
+    await commands.close();
+    await vi.waitFor(() => expect(sandboxProcessesOf("prepared-run")).toEqual([]));
+    expect(readdirSync(path.join(data.dir, "sandboxes"))).not.toContain("prepared-run");
+  });
+
+  it("ends a prepared sandbox that its run never opens, or opens with other settings", async () => {
+    const sandboxes = launcher();
+    const request = { runId: "claimed-elsewhere", workspaceRoot: workspace, settings: { network: true, limits: {} }, concurrency: 1 };
+    sandboxes.prepareRun(request)();
+    await vi.waitFor(() => expect(sandboxProcessesOf("claimed-elsewhere")).toEqual([]));
+    expect(readdirSync(path.join(data.dir, "sandboxes"))).not.toContain("claimed-elsewhere");
+
+    sandboxes.prepareRun({ ...request, runId: "reconfigured" });
+    await vi.waitFor(() => expect(sandboxProcessesOf("reconfigured")).not.toEqual([]));
+    const prepared = sandboxProcessesOf("reconfigured");
+    const commands = sandboxes.openRun({ ...request, runId: "reconfigured", settings: { network: false, limits: {} } });
+    await (await commands.spawn(shellRequest(commands), () => undefined)).closed;
+    const opened = sandboxProcessesOf("reconfigured");
+    expect(opened).not.toEqual([]);
+    expect(opened.filter((pid) => prepared.includes(pid))).toEqual([]);
+    await commands.close();
+    await vi.waitFor(() => expect(sandboxProcessesOf("reconfigured")).toEqual([]));
   });
 
   it("fails shell nodes with one clear error where bubblewrap is missing", async () => {

@@ -55,6 +55,8 @@ export interface SpawnedProcess {
 /** Starts commands. */
 export interface ProcessSpawner {
   spawn(request: SpawnRequest, onOutput: OutputListener): Promise<SpawnedProcess>;
+  /** Starts the helper process now, if there is one, so the first command does not wait for it. */
+  warm(): void;
   /** Stops the helper process, if any; resolves once it has exited. */
   close(): Promise<void>;
 }
@@ -86,6 +88,7 @@ export function createNodeSpawner(): ProcessSpawner {
       const pid = child.pid;
       return { pid, hostPid: pid, exited, closed, signal: (signal) => void signalGroup(pid, signal) };
     },
+    warm: () => undefined,
     close: async () => undefined,
   };
 }
@@ -309,6 +312,10 @@ export function createZygoteSpawner(options: ZygoteOptions = {}): ProcessSpawner
       if (jobs.size === 1) setIdle(false);
       send(`S ${id} ${request.killGroupOnExit ? "k" : "-"} ${Buffer.from(fields, "utf8").toString("hex")}\n`);
       return started;
+    },
+    warm() {
+      ensureZygote();
+      if (jobs.size === 0) setIdle(true);
     },
     close() {
       const child = zygote;
