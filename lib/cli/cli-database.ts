@@ -78,7 +78,7 @@ export async function openCliContext(): Promise<CliContext> {
               listFileChanges: async (runId) => sqlite.listFileChanges(runId),
             }
           : store,
-      commands: createCommandLauncher(env, (message) => process.stderr.write(`batchboard: ${message}\n`)),
+      commands: createCommandLauncher(env, { warn: (message) => process.stderr.write(`batchboard: ${message}\n`) }),
       serverConcurrency: env.BATCHBOARD_SERVER_CONCURRENCY,
       changeLogDirectory: path.join(env.BATCHBOARD_DATA_DIR, "change-logs"),
       reportError: (error) => process.stderr.write(`batchboard: ${error instanceof Error ? error.message : String(error)}\n`),

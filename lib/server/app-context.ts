@@ -45,7 +45,7 @@ export function createServerRunnerResources(env: Env, store: RunStore): RunnerRe
     store,
     serverConcurrency: env.BATCHBOARD_SERVER_CONCURRENCY,
     changeLogDirectory: path.join(env.BATCHBOARD_DATA_DIR, "change-logs"),
-    commands: createCommandLauncher(env),
+    commands: createCommandLauncher(env, { longLived: true }),
     ripgrepPath: ripgrepPathOf(env),
   });
 }

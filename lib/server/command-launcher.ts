@@ -14,15 +14,24 @@ import { createZygoteSpawner } from "../runner/spawner/process-spawner";
 const SANDBOX_OFF_WARNING =
   "BATCHBOARD_SANDBOX=off: commands run uncontained, with this server's user, files and environment. Do not share this server with people you would not give a shell on it.";
 
-export function createCommandLauncher(env: Env, warn: (message: string) => void = console.warn): CommandLauncher {
+/**
+ * `longLived`: a web server or worker, which starts many runs' sandboxes
+ * through a spawn host rather than forking itself for each (the CLI, with
+ * one run, forks once).
+ */
+export function createCommandLauncher(env: Env, options: { warn?: (message: string) => void; longLived?: boolean } = {}): CommandLauncher {
   // The compiled helper forks commands for a fraction of the Perl one's CPU, which the server needs for events and pages.
   const helperCacheDirectory = path.join(env.BATCHBOARD_DATA_DIR, "bin");
   if (env.BATCHBOARD_SANDBOX === "off") {
-    warn(SANDBOX_OFF_WARNING);
+    (options.warn ?? console.warn)(SANDBOX_OFF_WARNING);
     return createUncontainedLauncher({
       spawner: createZygoteSpawner({ nativeCacheDir: helperCacheDirectory }),
       homesDirectory: path.join(env.BATCHBOARD_DATA_DIR, "run-homes"),
     });
   }
-  return createSandboxLauncher({ helperCacheDirectory, stateDirectory: path.join(env.BATCHBOARD_DATA_DIR, "sandboxes") });
+  return createSandboxLauncher({
+    helperCacheDirectory,
+    stateDirectory: path.join(env.BATCHBOARD_DATA_DIR, "sandboxes"),
+    throughSpawnHost: options.longLived,
+  });
 }

@@ -14,6 +14,7 @@ import { execFile, spawn, type ExecFileException } from "node:child_process";
 import { existsSync, lstatSync, readlinkSync, rmdirSync, type Stats } from "node:fs";
 import path from "node:path";
 import { createZygoteSpawner, type ProcessSpawner, type ZygoteCommand } from "../spawner/process-spawner";
+import { createSpawnHost } from "../spawner/spawn-host";
 import { createRunCgroup, sweepStaleCgroups, type RunCgroup } from "./cgroups";
 import {
   createRunHome,
@@ -184,6 +185,12 @@ export interface SandboxLauncherOptions {
   helperCacheDirectory: string;
   /** Where each run's HOME and TMPDIR are made (never visible inside but for the run's own). */
   stateDirectory: string;
+  /**
+   * Start sandboxes from a small helper process (spawn-host.ts) instead of
+   * forking this one: for long-lived processes that start many, whose size
+   * makes each fork hold them up.
+   */
+  throughSpawnHost?: boolean;
 }
 
 type Availability = { ok: true } | { ok: false; message: string };
@@ -200,6 +207,7 @@ export function createSandboxLauncher(options: SandboxLauncherOptions): CommandL
   const diagnose = () => (diagnosis ??= probe(bwrapPath, options.stateDirectory));
   /** Sandboxes started by prepareRun that their run has not opened yet, by run id. */
   const prepared = new Map<string, { request: string; commands: SandboxRunCommands }>();
+  const spawnHost = options.throughSpawnHost ? createSpawnHost() : null;
 
   let sandboxesMade = 0;
 
@@ -219,6 +227,7 @@ export function createSandboxLauncher(options: SandboxLauncherOptions): CommandL
       const spawner = createZygoteSpawner({
         nativeCacheDir: options.helperCacheDirectory,
         foreignPids: true,
+        start: spawnHost?.start,
         wrap(zygote, native) {
           const layout: SandboxLayout = {
             workspaceRoot: request.workspaceRoot,
@@ -308,7 +317,7 @@ export function createSandboxLauncher(options: SandboxLauncherOptions): CommandL
       };
     },
     discardRun: (runId) => removeRunHome(path.join(options.stateDirectory, runId)),
-    close() {},
+    close: () => spawnHost?.close(),
   };
 }
 

@@ -4,7 +4,7 @@
  * and the limits that protect the server.
  */
 import { execFileSync, spawn } from "node:child_process";
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
@@ -17,8 +17,14 @@ const bwrapInstalled = existsSync("/usr/bin/bwrap");
 const data = temporaryDirectory("batchboard-sandbox-data-");
 const workspace = path.join(data.dir, "workspaces", "ws");
 const otherWorkspace = path.join(data.dir, "workspaces", "other");
+/** Whether the describe block running now starts sandboxes through a spawn host (as servers do) or by forking (as the CLI does). */
+let throughSpawnHost = false;
 const launcher = () =>
-  createSandboxLauncher({ helperCacheDirectory: path.join(data.dir, "bin"), stateDirectory: path.join(data.dir, "sandboxes") });
+  createSandboxLauncher({
+    helperCacheDirectory: path.join(data.dir, "bin"),
+    stateDirectory: path.join(data.dir, "sandboxes"),
+    throughSpawnHost,
+  });
 
 beforeAll(() => {
   mkdirSync(workspace, { recursive: true });
@@ -67,18 +73,29 @@ async function runShell(
   command: string,
   options: { timeoutMs?: number; settings?: Partial<WorkspaceSandboxSettings>; background?: boolean } = {},
 ) {
-  const resources = memoryResources({}, launcher());
+  const commands = launcher();
+  const resources = memoryResources({}, commands);
   const document = plan({
     nodes: [{ id: "cmd", type: "shell", params: { command }, ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) }],
   });
   const started = performance.now();
   const { outcome } = await runPlan(resources, document, workspace, { sandbox: { network: true, limits: {}, ...options.settings } });
+  await commands.close();
   const node = outcome.nodes.get("cmd");
   const result = node?.result as { stdout: { tail: string }; stderr: { tail: string }; exitCode: number | null } | undefined;
   return { node, stdout: result?.stdout.tail ?? "", stderr: result?.stderr.tail ?? "", elapsedMs: performance.now() - started };
 }
 
-describe.runIf(bwrapInstalled)("the command sandbox", () => {
+describe.runIf(bwrapInstalled).each([
+  ["forked by the runner's process", false],
+  ["started through a spawn host", true],
+])("the command sandbox, %s", (_, hosted) => {
+  beforeAll(() => {
+    throughSpawnHost = hosted;
+    // What the other block's killed runner left, as recovery would discard it.
+    rmSync(path.join(data.dir, "sandboxes"), { recursive: true, force: true });
+  });
+
   it("runs as an unprivileged user with only its workspace, a private HOME and TMPDIR, and a clean environment", async () => {
     const { node, stdout } = await runShell(
       [
@@ -277,7 +294,7 @@ describe.runIf(bwrapInstalled)("the command sandbox", () => {
     const script = `
       import { createSandboxLauncher } from "./lib/runner/sandbox/bubblewrap.ts";
       import { memoryResources, plan, runPlan } from "./lib/runner/testing/harness.ts";
-      const resources = memoryResources({}, createSandboxLauncher({ helperCacheDirectory: ${JSON.stringify(path.join(data.dir, "bin"))}, stateDirectory: ${JSON.stringify(path.join(data.dir, "sandboxes"))} }));
+      const resources = memoryResources({}, createSandboxLauncher({ helperCacheDirectory: ${JSON.stringify(path.join(data.dir, "bin"))}, stateDirectory: ${JSON.stringify(path.join(data.dir, "sandboxes"))}, throughSpawnHost: ${hosted} }));
       await runPlan(resources, plan({ nodes: [{ id: "cmd", type: "shell", params: { command: "setsid sleep ${marker} & sleep ${marker}" } }] }), ${JSON.stringify(workspace)});
     `;
     const runner = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {

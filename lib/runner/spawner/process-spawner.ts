@@ -116,6 +116,61 @@ export interface ZygoteCommand {
   args: string[];
 }
 
+/** What a zygote's process tells its spawner. */
+export interface ZygoteListeners {
+  stdout(chunk: Buffer): void;
+  stderr(chunk: Buffer): void;
+  exit(): void;
+}
+
+/** A zygote's process, as its spawner drives it. */
+export interface ZygoteProcess {
+  /** Sends requests; held until the process is up. */
+  write(data: string): void;
+  /** Ends its input and resolves once it has exited. */
+  close(): Promise<void>;
+  /** Whether it keeps this process alive: only while it runs commands (or is being closed). It starts kept. */
+  keepAlive(keep: boolean): void;
+}
+
+/** Starts a zygote's process: as a child of this process, or through a spawn host (spawn-host.ts). */
+export type ZygoteStarter = (command: ZygoteCommand, listeners: ZygoteListeners) => ZygoteProcess;
+
+/** Starts the zygote as a child of this process, with nothing of its environment. */
+export const startZygoteHere: ZygoteStarter = (command, listeners) => {
+  const child = spawnChild(/*turbopackIgnore: true*/ command.file, command.args, {
+    stdio: ["pipe", "pipe", "pipe"],
+    env: {} as NodeJS.ProcessEnv,
+  });
+  child.stdout?.on("data", listeners.stdout);
+  child.stderr?.on("data", listeners.stderr);
+  child.stdin?.on("error", () => undefined);
+  let running = true;
+  const exited = new Promise<void>((resolve) =>
+    child.once("exit", () => {
+      running = false;
+      listeners.exit();
+      resolve();
+    }),
+  );
+  const keepAlive = (keep: boolean) => {
+    const method = keep ? "ref" : "unref";
+    child[method]();
+    const streams = [child.stdin, child.stdout, child.stderr] as Array<{ ref?: () => void; unref?: () => void } | null>;
+    for (const stream of streams) stream?.[method]?.();
+  };
+  return {
+    write: (data) => void child.stdin?.write(data),
+    close() {
+      if (!running) return Promise.resolve();
+      keepAlive(true);
+      child.stdin?.end();
+      return exited;
+    },
+    keepAlive,
+  };
+};
+
 /** Options of {@link createZygoteSpawner}. */
 export interface ZygoteOptions {
   perlPath?: string;
@@ -134,6 +189,8 @@ export interface ZygoteOptions {
   wrap?: (zygote: ZygoteCommand, native: boolean) => ZygoteCommand;
   /** The zygote's pids live in another PID namespace: never signal them from here. */
   foreignPids?: boolean;
+  /** How the zygote's process starts; {@link startZygoteHere} unless given. */
+  start?: ZygoteStarter;
 }
 
 /**
@@ -197,7 +254,8 @@ export function createZygoteSpawner(options: ZygoteOptions = {}): ProcessSpawner
   if (!command) return createNodeSpawner();
   const zygoteCommand = options.wrap ? options.wrap(command, native !== null) : command;
   const foreignPids = options.foreignPids ?? false;
-  let zygote: ReturnType<typeof spawnChild> | null = null;
+  const startZygote = options.start ?? startZygoteHere;
+  let zygote: ZygoteProcess | null = null;
   const jobs = new Map<string, ZygoteJob>();
   let nextId = 1;
   let pending: Buffer | null = null;
@@ -257,30 +315,21 @@ export function createZygoteSpawner(options: ZygoteOptions = {}): ProcessSpawner
   };
 
   // While no job runs, the zygote must not keep this process alive.
-  const setIdle = (idle: boolean) => {
-    if (!zygote) return;
-    const method = idle ? "unref" : "ref";
-    zygote[method]();
-    const streams = [zygote.stdin, zygote.stdout, zygote.stderr] as Array<{ ref?: () => void; unref?: () => void } | null>;
-    for (const stream of streams) stream?.[method]?.();
-  };
+  const setIdle = (idle: boolean) => zygote?.keepAlive(!idle);
 
   const ensureZygote = () => {
     if (zygote) return zygote;
-    const child = spawnChild(/*turbopackIgnore: true*/ zygoteCommand.file, zygoteCommand.args, {
-      stdio: ["pipe", "pipe", "pipe"],
-      env: {} as NodeJS.ProcessEnv,
+    const started = startZygote(zygoteCommand, {
+      stdout: onData,
+      stderr: (chunk) => (complaint = (complaint + chunk.toString()).slice(-2000)),
+      exit: () => {
+        if (zygote === started) zygote = null;
+        pending = null;
+        failAll(new Error(complaint.trim() ? `The process helper exited: ${complaint.trim()}` : "The process helper exited"));
+      },
     });
-    child.stdout?.on("data", onData);
-    child.stderr?.on("data", (chunk: Buffer) => (complaint = (complaint + chunk.toString()).slice(-2000)));
-    child.stdin?.on("error", () => undefined);
-    child.once("exit", () => {
-      if (zygote === child) zygote = null;
-      pending = null;
-      failAll(new Error(complaint.trim() ? `The process helper exited: ${complaint.trim()}` : "The process helper exited"));
-    });
-    zygote = child;
-    return child;
+    zygote = started;
+    return started;
   };
 
   /** Requests of the current tick leave in one write. */
@@ -288,7 +337,7 @@ export function createZygoteSpawner(options: ZygoteOptions = {}): ProcessSpawner
     const child = ensureZygote();
     if (!requests) {
       process.nextTick(() => {
-        child.stdin?.write(requests);
+        child.write(requests);
         requests = "";
       });
     }
@@ -320,12 +369,7 @@ export function createZygoteSpawner(options: ZygoteOptions = {}): ProcessSpawner
     close() {
       const child = zygote;
       zygote = null;
-      if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-      const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-      // An idle zygote is unreferenced; waiting for its exit must keep this process alive.
-      child.ref();
-      child.stdin?.end();
-      return exited;
+      return child ? child.close() : Promise.resolve();
     },
   };
 }
