@@ -12,6 +12,7 @@ import { undoRun } from "../runner/undo";
 import { createTestDatabase, type TestDatabase } from "../testing/test-database";
 import type { DbClient } from "./client";
 import { toJsonColumn } from "./json";
+import { withOneStatementPersist } from "./postgres-persist";
 import { createPrismaRunStore } from "./run-store";
 
 async function seedPlan(client: DbClient, input: PlanDocumentInput) {
@@ -28,13 +29,19 @@ async function seedPlan(client: DbClient, input: PlanDocumentInput) {
 
 const shell = (id: string, command: string) => ({ id, type: "shell" as const, params: { command } });
 
-describe.each(["sqlite", "postgresql"] as const)("Prisma run store on %s", (provider) => {
+describe.each([
+  ["sqlite", "Prisma's transaction"],
+  ["postgresql", "Prisma's transaction"],
+  ["postgresql", "one statement"],
+] as const)("Prisma run store on %s, flushes in %s", (provider, flush) => {
   let db: TestDatabase;
   let resources: RunnerResources;
   let ws: ReturnType<typeof temporaryDirectory>;
   beforeAll(async () => {
     db = await createTestDatabase(provider);
-    resources = createRunnerResources({ store: createPrismaRunStore(db.client), limits: { flushIntervalMs: 5, killGraceMs: 300 } });
+    const prismaStore = createPrismaRunStore(db.client);
+    const store = flush === "one statement" ? withOneStatementPersist(prismaStore, db.client) : prismaStore;
+    resources = createRunnerResources({ store, limits: { flushIntervalMs: 5, killGraceMs: 300 } });
   });
   afterAll(() => db.destroy());
   beforeEach(() => {
@@ -285,55 +292,183 @@ describe.each(["sqlite", "postgresql"] as const)("Prisma run store on %s", (prov
   });
 });
 
-describe("threaded run store (worker thread, SQLite fast path)", () => {
-  it("persists runs that read back through Prisma exactly like the main-thread store's", async () => {
-    const db = await createTestDatabase("sqlite");
-    const ws = temporaryDirectory();
-    const { createThreadedRunStore } = await import("./threaded-run-store");
-    const store = await createThreadedRunStore(db.config, path.join(__dirname, "../.."));
+describe("PostgreSQL's one-statement flush", () => {
+  it("stores exactly what Prisma's transaction stores", async () => {
+    const db = await createTestDatabase("postgresql");
     try {
-      const resources = createRunnerResources({ store, limits: { flushIntervalMs: 5 } });
-      writeFileSync(path.join(ws.dir, "a.txt"), "one\n");
-      const { document, ownership } = await seedPlan(db.client, {
-        name: "threaded",
-        nodes: [
-          { id: "e", type: "file.edit", params: { path: "a.txt", edits: [{ find: "one", replace: "two" }] } },
-          shell("s", "echo out; exit 4"),
-        ],
-        edges: [{ from: "e", to: "s" }],
-      });
-      const outcome = await (await startRun(resources, { ...ownership, plan: document, directory: ws.dir })).done;
-      expect(outcome.status).toBe("failed");
-      // Created by the fast path, not Prisma: same id shape as Prisma's cuid().
-      expect(outcome.runId).toMatch(/^c[0-9a-z]{24}$/);
+      const { ownership } = await seedPlan(db.client, { name: "twins", nodes: [shell("a", "true"), shell("b", "true")], edges: [] });
       const prismaStore = createPrismaRunStore(db.client);
-      const run = await prismaStore.loadRun(outcome.runId);
-      expect(run).toMatchObject({ status: "failed", lastEventSeq: (await prismaStore.listEvents(outcome.runId, 0)).length });
-      const byId = new Map(run?.nodes.map((node) => [node.nodeId, node]));
-      expect(byId.get("e")).toMatchObject({ status: "succeeded", reused: false, result: { replacements: 1 } });
-      expect(byId.get("e")?.startedAt).toBeInstanceOf(Date);
-      expect(byId.get("s")).toMatchObject({ status: "failed", exitCode: 4, error: { code: "exit-code" } });
-      const changes = await store.listFileChanges(outcome.runId);
-      expect(changes.map((change) => [change.path, change.before?.toString(), change.after?.toString()])).toEqual([
-        ["a.txt", "one\n", "two\n"],
-      ]);
-      expect((await undoRun(resources, outcome.runId)).restored).toEqual(["a.txt"]);
-      expect(readFileSync(path.join(ws.dir, "a.txt"), "utf8")).toBe("one\n");
-      // A child run created by the fast path: its parent link and the carried-over node read back through Prisma.
-      const retried = await (await retryFailedNodes(resources, outcome.runId)).done;
-      const child = await db.client.run.findUniqueOrThrow({ where: { id: retried.runId }, include: { nodeRuns: true } });
-      expect(child).toMatchObject({ parentRunId: outcome.runId, settings: { concurrency: 8 }, dryRun: false });
-      expect(child.createdAt).toBeInstanceOf(Date);
-      expect(Math.abs(child.createdAt.getTime() - Date.now())).toBeLessThan(60_000);
-      const childNodes = new Map(child.nodeRuns.map((node) => [node.nodeId, node]));
-      expect(childNodes.get("e")).toMatchObject({ status: "succeeded", reused: true, result: { replacements: 1 }, attempts: [] });
-      expect(childNodes.get("s")).toMatchObject({ status: "failed", exitCode: 4 });
+      const stores = [prismaStore, withOneStatementPersist(prismaStore, db.client)];
+      const pending = (nodeId: string) => ({
+        nodeId,
+        status: "pending" as const,
+        attempt: 0,
+        batchId: "b1",
+        reused: false,
+        exitCode: null,
+        error: null,
+        result: null,
+      });
+      const stored = [];
+      for (const store of stores) {
+        const { id } = await store.createRun({
+          ...ownership,
+          directory: "/w",
+          settings: { concurrency: 2 },
+          dryRun: false,
+          nodes: [pending("a"), pending("b")],
+        });
+        const at = Date.UTC(2026, 11, 4, 23, 59, 58, 123);
+        const node = {
+          ...pending("a"),
+          status: "failed" as const,
+          attempt: 2,
+          startedAt: new Date(at - 1500),
+          finishedAt: new Date(at),
+          exitCode: 3,
+          signal: null,
+          pid: 4242,
+          error: { code: "exit-code", message: "exited with 3" },
+          result: { exitCode: 3, stdout: { tail: "é\n", bytes: 3 } },
+          attempts: [{ attempt: 1, error: { code: "timeout", message: "late" }, at: at - 2000 }],
+        };
+        const other = {
+          ...pending("b"),
+          status: "running" as const,
+          attempt: 1,
+          startedAt: new Date(at),
+          finishedAt: null,
+          signal: null,
+          pid: null,
+          error: null,
+          result: null,
+          attempts: [],
+        };
+        await store.persist({
+          runId: id,
+          events: [
+            {
+              runId: id,
+              seq: 1,
+              at,
+              type: "run.status",
+              status: "running",
+              counts: { total: 2, pending: 1, running: 1, succeeded: 0, failed: 0, skipped: 0, cancelled: 0, interrupted: 0 },
+            } as never,
+            { runId: id, seq: 2, at, type: "node.output", nodeId: "a", stream: "stdout", data: "é\n" } as never,
+          ],
+          nodes: [node, other],
+          run: { status: "running", startedAt: new Date(at - 2000), finishedAt: null, error: null },
+          lastEventSeq: 2,
+          fileChanges: [
+            {
+              seq: 1,
+              nodeId: "a",
+              path: "x.bin",
+              operation: "update",
+              beforeHash: "h0",
+              afterHash: "h1",
+              before: Buffer.from([0, 255, 10]),
+              after: Buffer.from("new\n"),
+              beforeMode: 0o600,
+            },
+            {
+              seq: 2,
+              nodeId: "a",
+              path: "d/y.txt",
+              operation: "create",
+              beforeHash: null,
+              afterHash: "h2",
+              before: null,
+              after: Buffer.alloc(0),
+              createdDirectory: "d",
+            },
+          ],
+        });
+        await store.persist({
+          runId: id,
+          events: [],
+          nodes: [],
+          run: { status: "failed", finishedAt: new Date(at + 5), error: "a failed" },
+          lastEventSeq: 2,
+          fileChanges: [],
+        });
+        const run = await store.loadRun(id);
+        const row = await db.client.run.findUniqueOrThrow({ where: { id } });
+        const changes = (await store.listFileChanges(id)).map(({ id: _id, ...change }) => change);
+        stored.push({
+          run: { ...run, id: undefined },
+          row: {
+            startedAt: row.startedAt,
+            finishedAt: row.finishedAt,
+            status: row.status,
+            error: row.error,
+            lastEventSeq: row.lastEventSeq,
+          },
+          events: (await store.listEvents(id, 0)).map((event) => ({ ...event, runId: undefined })),
+          changes,
+        });
+      }
+      expect(stored[1]).toEqual(stored[0]);
+      expect(stored[0]?.row.finishedAt?.toISOString()).toBe("2026-12-04T23:59:58.128Z");
     } finally {
-      await store.close();
-      ws.cleanup();
       await db.destroy();
     }
   });
+});
+
+describe("threaded run store (worker thread: SQLite's writer, PostgreSQL's one-statement flush)", () => {
+  it.each(["sqlite", "postgresql"] as const)(
+    "persists runs on %s that read back through Prisma exactly like the main-thread store's",
+    async (provider) => {
+      const db = await createTestDatabase(provider);
+      const ws = temporaryDirectory();
+      const { createThreadedRunStore } = await import("./threaded-run-store");
+      const store = await createThreadedRunStore(db.config, path.join(__dirname, "../.."));
+      try {
+        const resources = createRunnerResources({ store, limits: { flushIntervalMs: 5 } });
+        writeFileSync(path.join(ws.dir, "a.txt"), "one\n");
+        const { document, ownership } = await seedPlan(db.client, {
+          name: "threaded",
+          nodes: [
+            { id: "e", type: "file.edit", params: { path: "a.txt", edits: [{ find: "one", replace: "two" }] } },
+            shell("s", "echo out; exit 4"),
+          ],
+          edges: [{ from: "e", to: "s" }],
+        });
+        const outcome = await (await startRun(resources, { ...ownership, plan: document, directory: ws.dir })).done;
+        expect(outcome.status).toBe("failed");
+        // Created by the fast path, not Prisma: same id shape as Prisma's cuid().
+        expect(outcome.runId).toMatch(/^c[0-9a-z]{24}$/);
+        const prismaStore = createPrismaRunStore(db.client);
+        const run = await prismaStore.loadRun(outcome.runId);
+        expect(run).toMatchObject({ status: "failed", lastEventSeq: (await prismaStore.listEvents(outcome.runId, 0)).length });
+        const byId = new Map(run?.nodes.map((node) => [node.nodeId, node]));
+        expect(byId.get("e")).toMatchObject({ status: "succeeded", reused: false, result: { replacements: 1 } });
+        expect(byId.get("e")?.startedAt).toBeInstanceOf(Date);
+        expect(byId.get("s")).toMatchObject({ status: "failed", exitCode: 4, error: { code: "exit-code" } });
+        const changes = await store.listFileChanges(outcome.runId);
+        expect(changes.map((change) => [change.path, change.before?.toString(), change.after?.toString()])).toEqual([
+          ["a.txt", "one\n", "two\n"],
+        ]);
+        expect((await undoRun(resources, outcome.runId)).restored).toEqual(["a.txt"]);
+        expect(readFileSync(path.join(ws.dir, "a.txt"), "utf8")).toBe("one\n");
+        // A child run created by the fast path: its parent link and the carried-over node read back through Prisma.
+        const retried = await (await retryFailedNodes(resources, outcome.runId)).done;
+        const child = await db.client.run.findUniqueOrThrow({ where: { id: retried.runId }, include: { nodeRuns: true } });
+        expect(child).toMatchObject({ parentRunId: outcome.runId, settings: { concurrency: 8 }, dryRun: false });
+        expect(child.createdAt).toBeInstanceOf(Date);
+        expect(Math.abs(child.createdAt.getTime() - Date.now())).toBeLessThan(60_000);
+        const childNodes = new Map(child.nodeRuns.map((node) => [node.nodeId, node]));
+        expect(childNodes.get("e")).toMatchObject({ status: "succeeded", reused: true, result: { replacements: 1 }, attempts: [] });
+        expect(childNodes.get("s")).toMatchObject({ status: "failed", exitCode: 4 });
+      } finally {
+        await store.close();
+        ws.cleanup();
+        await db.destroy();
+      }
+    },
+  );
 
   it("answers a new run before writing its pending node rows, and writes them before anything else it is asked", async () => {
     const db = await createTestDatabase("sqlite");

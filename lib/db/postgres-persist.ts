@@ -1,0 +1,90 @@
+/**
+ * A run's flush on PostgreSQL as one statement: its events, node states, file
+ * changes and run row, each table written by one part of a single
+ * `WITH … INSERT … UPDATE`, which is atomic without a transaction around it.
+ * Prisma's transaction took six round trips, each statement compiled by its
+ * query compiler: 6 ms a flush on a quiet machine, 12 ms at the end of every
+ * run on a busy one. Rows are written in the formats Prisma reads back
+ * (UTC timestamps, JSON null as SQL NULL); run-store.test.ts compares the two.
+ */
+import type { PersistBatch, RunStore } from "../runner/run-store";
+import type { DbClient } from "./client";
+import { translated } from "./transaction";
+
+const PERSIST_STATEMENT = `
+WITH events AS (
+  INSERT INTO "RunEvent" ("runId", "seq", "type", "nodeId", "payload")
+  SELECT $1, e."seq", e."type", e."nodeId", e."payload"
+  FROM jsonb_to_recordset($2::jsonb) AS e("seq" int, "type" text, "nodeId" text, "payload" jsonb)
+), nodes AS (
+  INSERT INTO "NodeRun" ("id", "runId", "nodeId", "status", "attempt", "batchId", "reused", "startedAt", "finishedAt",
+    "exitCode", "signal", "pid", "error", "result", "attempts")
+  SELECT $1 || '_' || n."nodeId", $1, n."nodeId", n."status"::"NodeStatus", n."attempt", n."batchId", n."reused", n."startedAt", n."finishedAt",
+    n."exitCode", n."signal", n."pid", n."error", n."result", n."attempts"
+  FROM jsonb_to_recordset($3::jsonb) AS n("nodeId" text, "status" text, "attempt" int, "batchId" text, "reused" boolean,
+    "startedAt" timestamp(3), "finishedAt" timestamp(3), "exitCode" int, "signal" text, "pid" int, "error" jsonb, "result" jsonb, "attempts" jsonb)
+  ON CONFLICT ("runId", "nodeId") DO UPDATE SET "status" = EXCLUDED."status", "attempt" = EXCLUDED."attempt", "batchId" = EXCLUDED."batchId",
+    "reused" = EXCLUDED."reused", "startedAt" = EXCLUDED."startedAt", "finishedAt" = EXCLUDED."finishedAt", "exitCode" = EXCLUDED."exitCode",
+    "signal" = EXCLUDED."signal", "pid" = EXCLUDED."pid", "error" = EXCLUDED."error", "result" = EXCLUDED."result", "attempts" = EXCLUDED."attempts"
+), changes AS (
+  INSERT INTO "FileChange" ("id", "runId", "nodeId", "seq", "path", "operation", "beforeHash", "afterHash", "beforeContent", "afterContent",
+    "beforeMode", "createdDirectory")
+  SELECT $1 || '_fc' || c."seq", $1, c."nodeId", c."seq", c."path", c."operation", c."beforeHash", c."afterHash",
+    decode(c."before", 'base64'), decode(c."after", 'base64'), c."beforeMode", c."createdDirectory"
+  FROM jsonb_to_recordset($4::jsonb) AS c("nodeId" text, "seq" int, "path" text, "operation" text, "beforeHash" text, "afterHash" text,
+    "before" text, "after" text, "beforeMode" int, "createdDirectory" text)
+)
+UPDATE "Run" SET "lastEventSeq" = $5,
+  "status" = COALESCE($6::"RunStatus", "status"),
+  "startedAt" = COALESCE($7::timestamp(3), "startedAt"),
+  "finishedAt" = CASE WHEN $8 THEN $9::timestamp(3) ELSE "finishedAt" END,
+  "error" = CASE WHEN $10 THEN $11 ELSE "error" END
+WHERE "id" = $1`;
+
+/** The store's `persist` on PostgreSQL in one statement; everything else stays Prisma's. */
+export function withOneStatementPersist(store: RunStore, client: DbClient): RunStore {
+  return { ...store, persist: (batch) => persistInOneStatement(client, batch) };
+}
+
+/** Bytes as base64; from a worker thread's message they are a Uint8Array, whose toString ignores the encoding. */
+function base64(bytes: Uint8Array | null): string | null {
+  return bytes && Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64");
+}
+
+async function persistInOneStatement(client: DbClient, batch: PersistBatch): Promise<void> {
+  const events = batch.events.map((event) => ({
+    seq: event.seq,
+    type: event.type,
+    nodeId: "nodeId" in event ? event.nodeId : null,
+    payload: event,
+  }));
+  const changes = batch.fileChanges.map((change) => ({
+    nodeId: change.nodeId,
+    seq: change.seq,
+    path: change.path,
+    operation: change.operation,
+    beforeHash: change.beforeHash,
+    afterHash: change.afterHash,
+    before: base64(change.before),
+    after: base64(change.after),
+    beforeMode: change.beforeMode ?? null,
+    createdDirectory: change.createdDirectory ?? null,
+  }));
+  const { run } = batch;
+  await translated(
+    client.$executeRawUnsafe(
+      PERSIST_STATEMENT,
+      batch.runId,
+      JSON.stringify(events),
+      JSON.stringify(batch.nodes),
+      JSON.stringify(changes),
+      batch.lastEventSeq,
+      run.status ?? null,
+      run.startedAt?.toISOString() ?? null,
+      run.finishedAt !== undefined,
+      run.finishedAt?.toISOString() ?? null,
+      run.error !== undefined,
+      run.error ?? null,
+    ),
+  );
+}
