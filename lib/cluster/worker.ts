@@ -140,15 +140,7 @@ export async function startClusterWorker(options: ClusterWorkerOptions): Promise
       // The run reports a directory it cannot open when it starts.
       return () => undefined;
     }
-    let discard = () => {};
-    // Once the claim is on its way: starting a sandbox holds this thread for a few milliseconds.
-    const starting = setImmediate(() => {
-      discard = resources.commands.prepareRun({ runId, workspaceRoot, settings: placement.sandbox, concurrency: placement.concurrency });
-    });
-    return () => {
-      clearImmediate(starting);
-      discard();
-    };
+    return resources.commands.prepareRun({ runId, workspaceRoot, settings: placement.sandbox, concurrency: placement.concurrency });
   }
 
   /** Waits for a run's worker to stop beating; false when it is still alive after the dead-after window. */
