@@ -208,18 +208,17 @@ export function createSandboxLauncher(options: SandboxLauncherOptions): CommandL
   /** Sandboxes started by prepareRun that their run has not opened yet, by run id. */
   const prepared = new Map<string, { request: string; commands: SandboxRunCommands }>();
   const spawnHost = options.throughSpawnHost ? createSpawnHost() : null;
-
   let sandboxesMade = 0;
 
   function openSandboxRun(request: RunCommandsRequest): SandboxRunCommands {
     const limits = effectiveSandboxLimits(request.settings);
-    // Each sandbox its own HOME under the run's directory: a prepared one ending while its run opens another must not take that one's.
+    // Each sandbox its own HOME and cgroup: a prepared one ending while its run opens another must not take that one's.
     const instance = `${process.pid}-${++sandboxesMade}`;
     let started: { spawner: ProcessSpawner; cgroup: RunCgroup | null; root: string } | null = null;
     let closed = false;
     const start = (system: SystemView) => {
       const made = createRunHome(path.join(options.stateDirectory, request.runId), instance);
-      const cgroup = createRunCgroup(`${process.pid}-${request.runId}`, {
+      const cgroup = createRunCgroup(`${instance}-${request.runId}`, {
         // A fork bomb in every slot must still leave the machine processes to spare.
         processes: Math.max(limits.processes, Math.min(limits.processes * request.concurrency, 4096)),
         memoryBytes: limits.memoryMb * MIB * request.concurrency,
@@ -264,7 +263,9 @@ export function createSandboxLauncher(options: SandboxLauncherOptions): CommandL
       warm() {
         if (!existsSync(/*turbopackIgnore: true*/ bwrapPath)) return;
         void systemView().then(
-          (system) => closed || (started ?? start(system)).spawner.warm(),
+          (system) => {
+            if (!closed) (started ?? start(system)).spawner.warm();
+          },
           // The run's first command finds out again, and says why.
           () => undefined,
         );
