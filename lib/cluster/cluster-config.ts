@@ -48,18 +48,18 @@ export function connectRedis(config: ClusterConfig, name: string): Redis {
  * job when the plan runs commands: the worker starts the run's sandbox from
  * it while it claims the run in the database, instead of after.
  */
-export const RunPlacement = z.object({
+export const SandboxSpec = z.object({
   /** The workspace's name (a worker may keep it elsewhere on its disk); null for a scratch directory. */
   workspace: z.string().nullable(),
   directory: z.string().min(1),
-  sandbox: WorkspaceSandboxSettings,
+  settings: WorkspaceSandboxSettings,
   concurrency: z.number().int().positive(),
 });
-export type RunPlacement = z.infer<typeof RunPlacement>;
+export type SandboxSpec = z.infer<typeof SandboxSpec>;
 
 /** A job in a tag's queue: execute a run (start, resume, or take over from a dead worker), or undo one. */
 export const ClusterJob = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("run"), runId: z.string().min(1), placement: RunPlacement.optional() }),
+  z.object({ kind: z.literal("run"), runId: z.string().min(1), sandbox: SandboxSpec.optional() }),
   z.object({ kind: z.literal("undo"), runId: z.string().min(1), force: z.boolean() }),
 ]);
 export type ClusterJob = z.infer<typeof ClusterJob>;

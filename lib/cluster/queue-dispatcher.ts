@@ -23,7 +23,7 @@ import {
   runJobId,
   type ClusterConfig,
   type ControlMessage,
-  type RunPlacement,
+  type SandboxSpec,
 } from "./cluster-config";
 import { publishRunSettled, relayRunEvents, RemoteRunEvents } from "./event-relay";
 
@@ -54,8 +54,8 @@ export class TagQueues {
   }
 
   /** Enqueues a run; a run whose job the queue still holds is left as it is. */
-  async enqueueRun(tag: string, runId: string, placement?: RunPlacement): Promise<void> {
-    const job: ClusterJob = { kind: "run", runId, placement };
+  async enqueueRun(tag: string, runId: string, sandbox?: SandboxSpec): Promise<void> {
+    const job: ClusterJob = { kind: "run", runId, sandbox };
     await this.of(tag).add("run", job, { jobId: runJobId(runId), removeOnComplete: true, removeOnFail: true });
   }
 
@@ -65,10 +65,10 @@ export class TagQueues {
 }
 
 /** What a worker needs to start a new run's sandbox while it claims the run; none when the plan runs no command. */
-function placementOf(run: ExecuteRunInput, workspaceName: string | null): RunPlacement | undefined {
+function sandboxSpecOf(run: ExecuteRunInput, workspaceName: string | null): SandboxSpec | undefined {
   if (!run.plan.nodes.some((node) => node.type === "shell")) return undefined;
   const { settings, concurrency } = runCommandsRequest(run, run.directory);
-  return { workspace: workspaceName, directory: run.directory, sandbox: settings, concurrency };
+  return { workspace: workspaceName, directory: run.directory, settings, concurrency };
 }
 
 /** Queue depth of each tag: runs waiting for a worker, and runs being executed. */
@@ -120,10 +120,10 @@ export function createQueueDispatcher(deps: { client: DbClient; resources: Runne
     return { runId };
   }
 
-  /** Enqueues a run just created, with its placement when it runs commands; `route` when the caller already knows it. */
+  /** Enqueues a run just created, with its sandbox's spec when it runs commands; `route` when the caller already knows it. */
   async function enqueueCreated(run: ExecuteRunInput, route?: RunRoute): Promise<{ runId: string }> {
     const { tag, workspaceName } = route ?? (await routeOfRun(client, run.runId));
-    await queues.enqueueRun(tag, run.runId, placementOf(run, workspaceName));
+    await queues.enqueueRun(tag, run.runId, sandboxSpecOf(run, workspaceName));
     return { runId: run.runId };
   }
 

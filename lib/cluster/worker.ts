@@ -47,7 +47,7 @@ import {
   controlChannel,
   queueNameForTag,
   type ClusterConfig,
-  type RunPlacement,
+  type SandboxSpec,
 } from "./cluster-config";
 import { publishRunSettled, relayRunEvents } from "./event-relay";
 import { TagQueues, type UndoAnswer } from "./queue-dispatcher";
@@ -128,19 +128,19 @@ export async function startClusterWorker(options: ClusterWorkerOptions): Promise
   }
 
   /**
-   * Starts a new run's sandbox from its job's placement, while the run is
+   * Starts a new run's sandbox from its job's spec, while the run is
    * being claimed; returns what discards it if the run does not use it.
    */
-  function prepareSandbox(runId: string, placement: RunPlacement | undefined): () => void {
-    if (!placement) return () => undefined;
+  function prepareSandbox(runId: string, spec: SandboxSpec | undefined): () => void {
+    if (!spec) return () => undefined;
     let workspaceRoot: string;
     try {
-      workspaceRoot = realpathSync.native(directoryOf(placement.workspace, placement.directory));
+      workspaceRoot = realpathSync.native(directoryOf(spec.workspace, spec.directory));
     } catch {
       // The run reports a directory it cannot open when it starts.
       return () => undefined;
     }
-    return resources.commands.prepareRun({ runId, workspaceRoot, settings: placement.sandbox, concurrency: placement.concurrency });
+    return resources.commands.prepareRun({ runId, workspaceRoot, settings: spec.settings, concurrency: spec.concurrency });
   }
 
   /** Waits for a run's worker to stop beating; false when it is still alive after the dead-after window. */
@@ -153,10 +153,10 @@ export async function startClusterWorker(options: ClusterWorkerOptions): Promise
   }
 
   /** Starts or resumes the run, or takes it over from a dead worker; null when there is nothing to do here. */
-  async function takeRun(runId: string, placement: RunPlacement | undefined): Promise<RunHandle | null> {
+  async function takeRun(runId: string, spec: SandboxSpec | undefined): Promise<RunHandle | null> {
     // A queued run no worker holds is the common case: one statement claims and loads it, while its sandbox starts.
     const claiming = claimQueuedRun(client, runId, id);
-    const discardSandbox = prepareSandbox(runId, placement);
+    const discardSandbox = prepareSandbox(runId, spec);
     try {
       const queued = await claiming;
       if (queued) return executeQueuedRun(resources, queued.run, { directory: directoryOf(queued.workspaceName, queued.run.directory) });
@@ -195,11 +195,11 @@ export async function startClusterWorker(options: ClusterWorkerOptions): Promise
     return resumeRun(resources, runId, { directory: directoryOf(row.workspaceName, row.directory) });
   }
 
-  async function processRun(job: Job, runId: string, placement: RunPlacement | undefined, token: string | undefined): Promise<void> {
+  async function processRun(job: Job, runId: string, spec: SandboxSpec | undefined, token: string | undefined): Promise<void> {
     await slots.acquire();
     try {
       if (draining) return handBack(job, token);
-      const handle = await takeRun(runId, placement);
+      const handle = await takeRun(runId, spec);
       if (!handle) return;
       registry.track(handle);
       executed.push(runId);
@@ -238,7 +238,7 @@ export async function startClusterWorker(options: ClusterWorkerOptions): Promise
         async (job: Job, token?: string) => {
           const data = ClusterJob.parse(job.data);
           if (data.kind === "undo") return processUndo(data.runId, data.force);
-          await processRun(job, data.runId, data.placement, token);
+          await processRun(job, data.runId, data.sandbox, token);
           return null;
         },
         {
