@@ -97,6 +97,8 @@ describe("cluster mode (real PostgreSQL, Redis and worker processes)", { timeout
     expect(readFileSync(path.join(cluster.firstStart.workspace.directory, "a.txt"), "utf8")).toBe("a\n");
     const run = await cluster.database.client.run.findUniqueOrThrow({ where: { id: runId } });
     expect(workers.map((worker) => `${os.hostname()}-${worker.pid}`)).toContain(run.workerId);
+    // The sandbox the worker started from the job's spec, while claiming the run, is the one the run used.
+    expect(workers.map((worker) => worker.output()).join("")).not.toMatch(/did not use the sandbox/);
   });
 
   it("cancel through another server reaches the worker holding the run within a second", async () => {

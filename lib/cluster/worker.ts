@@ -131,14 +131,14 @@ export async function startClusterWorker(options: ClusterWorkerOptions): Promise
    * Starts a new run's sandbox from its job's spec, while the run is
    * being claimed; returns what discards it if the run does not use it.
    */
-  function prepareSandbox(runId: string, spec: SandboxSpec | undefined): () => void {
-    if (!spec) return () => undefined;
+  function prepareSandbox(runId: string, spec: SandboxSpec | undefined): () => boolean {
+    if (!spec) return () => false;
     let workspaceRoot: string;
     try {
       workspaceRoot = realpathSync.native(directoryOf(spec.workspace, spec.directory));
     } catch {
       // The run reports a directory it cannot open when it starts.
-      return () => undefined;
+      return () => false;
     }
     return resources.commands.prepareRun({ runId, workspaceRoot, settings: spec.settings, concurrency: spec.concurrency });
   }
@@ -159,7 +159,12 @@ export async function startClusterWorker(options: ClusterWorkerOptions): Promise
     const discardSandbox = prepareSandbox(runId, spec);
     try {
       const queued = await claiming;
-      if (queued) return executeQueuedRun(resources, queued.run, { directory: directoryOf(queued.workspaceName, queued.run.directory) });
+      if (queued) {
+        const handle = executeQueuedRun(resources, queued.run, { directory: directoryOf(queued.workspaceName, queued.run.directory) });
+        // Opened by now unless the run asked for another sandbox than its job's spec described: each start then pays twice.
+        if (discardSandbox()) log(`run ${runId} did not use the sandbox started from its job's spec`);
+        return handle;
+      }
     } finally {
       // The run has opened it by now, or never will: a run taken over is interrupted first, which removes its sandbox's files.
       discardSandbox();

@@ -300,11 +300,9 @@ export function createSandboxLauncher(options: SandboxLauncherOptions): CommandL
     sandboxed: true,
     openRun(request) {
       const early = prepared.get(request.runId);
-      if (!early) return openSandboxRun(request);
+      if (early?.request !== preparedRequestKey(request)) return openSandboxRun(request);
       prepared.delete(request.runId);
-      if (early.request === preparedRequestKey(request)) return early.commands;
-      void early.commands.close();
-      return openSandboxRun(request);
+      return early.commands;
     },
     prepareRun(request) {
       void prepared.get(request.runId)?.commands.close();
@@ -312,9 +310,10 @@ export function createSandboxLauncher(options: SandboxLauncherOptions): CommandL
       prepared.set(request.runId, entry);
       entry.commands.warm();
       return () => {
-        if (prepared.get(request.runId) !== entry) return;
+        if (prepared.get(request.runId) !== entry) return false;
         prepared.delete(request.runId);
         void entry.commands.close();
+        return true;
       };
     },
     discardRun: (runId) => removeRunHome(path.join(options.stateDirectory, runId)),

@@ -50,9 +50,10 @@ export interface CommandLauncher {
    * while it claims the run, so the claim's round trip to the database does
    * not delay the first command. The run's next openRun with the same
    * request gets it. The returned function discards it when that did not
-   * happen (another worker got the run; the run never started a command).
+   * happen (another worker got the run; the run never opened, or opened
+   * with another request), and says whether there was one to discard.
    */
-  prepareRun(request: RunCommandsRequest): () => void;
+  prepareRun(request: RunCommandsRequest): () => boolean;
   /** Removes what a run that died with its runner left behind (its HOME and TMPDIR). */
   discardRun(runId: string): void;
   /** Stops shared helpers. */
@@ -107,7 +108,7 @@ export function createUncontainedLauncher(options: { spawner: ProcessSpawner; ho
     prepareRun() {
       // One helper serves every run: all there is to start ahead is that helper.
       options.spawner.warm();
-      return () => undefined;
+      return () => false;
     },
     discardRun: (runId) => removeRunHome(path.join(options.homesDirectory, runId)),
     close: () => options.spawner.close(),

@@ -230,7 +230,7 @@ describe.runIf(bwrapInstalled).each([
     await (await commands.spawn(shellRequest(commands), () => undefined)).closed;
     expect(sandboxProcessesOf("prepared-run")).toEqual(prepared);
     // Opened by its run: discarding leaves it to the run.
-    discard();
+    expect(discard()).toBe(false);
     expect(sandboxProcessesOf("prepared-run")).toEqual(prepared);
     await commands.close();
     await vi.waitFor(() => expect(sandboxProcessesOf("prepared-run")).toEqual([]));
@@ -240,18 +240,18 @@ describe.runIf(bwrapInstalled).each([
   it("ends a prepared sandbox that its run never opens, or opens with other settings", async () => {
     const sandboxes = launcher();
     const request = { runId: "claimed-elsewhere", workspaceRoot: workspace, settings: { network: true, limits: {} }, concurrency: 1 };
-    sandboxes.prepareRun(request)();
+    expect(sandboxes.prepareRun(request)()).toBe(true);
     await vi.waitFor(() => expect(sandboxProcessesOf("claimed-elsewhere")).toEqual([]));
     expect(readdirSync(path.join(data.dir, "sandboxes"))).not.toContain("claimed-elsewhere");
 
-    sandboxes.prepareRun({ ...request, runId: "reconfigured" });
+    const discard = sandboxes.prepareRun({ ...request, runId: "reconfigured" });
     await vi.waitFor(() => expect(sandboxProcessesOf("reconfigured")).not.toEqual([]));
     const prepared = sandboxProcessesOf("reconfigured");
     const commands = sandboxes.openRun({ ...request, runId: "reconfigured", settings: { network: false, limits: {} } });
     await (await commands.spawn(shellRequest(commands), () => undefined)).closed;
-    const opened = sandboxProcessesOf("reconfigured");
-    expect(opened).not.toEqual([]);
-    expect(opened.filter((pid) => prepared.includes(pid))).toEqual([]);
+    expect(discard()).toBe(true);
+    await vi.waitFor(() => expect(sandboxProcessesOf("reconfigured").filter((pid) => prepared.includes(pid))).toEqual([]));
+    expect(sandboxProcessesOf("reconfigured")).not.toEqual([]);
     await commands.close();
     await vi.waitFor(() => expect(sandboxProcessesOf("reconfigured")).toEqual([]));
   });
