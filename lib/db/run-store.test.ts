@@ -2,7 +2,6 @@ import { spawn } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { PlanDocument, type PlanDocumentInput } from "../plan/schema";
 import { groupAlive } from "../runner/process-group";
 import { recoverInterruptedRuns } from "../runner/recovery";
 import { createRunnerResources, type RunnerResources } from "../runner/resources";
@@ -10,24 +9,10 @@ import { resumeRun, retryFailedNodes, retryNode, startRun } from "../runner/runs
 import { temporaryDirectory } from "../runner/testing/harness";
 import { undoRun } from "../runner/undo";
 import { createTestDatabase, type TestDatabase } from "../testing/test-database";
-import type { DbClient } from "./client";
-import { toJsonColumn } from "./json";
 import { withOneStatementPersist } from "./postgres-persist";
 import { createPrismaRunStore } from "./run-store";
-
-async function seedPlan(client: DbClient, input: PlanDocumentInput) {
-  const document = PlanDocument.parse(input);
-  const suffix = Math.random().toString(36).slice(2, 8);
-  const team = await client.team.create({ data: { name: "T", slug: `t-${suffix}` } });
-  const user = await client.user.create({ data: { email: `u-${suffix}@x.test`, name: "U" } });
-  const plan = await client.plan.create({ data: { teamId: team.id, ownerId: user.id, name: document.name, latestVersion: 1 } });
-  const version = await client.planVersion.create({
-    data: { planId: plan.id, number: 1, graph: toJsonColumn(document), graphHash: suffix, authorId: user.id },
-  });
-  return { document, ownership: { teamId: team.id, planId: plan.id, planVersionId: version.id, startedById: user.id } };
-}
-
-const shell = (id: string, command: string) => ({ id, type: "shell" as const, params: { command } });
+import { seedPlan, shellNode } from "../testing/fixtures";
+import { toJsonColumn } from "./json";
 
 describe.each([
   ["sqlite", "Prisma's transaction"],
@@ -52,7 +37,7 @@ describe.each([
   it("persists the run, node states, ordered events and the file journal", async () => {
     const { document, ownership } = await seedPlan(db.client, {
       name: "persist",
-      nodes: [{ id: "w", type: "file.write", params: { path: "a.txt", content: "one\n" } }, shell("s", "echo hi; exit 2")],
+      nodes: [{ id: "w", type: "file.write", params: { path: "a.txt", content: "one\n" } }, shellNode("s", "echo hi; exit 2")],
       edges: [{ from: "w", to: "s" }],
     });
     const handle = await startRun(resources, { ...ownership, plan: document, directory: ws.dir });
@@ -74,7 +59,7 @@ describe.each([
   });
 
   it("refuses loudly a stored event or node error that does not fit the contract", async () => {
-    const { document, ownership } = await seedPlan(db.client, { name: "corrupt", nodes: [shell("s", "exit 3")], edges: [] });
+    const { document, ownership } = await seedPlan(db.client, { name: "corrupt", nodes: [shellNode("s", "exit 3")], edges: [] });
     const outcome = await (await startRun(resources, { ...ownership, plan: document, directory: ws.dir })).done;
     await db.client.runEvent.updateMany({
       where: { runId: outcome.runId, seq: 2 },
@@ -92,7 +77,7 @@ describe.each([
   it("retry failed reuses successes; retry node re-runs it and its dependents", async () => {
     const { document, ownership } = await seedPlan(db.client, {
       name: "retry",
-      nodes: [shell("ok", "echo ok >> ok.log"), shell("flaky", "test -f fixed"), shell("after", "echo after >> after.log")],
+      nodes: [shellNode("ok", "echo ok >> ok.log"), shellNode("flaky", "test -f fixed"), shellNode("after", "echo after >> after.log")],
       edges: [
         { from: "ok", to: "flaky" },
         { from: "flaky", to: "after" },
@@ -167,7 +152,7 @@ describe.each([
         { id: "mixed", type: "file.write", params: { path: "mixed/dir/a.txt", content: "a" } },
         { id: "into-existing", type: "file.write", params: { path: "was-empty/x.txt", content: "x" } },
         { id: "forget", type: "file.delete", params: { path: "secret.txt" } },
-        shell("other", "echo kept > mixed/kept.txt"),
+        shellNode("other", "echo kept > mixed/kept.txt"),
       ],
       edges: [{ from: "mixed", to: "other" }],
     });
@@ -192,7 +177,7 @@ describe.each([
       nodes: [
         { id: "e1", type: "file.edit", params: { path: "a.txt", edits: [{ find: "1", replace: "2" }] } },
         { id: "e2", type: "file.edit", params: { path: "a.txt", edits: [{ find: "x = 2", replace: "y = 2" }] } },
-        shell("s", "touch ran"),
+        shellNode("s", "touch ran"),
       ],
       edges: [{ from: "e1", to: "e2" }],
     });
@@ -209,7 +194,7 @@ describe.each([
   it("recovery marks a crashed run interrupted, kills its orphans, and resume finishes it", async () => {
     const { ownership } = await seedPlan(db.client, {
       name: "recover",
-      nodes: [shell("done", "echo done > done.txt"), shell("was-running", "echo second > second.txt")],
+      nodes: [shellNode("done", "echo done > done.txt"), shellNode("was-running", "echo second > second.txt")],
       edges: [{ from: "done", to: "was-running" }],
     });
     // A run as a crashed runner leaves it: one node finished, one running with a live process group.
@@ -261,7 +246,7 @@ describe.each([
   it("recovery interrupts a run its runner created but never started, and resume runs all of it", async () => {
     const { document, ownership } = await seedPlan(db.client, {
       name: "never started",
-      nodes: [shell("first", "echo one > one.txt"), shell("second", "echo two > two.txt")],
+      nodes: [shellNode("first", "echo one > one.txt"), shellNode("second", "echo two > two.txt")],
       edges: [{ from: "first", to: "second" }],
     });
     // As a runner that died right after creating the run leaves it: queued, without even its pending node rows.
@@ -289,231 +274,5 @@ describe.each([
       ["first", "succeeded"],
       ["second", "succeeded"],
     ]);
-  });
-});
-
-describe("PostgreSQL's one-statement flush", () => {
-  it("stores exactly what Prisma's transaction stores", async () => {
-    const db = await createTestDatabase("postgresql");
-    try {
-      const { ownership } = await seedPlan(db.client, { name: "twins", nodes: [shell("a", "true"), shell("b", "true")], edges: [] });
-      const prismaStore = createPrismaRunStore(db.client);
-      const stores = [prismaStore, withOneStatementPersist(prismaStore, db.client)];
-      const pending = (nodeId: string) => ({
-        nodeId,
-        status: "pending" as const,
-        attempt: 0,
-        batchId: "b1",
-        reused: false,
-        exitCode: null,
-        error: null,
-        result: null,
-      });
-      const stored = [];
-      for (const store of stores) {
-        const { id } = await store.createRun({
-          ...ownership,
-          directory: "/w",
-          settings: { concurrency: 2 },
-          dryRun: false,
-          nodes: [pending("a"), pending("b")],
-        });
-        const at = Date.UTC(2026, 11, 4, 23, 59, 58, 123);
-        const node = {
-          ...pending("a"),
-          status: "failed" as const,
-          attempt: 2,
-          startedAt: new Date(at - 1500),
-          finishedAt: new Date(at),
-          exitCode: 3,
-          signal: null,
-          pid: 4242,
-          error: { code: "exit-code", message: "exited with 3" },
-          result: { exitCode: 3, stdout: { tail: "é\n", bytes: 3 } },
-          attempts: [{ attempt: 1, error: { code: "timeout", message: "late" }, at: at - 2000 }],
-        };
-        const other = {
-          ...pending("b"),
-          status: "running" as const,
-          attempt: 1,
-          startedAt: new Date(at),
-          finishedAt: null,
-          signal: null,
-          pid: null,
-          error: null,
-          result: null,
-          attempts: [],
-        };
-        await store.persist({
-          runId: id,
-          events: [
-            {
-              runId: id,
-              seq: 1,
-              at,
-              type: "run.status",
-              status: "running",
-              counts: { total: 2, pending: 1, running: 1, succeeded: 0, failed: 0, skipped: 0, cancelled: 0, interrupted: 0 },
-            } as never,
-            { runId: id, seq: 2, at, type: "node.output", nodeId: "a", stream: "stdout", data: "é\n" } as never,
-          ],
-          nodes: [node, other],
-          run: { status: "running", startedAt: new Date(at - 2000), finishedAt: null, error: null },
-          lastEventSeq: 2,
-          fileChanges: [
-            {
-              seq: 1,
-              nodeId: "a",
-              path: "x.bin",
-              operation: "update",
-              beforeHash: "h0",
-              afterHash: "h1",
-              before: Buffer.from([0, 255, 10]),
-              after: Buffer.from("new\n"),
-              beforeMode: 0o600,
-            },
-            {
-              seq: 2,
-              nodeId: "a",
-              path: "d/y.txt",
-              operation: "create",
-              beforeHash: null,
-              afterHash: "h2",
-              before: null,
-              after: Buffer.alloc(0),
-              createdDirectory: "d",
-            },
-          ],
-        });
-        await store.persist({
-          runId: id,
-          events: [],
-          nodes: [],
-          run: { status: "failed", finishedAt: new Date(at + 5), error: "a failed" },
-          lastEventSeq: 2,
-          fileChanges: [],
-        });
-        const run = await store.loadRun(id);
-        const row = await db.client.run.findUniqueOrThrow({ where: { id } });
-        const changes = (await store.listFileChanges(id)).map(({ id: _id, ...change }) => change);
-        stored.push({
-          run: { ...run, id: undefined },
-          row: {
-            startedAt: row.startedAt,
-            finishedAt: row.finishedAt,
-            status: row.status,
-            error: row.error,
-            lastEventSeq: row.lastEventSeq,
-          },
-          events: (await store.listEvents(id, 0)).map((event) => ({ ...event, runId: undefined })),
-          changes,
-        });
-      }
-      expect(stored[1]).toEqual(stored[0]);
-      expect(stored[0]?.row.finishedAt?.toISOString()).toBe("2026-12-04T23:59:58.128Z");
-    } finally {
-      await db.destroy();
-    }
-  });
-});
-
-describe("threaded run store (worker thread: SQLite's writer, PostgreSQL's one-statement flush)", () => {
-  it.each(["sqlite", "postgresql"] as const)(
-    "persists runs on %s that read back through Prisma exactly like the main-thread store's",
-    async (provider) => {
-      const db = await createTestDatabase(provider);
-      const ws = temporaryDirectory();
-      const { createThreadedRunStore } = await import("./threaded-run-store");
-      const store = await createThreadedRunStore(db.config, path.join(__dirname, "../.."));
-      try {
-        const resources = createRunnerResources({ store, limits: { flushIntervalMs: 5 } });
-        writeFileSync(path.join(ws.dir, "a.txt"), "one\n");
-        const { document, ownership } = await seedPlan(db.client, {
-          name: "threaded",
-          nodes: [
-            { id: "e", type: "file.edit", params: { path: "a.txt", edits: [{ find: "one", replace: "two" }] } },
-            shell("s", "echo out; exit 4"),
-          ],
-          edges: [{ from: "e", to: "s" }],
-        });
-        const outcome = await (await startRun(resources, { ...ownership, plan: document, directory: ws.dir })).done;
-        expect(outcome.status).toBe("failed");
-        // Created by the fast path, not Prisma: same id shape as Prisma's cuid().
-        expect(outcome.runId).toMatch(/^c[0-9a-z]{24}$/);
-        const prismaStore = createPrismaRunStore(db.client);
-        const run = await prismaStore.loadRun(outcome.runId);
-        expect(run).toMatchObject({ status: "failed", lastEventSeq: (await prismaStore.listEvents(outcome.runId, 0)).length });
-        const byId = new Map(run?.nodes.map((node) => [node.nodeId, node]));
-        expect(byId.get("e")).toMatchObject({ status: "succeeded", reused: false, result: { replacements: 1 } });
-        expect(byId.get("e")?.startedAt).toBeInstanceOf(Date);
-        expect(byId.get("s")).toMatchObject({ status: "failed", exitCode: 4, error: { code: "exit-code" } });
-        const changes = await store.listFileChanges(outcome.runId);
-        expect(changes.map((change) => [change.path, change.before?.toString(), change.after?.toString()])).toEqual([
-          ["a.txt", "one\n", "two\n"],
-        ]);
-        expect((await undoRun(resources, outcome.runId)).restored).toEqual(["a.txt"]);
-        expect(readFileSync(path.join(ws.dir, "a.txt"), "utf8")).toBe("one\n");
-        // A child run created by the fast path: its parent link and the carried-over node read back through Prisma.
-        const retried = await (await retryFailedNodes(resources, outcome.runId)).done;
-        const child = await db.client.run.findUniqueOrThrow({ where: { id: retried.runId }, include: { nodeRuns: true } });
-        expect(child).toMatchObject({ parentRunId: outcome.runId, settings: { concurrency: 8 }, dryRun: false });
-        expect(child.createdAt).toBeInstanceOf(Date);
-        expect(Math.abs(child.createdAt.getTime() - Date.now())).toBeLessThan(60_000);
-        const childNodes = new Map(child.nodeRuns.map((node) => [node.nodeId, node]));
-        expect(childNodes.get("e")).toMatchObject({ status: "succeeded", reused: true, result: { replacements: 1 }, attempts: [] });
-        expect(childNodes.get("s")).toMatchObject({ status: "failed", exitCode: 4 });
-      } finally {
-        await store.close();
-        ws.cleanup();
-        await db.destroy();
-      }
-    },
-  );
-
-  it("answers a new run before writing its pending node rows, and writes them before anything else it is asked", async () => {
-    const db = await createTestDatabase("sqlite");
-    if (db.config.provider !== "sqlite") throw new Error("an SQLite database was asked for");
-    const { createSqliteRunWriter } = await import("./sqlite-run-writer");
-    const writer = createSqliteRunWriter(db.config.filePath);
-    try {
-      const { ownership } = await seedPlan(db.client, {
-        name: "deferred rows",
-        nodes: [shell("a", "true"), shell("b", "true"), shell("kept", "true")],
-      });
-      const pending = (nodeId: string) => ({
-        nodeId,
-        status: "pending" as const,
-        attempt: 0,
-        batchId: null,
-        reused: false,
-        result: null,
-        error: null,
-        exitCode: null,
-      });
-      const kept = { ...pending("kept"), status: "succeeded" as const, attempt: 1, reused: true, result: { exitCode: 0 }, exitCode: 0 };
-      const { id } = writer.createRun({
-        ...ownership,
-        directory: "/tmp/deferred",
-        settings: { concurrency: 1 },
-        dryRun: false,
-        nodes: [pending("a"), kept, pending("b")],
-      });
-      expect(await db.client.run.count({ where: { id } })).toBe(1);
-      // A carried-over node is there at once (the run view reads it as the run starts); pending ones follow.
-      expect((await db.client.nodeRun.findMany({ where: { runId: id } })).map((row) => [row.nodeId, row.status, row.reused])).toEqual([
-        ["kept", "succeeded", true],
-      ]);
-      writer.persist({ runId: id, events: [], nodes: [], run: { status: "running" }, lastEventSeq: 0, fileChanges: [] });
-      const rows = await db.client.nodeRun.findMany({ where: { runId: id }, orderBy: { nodeId: "asc" } });
-      expect(rows.map((row) => [row.nodeId, row.status])).toEqual([
-        ["a", "pending"],
-        ["b", "pending"],
-        ["kept", "succeeded"],
-      ]);
-      expect(await db.client.run.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: "running" });
-    } finally {
-      writer.close();
-      await db.destroy();
-    }
   });
 });

@@ -49,7 +49,8 @@ describe("unifiedDiff is minimal, like git diff", () => {
     const ours = unifiedDiff("scheduler.ts", before, after);
     const hunks = ours.split("\n").filter((line) => line.startsWith("@@"));
     expect(hunks).toEqual(["@@ -37,7 +37,7 @@", "@@ -147,7 +147,7 @@", "@@ -257,7 +257,7 @@"]);
-    expect(ours.split("\n").filter((line) => /^[-+][^-+]/.test(line))).toHaveLength(6);
+    // Changed lines, not the file headers; a changed line may be empty or start with - or + itself.
+    expect(ours.split("\n").filter((line) => /^[-+]/.test(line) && !/^(---|\+\+\+) /.test(line))).toHaveLength(6);
     expect(hunksOf(ours)).toBe(gitDiff(before, after, "three"));
   });
 

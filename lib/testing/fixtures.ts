@@ -2,6 +2,8 @@
 import { generateSecret, hashSecret, VISIBLE_PREFIX_LENGTH } from "../auth/secret-tokens";
 import type { DbClient } from "../db/client";
 import type { RoleName } from "../auth/schemas";
+import { toJsonColumn } from "../db/json";
+import { PlanDocument, type PlanDocumentInput } from "../plan/schema";
 
 let counter = 0;
 
@@ -40,3 +42,19 @@ export async function addMemberWithRole(client: DbClient, teamId: string, role: 
   await client.membership.create({ data: { teamId, userId: user.id, role } });
   return user;
 }
+
+/** A team, its member and version 1 of a plan: what a run of `input` needs to be stored (its ownership). */
+export async function seedPlan(client: DbClient, input: PlanDocumentInput) {
+  const document = PlanDocument.parse(input);
+  const suffix = Math.random().toString(36).slice(2, 8);
+  const team = await client.team.create({ data: { name: "T", slug: `t-${suffix}` } });
+  const user = await client.user.create({ data: { email: `u-${suffix}@x.test`, name: "U" } });
+  const plan = await client.plan.create({ data: { teamId: team.id, ownerId: user.id, name: document.name, latestVersion: 1 } });
+  const version = await client.planVersion.create({
+    data: { planId: plan.id, number: 1, graph: toJsonColumn(document), graphHash: suffix, authorId: user.id },
+  });
+  return { document, ownership: { teamId: team.id, planId: plan.id, planVersionId: version.id, startedById: user.id } };
+}
+
+/** A shell node. */
+export const shellNode = (id: string, command: string) => ({ id, type: "shell" as const, params: { command } });
