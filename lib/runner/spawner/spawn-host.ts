@@ -97,10 +97,11 @@ export function createSpawnHost(): SpawnHost {
       if ("exit" in message) return this.end();
       if (!handle) return;
       this.pipes[message.stream] = handle;
+      // A pipe breaking is the zygote ending, which its exit reports.
+      handle.on("error", () => undefined);
       if (message.stream === 1) handle.on("data", this.listeners.stdout);
       else if (message.stream === 2) handle.on("data", this.listeners.stderr);
       else {
-        handle.on("error", () => undefined);
         if (this.held) handle.write(this.held);
         this.held = "";
         if (this.ending) handle.end();
