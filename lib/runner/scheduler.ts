@@ -110,7 +110,7 @@ export function executeRun(resources: RunnerResources, input: ExecuteRunInput): 
   };
 }
 
-/** How a run's commands are opened: a cluster worker prepares the same request ahead (RunPlacement). */
+/** How a run's commands are opened: a cluster worker prepares the same request ahead, from its job's SandboxSpec. */
 export function runCommandsRequest(input: ExecuteRunInput, workspaceRoot: string): RunCommandsRequest {
   return {
     runId: input.runId,
