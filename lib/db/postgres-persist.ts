@@ -9,6 +9,7 @@
  */
 import type { PersistBatch, RunStore } from "../runner/run-store";
 import type { DbClient } from "./client";
+import { fileChangeRow } from "./run-store";
 import { translated } from "./transaction";
 
 const PERSIST_STATEMENT = `
@@ -30,9 +31,9 @@ WITH events AS (
   INSERT INTO "FileChange" ("id", "runId", "nodeId", "seq", "path", "operation", "beforeHash", "afterHash", "beforeContent", "afterContent",
     "beforeMode", "createdDirectory")
   SELECT $1 || '_fc' || c."seq", $1, c."nodeId", c."seq", c."path", c."operation", c."beforeHash", c."afterHash",
-    decode(c."before", 'base64'), decode(c."after", 'base64'), c."beforeMode", c."createdDirectory"
+    decode(c."beforeContent", 'base64'), decode(c."afterContent", 'base64'), c."beforeMode", c."createdDirectory"
   FROM jsonb_to_recordset($4::jsonb) AS c("nodeId" text, "seq" int, "path" text, "operation" text, "beforeHash" text, "afterHash" text,
-    "before" text, "after" text, "beforeMode" int, "createdDirectory" text)
+    "beforeContent" text, "afterContent" text, "beforeMode" int, "createdDirectory" text)
 )
 UPDATE "Run" SET "lastEventSeq" = $5,
   "status" = COALESCE($6::"RunStatus", "status"),
@@ -58,18 +59,7 @@ async function persistInOneStatement(client: DbClient, batch: PersistBatch): Pro
     nodeId: "nodeId" in event ? event.nodeId : null,
     payload: event,
   }));
-  const changes = batch.fileChanges.map((change) => ({
-    nodeId: change.nodeId,
-    seq: change.seq,
-    path: change.path,
-    operation: change.operation,
-    beforeHash: change.beforeHash,
-    afterHash: change.afterHash,
-    before: base64(change.before),
-    after: base64(change.after),
-    beforeMode: change.beforeMode ?? null,
-    createdDirectory: change.createdDirectory ?? null,
-  }));
+  const changes = batch.fileChanges.map((change) => fileChangeRow(batch.runId, change, base64));
   const { run } = batch;
   await translated(
     client.$executeRawUnsafe(

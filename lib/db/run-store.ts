@@ -132,7 +132,8 @@ function bytes(value: Buffer | null): Uint8Array<ArrayBuffer> | null {
   return value === null ? null : new Uint8Array(value.buffer.slice(value.byteOffset, value.byteOffset + value.byteLength) as ArrayBuffer);
 }
 
-function fileChangeRow(runId: string, change: FileChangeRecord) {
+/** A file change's row; its contents as `content` encodes them (bytes for Prisma, base64 for one-statement flushes). */
+export function fileChangeRow<Content>(runId: string, change: FileChangeRecord, content: (bytes: Buffer | null) => Content) {
   return {
     runId,
     nodeId: change.nodeId,
@@ -141,8 +142,8 @@ function fileChangeRow(runId: string, change: FileChangeRecord) {
     operation: change.operation,
     beforeHash: change.beforeHash,
     afterHash: change.afterHash,
-    beforeContent: bytes(change.before),
-    afterContent: bytes(change.after),
+    beforeContent: content(change.before),
+    afterContent: content(change.after),
     beforeMode: change.beforeMode ?? null,
     createdDirectory: change.createdDirectory ?? null,
   };
@@ -220,7 +221,7 @@ export function createPrismaRunStore(client: DbClient): RunStore {
           });
         }
         if (batch.fileChanges.length) {
-          await tx.fileChange.createMany({ data: batch.fileChanges.map((change) => fileChangeRow(batch.runId, change)) });
+          await tx.fileChange.createMany({ data: batch.fileChanges.map((change) => fileChangeRow(batch.runId, change, bytes)) });
         }
         await tx.run.update({
           where: { id: batch.runId },
