@@ -10,6 +10,7 @@ import { temporaryDirectory } from "../runner/testing/harness";
 import { undoRun } from "../runner/undo";
 import { createTestDatabase, type TestDatabase } from "../testing/test-database";
 import { withOneStatementPersist } from "./postgres-persist";
+import { newRowId } from "./row-id";
 import { createPrismaRunStore } from "./run-store";
 import { seedPlan, shellNode } from "../testing/fixtures";
 import { toJsonColumn } from "./json";
@@ -40,10 +41,13 @@ describe.each([
       nodes: [{ id: "w", type: "file.write", params: { path: "a.txt", content: "one\n" } }, shellNode("s", "echo hi; exit 2")],
       edges: [{ from: "w", to: "s" }],
     });
-    const handle = await startRun(resources, { ...ownership, plan: document, directory: ws.dir });
+    // Under the id its caller chose, as the CLI does to start the run's sandbox while the run is created.
+    const runId = newRowId();
+    const handle = await startRun(resources, { ...ownership, plan: document, directory: ws.dir, runId });
     const outcome = await handle.done;
     expect(outcome.status).toBe("failed");
-    const run = await resources.store.loadRun(outcome.runId);
+    expect(outcome.runId).toBe(runId);
+    const run = await resources.store.loadRun(runId);
     expect(run?.status).toBe("failed");
     const byId = new Map(run?.nodes.map((node) => [node.nodeId, node]));
     expect(byId.get("w")?.status).toBe("succeeded");

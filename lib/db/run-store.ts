@@ -161,6 +161,7 @@ export function createPrismaRunStore(client: DbClient): RunStore {
       return inTransaction(client, async (tx) => {
         const run = await tx.run.create({
           data: {
+            id: input.id,
             teamId: input.teamId,
             planId: input.planId,
             planVersionId: input.planVersionId,

@@ -13,7 +13,8 @@ import type { FileChangeRecord } from "../runner/journal";
 import type { StoredFileChange } from "../runner/run-store";
 import type { FirstStartData } from "./bootstrap";
 import { normaliseTags, searchTextOf, type PlanDraft, type VersionDraft } from "./plans";
-import { BUSY_TIMEOUT_MS, isoDate, newRowId } from "./sqlite-run-writer";
+import { newRowId } from "./row-id";
+import { BUSY_TIMEOUT_MS, isoDate } from "./sqlite-run-writer";
 
 /** A plan's newest version, enough to decide whether a document is already recorded. */
 export interface LatestPlanVersion {

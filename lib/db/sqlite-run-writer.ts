@@ -7,9 +7,9 @@
  * in the exact formats Prisma reads back (ISO dates with an explicit offset,
  * JSON as text, booleans as 0/1). Used by the threaded store and the CLI.
  */
-import { randomBytes } from "node:crypto";
 import BetterSqlite3 from "better-sqlite3";
 import type { NewRun, NodeRunState, PersistBatch, RunStore } from "../runner/run-store";
+import { newRowId } from "./row-id";
 
 /** How long an SQLite connection waits for another process's write lock. */
 export const BUSY_TIMEOUT_MS = 10_000;
@@ -21,19 +21,6 @@ export function isoDate(date: Date | null | undefined): string | null {
 
 function json(value: unknown): string | null {
   return value === null || value === undefined ? null : JSON.stringify(value);
-}
-
-let idCounter = 0;
-
-/**
- * A new row id shaped like Prisma's `cuid()` default (`c`, time, counter,
- * randomness; 25 lowercase base-36 characters), so runs created here look
- * like every other id.
- */
-export function newRowId(): string {
-  idCounter = (idCounter + 1) % 36 ** 4;
-  const random = [...randomBytes(12)].map((byte) => (byte % 36).toString(36)).join("");
-  return `c${Date.now().toString(36).padStart(8, "0")}${idCounter.toString(36).padStart(4, "0")}${random}`;
 }
 
 /** Writes new runs and {@link PersistBatch}es to an SQLite file. */
@@ -176,7 +163,7 @@ export function createSqliteRunWriter(filePath: string): SqliteRunWriter {
   return {
     createRun(input) {
       writeDeferred();
-      const id = newRowId();
+      const id = input.id ?? newRowId();
       const reused = input.nodes.filter((node) => node.reused);
       create(id, input, reused);
       if (reused.length < input.nodes.length)

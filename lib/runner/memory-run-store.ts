@@ -13,7 +13,7 @@ export function createMemoryRunStore(planOf: (planVersionId: string) => PlanDocu
   const store = {
     flushes: 0,
     async createRun(input: NewRun) {
-      const id = `run${nextId++}`;
+      const id = input.id ?? `run${nextId++}`;
       runs.set(id, {
         id,
         teamId: input.teamId,

@@ -90,6 +90,11 @@ export interface StoredFileChange extends FileChangeRecord {
 
 /** Everything needed to create a run row with its node rows. */
 export interface NewRun {
+  /**
+   * The run's id, chosen by the caller so it could start the run's sandbox
+   * under it while the run is being created (the CLI); a new one otherwise.
+   */
+  id?: string;
   teamId: string;
   planId: string;
   planVersionId: string;

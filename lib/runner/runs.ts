@@ -45,6 +45,8 @@ export interface StartRunOptions extends RunOwnership {
   sandbox?: WorkspaceSandboxSettings;
   /** The optimizer's plan; computed when left out. */
   executionPlan?: ExecutionPlan;
+  /** The run's id, when the caller chose it (NewRun's `id`). */
+  runId?: string;
 }
 
 /** Plans the execution, refusing plans the optimizer finds unrunnable (a cycle). */
@@ -64,6 +66,7 @@ export async function createQueuedRun(resources: RunnerResources, options: Start
   const nodes = options.plan.nodes.map((node) => pendingNodeState(node.id, executionPlan.batchIdOf[node.id] ?? null));
   const concurrency = options.concurrency ?? options.plan.settings.concurrency;
   const { id } = await resources.store.createRun({
+    id: options.runId,
     teamId: options.teamId,
     planId: options.planId,
     planVersionId: options.planVersionId,
