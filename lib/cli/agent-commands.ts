@@ -7,9 +7,9 @@ import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { compileToolCalls } from "../plan/compile-tool-calls";
 import { retryWithRevisedPlan, nodesToRerun } from "../runner/retry-with-plan";
-import { planExecution, startRun } from "../runner/runs";
+import { planExecution } from "../runner/runs";
 import { recordPlanVersion } from "./cli-database";
-import { follow, withContext, type RunCommandOptions } from "./commands";
+import { follow, runNewPlan, withContext, type RunCommandOptions } from "./commands";
 import { EXIT, type Out } from "./exit-codes";
 import { formatProblem, readPlanFile } from "./read-plan";
 
@@ -49,21 +49,7 @@ export async function runCallsCommand(file: string, options: RunCommandOptions &
     }
     out.write("\n");
   }
-  const executionPlan = planExecution(plan);
-  return withContext(async (context) => {
-    const ownership = await recordPlanVersion(context, plan);
-    const start = () =>
-      startRun(context.resources, {
-        ...ownership,
-        plan,
-        executionPlan,
-        directory,
-        dryRun: options.dryRun,
-        concurrency: options.concurrency,
-        keepBackground: options.keepBackground,
-      });
-    return follow(context, plan, executionPlan, options.json, out, start, { compiled: { plan, calls: compiled.calls } });
-  });
+  return runNewPlan(plan, directory, options, out, { compiled: { plan, calls: compiled.calls } });
 }
 
 /** `retry RUN_ID --plan fixed.json` */

@@ -20,12 +20,13 @@ import { recordPlanByName } from "../db/plan-by-name";
 import type { VersionDraft } from "../db/plans";
 import { openSqliteCliQueries, type SqliteCliQueries } from "../db/sqlite-cli-queries";
 import { createSqliteRunWriter, withSqliteRunWriter } from "../db/sqlite-run-writer";
-import { loadEnv, ripgrepPathOf, workspacePlacementOf } from "../env";
+import { loadEnv, ripgrepPathOf, workspacePlacementOf, type Env } from "../env";
 import { hashPlan } from "../plan/plan-hash";
 import type { PlanDocument } from "../plan/schema";
 import { createRunnerResources, type RunnerResources } from "../runner/resources";
 import type { RunStore } from "../runner/run-store";
 import type { RunOwnership } from "../runner/runs";
+import type { CommandLauncher } from "../runner/sandbox/run-commands";
 
 /** The repository root, where the migrations live, whatever the working directory. */
 const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -41,8 +42,16 @@ export interface CliContext {
   close(): Promise<void>;
 }
 
-/** Opens (and migrates) the configured database and builds the runner's resources. */
-export async function openCliContext(): Promise<CliContext> {
+/** How this process starts commands (the environment's sandbox setting), with the CLI's warnings on stderr. */
+export function createCliCommandLauncher(env: Env = loadEnv()): CommandLauncher {
+  return createCommandLauncher(env, { warn: (message) => process.stderr.write(`batchboard: ${message}\n`) });
+}
+
+/**
+ * Opens (and migrates) the configured database and builds the runner's
+ * resources, with `commands` when the caller made them already.
+ */
+export async function openCliContext(commands?: CommandLauncher): Promise<CliContext> {
   const env = loadEnv();
   const config = parseDatabaseUrl(env.DATABASE_URL);
   if (config.provider === "sqlite") mkdirSync(path.dirname(config.filePath), { recursive: true });
@@ -78,7 +87,7 @@ export async function openCliContext(): Promise<CliContext> {
               listFileChanges: async (runId) => sqlite.listFileChanges(runId),
             }
           : store,
-      commands: createCommandLauncher(env, { warn: (message) => process.stderr.write(`batchboard: ${message}\n`) }),
+      commands: commands ?? createCliCommandLauncher(env),
       serverConcurrency: env.BATCHBOARD_SERVER_CONCURRENCY,
       changeLogDirectory: path.join(env.BATCHBOARD_DATA_DIR, "change-logs"),
       reportError: (error) => process.stderr.write(`batchboard: ${error instanceof Error ? error.message : String(error)}\n`),

@@ -8,8 +8,10 @@ import type { RunEvent } from "../run-events/run-events";
 import type { RunHandle, RunOutcome } from "../runner/scheduler";
 import { recoverInterruptedRuns } from "../runner/recovery";
 import { planExecution, resumeRun, retryFailedNodes, retryNode, startRun } from "../runner/runs";
+import type { CommandLauncher } from "../runner/sandbox/run-commands";
 import { undoRun } from "../runner/undo";
-import { openCliContext, recordPlanVersion, type CliContext } from "./cli-database";
+import { createCliCommandLauncher, openCliContext, recordPlanVersion, type CliContext } from "./cli-database";
+import { startEarlySandbox } from "./early-sandbox";
 import { ProgressView, runSummaryLine } from "./progress-view";
 import { formatProblem, readPlanFile } from "./read-plan";
 import { EXIT, type Out } from "./exit-codes";
@@ -35,21 +37,43 @@ export async function runCommand(file: string, options: RunCommandOptions, out: 
     process.stderr.write(`Workspace ${directory} is not a directory\n`);
     return EXIT.usage;
   }
-  const executionPlan = planExecution(result.plan);
-  return withContext(async (context) => {
-    const ownership = await recordPlanVersion(context, result.plan);
-    return follow(context, result.plan, executionPlan, options.json, out, () =>
-      startRun(context.resources, {
-        ...ownership,
-        plan: result.plan,
-        executionPlan,
-        directory,
-        dryRun: options.dryRun,
-        concurrency: options.concurrency,
-        keepBackground: options.keepBackground,
-      }),
-    );
-  });
+  return runNewPlan(result.plan, directory, options, out);
+}
+
+/**
+ * Records `plan` as a version of the team's plan of its name, runs it in
+ * `directory` and follows it ({@link follow}, `extra` beside its report).
+ * The run's sandbox starts first, while the database opens.
+ */
+export async function runNewPlan(
+  plan: PlanDocument,
+  directory: string,
+  options: RunCommandOptions,
+  out: Out,
+  extra: Record<string, unknown> = {},
+): Promise<number> {
+  const executionPlan = planExecution(plan);
+  const commands = createCliCommandLauncher();
+  const sandbox = startEarlySandbox(commands, plan, directory, options);
+  try {
+    return await withContext(async (context) => {
+      const ownership = await recordPlanVersion(context, plan);
+      const start = () =>
+        startRun(context.resources, {
+          ...ownership,
+          runId: sandbox?.runId,
+          plan,
+          executionPlan,
+          directory,
+          dryRun: options.dryRun,
+          concurrency: options.concurrency,
+          keepBackground: options.keepBackground,
+        });
+      return follow(context, plan, executionPlan, options.json, out, start, extra);
+    }, commands);
+  } finally {
+    sandbox?.discard();
+  }
 }
 
 /** `resume RUN_ID` */
@@ -87,8 +111,8 @@ export async function undoCommand(runId: string, force: boolean, json: boolean, 
   });
 }
 
-export async function withContext(work: (context: CliContext) => Promise<number>): Promise<number> {
-  const context = await openCliContext();
+export async function withContext(work: (context: CliContext) => Promise<number>, commands?: CommandLauncher): Promise<number> {
+  const context = await openCliContext(commands);
   try {
     const recovered = await recoverInterruptedRuns(context.resources);
     for (const run of recovered) {

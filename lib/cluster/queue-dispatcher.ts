@@ -12,7 +12,8 @@ import { listKnownWorkerTags, routeOfRun, routeOfWorkspace, type RunRoute } from
 import type { RunnerResources } from "../runner/resources";
 import { createRetryWithRevisedPlan } from "../runner/retry-with-plan";
 import { cancelQueuedRun, createQueuedRun, createRetryOfFailedNodes, createRetryOfNode, RunRequestError } from "../runner/runs";
-import { runCommandsRequest, type ExecuteRunInput } from "../runner/scheduler";
+import { runCommandsRequest } from "../runner/sandbox/run-commands";
+import type { ExecuteRunInput } from "../runner/scheduler";
 import type { UndoResult } from "../runner/undo";
 import { NotCancellableError, type RunDispatcher } from "../server/run-dispatcher";
 import {

@@ -19,8 +19,8 @@ import type { NodeStatus, RunEventInput, RunStatus, StatusCounts } from "../run-
 import { buildRunGraph, type RunGraph, type Task } from "./run-graph";
 import { initialNodeStates, openRunLog, RunRecorder } from "./run-recorder";
 import type { NodeRunState } from "./run-store";
-import type { RunCommands, RunCommandsRequest } from "./sandbox/run-commands";
-import { WorkspaceSandboxSettings } from "./sandbox/sandbox-settings";
+import { runCommandsRequest, type RunCommands } from "./sandbox/run-commands";
+import type { WorkspaceSandboxSettings } from "./sandbox/sandbox-settings";
 import { isTerminalNodeStatus, runStatusFromCounts } from "../run-events/status";
 import type { NodeStatusDetails, TaskHost, TaskSettings } from "./task-host";
 import { runTask } from "./task-runner";
@@ -107,16 +107,6 @@ export function executeRun(resources: RunnerResources, input: ExecuteRunInput): 
     nodes: recorder.states,
     cancel: () => execution.cancel(),
     cancelNode: (nodeId) => execution.cancelNode(nodeId),
-  };
-}
-
-/** How a run's commands are opened: a cluster worker prepares the same request ahead, from its job's SandboxSpec. */
-export function runCommandsRequest(input: ExecuteRunInput, workspaceRoot: string): RunCommandsRequest {
-  return {
-    runId: input.runId,
-    workspaceRoot,
-    settings: input.sandbox ?? WorkspaceSandboxSettings.parse({}),
-    concurrency: input.concurrency ?? input.plan.settings.concurrency,
   };
 }
 

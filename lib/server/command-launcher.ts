@@ -32,6 +32,6 @@ export function createCommandLauncher(env: Env, options: { warn?: (message: stri
   return createSandboxLauncher({
     helperCacheDirectory,
     stateDirectory: path.join(env.BATCHBOARD_DATA_DIR, "sandboxes"),
-    throughSpawnHost: options.longLived,
+    longLived: options.longLived,
   });
 }

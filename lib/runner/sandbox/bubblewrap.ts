@@ -10,8 +10,8 @@
  * user and PID namespace of its own as an unprivileged user, with rlimits,
  * so a timeout or cancel ends all it started.
  */
-import { execFile, spawn, type ExecFileException } from "node:child_process";
-import { existsSync, lstatSync, readlinkSync, rmdirSync, type Stats } from "node:fs";
+import { spawn } from "node:child_process";
+import { existsSync, rmdirSync } from "node:fs";
 import path from "node:path";
 import { createZygoteSpawner, type ProcessSpawner, type ZygoteCommand } from "../spawner/process-spawner";
 import { createSpawnHost } from "../spawner/spawn-host";
@@ -25,6 +25,7 @@ import {
   type RunCommandsRequest,
 } from "./run-commands";
 import { effectiveSandboxLimits, type SandboxLimits } from "./sandbox-settings";
+import { ETC_MASKS_FIND_ARGS, etcMasksIfRead, FIND_SKIPPED_UNREADABLE, readEtcMasks, systemEntries } from "./system-view";
 
 /** Where things are inside the sandbox. */
 const SANDBOX_HOME = "/home/batchboard";
@@ -34,6 +35,9 @@ const SANDBOX_HELPER = "/run/batchboard/helper";
 const SANDBOX_UID = 65534;
 
 const MIB = 1024 * 1024;
+
+/** The descriptor bubblewrap reads the /etc masks' arguments from (`--args`) when its start lists them. */
+const MASKS_FD = 9;
 
 /** What the sandbox shows of the machine: every path it binds, and where. */
 interface SandboxLayout {
@@ -46,18 +50,18 @@ interface SandboxLayout {
   network: boolean;
 }
 
-/** The top-level system directories shown read-only (symlinks such as /bin → usr/bin kept as symlinks). */
-const SYSTEM_PATHS = ["/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc"];
-
-/** The bubblewrap arguments for a layout, up to (not including) the program to run. */
-function bubblewrapArguments(layout: SandboxLayout, system: SystemView): string[] {
+/**
+ * The bubblewrap arguments for a layout, up to (not including) the program
+ * to run; with `masks` null, the /etc masks are read from {@link MASKS_FD}.
+ */
+function bubblewrapArguments(layout: SandboxLayout, masks: readonly string[] | null): string[] {
   const args: string[] = [];
-  for (const entry of system.entries) {
+  for (const entry of systemEntries()) {
     if (entry.symlinkTo !== null) args.push("--symlink", entry.symlinkTo, entry.path);
     else args.push("--ro-bind", entry.path, entry.path);
   }
-  for (const file of system.maskedFiles) args.push("--ro-bind", "/dev/null", file);
-  for (const dir of system.maskedDirectories) args.push("--tmpfs", dir, "--remount-ro", dir);
+  if (masks) args.push(...masks);
+  else args.push("--args", String(MASKS_FD));
   args.push("--proc", "/proc", "--dev", "/dev");
   // TMPDIR before the workspace: a workspace under /tmp is then bound inside it, not hidden by it.
   args.push("--bind", layout.tmp, SANDBOX_TMP, "--bind", layout.home, SANDBOX_HOME);
@@ -68,100 +72,6 @@ function bubblewrapArguments(layout: SandboxLayout, system: SystemView): string[
   if (!layout.network) args.push("--unshare-net");
   args.push("--die-with-parent", "--new-session", "--clearenv");
   return args;
-}
-
-/** The machine's system directories as the sandbox shows them. */
-interface SystemView {
-  entries: Array<{ path: string; symlinkTo: string | null }>;
-  /** Files and directories under /etc that only their owner (or group) may read: hidden inside. */
-  maskedFiles: string[];
-  maskedDirectories: string[];
-}
-
-let systemViewOnce: Promise<SystemView> | null = null;
-
-/**
- * Which system paths exist and which of /etc only root may read, read once
- * per process and from the moment the launcher is made: a CLI run pays for
- * its sandbox's view in every process, and /etc's ~1,300 entries cost Node
- * 20–45 ms of lstat calls, where `find` takes ~5 ms on another core.
- */
-function systemView(): Promise<SystemView> {
-  return (systemViewOnce ??= readSystemView());
-}
-
-async function readSystemView(): Promise<SystemView> {
-  const entries: SystemView["entries"] = [];
-  for (const systemPath of SYSTEM_PATHS) {
-    const info = lstatOrNull(systemPath);
-    if (!info) continue;
-    // Kept as it is on the host (usr/bin), so it resolves inside the sandbox's root.
-    if (info.isSymbolicLink()) entries.push({ path: systemPath, symlinkTo: readlinkSync(systemPath) });
-    else if (info.isDirectory()) entries.push({ path: systemPath, symlinkTo: null });
-  }
-  const view: SystemView = { entries, maskedFiles: [], maskedDirectories: [] };
-  for (const found of await privateEtcPaths()) {
-    const info = lstatOrNull(found);
-    if (info?.isDirectory()) view.maskedDirectories.push(found);
-    else if (info?.isFile()) view.maskedFiles.push(found);
-  }
-  return view;
-}
-
-/**
- * Files under /etc that others may not read (a secret of root's or a
- * service's: shadow, private keys, credentials), and directories others may
- * not list or enter, six levels down; symbolic links are left alone.
- */
-function privateEtcPaths(): Promise<string[]> {
-  const expression = [
-    "(",
-    "-type",
-    "d",
-    "(",
-    "!",
-    "-perm",
-    "-004",
-    "-o",
-    "!",
-    "-perm",
-    "-001",
-    ")",
-    "-prune",
-    "-print0",
-    ")",
-    "-o",
-    "(",
-    "-type",
-    "f",
-    "!",
-    "-perm",
-    "-004",
-    "-print0",
-    ")",
-  ];
-  // ProcessEnv's typing demands NODE_ENV; find gets exactly this environment.
-  const env = { PATH: "/usr/bin:/bin" } as Record<string, string> as NodeJS.ProcessEnv;
-  return new Promise((resolve, reject) => {
-    execFile(
-      "find",
-      ["/etc", "-mindepth", "1", "-maxdepth", "7", ...expression],
-      { env, encoding: "buffer", maxBuffer: 16 * MIB },
-      (error: ExecFileException | null, stdout: Buffer) => {
-        // Exit status 1: a directory this process may not read, which find reports and skips, as a walk of our own would.
-        if (error && error.code !== 1) reject(new Error(`Listing /etc's private files for the sandbox failed: ${error.message}`));
-        else resolve(stdout.toString("utf8").split("\0").filter(Boolean).sort());
-      },
-    );
-  });
-}
-
-function lstatOrNull(file: string): Stats | null {
-  try {
-    return lstatSync(file);
-  } catch {
-    return null;
-  }
 }
 
 /** The helper's arguments: per-command isolation and the limits. */
@@ -186,11 +96,14 @@ export interface SandboxLauncherOptions {
   /** Where each run's HOME and TMPDIR are made (never visible inside but for the run's own). */
   stateDirectory: string;
   /**
-   * Start sandboxes from a small helper process (spawn-host.ts) instead of
-   * forking this one: for long-lived processes that start many, whose size
-   * makes each fork hold them up.
+   * A long-lived process that starts many sandboxes (a web server, a
+   * worker): it starts them from a small helper process (spawn-host.ts)
+   * instead of forking itself, whose size makes each fork hold it up, and
+   * lists /etc's masks once for all of them. Otherwise (the CLI, one
+   * sandbox), each sandbox's start lists them on its way to bubblewrap: the
+   * list would reach this process only when its thread is next free.
    */
-  throughSpawnHost?: boolean;
+  longLived?: boolean;
 }
 
 type Availability = { ok: true } | { ok: false; message: string };
@@ -202,12 +115,13 @@ type Availability = { ok: true } | { ok: false; message: string };
 export function createSandboxLauncher(options: SandboxLauncherOptions): CommandLauncher {
   const bwrapPath = options.bwrapPath ?? "/usr/bin/bwrap";
   sweepStaleCgroups();
-  void systemView();
+  // Listed from the start; sandboxes starting before the list is in list their own (a failure too).
+  if (options.longLived) readEtcMasks().catch(() => undefined);
   let diagnosis: Promise<Availability> | null = null;
   const diagnose = () => (diagnosis ??= probe(bwrapPath, options.stateDirectory));
   /** Sandboxes started by prepareRun that their run has not opened yet, by run id. */
   const prepared = new Map<string, { request: string; commands: SandboxRunCommands }>();
-  const spawnHost = options.throughSpawnHost ? createSpawnHost() : null;
+  const spawnHost = options.longLived ? createSpawnHost() : null;
   let sandboxesMade = 0;
 
   function openSandboxRun(request: RunCommandsRequest): SandboxRunCommands {
@@ -216,7 +130,7 @@ export function createSandboxLauncher(options: SandboxLauncherOptions): CommandL
     const instance = `${process.pid}-${++sandboxesMade}`;
     let started: { spawner: ProcessSpawner; cgroup: RunCgroup | null; root: string } | null = null;
     let closed = false;
-    const start = (system: SystemView) => {
+    const start = () => {
       const made = createRunHome(path.join(options.stateDirectory, request.runId), instance);
       const cgroup = createRunCgroup(`${instance}-${request.runId}`, {
         // A fork bomb in every slot must still leave the machine processes to spare.
@@ -236,21 +150,12 @@ export function createSandboxLauncher(options: SandboxLauncherOptions): CommandL
             network: request.settings.network,
           };
           const inner: ZygoteCommand = native ? { file: SANDBOX_HELPER, args: helperArguments(limits) } : zygote;
-          const sandboxed = [...bubblewrapArguments(layout, system), inner.file, ...inner.args];
-          if (!cgroup) return { file: bwrapPath, args: sandboxed };
-          // The sandbox joins the run's cgroup before it starts anything.
-          return {
-            file: "/bin/sh",
-            args: [
-              "-c",
-              'for f; do [ "$f" = -- ] && break; echo $$ > "$f"; shift; done; shift; exec "$@"',
-              "sh",
-              ...cgroup.procsFiles,
-              "--",
-              bwrapPath,
-              ...sandboxed,
-            ],
-          };
+          const masks = options.longLived ? etcMasksIfRead() : null;
+          const bubblewrap = { file: bwrapPath, args: [...bubblewrapArguments(layout, masks), inner.file, ...inner.args] };
+          return startingBubblewrap(bubblewrap, {
+            cgroupProcsFiles: cgroup?.procsFiles ?? [],
+            masksFile: masks ? null : path.join(made.root, "etc-masks"),
+          });
         },
       });
       started = { spawner, cgroup, root: made.root };
@@ -261,19 +166,12 @@ export function createSandboxLauncher(options: SandboxLauncherOptions): CommandL
       limits,
       home: { HOME: SANDBOX_HOME, TMPDIR: SANDBOX_TMP },
       warm() {
-        if (!existsSync(/*turbopackIgnore: true*/ bwrapPath)) return;
-        void systemView().then(
-          (system) => {
-            if (!closed) (started ?? start(system)).spawner.warm();
-          },
-          // The run's first command finds out again, and says why.
-          () => undefined,
-        );
+        // Without bubblewrap, the run's first command says so.
+        if (!closed && existsSync(/*turbopackIgnore: true*/ bwrapPath)) (started ?? start()).spawner.warm();
       },
       async spawn(spawnRequest, onOutput) {
         if (!existsSync(/*turbopackIgnore: true*/ bwrapPath)) throw new SandboxUnavailableError(notInstalled(bwrapPath));
-        const system = await systemView();
-        const run = started ?? start(system);
+        const run = started ?? start();
         try {
           return await run.spawner.spawn(spawnRequest, onOutput);
         } catch (error) {
@@ -326,6 +224,39 @@ interface SandboxRunCommands extends RunCommands {
   warm(): void;
 }
 
+/**
+ * How bubblewrap is started: directly, or through a shell that first joins
+ * the sandbox's cgroup (before it starts anything) and, with `masksFile`,
+ * lists /etc's masks into that file for bubblewrap to read its arguments
+ * from ({@link MASKS_FD}). The list is refused, and the sandbox with it,
+ * when `find` fails; the file is gone before bubblewrap runs.
+ */
+function startingBubblewrap(bubblewrap: ZygoteCommand, steps: { cgroupProcsFiles: string[]; masksFile: string | null }): ZygoteCommand {
+  const { cgroupProcsFiles, masksFile } = steps;
+  if (!cgroupProcsFiles.length && !masksFile) return bubblewrap;
+  const script = ['for f; do [ "$f" = -- ] && break; echo $$ > "$f"; shift; done; shift'];
+  if (masksFile) {
+    const find = ["find", ...ETC_MASKS_FIND_ARGS].map(shellQuoted).join(" ");
+    script.push(
+      "masks=$1; shift",
+      `PATH=/usr/bin:/bin ${find} > "$masks"; listed=$?`,
+      `if [ $listed -gt ${FIND_SKIPPED_UNREADABLE} ]; then echo "Listing /etc's private files for the sandbox failed (find exited $listed)" >&2; exit 1; fi`,
+      `exec ${MASKS_FD}< "$masks"; rm -f "$masks"`,
+    );
+  }
+  script.push('exec "$@"');
+  const masksArgument = masksFile ? [masksFile] : [];
+  return {
+    file: "/bin/sh",
+    args: ["-c", script.join("\n"), "sh", ...cgroupProcsFiles, "--", ...masksArgument, bubblewrap.file, ...bubblewrap.args],
+  };
+}
+
+/** `word` as one shell word. */
+function shellQuoted(word: string): string {
+  return `'${word.replaceAll("'", `'\\''`)}'`;
+}
+
 /** What a prepared sandbox was made for: a run that opens with anything else gets a new one. */
 function preparedRequestKey(request: RunCommandsRequest): string {
   return JSON.stringify([request.workspaceRoot, request.settings, request.concurrency]);
@@ -364,7 +295,13 @@ async function probe(bwrapPath: string, stateDirectory: string): Promise<Availab
       helper: null,
       network: true,
     };
-    const args = [...bubblewrapArguments(layout, await systemView()), "/bin/sh", "-c", "exit 0"];
+    let masks: string[];
+    try {
+      masks = await readEtcMasks();
+    } catch (error) {
+      return { ok: false, message: `${(error as Error).message}. ${FIX}.` };
+    }
+    const args = [...bubblewrapArguments(layout, masks), "/bin/sh", "-c", "exit 0"];
     const result = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
       const child = spawn(bwrapPath, args, { stdio: ["ignore", "ignore", "pipe"] });
       let stderr = "";

@@ -8,7 +8,8 @@
 import { mkdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import type { ProcessSpawner, SpawnedProcess, SpawnRequest, OutputListener } from "../spawner/process-spawner";
-import type { SandboxLimits, WorkspaceSandboxSettings } from "./sandbox-settings";
+import type { PlanDocument } from "../../plan/schema";
+import { WorkspaceSandboxSettings, type SandboxLimits } from "./sandbox-settings";
 
 /** What a run's commands need from the run. */
 export interface RunCommandsRequest {
@@ -18,6 +19,23 @@ export interface RunCommandsRequest {
   settings: WorkspaceSandboxSettings;
   /** The run's concurrency: how many commands may run at once (sizes the run's cgroup). */
   concurrency: number;
+}
+
+/**
+ * The request a run's commands are opened with: the scheduler's, and what a
+ * cluster worker (from its job's SandboxSpec) or the CLI (from its
+ * arguments) prepares ahead with the same run's settings.
+ */
+export function runCommandsRequest(
+  run: { runId: string; plan: PlanDocument; concurrency?: number; sandbox?: WorkspaceSandboxSettings },
+  workspaceRoot: string,
+): RunCommandsRequest {
+  return {
+    runId: run.runId,
+    workspaceRoot,
+    settings: run.sandbox ?? WorkspaceSandboxSettings.parse({}),
+    concurrency: run.concurrency ?? run.plan.settings.concurrency,
+  };
 }
 
 /** The environment a run's commands get besides PATH and what the node declares. */
@@ -47,11 +65,12 @@ export interface CommandLauncher {
   openRun(request: RunCommandsRequest): RunCommands;
   /**
    * Starts a run's sandbox before the run opens: a cluster worker does it
-   * while it claims the run, so the claim's round trip to the database does
-   * not delay the first command. The run's next openRun with the same
-   * request gets it. The returned function discards it when that did not
-   * happen (another worker got the run; the run never opened, or opened
-   * with another request), and says whether there was one to discard.
+   * while it claims the run, the CLI while it opens its database and
+   * creates the run, so neither delays the first command. The run's next
+   * openRun with the same request gets it. The returned function discards
+   * it when that did not happen (another worker got the run; the run never
+   * opened, or opened with another request), and says whether there was
+   * one to discard.
    */
   prepareRun(request: RunCommandsRequest): () => boolean;
   /** Removes what a run that died with its runner left behind (its HOME and TMPDIR). */

@@ -12,18 +12,23 @@ import { countProcessesRunning } from "../../testing/processes";
 import { memoryResources, plan, runPlan, temporaryDirectory } from "../testing/harness";
 import { createSandboxLauncher } from "./bubblewrap";
 import type { WorkspaceSandboxSettings } from "./sandbox-settings";
+import { readEtcMasks } from "./system-view";
 
 const bwrapInstalled = existsSync("/usr/bin/bwrap");
 const data = temporaryDirectory("batchboard-sandbox-data-");
 const workspace = path.join(data.dir, "workspaces", "ws");
 const otherWorkspace = path.join(data.dir, "workspaces", "other");
-/** Whether the describe block running now starts sandboxes through a spawn host (as servers do) or by forking (as the CLI does). */
-let throughSpawnHost = false;
+/**
+ * Whether the describe block running now starts sandboxes as servers do
+ * (through a spawn host, /etc's masks listed once) or as the CLI does
+ * (forked, each sandbox's start listing them).
+ */
+let longLived = false;
 const launcher = () =>
   createSandboxLauncher({
     helperCacheDirectory: path.join(data.dir, "bin"),
     stateDirectory: path.join(data.dir, "sandboxes"),
-    throughSpawnHost,
+    longLived,
   });
 
 beforeAll(() => {
@@ -87,11 +92,13 @@ async function runShell(
 }
 
 describe.runIf(bwrapInstalled).each([
-  ["forked by the runner's process", false],
-  ["started through a spawn host", true],
+  ["forked by the runner's process, /etc listed by its start", false],
+  ["started through a spawn host, /etc listed once", true],
 ])("the command sandbox, %s", (_, hosted) => {
-  beforeAll(() => {
-    throughSpawnHost = hosted;
+  beforeAll(async () => {
+    longLived = hosted;
+    // Every sandbox of this block then takes its masks from the process's list.
+    if (hosted) await readEtcMasks();
     // What the other block's killed runner left, as recovery would discard it.
     rmSync(path.join(data.dir, "sandboxes"), { recursive: true, force: true });
   });
@@ -224,7 +231,8 @@ describe.runIf(bwrapInstalled).each([
     const sandboxes = launcher();
     const request = { runId: "prepared-run", workspaceRoot: workspace, settings: { network: true, limits: {} }, concurrency: 1 };
     const discard = sandboxes.prepareRun(request);
-    await vi.waitFor(() => expect(sandboxProcessesOf("prepared-run")).not.toEqual([]));
+    // Up once its start's shell has become bubblewrap, and bubblewrap has forked into the new namespaces.
+    await vi.waitFor(() => expect(sandboxProcessesOf("prepared-run")).toHaveLength(2));
     const prepared = sandboxProcessesOf("prepared-run");
     const commands = sandboxes.openRun(request);
     await (await commands.spawn(shellRequest(commands), () => undefined)).closed;
@@ -242,10 +250,10 @@ describe.runIf(bwrapInstalled).each([
     const request = { runId: "claimed-elsewhere", workspaceRoot: workspace, settings: { network: true, limits: {} }, concurrency: 1 };
     expect(sandboxes.prepareRun(request)()).toBe(true);
     await vi.waitFor(() => expect(sandboxProcessesOf("claimed-elsewhere")).toEqual([]));
-    expect(readdirSync(path.join(data.dir, "sandboxes"))).not.toContain("claimed-elsewhere");
+    await vi.waitFor(() => expect(readdirSync(path.join(data.dir, "sandboxes"))).not.toContain("claimed-elsewhere"));
 
     const discard = sandboxes.prepareRun({ ...request, runId: "reconfigured" });
-    await vi.waitFor(() => expect(sandboxProcessesOf("reconfigured")).not.toEqual([]));
+    await vi.waitFor(() => expect(sandboxProcessesOf("reconfigured")).toHaveLength(2));
     const prepared = sandboxProcessesOf("reconfigured");
     const commands = sandboxes.openRun({ ...request, runId: "reconfigured", settings: { network: false, limits: {} } });
     await (await commands.spawn(shellRequest(commands), () => undefined)).closed;
@@ -294,7 +302,7 @@ describe.runIf(bwrapInstalled).each([
     const script = `
       import { createSandboxLauncher } from "./lib/runner/sandbox/bubblewrap.ts";
       import { memoryResources, plan, runPlan } from "./lib/runner/testing/harness.ts";
-      const resources = memoryResources({}, createSandboxLauncher({ helperCacheDirectory: ${JSON.stringify(path.join(data.dir, "bin"))}, stateDirectory: ${JSON.stringify(path.join(data.dir, "sandboxes"))}, throughSpawnHost: ${hosted} }));
+      const resources = memoryResources({}, createSandboxLauncher({ helperCacheDirectory: ${JSON.stringify(path.join(data.dir, "bin"))}, stateDirectory: ${JSON.stringify(path.join(data.dir, "sandboxes"))}, longLived: ${hosted} }));
       await runPlan(resources, plan({ nodes: [{ id: "cmd", type: "shell", params: { command: "setsid sleep ${marker} & sleep ${marker}" } }] }), ${JSON.stringify(workspace)});
     `;
     const runner = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
