@@ -43,16 +43,18 @@ export interface CliContext {
 }
 
 /** How this process starts commands (the environment's sandbox setting), with the CLI's warnings on stderr. */
-export function createCliCommandLauncher(env: Env = loadEnv()): CommandLauncher {
+export function createCliCommandLauncher(env: Env): CommandLauncher {
   return createCommandLauncher(env, { warn: (message) => process.stderr.write(`batchboard: ${message}\n`) });
 }
 
-/**
- * Opens (and migrates) the configured database and builds the runner's
- * resources, with `commands` when the caller made them already.
- */
-export async function openCliContext(commands?: CommandLauncher): Promise<CliContext> {
-  const env = loadEnv();
+/** What the caller of {@link openCliContext} has made already. */
+export interface CliContextParts {
+  env?: Env;
+  commands?: CommandLauncher;
+}
+
+/** Opens (and migrates) the configured database and builds the runner's resources. */
+export async function openCliContext({ env = loadEnv(), commands }: CliContextParts = {}): Promise<CliContext> {
   const config = parseDatabaseUrl(env.DATABASE_URL);
   if (config.provider === "sqlite") mkdirSync(path.dirname(config.filePath), { recursive: true });
   secureDataDirectory(env.BATCHBOARD_DATA_DIR, config);

@@ -8,9 +8,9 @@ import type { RunEvent } from "../run-events/run-events";
 import type { RunHandle, RunOutcome } from "../runner/scheduler";
 import { recoverInterruptedRuns } from "../runner/recovery";
 import { planExecution, resumeRun, retryFailedNodes, retryNode, startRun } from "../runner/runs";
-import type { CommandLauncher } from "../runner/sandbox/run-commands";
 import { undoRun } from "../runner/undo";
-import { createCliCommandLauncher, openCliContext, recordPlanVersion, type CliContext } from "./cli-database";
+import { loadEnv } from "../env";
+import { createCliCommandLauncher, openCliContext, recordPlanVersion, type CliContext, type CliContextParts } from "./cli-database";
 import { startEarlySandbox } from "./early-sandbox";
 import { ProgressView, runSummaryLine } from "./progress-view";
 import { formatProblem, readPlanFile } from "./read-plan";
@@ -53,24 +53,28 @@ export async function runNewPlan(
   extra: Record<string, unknown> = {},
 ): Promise<number> {
   const executionPlan = planExecution(plan);
-  const commands = createCliCommandLauncher();
+  const env = loadEnv();
+  const commands = createCliCommandLauncher(env);
   const sandbox = startEarlySandbox(commands, plan, directory, options);
   try {
-    return await withContext(async (context) => {
-      const ownership = await recordPlanVersion(context, plan);
-      const start = () =>
-        startRun(context.resources, {
-          ...ownership,
-          runId: sandbox?.runId,
-          plan,
-          executionPlan,
-          directory,
-          dryRun: options.dryRun,
-          concurrency: options.concurrency,
-          keepBackground: options.keepBackground,
-        });
-      return follow(context, plan, executionPlan, options.json, out, start, extra);
-    }, commands);
+    return await withContext(
+      async (context) => {
+        const ownership = await recordPlanVersion(context, plan);
+        const start = () =>
+          startRun(context.resources, {
+            ...ownership,
+            runId: sandbox?.runId,
+            plan,
+            executionPlan,
+            directory,
+            dryRun: options.dryRun,
+            concurrency: options.concurrency,
+            keepBackground: options.keepBackground,
+          });
+        return follow(context, plan, executionPlan, options.json, out, start, extra);
+      },
+      { env, commands },
+    );
   } finally {
     sandbox?.discard();
   }
@@ -111,8 +115,8 @@ export async function undoCommand(runId: string, force: boolean, json: boolean, 
   });
 }
 
-export async function withContext(work: (context: CliContext) => Promise<number>, commands?: CommandLauncher): Promise<number> {
-  const context = await openCliContext(commands);
+export async function withContext(work: (context: CliContext) => Promise<number>, parts?: CliContextParts): Promise<number> {
+  const context = await openCliContext(parts);
   try {
     const recovered = await recoverInterruptedRuns(context.resources);
     for (const run of recovered) {

@@ -23,7 +23,7 @@ export async function readPlanFile(file: string): Promise<PlanFileResult> {
       error instanceof SyntaxError ? `${file} is not valid JSON: ${error.message}` : `Cannot read ${file}: ${(error as Error).message}`;
     return { ok: false, problems: [{ path: [], code: "invalid-input", message, severity: "error" }], warnings: [] };
   }
-  return validatePlan(input, { jsonLength: text.length });
+  return validatePlan(input, { jsonLength: text.length, once: true });
 }
 
 /** `node "x" · path: message [code]`: where in the words of the graph, said once. */

@@ -1,7 +1,8 @@
 /**
  * The validator must never throw, whatever it is given: arbitrary values,
  * arbitrary JSON, and valid plans with random parts replaced. Whatever it
- * accepts, the optimizer must handle.
+ * accepts, the optimizer must handle. The CLI's one-shot validation must
+ * agree with the default on every input.
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -15,6 +16,8 @@ import { generatePlan } from "./testing/generate-plan";
 
 function expectWellFormed(input: unknown): void {
   const result = validatePlan(input);
+  // The CLI's one-shot parse, without zod's generated parsers, must find exactly the same.
+  expect(validatePlan(input, { once: true })).toEqual(result);
   const reported = result.ok ? result.warnings : [...result.problems, ...result.warnings];
   for (const problem of reported) expect(PlanProblem.safeParse(problem).success).toBe(true);
   expect(reported.map((problem) => problem.code)).not.toContain("internal-error");
