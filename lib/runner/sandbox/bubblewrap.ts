@@ -299,7 +299,7 @@ async function probe(bwrapPath: string, stateDirectory: string): Promise<Availab
     try {
       masks = await readEtcMasks();
     } catch (error) {
-      return { ok: false, message: `${(error as Error).message}. ${FIX}.` };
+      return { ok: false, message: `${(error as Error).message}. Install GNU findutils (apt-get install findutils), ${FIX}.` };
     }
     const args = [...bubblewrapArguments(layout, masks), "/bin/sh", "-c", "exit 0"];
     const result = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
