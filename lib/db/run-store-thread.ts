@@ -6,7 +6,7 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { openDatabase } from "./client";
 import type { DatabaseConfig } from "./database-config";
-import { withOneStatementPersist } from "./postgres-persist";
+import { withOneStatementWrites } from "./postgres-writes";
 import { createPrismaRunStore } from "./run-store";
 import { createSqliteRunWriter, withSqliteRunWriter } from "./sqlite-run-writer";
 import type { RunStore } from "../runner/run-store";
@@ -28,10 +28,10 @@ if (port) {
   // SQLite: the hot writes skip Prisma (see sqlite-run-writer.ts).
   const writer = config.provider === "sqlite" ? createSqliteRunWriter(config.filePath) : null;
   const prismaStore = createPrismaRunStore(database.client);
-  // PostgreSQL: each flush is one statement (see postgres-persist.ts).
+  // PostgreSQL: each flush is one statement (see postgres-writes.ts).
   const store = writer
     ? withSqliteRunWriter(prismaStore, writer, { deferNodeRows: true })
-    : withOneStatementPersist(prismaStore, database.client);
+    : withOneStatementWrites(prismaStore, database.client);
   port.on("message", async (request: StoreRequest) => {
     try {
       if (request.method === "close") {

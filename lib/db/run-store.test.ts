@@ -9,7 +9,7 @@ import { resumeRun, retryFailedNodes, retryNode, startRun } from "../runner/runs
 import { temporaryDirectory } from "../runner/testing/harness";
 import { undoRun } from "../runner/undo";
 import { createTestDatabase, type TestDatabase } from "../testing/test-database";
-import { withOneStatementPersist } from "./postgres-persist";
+import { withOneStatementWrites } from "./postgres-writes";
 import { newRowId } from "./row-id";
 import { createPrismaRunStore } from "./run-store";
 import { seedPlan, shellNode } from "../testing/fixtures";
@@ -19,14 +19,14 @@ describe.each([
   ["sqlite", "Prisma's transaction"],
   ["postgresql", "Prisma's transaction"],
   ["postgresql", "one statement"],
-] as const)("Prisma run store on %s, flushes in %s", (provider, flush) => {
+] as const)("Prisma run store on %s, creating and flushing runs in %s", (provider, flush) => {
   let db: TestDatabase;
   let resources: RunnerResources;
   let ws: ReturnType<typeof temporaryDirectory>;
   beforeAll(async () => {
     db = await createTestDatabase(provider);
     const prismaStore = createPrismaRunStore(db.client);
-    const store = flush === "one statement" ? withOneStatementPersist(prismaStore, db.client) : prismaStore;
+    const store = flush === "one statement" ? withOneStatementWrites(prismaStore, db.client) : prismaStore;
     resources = createRunnerResources({ store, limits: { flushIntervalMs: 5, killGraceMs: 300 } });
   });
   afterAll(() => db.destroy());

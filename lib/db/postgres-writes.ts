@@ -1,16 +1,32 @@
 /**
- * A run's flush on PostgreSQL as one statement: its events, node states, file
- * changes and run row, each table written by one part of a single
- * `WITH … INSERT … UPDATE`, which is atomic without a transaction around it.
- * Prisma's transaction took six round trips, each statement compiled by its
- * query compiler: 6 ms a flush on a quiet machine, 12 ms at the end of every
- * run on a busy one. Rows are written in the formats Prisma reads back
- * (UTC timestamps, JSON null as SQL NULL); run-store.test.ts compares the two.
+ * A run's hot writes on PostgreSQL, each one statement: its creation (the
+ * run row and its nodes' rows, one `WITH … INSERT … INSERT`) and its flush
+ * (its events, node states, file changes and run row, one
+ * `WITH … INSERT … UPDATE`), atomic without a transaction around them.
+ * Prisma's transactions took four and six round trips, each statement
+ * compiled by its query compiler: a flush 6 ms on a quiet machine, 12 ms at
+ * the end of every run on a busy one. Rows are written in the formats Prisma
+ * reads back (UTC timestamps, JSON null as SQL NULL); run-store.test.ts and
+ * postgres-writes.test.ts compare the two.
  */
-import type { PersistBatch, RunStore } from "../runner/run-store";
+import type { NewRun, PersistBatch, RunStore } from "../runner/run-store";
 import type { DbClient } from "./client";
+import { newRowId } from "./row-id";
 import { fileChangeRow } from "./run-store";
 import { translated } from "./transaction";
+
+const CREATE_RUN_STATEMENT = `
+WITH run AS (
+  INSERT INTO "Run" ("id", "teamId", "planId", "planVersionId", "workspaceId", "directory", "settings", "dryRun", "startedById",
+    "parentRunId", "createdAt")
+  VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, $10, $11::timestamp(3))
+  RETURNING "id"
+)
+INSERT INTO "NodeRun" ("id", "runId", "nodeId", "status", "attempt", "batchId", "reused", "exitCode", "error", "result")
+SELECT run."id" || '_' || n."nodeId", run."id", n."nodeId", n."status"::"NodeStatus", n."attempt", n."batchId", n."reused",
+  n."exitCode", n."error", n."result"
+FROM run, jsonb_to_recordset($12::jsonb) AS n("nodeId" text, "status" text, "attempt" int, "batchId" text, "reused" boolean,
+  "exitCode" int, "error" jsonb, "result" jsonb)`;
 
 const PERSIST_STATEMENT = `
 WITH events AS (
@@ -42,9 +58,35 @@ UPDATE "Run" SET "lastEventSeq" = $5,
   "error" = CASE WHEN $10 THEN $11 ELSE "error" END
 WHERE "id" = $1`;
 
-/** The store's `persist` on PostgreSQL in one statement; everything else stays Prisma's. */
-export function withOneStatementPersist(store: RunStore, client: DbClient): RunStore {
-  return { ...store, persist: (batch) => persistInOneStatement(client, batch) };
+/** The store's `createRun` and `persist` on PostgreSQL, one statement each; everything else stays Prisma's. */
+export function withOneStatementWrites(store: RunStore, client: DbClient): RunStore {
+  return {
+    ...store,
+    createRun: (input) => createRunInOneStatement(client, input),
+    persist: (batch) => persistInOneStatement(client, batch),
+  };
+}
+
+async function createRunInOneStatement(client: DbClient, input: NewRun): Promise<{ id: string }> {
+  const id = input.id ?? newRowId();
+  await translated(
+    client.$executeRawUnsafe(
+      CREATE_RUN_STATEMENT,
+      id,
+      input.teamId,
+      input.planId,
+      input.planVersionId,
+      input.workspaceId ?? null,
+      input.directory,
+      JSON.stringify(input.settings),
+      input.dryRun,
+      input.startedById,
+      input.parentRunId ?? null,
+      new Date().toISOString(),
+      JSON.stringify(input.nodes),
+    ),
+  );
+  return { id };
 }
 
 /** Bytes as base64; from a worker thread's message they are a Uint8Array, whose toString ignores the encoding. */

@@ -1,21 +1,21 @@
-/** PostgreSQL's one-statement flush against Prisma's transaction, on a real database. */
+/** PostgreSQL's one-statement creation and flush of a run against Prisma's transactions, on a real database. */
 import { describe, expect, it } from "vitest";
 import { createTestDatabase } from "../testing/test-database";
 import { seedPlan, shellNode } from "../testing/fixtures";
-import { withOneStatementPersist } from "./postgres-persist";
+import { withOneStatementWrites } from "./postgres-writes";
 import { createPrismaRunStore } from "./run-store";
 
-describe("PostgreSQL's one-statement flush", () => {
-  it("stores exactly what Prisma's transaction stores", async () => {
+describe("PostgreSQL's one-statement run writes", () => {
+  it("store exactly what Prisma's transactions store", async () => {
     const db = await createTestDatabase("postgresql");
     try {
       const { ownership } = await seedPlan(db.client, {
         name: "twins",
-        nodes: [shellNode("a", "true"), shellNode("b", "true")],
+        nodes: [shellNode("a", "true"), shellNode("b", "true"), shellNode("c", "true")],
         edges: [],
       });
       const prismaStore = createPrismaRunStore(db.client);
-      const stores = [prismaStore, withOneStatementPersist(prismaStore, db.client)];
+      const stores = [prismaStore, withOneStatementWrites(prismaStore, db.client)];
       const pending = (nodeId: string) => ({
         nodeId,
         status: "pending" as const,
@@ -28,13 +28,34 @@ describe("PostgreSQL's one-statement flush", () => {
       });
       const stored = [];
       for (const store of stores) {
+        const createdFrom = Date.now();
         const { id } = await store.createRun({
           ...ownership,
-          directory: "/w",
-          settings: { concurrency: 2 },
-          dryRun: false,
-          nodes: [pending("a"), pending("b")],
+          directory: "/w/é",
+          settings: { concurrency: 2, keepBackground: true, sandbox: { network: false, limits: { memoryMb: 256 } } },
+          dryRun: true,
+          nodes: [
+            pending("a"),
+            pending("b"),
+            // Carried over from a parent run, as a retry's are.
+            {
+              ...pending("c"),
+              status: "succeeded",
+              reused: true,
+              attempt: 1,
+              exitCode: 0,
+              result: { exitCode: 0, stdout: { tail: "ok\n", bytes: 3 } },
+            },
+          ],
         });
+        const created = await db.client.run.findUniqueOrThrow({
+          where: { id },
+          select: { createdAt: true, status: true, lastEventSeq: true },
+        });
+        expect(created.status).toBe("queued");
+        expect(created.lastEventSeq).toBe(0);
+        expect(created.createdAt.getTime()).toBeGreaterThanOrEqual(createdFrom - 1);
+        expect(created.createdAt.getTime()).toBeLessThanOrEqual(Date.now());
         const at = Date.UTC(2026, 11, 4, 23, 59, 58, 123);
         const node = {
           ...pending("a"),
