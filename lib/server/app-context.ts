@@ -10,8 +10,10 @@ import { createCommandLauncher } from "./command-launcher";
 import { openDatabase, type Database, type DbClient } from "../db/client";
 import { secureDataDirectory } from "../db/data-directory";
 import { parseDatabaseUrl } from "../db/database-config";
+import { withOneStatementWrites } from "../db/postgres-writes";
 import { createPrismaRunStore } from "../db/run-store";
 import { createThreadedRunStore } from "../db/threaded-run-store";
+import type { ClusterConfig } from "../cluster/cluster-config";
 import { createQueueDispatcher, type QueueDispatcher } from "../cluster/queue-dispatcher";
 import { loadEnv, ripgrepPathOf, workspacePlacementOf, type Env } from "../env";
 import { recoverInterruptedRuns } from "../runner/recovery";
@@ -60,12 +62,16 @@ export function createServerRunner(env: Env, client: DbClient, store: RunStore):
 /**
  * Cluster mode (REDIS_URL set): this server creates runs and enqueues them
  * for workers; it executes nothing, so it neither recovers runs (workers
- * do) nor needs the threaded store.
+ * do) nor needs the threaded store. Cluster mode is PostgreSQL's: runs are
+ * created in one statement, as the threaded store creates them.
  */
-function createClusterRunner(env: Env & { REDIS_URL: string }, client: DbClient): { runs: RunService; cluster: QueueDispatcher } {
-  const resources = createRunnerResources({ store: createPrismaRunStore(client) });
-  const cluster = createQueueDispatcher({ client, resources, config: { redisUrl: env.REDIS_URL, prefix: env.BATCHBOARD_REDIS_PREFIX } });
-  const runs = createRunService({ client, resources, scratchRoot: path.join(env.BATCHBOARD_DATA_DIR, "scratch"), dispatcher: cluster });
+export function createClusterRunner(
+  client: DbClient,
+  options: { config: ClusterConfig; scratchRoot: string },
+): { runs: RunService; cluster: QueueDispatcher } {
+  const resources = createRunnerResources({ store: withOneStatementWrites(createPrismaRunStore(client), client) });
+  const cluster = createQueueDispatcher({ client, resources, config: options.config });
+  const runs = createRunService({ client, resources, scratchRoot: options.scratchRoot, dispatcher: cluster });
   return { runs, cluster };
 }
 
@@ -79,7 +85,16 @@ async function createAppContext(): Promise<AppContext> {
   if (await isSetupPending(db.client)) {
     console.log(`Setup code: ${setupCode} (first setup from another machine asks for it; from this machine it is not needed)`);
   }
-  if (env.REDIS_URL) return { env, db, defaults, setupCode, ...createClusterRunner({ ...env, REDIS_URL: env.REDIS_URL }, db.client) };
+  if (env.REDIS_URL) {
+    const config = { redisUrl: env.REDIS_URL, prefix: env.BATCHBOARD_REDIS_PREFIX };
+    return {
+      env,
+      db,
+      defaults,
+      setupCode,
+      ...createClusterRunner(db.client, { config, scratchRoot: path.join(env.BATCHBOARD_DATA_DIR, "scratch") }),
+    };
+  }
   // The runner's writes go through a worker thread with its own connection:
   // on the request thread, Prisma's query building for thousands of events a
   // second left too little time for pages and event streams.

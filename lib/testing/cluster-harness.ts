@@ -8,16 +8,15 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { createQueueDispatcher, type QueueDispatcher } from "../cluster/queue-dispatcher";
+import type { QueueDispatcher } from "../cluster/queue-dispatcher";
 import { ensureFirstStartData, type FirstStartData } from "../db/bootstrap";
 import { openDatabase, type Database } from "../db/client";
 import { applyPendingMigrations } from "../db/migrations";
 import { createPlan } from "../db/plans";
-import { createPrismaRunStore } from "../db/run-store";
 import { hashPlan } from "../plan/plan-hash";
 import { PlanDocument, type PlanDocumentInput } from "../plan/schema";
-import { createRunnerResources } from "../runner/resources";
-import { createRunService, type RunScope, type RunService } from "../server/run-service";
+import { createClusterRunner } from "../server/app-context";
+import type { RunScope, RunService } from "../server/run-service";
 import { ensurePostgres, ensureRedis, TEST_REDIS_URL } from "./services";
 import { createScratchPostgresDatabase } from "./test-database";
 
@@ -111,9 +110,11 @@ export async function startTestCluster(options: { redisUrl?: string } = {}): Pro
       return worker;
     },
     startWebServer() {
-      const resources = createRunnerResources({ store: createPrismaRunStore(database.client), reportError: () => {} });
-      const dispatcher = createQueueDispatcher({ client: database.client, resources, config: { redisUrl, prefix } });
-      const runs = createRunService({ client: database.client, resources, scratchRoot: path.join(dataDir, "scratch"), dispatcher });
+      // A web server's cluster runner exactly as the app composes it.
+      const { runs, cluster: dispatcher } = createClusterRunner(database.client, {
+        config: { redisUrl, prefix },
+        scratchRoot: path.join(dataDir, "scratch"),
+      });
       const server = { runs, dispatcher };
       webServers.push(server);
       return server;
