@@ -11,6 +11,7 @@
  */
 import type { NewRun, PersistBatch, RunStore } from "../runner/run-store";
 import type { DbClient } from "./client";
+import { newRunRowValues } from "./new-run-row";
 import { newRowId } from "./row-id";
 import { fileChangeRow } from "./run-store";
 import { translated } from "./transaction";
@@ -72,17 +73,7 @@ async function createRunInOneStatement(client: DbClient, input: NewRun): Promise
   await translated(
     client.$executeRawUnsafe(
       CREATE_RUN_STATEMENT,
-      id,
-      input.teamId,
-      input.planId,
-      input.planVersionId,
-      input.workspaceId ?? null,
-      input.directory,
-      JSON.stringify(input.settings),
-      input.dryRun,
-      input.startedById,
-      input.parentRunId ?? null,
-      new Date().toISOString(),
+      ...newRunRowValues(id, input, { flag: (value) => value, time: (value) => value.toISOString() }),
       JSON.stringify(input.nodes),
     ),
   );

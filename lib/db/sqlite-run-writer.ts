@@ -9,6 +9,7 @@
  */
 import BetterSqlite3 from "better-sqlite3";
 import type { NewRun, NodeRunState, PersistBatch, RunStore } from "../runner/run-store";
+import { newRunRowValues } from "./new-run-row";
 import { newRowId } from "./row-id";
 
 /** How long an SQLite connection waits for another process's write lock. */
@@ -101,19 +102,7 @@ export function createSqliteRunWriter(filePath: string): SqliteRunWriter {
     }
   });
   const create = db.transaction((id: string, input: NewRun, nodes: NewRun["nodes"]) => {
-    insertRun.run(
-      id,
-      input.teamId,
-      input.planId,
-      input.planVersionId,
-      input.workspaceId ?? null,
-      input.directory,
-      JSON.stringify(input.settings),
-      input.dryRun ? 1 : 0,
-      input.startedById,
-      input.parentRunId ?? null,
-      isoDate(new Date()),
-    );
+    insertRun.run(...newRunRowValues(id, input, { flag: Number, time: isoDate }));
     insertNodes(id, nodes);
   });
   const deferred: Array<() => void> = [];
