@@ -28,7 +28,7 @@ if (port) {
   // SQLite: the hot writes skip Prisma (see sqlite-run-writer.ts).
   const writer = config.provider === "sqlite" ? createSqliteRunWriter(config.filePath) : null;
   const prismaStore = createPrismaRunStore(database.client);
-  // PostgreSQL: each flush is one statement (see postgres-writes.ts).
+  // PostgreSQL: a run's creation and each flush are one statement each (see postgres-writes.ts).
   const store = writer
     ? withSqliteRunWriter(prismaStore, writer, { deferNodeRows: true })
     : withOneStatementWrites(prismaStore, database.client);

@@ -9,6 +9,7 @@ import { undoRun } from "../runner/undo";
 import { createTestDatabase } from "../testing/test-database";
 import { seedPlan, shellNode } from "../testing/fixtures";
 import { createPrismaRunStore } from "./run-store";
+import { newRowId } from "./row-id";
 
 describe("threaded run store (worker thread: SQLite's writer, PostgreSQL's one-statement flush)", () => {
   it.each(["sqlite", "postgresql"] as const)(
@@ -84,13 +85,17 @@ describe("threaded run store (worker thread: SQLite's writer, PostgreSQL's one-s
         exitCode: null,
       });
       const kept = { ...pending("kept"), status: "succeeded" as const, attempt: 1, reused: true, result: { exitCode: 0 }, exitCode: 0 };
+      // Under the id its caller chose, as the CLI creates the run its early sandbox was started for.
+      const chosen = newRowId();
       const { id } = writer.createRun({
+        id: chosen,
         ...ownership,
         directory: "/tmp/deferred",
         settings: { concurrency: 1 },
         dryRun: false,
         nodes: [pending("a"), kept, pending("b")],
       });
+      expect(id).toBe(chosen);
       expect(await db.client.run.count({ where: { id } })).toBe(1);
       // A carried-over node is there at once (the run view reads it as the run starts); pending ones follow.
       expect((await db.client.nodeRun.findMany({ where: { runId: id } })).map((row) => [row.nodeId, row.status, row.reused])).toEqual([
