@@ -1,7 +1,7 @@
 /**
- * A web server's one Redis subscription per run carries both the run's
- * events and the worker's notice that the run is stored; real Redis, a
- * private prefix.
+ * A web server's one Redis subscription per watched run carries the run's
+ * events; its one subscription to the settled channel carries every worker's
+ * notices that runs are stored. Real Redis, a private prefix.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RunEventBus } from "../runner/event-bus";
@@ -35,7 +35,7 @@ describe("event relay through Redis", () => {
     subscriber.disconnect();
   });
 
-  it("delivers a run's events and its settled notice over one subscription, however many listen", async () => {
+  it("delivers a run's events over one subscription however many listen, and its settled notice to its waiters only", async () => {
     const remote = new RemoteRunEvents(subscriber, config);
     const bus = new RunEventBus();
     const stopRelay = relayRunEvents(bus, publisher, config);
@@ -45,7 +45,9 @@ describe("event relay through Redis", () => {
       remote.subscribe("run-1", (event) => seen[0]?.push(event)),
       remote.subscribe("run-1", (event) => seen[1]?.push(event)),
       remote.onSettled("run-1", (status) => settled.push(status)),
+      remote.onSettled("run-2", (status) => settled.push(`run-2 ${status}`)),
     ]);
+    // Waiting for a run takes no subscription of its own.
     expect(remote.subscribedRunCount()).toBe(1);
 
     const final: RunEvent = { type: "run.status", status: "succeeded", runId: "run-1", seq: 1, at: Date.now() };
@@ -59,6 +61,13 @@ describe("event relay through Redis", () => {
 
     for (const stop of stops) stop();
     expect(remote.subscribedRunCount()).toBe(0);
+    // A notice after its waiters left reaches no one; the next notice's arrival shows it had its chance (one channel keeps order).
+    const stopLast = await remote.onSettled("run-3", (status) => settled.push(`run-3 ${status}`));
+    await publishRunSettled(publisher, config, "run-1", "failed");
+    await publishRunSettled(publisher, config, "run-3", "failed");
+    await eventually(() => settled.length === 2);
+    expect(settled).toEqual(["succeeded", "run-3 failed"]);
+    stopLast();
     stopRelay();
   });
 });

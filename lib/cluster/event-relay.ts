@@ -4,15 +4,20 @@
  * subscribes to a run's channel once, however many of its clients watch the
  * run, and fans the events out in memory. The stored log stays the source
  * of truth (replay, Last-Event-ID resume); Redis only carries what is new.
+ * The notices that runs are stored travel on one channel every web server
+ * subscribes to once: waiting for a run needs no subscription of its own.
  */
 import type { Redis } from "ioredis";
 import * as z from "zod";
 import type { RunEventBus } from "../runner/event-bus";
 import { RunEvent, RunStatus } from "../run-events/run-events";
-import { eventChannel, type ClusterConfig } from "./cluster-config";
+import { eventChannel, settledChannel, type ClusterConfig } from "./cluster-config";
 
-/** What a run's channel carries: a burst of its events, or the notice that its final state (this status) is stored. */
-const RunChannelMessage = z.union([z.array(RunEvent), z.object({ settled: z.literal(true), status: RunStatus })]);
+/** What a run's channel carries: a burst of its events. */
+const RunEventBurst = z.array(RunEvent);
+
+/** What the settled channel carries: a run ended with `status`, and everything it recorded is stored. */
+const SettledNotice = z.object({ runId: z.string().min(1), status: RunStatus });
 
 /**
  * Publishes every event of `bus` to its run's channel: the events of one
@@ -48,20 +53,21 @@ export function relayRunEvents(bus: RunEventBus, publisher: Redis, config: Clust
  * knows without reading the store or polling it.
  */
 export async function publishRunSettled(publisher: Redis, config: ClusterConfig, runId: string, status: RunStatus): Promise<void> {
-  await publisher.publish(eventChannel(config, runId), JSON.stringify({ settled: true, status }));
+  await publisher.publish(settledChannel(config), JSON.stringify({ runId, status } satisfies z.infer<typeof SettledNotice>));
 }
 
 interface RunSubscription {
   listeners: Set<(event: RunEvent) => void>;
-  settledListeners: Set<(status: RunStatus) => void>;
   /** Events received since the subscription began (capped): the log may not hold them yet. */
   recent: RunEvent[];
   ready: Promise<void>;
 }
 
-/** A web server's one subscription per watched run, shared by all of its clients. */
+/** A web server's one subscription per watched run, shared by all of its clients, and its one subscription to settled notices. */
 export class RemoteRunEvents {
   private readonly runs = new Map<string, RunSubscription>();
+  private readonly settledListeners = new Map<string, Set<(status: RunStatus) => void>>();
+  private readonly settledReady: Promise<unknown>;
 
   constructor(
     private readonly subscriber: Redis,
@@ -69,17 +75,18 @@ export class RemoteRunEvents {
     private readonly recentPerRun = 20_000,
   ) {
     const prefix = eventChannel(config, "");
+    const settled = settledChannel(config);
+    // ioredis subscribes again after a reconnect, as for the runs' channels.
+    // Without it, waiters fall back to reading the store.
+    this.settledReady = subscriber.subscribe(settled).catch(() => undefined);
     subscriber.on("message", (channel: string, message: string) => {
+      if (channel === settled) return this.settle(message);
       if (!channel.startsWith(prefix)) return;
       const subscription = this.runs.get(channel.slice(prefix.length));
       if (!subscription) return;
-      const parsed = RunChannelMessage.safeParse(JSON.parse(message));
+      const parsed = RunEventBurst.safeParse(JSON.parse(message));
       if (!parsed.success) return;
       const burst = parsed.data;
-      if (!Array.isArray(burst)) {
-        for (const listener of subscription.settledListeners) listener(burst.status);
-        return;
-      }
       subscription.recent.push(...burst);
       if (subscription.recent.length > this.recentPerRun) subscription.recent.splice(0, subscription.recent.length - this.recentPerRun);
       for (const event of burst) {
@@ -95,36 +102,40 @@ export class RemoteRunEvents {
   }
 
   /** Resolves once Redis confirmed the subscription, so nothing published afterwards is missed. */
-  subscribe(runId: string, listener: (event: RunEvent) => void): Promise<() => void> {
-    return this.attach(runId, (subscription) => subscription.listeners, listener);
-  }
-
-  /** Calls `listener` with the run's final status when its worker says everything is stored; same subscription as its events. */
-  onSettled(runId: string, listener: (status: RunStatus) => void): Promise<() => void> {
-    return this.attach(runId, (subscription) => subscription.settledListeners, listener);
-  }
-
-  private async attach<T>(runId: string, listenersOf: (subscription: RunSubscription) => Set<T>, listener: T): Promise<() => void> {
+  async subscribe(runId: string, listener: (event: RunEvent) => void): Promise<() => void> {
     let subscription = this.runs.get(runId);
     if (!subscription) {
       const channel = eventChannel(this.config, runId);
-      subscription = {
-        listeners: new Set(),
-        settledListeners: new Set(),
-        recent: [],
-        ready: this.subscriber.subscribe(channel).then(() => undefined),
-      };
+      subscription = { listeners: new Set(), recent: [], ready: this.subscriber.subscribe(channel).then(() => undefined) };
       this.runs.set(runId, subscription);
     }
     const current = subscription;
-    listenersOf(current).add(listener);
+    current.listeners.add(listener);
     await current.ready;
     return () => {
-      listenersOf(current).delete(listener);
-      if (current.listeners.size > 0 || current.settledListeners.size > 0 || this.runs.get(runId) !== current) return;
+      current.listeners.delete(listener);
+      if (current.listeners.size > 0 || this.runs.get(runId) !== current) return;
       this.runs.delete(runId);
       void this.subscriber.unsubscribe(eventChannel(this.config, runId)).catch(() => {});
     };
+  }
+
+  /** Calls `listener` with the run's final status when its worker says everything is stored. */
+  async onSettled(runId: string, listener: (status: RunStatus) => void): Promise<() => void> {
+    let listeners = this.settledListeners.get(runId);
+    if (!listeners) this.settledListeners.set(runId, (listeners = new Set()));
+    listeners.add(listener);
+    await this.settledReady;
+    return () => {
+      listeners.delete(listener);
+      if (listeners.size === 0 && this.settledListeners.get(runId) === listeners) this.settledListeners.delete(runId);
+    };
+  }
+
+  private settle(message: string): void {
+    const parsed = SettledNotice.safeParse(JSON.parse(message));
+    if (!parsed.success) return;
+    for (const listener of this.settledListeners.get(parsed.data.runId) ?? []) listener(parsed.data.status);
   }
 
   recent(runId: string): RunEvent[] {
