@@ -58,6 +58,7 @@ const STALLED_INTERVAL_MS = 5_000;
 const RECONCILE_INTERVAL_MS = 10_000;
 /** A handed-back job waits this long, so the old worker has exited before another takes over. */
 const HANDOVER_DELAY_MS = 1_000;
+const RUNS_CHANGED_BEAT_MS = 200;
 
 export interface ClusterWorkerOptions {
   client: DbClient;
@@ -119,6 +120,18 @@ export async function startClusterWorker(options: ClusterWorkerOptions): Promise
     }).catch(resources.reportError);
   await beat();
   const heartbeat = setInterval(beat, HEARTBEAT_INTERVAL_MS);
+  /**
+   * The runs this worker holds reach its row (the Workers page) within
+   * RUNS_CHANGED_BEAT_MS of a change, in one write for every change in that
+   * window: not two writes per run on its way to its first command.
+   */
+  let changeBeat: NodeJS.Timeout | null = null;
+  const beatSoon = () => {
+    changeBeat ??= setTimeout(() => {
+      changeBeat = null;
+      void beat();
+    }, RUNS_CHANGED_BEAT_MS);
+  };
 
   function directoryOf(workspaceName: string | null, stored: string): string {
     const directory = (workspaceName && options.workspaces[workspaceName]) || stored;
@@ -208,14 +221,14 @@ export async function startClusterWorker(options: ClusterWorkerOptions): Promise
       if (!handle) return;
       registry.track(handle);
       executed.push(runId);
-      void beat();
+      beatSoon();
       const handedOver = new Promise<"handed-over">((resolve) => handovers.set(runId, () => resolve("handed-over")));
       const outcome = await Promise.race([handle.done, handedOver]);
       handovers.delete(runId);
       if (outcome === "handed-over") return handBack(job, token);
       // The notice promises everything is stored: none when the last flush failed (waiters keep reading the store).
       if (outcome.stored) void publishRunSettled(connection, config, runId, outcome.status).catch(() => {});
-      void beat();
+      beatSoon();
     } finally {
       slots.release();
     }
@@ -287,6 +300,7 @@ export async function startClusterWorker(options: ClusterWorkerOptions): Promise
 
   async function stopBackground(): Promise<void> {
     clearInterval(heartbeat);
+    if (changeBeat) clearTimeout(changeBeat);
     clearInterval(reconciler);
     stopRelay();
     subscriber.disconnect();
