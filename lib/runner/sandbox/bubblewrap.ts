@@ -19,6 +19,7 @@ import { createRunCgroup, sweepStaleCgroups, type RunCgroup } from "./cgroups";
 import {
   createRunHome,
   removeRunHome,
+  removeRunHomeInBackground,
   SandboxUnavailableError,
   type CommandLauncher,
   type RunCommands,
@@ -108,6 +109,9 @@ export interface SandboxLauncherOptions {
 
 type Availability = { ok: true } | { ok: false; message: string };
 
+/** Sandboxes this process started: each one's HOME and cgroup are named apart, whichever launcher started it. */
+let sandboxesMade = 0;
+
 /**
  * Commands contained by bubblewrap. Where it cannot work (not installed, no
  * user namespaces), shell nodes fail with one error that says how to fix it.
@@ -122,11 +126,10 @@ export function createSandboxLauncher(options: SandboxLauncherOptions): CommandL
   /** Sandboxes started by prepareRun that their run has not opened yet, by run id. */
   const prepared = new Map<string, { request: string; commands: SandboxRunCommands }>();
   const spawnHost = options.longLived ? createSpawnHost() : null;
-  let sandboxesMade = 0;
 
   function openSandboxRun(request: RunCommandsRequest): SandboxRunCommands {
     const limits = effectiveSandboxLimits(request.settings);
-    // Each sandbox its own HOME and cgroup: a prepared one ending while its run opens another must not take that one's.
+    // Each sandbox its own HOME and cgroup: one ending (its directories removed in the background) must not take another's.
     const instance = `${process.pid}-${++sandboxesMade}`;
     let started: { spawner: ProcessSpawner; cgroup: RunCgroup | null; root: string } | null = null;
     let closed = false;
@@ -187,9 +190,17 @@ export function createSandboxLauncher(options: SandboxLauncherOptions): CommandL
         if (!started) return;
         const { spawner, cgroup, root } = started;
         await spawner.close();
-        removeRunHome(root);
-        removeIfEmpty(path.dirname(root));
-        if (cgroup && !cgroup.remove()) removeOnceEmpty(cgroup);
+        const removeRest = () => {
+          removeIfEmpty(path.dirname(root));
+          if (cgroup && !cgroup.remove()) removeOnceEmpty(cgroup);
+        };
+        // The run ends once its processes have; a long-lived process leaves its directories to libuv's threads
+        // (one that cannot be removed stays, as a crashed run's does).
+        if (options.longLived) void removeRunHomeInBackground(root).then(removeRest, removeRest);
+        else {
+          removeRunHome(root);
+          removeRest();
+        }
       },
     };
   }

@@ -31,8 +31,15 @@ interface Hierarchy {
   controllers: string[];
 }
 
-/** Where this process sits in each mounted cgroup hierarchy. */
+let ownHierarchies: Hierarchy[] | null = null;
+
+/** Where this process sits in each mounted cgroup hierarchy, read once per process (two /proc files to parse, per run otherwise). */
 function hierarchies(): Hierarchy[] {
+  ownHierarchies ??= readHierarchies();
+  return ownHierarchies;
+}
+
+function readHierarchies(): Hierarchy[] {
   const membership = new Map<string, string>();
   for (const line of readFileSync("/proc/self/cgroup", "utf8").split("\n")) {
     const [id, controllers, cgroupPath] = line.split(":");

@@ -138,8 +138,8 @@ describe.runIf(bwrapInstalled).each([
     expect(readFileSync(path.join(workspace, "made-here.txt"), "utf8")).toBe("inside\n");
     expect(existsSync(path.join(workspace, ".npmrc"))).toBe(false);
     expect(existsSync(path.join(data.dir, "pwned"))).toBe(false);
-    // The run's HOME and TMPDIR go with the run.
-    expect(readdirSync(path.join(data.dir, "sandboxes"))).toEqual([]);
+    // The run's HOME and TMPDIR go with the run (a long-lived process removes them in the background).
+    await vi.waitFor(() => expect(readdirSync(path.join(data.dir, "sandboxes"))).toEqual([]));
   });
 
   it("hides files and directories of /etc that only their owner may read, at any depth", async () => {
@@ -242,7 +242,7 @@ describe.runIf(bwrapInstalled).each([
     expect(sandboxProcessesOf("prepared-run")).toEqual(prepared);
     await commands.close();
     await vi.waitFor(() => expect(sandboxProcessesOf("prepared-run")).toEqual([]));
-    expect(readdirSync(path.join(data.dir, "sandboxes"))).not.toContain("prepared-run");
+    await vi.waitFor(() => expect(readdirSync(path.join(data.dir, "sandboxes"))).not.toContain("prepared-run"));
   });
 
   it("ends a prepared sandbox that its run never opens, or opens with other settings", async () => {
