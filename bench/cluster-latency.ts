@@ -60,6 +60,9 @@ export async function watchJobActivation(cluster: TestCluster, tag: string): Pro
   return { activeAt: (runId) => seen.get(runId) ?? Number.NaN, close: () => events.close() };
 }
 
+/** The wall clock in milliseconds, to a fraction of one: the totals are measured here; the stored events' times are whole milliseconds. */
+const now = () => performance.timeOrigin + performance.now();
+
 function eventAt(events: RunEvent[], matches: (event: RunEvent) => boolean): number {
   return events.find(matches)?.at ?? Number.NaN;
 }
@@ -72,11 +75,11 @@ export async function measureRunLatency(
   store: RunStore,
   activation?: JobActivation,
 ): Promise<RunLatency> {
-  const start = Date.now();
+  const start = now();
   const { runId } = await runs.startPlanRun(cluster.scope, { planId });
-  const submitted = Date.now();
+  const submitted = now();
   if (!(await runs.waitForRun(cluster.scope, runId, 120_000))) throw new Error(`run ${runId} did not finish within 2 minutes`);
-  const known = Date.now();
+  const known = now();
   const events = await store.listEvents(runId, 0);
   const statusAt = (status: string) => eventAt(events, (event) => event.type === "run.status" && event.status === status);
   const nodeAt = (status: string) => eventAt(events, (event) => event.type === "node.status" && event.status === status);

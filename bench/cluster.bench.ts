@@ -29,7 +29,7 @@ import { startTestCluster } from "../lib/testing/cluster-harness";
 import { HOPS, measureRunLatency, watchJobActivation, type RunLatency } from "./cluster-latency";
 import { median, percentile, printTable } from "./runner-bench-kit";
 
-const LATENCY_RUNS = Number(process.env.BENCH_CLUSTER_LATENCY_RUNS ?? 30);
+const LATENCY_RUNS = Number(process.env.BENCH_CLUSTER_LATENCY_RUNS ?? 60);
 const THROUGHPUT_RUNS = Number(process.env.BENCH_CLUSTER_RUNS ?? 200);
 const OVERHEAD_TARGET_MS = 5;
 

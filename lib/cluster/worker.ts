@@ -271,26 +271,36 @@ export async function startClusterWorker(options: ClusterWorkerOptions): Promise
     }
   }
 
-  const workers = options.tags.map(
-    (tag) =>
-      new Worker(
-        queueNameForTag(tag),
-        async (job: Job, token?: string) => {
-          const data = ClusterJob.parse(job.data);
-          if (data.kind === "undo") return processUndo(data.runId, data.force);
-          await processRun(job, data.runId, data.sandbox, token);
-          return null;
-        },
-        {
-          connection: connectRedis(config, `worker-${id}-${tag}`),
-          prefix: config.prefix,
-          concurrency: options.concurrency,
-          lockDuration: LOCK_DURATION_MS,
-          stalledInterval: STALLED_INTERVAL_MS,
-          // Stalls are how a dead worker's runs reach another one: never give up on a run because of them.
-          maxStalledCount: Number.MAX_SAFE_INTEGER,
-        },
-      ),
+  /**
+   * Per tag, one BullMQ worker per run this worker executes at once, each
+   * taking one job at a time: a BullMQ worker with room for more asks the
+   * queue for another job the moment it gets one (two Redis round trips, a
+   * Lua script among them), which on a busy machine is CPU taken from the
+   * new run's sandbox as it starts; one that is full asks when its job ends.
+   */
+  const workers = options.tags.flatMap((tag) =>
+    Array.from(
+      { length: options.concurrency },
+      (_, slot) =>
+        new Worker(
+          queueNameForTag(tag),
+          async (job: Job, token?: string) => {
+            const data = ClusterJob.parse(job.data);
+            if (data.kind === "undo") return processUndo(data.runId, data.force);
+            await processRun(job, data.runId, data.sandbox, token);
+            return null;
+          },
+          {
+            connection: connectRedis(config, `worker-${id}-${tag}-${slot}`),
+            prefix: config.prefix,
+            concurrency: 1,
+            lockDuration: LOCK_DURATION_MS,
+            stalledInterval: STALLED_INTERVAL_MS,
+            // Stalls are how a dead worker's runs reach another one: never give up on a run because of them.
+            maxStalledCount: Number.MAX_SAFE_INTEGER,
+          },
+        ),
+    ),
   );
   for (const worker of workers) worker.on("error", (error) => log(`queue: ${error.message}`));
 
