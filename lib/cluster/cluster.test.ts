@@ -3,19 +3,14 @@
  * (scripts/worker.ts); the web side is the run service on the queue
  * dispatcher, as the web server builds it in cluster mode.
  */
-import { mkdtempSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { newRowId } from "../db/row-id";
-import { createPrismaRunStore } from "../db/run-store";
 import { recordWorkerHeartbeat, setWorkspaceTag } from "../db/workers";
-import { PlanDocument, type PlanDocumentInput } from "../plan/schema";
-import { createRunnerResources } from "../runner/resources";
-import { createQueuedRun } from "../runner/runs";
+import type { PlanDocumentInput } from "../plan/schema";
 import type { RunEvent } from "../run-events/run-events";
 import { startTestCluster, waitForRunToFinish, type TestCluster, type WebServer, type WorkerProcess } from "../testing/cluster-harness";
-import { runJobId } from "./cluster-config";
 
 const quickPlan: PlanDocumentInput = {
   name: "write then check",
@@ -104,33 +99,6 @@ describe("cluster mode (real PostgreSQL, Redis and worker processes)", { timeout
     expect(workers.map((worker) => `${os.hostname()}-${worker.pid}`)).toContain(run.workerId);
     // The sandbox the worker started from the job's spec, while claiming the run, is the one the run used.
     expect(workers.map((worker) => worker.output()).join("")).not.toMatch(/did not use the sandbox/);
-  });
-
-  it("runs a new run whose job came before its row, and drops a job whose run was never written", async () => {
-    const planId = await cluster.createPlan(quickPlan);
-    const version = await cluster.database.client.planVersion.findFirstOrThrow({ where: { planId } });
-    const store = createRunnerResources({ store: createPrismaRunStore(cluster.database.client) });
-    const [late, never] = [newRowId(), newRowId()];
-    await serverA.dispatcher.queues.enqueueRun("default", late);
-    await serverA.dispatcher.queues.enqueueRun("default", never);
-    // A worker has the job and finds no row; the row comes while it waits for it.
-    await new Promise((resolve) => setTimeout(resolve, 150));
-    await createQueuedRun(store, {
-      runId: late,
-      teamId: cluster.scope.teamId,
-      planId,
-      planVersionId: version.id,
-      startedById: cluster.scope.userId,
-      plan: PlanDocument.parse(quickPlan),
-      directory: mkdtempSync(path.join(cluster.dataDir, "late-")),
-    });
-    expect(await waitForRunToFinish(cluster.database, late)).toBe("succeeded");
-    // Taken by the worker that waited, not re-enqueued by the reconciler (every 10 s).
-    const run = await cluster.database.client.run.findUniqueOrThrow({ where: { id: late } });
-    expect((run.startedAt?.getTime() ?? Infinity) - run.createdAt.getTime()).toBeLessThan(1_000);
-    const queue = serverA.dispatcher.queues.of("default");
-    await vi.waitFor(async () => expect(await queue.getJob(runJobId(never))).toBeUndefined(), { timeout: 10_000, interval: 100 });
-    expect(await cluster.database.client.run.findUnique({ where: { id: never } })).toBeNull();
   });
 
   it("cancel through another server reaches the worker holding the run within a second", async () => {

@@ -1,21 +1,18 @@
 /**
  * Cluster mode's web-server side: runs are created in PostgreSQL and their
- * ids enqueued in the BullMQ queue of their workspace's tag (a new run's row
- * and job at once); workers execute them. Cancel and cancel-node go to the worker holding the run over the
+ * ids enqueued in the BullMQ queue of their workspace's tag; workers execute
+ * them. Cancel and cancel-node go to the worker holding the run over the
  * control channel; undo is a job like a run, answered through QueueEvents.
  */
 import { Queue, QueueEvents } from "bullmq";
 import type { Redis } from "ioredis";
 import type { DbClient } from "../db/client";
 import { DomainError } from "../db/errors";
-import { newRowId } from "../db/row-id";
 import { listKnownWorkerTags, routeOfRun, routeOfWorkspace, type RunRoute } from "../db/workers";
-import type { PlanDocument } from "../plan/schema";
 import type { RunnerResources } from "../runner/resources";
 import { createRetryWithRevisedPlan } from "../runner/retry-with-plan";
 import { cancelQueuedRun, createQueuedRun, createRetryOfFailedNodes, createRetryOfNode, RunRequestError } from "../runner/runs";
 import { runCommandsRequest } from "../runner/sandbox/run-commands";
-import type { WorkspaceSandboxSettings } from "../runner/sandbox/sandbox-settings";
 import type { ExecuteRunInput } from "../runner/scheduler";
 import type { UndoResult } from "../runner/undo";
 import { NotCancellableError, type RunDispatcher } from "../server/run-dispatcher";
@@ -69,10 +66,7 @@ export class TagQueues {
 }
 
 /** What a worker needs to start a new run's sandbox while it claims the run; none when the plan runs no command. */
-function sandboxSpecOf(
-  run: { runId: string; plan: PlanDocument; directory: string; concurrency?: number; sandbox?: WorkspaceSandboxSettings },
-  workspaceName: string | null,
-): SandboxSpec | undefined {
+function sandboxSpecOf(run: ExecuteRunInput, workspaceName: string | null): SandboxSpec | undefined {
   if (!run.plan.nodes.some((node) => node.type === "shell")) return undefined;
   const { settings, concurrency } = runCommandsRequest(run, run.directory);
   return { workspace: workspaceName, directory: run.directory, settings, concurrency };
@@ -158,19 +152,7 @@ export function createQueueDispatcher(deps: { client: DbClient; resources: Runne
         ? await routeOfWorkspace(client, options.workspaceId)
         : { tag: "default", workspaceName: null };
       await requireKnownTag(route.tag);
-      // The job leaves with the run's row, not after it: a worker starts the run's sandbox while the row is
-      // written, and waits for the row when its claim comes first (worker.ts).
-      const run = { ...options, runId: options.runId ?? newRowId() };
-      const enqueued = queues.enqueueRun(route.tag, run.runId, sandboxSpecOf(run, route.workspaceName));
-      try {
-        await createQueuedRun(resources, run);
-      } catch (error) {
-        // A job a worker has taken cannot be removed: that worker finds no row and drops it.
-        await enqueued.then(() => queues.of(route.tag).remove(runJobId(run.runId))).catch(() => undefined);
-        throw error;
-      }
-      await enqueued;
-      return { runId: run.runId };
+      return enqueueCreated(await createQueuedRun(resources, options), route);
     },
     retryFailed: async (runId) => enqueueCreated(await createRetryOfFailedNodes(resources, runId)),
     retryNode: async (runId, nodeId) => enqueueCreated(await createRetryOfNode(resources, runId, nodeId)),

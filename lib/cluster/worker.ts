@@ -22,7 +22,6 @@ import {
   assignRunToWorker,
   claimInterruptedRun,
   claimQueuedRun,
-  type ClaimedRun,
   HEARTBEAT_INTERVAL_MS,
   hostOfWorker,
   isWorkerAlive,
@@ -31,7 +30,6 @@ import {
   readRunPlacement,
   recordWorkerHeartbeat,
   routeOfRun,
-  runExists,
   WORKER_DEAD_AFTER_MS,
 } from "../db/workers";
 import { signalGroup } from "../runner/process-group";
@@ -61,8 +59,6 @@ const RECONCILE_INTERVAL_MS = 10_000;
 /** A handed-back job waits this long, so the old worker has exited before another takes over. */
 const HANDOVER_DELAY_MS = 1_000;
 const RUNS_CHANGED_BEAT_MS = 200;
-/** Waits between claims of a run whose row is not there yet (≈ 2 s in all). */
-const ROW_WAITS_MS = [2, 5, 10, 20, 50, 100, 200, 500, 1_000];
 
 export interface ClusterWorkerOptions {
   client: DbClient;
@@ -169,31 +165,13 @@ export async function startClusterWorker(options: ClusterWorkerOptions): Promise
     return false;
   }
 
-  /**
-   * Claims a queued run, waiting a little for its row: a web server writes a
-   * new run's row and enqueues its job at once, so the job can come first.
-   * A row that never comes was not written (and were it written later, the
-   * reconciler would enqueue the run again).
-   */
-  async function claimOnceStored(runId: string, claiming: Promise<ClaimedRun | null>): Promise<ClaimedRun | null> {
-    let claimed = await claiming;
-    for (const waitMs of ROW_WAITS_MS) {
-      if (claimed) return claimed;
-      // Written while the claim looked, or not claimable (a takeover): one more claim tells.
-      if (await runExists(client, runId)) return claimQueuedRun(client, runId, id);
-      await new Promise((resolve) => setTimeout(resolve, waitMs));
-      claimed = await claimQueuedRun(client, runId, id);
-    }
-    return claimed;
-  }
-
   /** Starts or resumes the run, or takes it over from a dead worker; null when there is nothing to do here. */
   async function takeRun(runId: string, spec: SandboxSpec | undefined): Promise<RunHandle | null> {
     // A queued run no worker holds is the common case: one statement claims and loads it, while its sandbox starts.
     const claiming = claimQueuedRun(client, runId, id);
     const discardSandbox = prepareSandbox(runId, spec);
     try {
-      const queued = await claimOnceStored(runId, claiming);
+      const queued = await claiming;
       if (queued) {
         const handle = executeQueuedRun(resources, queued.run, { directory: directoryOf(queued.workspaceName, queued.run.directory) });
         // Opened by now unless the run asked for another sandbox than its job's spec described: each start then pays twice.

@@ -140,11 +140,6 @@ export async function claimQueuedRun(client: DbExecutor, runId: string, workerId
   return { run: toStoredRun(row, row.graph, nodes), workspaceName: row.workspaceName };
 }
 
-/** Whether the run's row is there (committed). */
-export async function runExists(client: DbExecutor, runId: string): Promise<boolean> {
-  return (await client.run.findUnique({ where: { id: runId }, select: { id: true } })) !== null;
-}
-
 /** Records which worker executes a run (the run view names it). */
 export async function assignRunToWorker(client: DbExecutor, runId: string, workerId: string): Promise<void> {
   await client.run.update({ where: { id: runId }, data: { workerId } });
