@@ -14,7 +14,7 @@ import type { TestCluster } from "../lib/testing/cluster-harness";
 
 /** Milliseconds from submit to each point of a one-command run; NaN where a mode has no such point. */
 export interface RunLatency {
-  /** `startPlanRun` returned: the run is created (and, in cluster mode, enqueued at the same time). */
+  /** `startPlanRun` returned: the run is created (and, in cluster mode, then enqueued). */
   submitted: number;
   /** A worker took the job (cluster mode). */
   active: number;
@@ -30,8 +30,8 @@ export interface RunLatency {
 }
 
 export const HOPS: Array<{ label: string; pick: (run: RunLatency) => number }> = [
-  { label: "submit: create the run (cluster: and enqueue it, at once)", pick: (run) => run.submitted },
-  { label: "submit → a worker has the job (BullMQ), maybe before the row is written", pick: (run) => run.active },
+  { label: "submit: create the run (cluster: then enqueue it)", pick: (run) => run.submitted },
+  { label: "submit returned → a worker has the job (BullMQ)", pick: (run) => run.active - run.submitted },
   {
     label: "job → run running (claim + load from PostgreSQL)",
     pick: (run) => run.running - (Number.isNaN(run.active) ? run.submitted : run.active),
