@@ -10,6 +10,7 @@
 import type { Redis } from "ioredis";
 import * as z from "zod";
 import type { RunEventBus } from "../runner/event-bus";
+import { ListenersByRun } from "../runner/listeners-by-run";
 import { RunEvent, RunStatus } from "../run-events/run-events";
 import { eventChannel, settledChannel, type ClusterConfig } from "./cluster-config";
 
@@ -66,7 +67,7 @@ interface RunSubscription {
 /** A web server's one subscription per watched run, shared by all of its clients, and its one subscription to settled notices. */
 export class RemoteRunEvents {
   private readonly runs = new Map<string, RunSubscription>();
-  private readonly settledListeners = new Map<string, Set<(status: RunStatus) => void>>();
+  private readonly settledListeners = new ListenersByRun<(status: RunStatus) => void>();
   private readonly settledReady: Promise<unknown>;
 
   constructor(
@@ -122,20 +123,15 @@ export class RemoteRunEvents {
 
   /** Calls `listener` with the run's final status when its worker says everything is stored. */
   async onSettled(runId: string, listener: (status: RunStatus) => void): Promise<() => void> {
-    let listeners = this.settledListeners.get(runId);
-    if (!listeners) this.settledListeners.set(runId, (listeners = new Set()));
-    listeners.add(listener);
+    const remove = this.settledListeners.add(runId, listener);
     await this.settledReady;
-    return () => {
-      listeners.delete(listener);
-      if (listeners.size === 0 && this.settledListeners.get(runId) === listeners) this.settledListeners.delete(runId);
-    };
+    return remove;
   }
 
   private settle(message: string): void {
     const parsed = SettledNotice.safeParse(JSON.parse(message));
     if (!parsed.success) return;
-    for (const listener of this.settledListeners.get(parsed.data.runId) ?? []) listener(parsed.data.status);
+    for (const listener of this.settledListeners.of(parsed.data.runId)) listener(parsed.data.status);
   }
 
   recent(runId: string): RunEvent[] {

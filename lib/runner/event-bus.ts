@@ -1,11 +1,12 @@
 /** In-process publish/subscribe for run events; the web app streams from it (SSE). */
 import type { RunEvent } from "../run-events/run-events";
+import { ListenersByRun } from "./listeners-by-run";
 
 export type RunEventListener = (event: RunEvent) => void;
 
 /** Listeners per run id, plus listeners for every run. */
 export class RunEventBus {
-  private readonly byRun = new Map<string, Set<RunEventListener>>();
+  private readonly byRun = new ListenersByRun<RunEventListener>();
   private readonly everyRun = new Set<RunEventListener>();
 
   /**
@@ -19,19 +20,12 @@ export class RunEventBus {
       this.everyRun.add(listener);
       return () => this.everyRun.delete(listener);
     }
-    let set = this.byRun.get(runId);
-    if (!set) this.byRun.set(runId, (set = new Set()));
-    set.add(listener);
-    return () => {
-      set.delete(listener);
-      if (set.size === 0 && this.byRun.get(runId) === set) this.byRun.delete(runId);
-    };
+    return this.byRun.add(runId, listener);
   }
 
   /** Delivers synchronously; a throwing listener does not stop the others. */
   publish(event: RunEvent): void {
-    const listeners = this.byRun.get(event.runId);
-    if (listeners) for (const listener of listeners) safely(listener, event);
+    for (const listener of this.byRun.of(event.runId)) safely(listener, event);
     for (const listener of this.everyRun) safely(listener, event);
   }
 }

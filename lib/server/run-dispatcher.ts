@@ -8,6 +8,7 @@
  */
 import type { RunEvent } from "../run-events/run-events";
 import type { RunnerResources } from "../runner/resources";
+import { ListenersByRun } from "../runner/listeners-by-run";
 import { RunRegistry } from "../runner/run-registry";
 import { createRetryWithRevisedPlan } from "../runner/retry-with-plan";
 import { createRetryOfFailedNodes, createRetryOfNode, resumeRun, startRun, type PlanRevision, type StartRunOptions } from "../runner/runs";
@@ -64,7 +65,7 @@ const RECENT_EVENTS_PER_RUN = 20_000;
 export function createInProcessDispatcher(resources: RunnerResources, options: { recentEventsPerRun?: number } = {}): RunDispatcher {
   const live = new RunRegistry();
   const recent = new Map<string, RunEvent[]>();
-  const settledListeners = new Map<string, Set<(status: RunStatus) => void>>();
+  const settledListeners = new ListenersByRun<(status: RunStatus) => void>();
   const keep = options.recentEventsPerRun ?? RECENT_EVENTS_PER_RUN;
   resources.bus.subscribe("*", (event) => {
     // Created on a run's first event: startRun publishes before it returns a handle.
@@ -78,7 +79,7 @@ export function createInProcessDispatcher(resources: RunnerResources, options: {
     live.track(handle);
     handle.done
       .then((outcome) => {
-        if (outcome.stored) for (const listener of settledListeners.get(handle.runId) ?? []) listener(outcome.status);
+        if (outcome.stored) for (const listener of settledListeners.of(handle.runId)) listener(outcome.status);
       })
       .catch((error: unknown) => resources.reportError(error))
       // Everything is in the log once `done` resolves.
@@ -111,14 +112,6 @@ export function createInProcessDispatcher(resources: RunnerResources, options: {
     isLive: (runId) => live.get(runId) !== undefined,
     subscribe: async (runId, listener) => resources.bus.subscribe(runId, listener),
     recentEvents: (runId) => [...(recent.get(runId) ?? [])],
-    async onSettled(runId, listener) {
-      let listeners = settledListeners.get(runId);
-      if (!listeners) settledListeners.set(runId, (listeners = new Set()));
-      listeners.add(listener);
-      return () => {
-        listeners.delete(listener);
-        if (listeners.size === 0 && settledListeners.get(runId) === listeners) settledListeners.delete(runId);
-      };
-    },
+    onSettled: async (runId, listener) => settledListeners.add(runId, listener),
   };
 }
