@@ -7,7 +7,7 @@
  * sqlite-run-writer.ts), and Prisma (~1 s of CPU, ~100 MB) is opened only
  * when something else asks for it — resume, retry, undo, a first start.
  */
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { createCommandLauncher } from "../server/command-launcher";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -18,7 +18,7 @@ import { parseDatabaseUrl } from "../db/database-config";
 import { isSqliteDatabaseMigrated } from "../db/migration-check";
 import { recordPlanByName } from "../db/plan-by-name";
 import type { VersionDraft } from "../db/plans";
-import { openSqliteCliQueries, type SqliteCliQueries } from "../db/sqlite-cli-queries";
+import { openSqliteCliConnection, sqliteCliQueries, type SqliteCliQueries } from "../db/sqlite-cli-queries";
 import { createSqliteRunWriter, withSqliteRunWriter } from "../db/sqlite-run-writer";
 import { loadEnv, ripgrepPathOf, workspacePlacementOf, type Env } from "../env";
 import { hashPlan } from "../plan/plan-hash";
@@ -58,15 +58,19 @@ export async function openCliContext({ env = loadEnv(), commands }: CliContextPa
   const config = parseDatabaseUrl(env.DATABASE_URL);
   if (config.provider === "sqlite") mkdirSync(path.dirname(config.filePath), { recursive: true });
   secureDataDirectory(env.BATCHBOARD_DATA_DIR, config);
-  // The schema engine is loaded only when a migration is pending (or something is off for it to report).
-  if (config.provider !== "sqlite" || !isSqliteDatabaseMigrated(config.filePath, REPO_ROOT)) {
+  // The schema engine is loaded only when a migration is pending (or something is off for it to report). The
+  // SQLite connection that checks is the one the CLI goes on with: a second would open and read the schema again.
+  let connection = config.provider === "sqlite" && existsSync(config.filePath) ? openSqliteCliConnection(config.filePath) : null;
+  if (!connection || !isSqliteDatabaseMigrated(connection, REPO_ROOT)) {
+    connection?.close();
+    connection = null;
     await (await import("../db/migrations")).applyPendingMigrations(config, REPO_ROOT);
   }
   // Migrations may have created the SQLite file's journals: tighten them as well.
   secureDataDirectory(env.BATCHBOARD_DATA_DIR, config);
   let prisma: Promise<Database> | undefined;
   const database = () => (prisma ??= openDatabase(config));
-  const sqlite = config.provider === "sqlite" ? openSqliteCliQueries(config.filePath) : null;
+  const sqlite = config.provider === "sqlite" ? sqliteCliQueries(connection ?? openSqliteCliConnection(config.filePath)) : null;
   const writer = config.provider === "sqlite" ? createSqliteRunWriter(config.filePath) : null;
   // The SQLite connections stay open until the process exits, which follows: the last one to close would
   // checkpoint the WAL into the database and delete it, and the next CLI would create it anew — five fsyncs

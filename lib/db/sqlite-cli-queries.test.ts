@@ -6,6 +6,7 @@
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import BetterSqlite3 from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PlanDocument } from "../plan/schema";
 import { hashPlan } from "../plan/plan-hash";
@@ -14,7 +15,7 @@ import { ensureFirstStartData } from "./bootstrap";
 import { isSqliteDatabaseMigrated } from "./migration-check";
 import { getPlanVersion } from "./plan-versions";
 import { findPlanByName, listPlans } from "./plans";
-import { openSqliteCliQueries, type SqliteCliQueries } from "./sqlite-cli-queries";
+import { openSqliteCliConnection, sqliteCliQueries, type SqliteCliQueries } from "./sqlite-cli-queries";
 
 let db: TestDatabase;
 let queries: SqliteCliQueries;
@@ -24,7 +25,7 @@ beforeAll(async () => {
   db = await createTestDatabase("sqlite");
   if (db.config.provider !== "sqlite") throw new Error("expected SQLite");
   filePath = db.config.filePath;
-  queries = openSqliteCliQueries(filePath);
+  queries = sqliteCliQueries(openSqliteCliConnection(filePath));
 });
 afterAll(async () => {
   queries.close();
@@ -145,18 +146,25 @@ describe("isSqliteDatabaseMigrated", () => {
   });
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-  it("is true for a migrated file, false for a missing one, a new migration or an edited one", () => {
-    expect(isSqliteDatabaseMigrated(filePath, root)).toBe(true);
-    expect(isSqliteDatabaseMigrated(path.join(root, "missing.db"), root)).toBe(false);
-    const migrations = path.join(root, "prisma/migrations");
-    const added = path.join(migrations, "20990101000000_later");
-    mkdirSync(added);
-    writeFileSync(path.join(added, "migration.sql"), 'CREATE TABLE "Later" ("id" TEXT);\n');
-    expect(isSqliteDatabaseMigrated(filePath, root)).toBe(false);
-    rmSync(added, { recursive: true });
-    expect(isSqliteDatabaseMigrated(filePath, root)).toBe(true);
-    const [first] = readdirSync(migrations).filter((name) => /^\d/.test(name));
-    writeFileSync(path.join(migrations, first as string, "migration.sql"), "-- edited\n", { flag: "a" });
-    expect(isSqliteDatabaseMigrated(filePath, root)).toBe(false);
+  it("is true for a migrated file, false for an empty one, a new migration or an edited one", () => {
+    const migrated = openSqliteCliConnection(filePath);
+    const empty = new BetterSqlite3(path.join(root, "empty.db"));
+    try {
+      expect(isSqliteDatabaseMigrated(migrated, root)).toBe(true);
+      expect(isSqliteDatabaseMigrated(empty, root)).toBe(false);
+      const migrations = path.join(root, "prisma/migrations");
+      const added = path.join(migrations, "20990101000000_later");
+      mkdirSync(added);
+      writeFileSync(path.join(added, "migration.sql"), 'CREATE TABLE "Later" ("id" TEXT);\n');
+      expect(isSqliteDatabaseMigrated(migrated, root)).toBe(false);
+      rmSync(added, { recursive: true });
+      expect(isSqliteDatabaseMigrated(migrated, root)).toBe(true);
+      const [first] = readdirSync(migrations).filter((name) => /^\d/.test(name));
+      writeFileSync(path.join(migrations, first as string, "migration.sql"), "-- edited\n", { flag: "a" });
+      expect(isSqliteDatabaseMigrated(migrated, root)).toBe(false);
+    } finally {
+      migrated.close();
+      empty.close();
+    }
   });
 });

@@ -66,11 +66,16 @@ interface FirstStartRow {
   workspaceDirectory: string | null;
 }
 
-/** Opens a connection to the SQLite file for the CLI's start. */
-export function openSqliteCliQueries(filePath: string): SqliteCliQueries {
+/** Opens the CLI's connection to the SQLite file: it checks the migrations (migration-check.ts), then serves {@link sqliteCliQueries}. */
+export function openSqliteCliConnection(filePath: string): BetterSqlite3.Database {
   const db = new BetterSqlite3(filePath, { timeout: BUSY_TIMEOUT_MS, fileMustExist: true });
   db.pragma("synchronous = NORMAL");
   db.pragma("foreign_keys = ON");
+  return db;
+}
+
+/** The CLI's queries on a connection to a migrated file (they are prepared at once). */
+export function sqliteCliQueries(db: BetterSqlite3.Database): SqliteCliQueries {
   const firstStart = db.prepare(
     `SELECT t."id" AS teamId, t."name" AS teamName, t."slug" AS teamSlug, u."id" AS ownerId, u."email" AS ownerEmail, u."name" AS ownerName,
             w."id" AS workspaceId, w."name" AS workspaceName, w."directory" AS workspaceDirectory
