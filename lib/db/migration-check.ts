@@ -1,8 +1,9 @@
 /**
  * The cheap question asked at every CLI start: is this SQLite file already
  * migrated? Answered on the connection the CLI then works with, from
- * Prisma's own `_prisma_migrations` table with one query, so the WebAssembly schema engine (migrations.ts; ~0.3 s of CPU and
- * ~60 MB to load) is only started when there is something for it to do.
+ * Prisma's own `_prisma_migrations` table with one query, so the WebAssembly
+ * schema engine (migrations.ts; ~0.3 s of CPU and ~60 MB to load) is only
+ * started when there is something for it to do.
  */
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
