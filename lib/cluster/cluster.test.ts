@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { recordWorkerHeartbeat, setWorkspaceTag } from "../db/workers";
+import { listWorkers, recordWorkerHeartbeat, setWorkspaceTag } from "../db/workers";
 import type { PlanDocumentInput } from "../plan/schema";
 import type { RunEvent } from "../run-events/run-events";
 import { startTestCluster, waitForRunToFinish, type TestCluster, type WebServer, type WorkerProcess } from "../testing/cluster-harness";
@@ -101,6 +101,11 @@ describe("cluster mode (real PostgreSQL, Redis and worker processes)", { timeout
     expect(workers.map((worker) => worker.output()).join("")).not.toMatch(/did not use the sandbox/);
   });
 
+  /** The runs a worker's heartbeat row lists (what the Workers page shows). */
+  async function runsListedBy(workerId: string): Promise<string[]> {
+    return (await listWorkers(cluster.database.client)).find((worker) => worker.id === workerId)?.runningRunIds ?? [];
+  }
+
   it("cancel through another server reaches the worker holding the run within a second", async () => {
     const planId = await cluster.createPlan({
       name: "long",
@@ -109,6 +114,9 @@ describe("cluster mode (real PostgreSQL, Redis and worker processes)", { timeout
     });
     const { runId } = await serverA.runs.startPlanRun(cluster.scope, { planId });
     await waitForNode(runId, "sleep", "running");
+    // Listed on the Workers page within 200 ms of the worker taking it, well before the 2 s heartbeat.
+    const holder = (await cluster.database.client.run.findUniqueOrThrow({ where: { id: runId } })).workerId as string;
+    await vi.waitFor(async () => expect(await runsListedBy(holder)).toContain(runId), { timeout: 500, interval: 20 });
     const seen: RunEvent[] = [];
     const unsubscribe = await (await serverB.runs.openEventStream(cluster.scope, runId, 0))((event) => seen.push(event));
     const asked = Date.now();
@@ -121,6 +129,7 @@ describe("cluster mode (real PostgreSQL, Redis and worker processes)", { timeout
     console.log(`cancel reached the worker and came back as an event in ${Date.now() - asked} ms`);
     unsubscribe();
     expect(await waitForRunToFinish(cluster.database, runId)).toBe("cancelled");
+    await vi.waitFor(async () => expect(await runsListedBy(holder)).not.toContain(runId), { timeout: 600, interval: 20 });
   });
 
   it("a worker killed with kill -9 mid-run: another one resumes the run, finished nodes are not run again", async () => {
