@@ -103,6 +103,9 @@ test("a runner's shell nodes cannot reach the server's data, other workspaces, i
       contained("allocate-4gb", `perl -e '$x = "a" x (4 * 1024**3); print length $x'`),
       contained("write-100gb", "head -c 100G /dev/zero > big.bin"),
     ],
+    // write-outside's mkdir succeeds inside the run's own TMPDIR, which all of the run's nodes share (the real
+    // directory is checked below): it goes after the read that must not find that path.
+    edges: [{ from: "read-other-workspace", to: "write-outside" }],
   };
   // The owner saves the plan (a runner may not edit plans); the runner runs it.
   await page.goto("/settings/tokens");
