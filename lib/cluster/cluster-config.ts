@@ -1,8 +1,9 @@
 /**
  * Names and connections shared by web servers and workers: one BullMQ queue
  * per worker tag, one Redis channel per run for its live events, one channel
- * for the notices that runs are stored, one control channel for cancel and
- * cancel-node, all under the configured prefix.
+ * for the notices that runs are stored, one control channel for cancel,
+ * cancel-node and the runs web servers stream live, all under the
+ * configured prefix.
  */
 import { Redis } from "ioredis";
 import * as z from "zod";
@@ -70,10 +71,11 @@ export const ClusterJob = z.discriminatedUnion("kind", [
 ]);
 export type ClusterJob = z.infer<typeof ClusterJob>;
 
-/** A command for whichever worker holds a run. */
+/** A command for whichever worker holds a run, or word that a web server streams runs live (relay their events). */
 export const ControlMessage = z.discriminatedUnion("action", [
   z.object({ action: z.literal("cancel"), runId: z.string().min(1) }),
   z.object({ action: z.literal("cancel-node"), runId: z.string().min(1), nodeId: z.string().min(1) }),
+  z.object({ action: z.literal("watch"), runIds: z.array(z.string().min(1)).min(1) }),
 ]);
 export type ControlMessage = z.infer<typeof ControlMessage>;
 

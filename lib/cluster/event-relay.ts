@@ -1,18 +1,26 @@
 /**
  * Live run events across machines. A worker publishes what its runner's bus
- * publishes to one Redis channel per run, a burst per message; a web server
- * subscribes to a run's channel once, however many of its clients watch the
- * run, and fans the events out in memory. The stored log stays the source
- * of truth (replay, Last-Event-ID resume); Redis only carries what is new.
- * The notices that runs are stored travel on one channel every web server
- * subscribes to once: waiting for a run needs no subscription of its own.
+ * publishes to one Redis channel per run, a burst per message, for the runs
+ * some web server streams live: each says which ones on the control channel
+ * and repeats it while it streams them. A web server subscribes to a run's
+ * channel once, however many of its clients watch the run, and fans the
+ * events out in memory. The stored log stays the source of truth (replay,
+ * Last-Event-ID resume, and what a run did before its worker heard of a
+ * watcher); Redis only carries what is new. The notices that runs are stored
+ * travel on one channel every web server subscribes to once: waiting for a
+ * run needs no subscription of its own.
  */
 import type { Redis } from "ioredis";
 import * as z from "zod";
 import type { RunEventBus } from "../runner/event-bus";
 import { ListenersByRun } from "../runner/listeners-by-run";
 import { RunEvent, RunStatus } from "../run-events/run-events";
-import { eventChannel, settledChannel, type ClusterConfig } from "./cluster-config";
+import { controlChannel, eventChannel, settledChannel, type ClusterConfig, type ControlMessage } from "./cluster-config";
+
+/** A web server repeats which runs it streams this often (a worker that started since, or missed a word, learns them). */
+const WATCH_RENEW_MS = 2_000;
+/** A worker stops relaying a run this long after the last word that a server streams it. */
+const WATCH_LAPSES_MS = 3 * WATCH_RENEW_MS;
 
 /** What a run's channel carries: a burst of its events. */
 const RunEventBurst = z.array(RunEvent);
@@ -21,13 +29,18 @@ const RunEventBurst = z.array(RunEvent);
 const SettledNotice = z.object({ runId: z.string().min(1), status: RunStatus });
 
 /**
- * Publishes every event of `bus` to its run's channel: the events of one
- * tick go out as one message, so a run's thousand events a second cost
- * Redis tens of messages, not thousands.
+ * Publishes the events of `bus` whose run `relays` (all by default) to the
+ * run's channel: the events of one tick go out as one message, so a run's
+ * thousand events a second cost Redis tens of messages, not thousands.
  *
  * @returns stops relaying
  */
-export function relayRunEvents(bus: RunEventBus, publisher: Redis, config: ClusterConfig): () => void {
+export function relayRunEvents(
+  bus: RunEventBus,
+  publisher: Redis,
+  config: ClusterConfig,
+  relays: (runId: string) => boolean = () => true,
+): () => void {
   let pending = new Map<string, RunEvent[]>();
   let scheduled = false;
   const flush = () => {
@@ -37,6 +50,7 @@ export function relayRunEvents(bus: RunEventBus, publisher: Redis, config: Clust
     for (const [runId, events] of bursts) void publisher.publish(eventChannel(config, runId), JSON.stringify(events)).catch(() => {});
   };
   return bus.subscribe("*", (event) => {
+    if (!relays(event.runId)) return;
     const events = pending.get(event.runId);
     if (events) events.push(event);
     else pending.set(event.runId, [event]);
@@ -45,6 +59,28 @@ export function relayRunEvents(bus: RunEventBus, publisher: Redis, config: Clust
       setImmediate(flush);
     }
   });
+}
+
+/**
+ * The runs some web server streams live, as the servers' watch messages
+ * say, each until its last word lapses: a worker relays only these, so a run
+ * nobody watches (most runs of scripts and agents) costs Redis no message
+ * but its settled notice, and its worker no write on the way to its first
+ * command.
+ */
+export class WatchedRuns {
+  private readonly lapsesAt = new Map<string, number>();
+
+  constructor(private readonly lapseMs = WATCH_LAPSES_MS) {}
+
+  watch(runIds: readonly string[], now = Date.now()): void {
+    for (const [runId, at] of this.lapsesAt) if (at <= now) this.lapsesAt.delete(runId);
+    for (const runId of runIds) this.lapsesAt.set(runId, now + this.lapseMs);
+  }
+
+  has(runId: string, now = Date.now()): boolean {
+    return (this.lapsesAt.get(runId) ?? 0) > now;
+  }
 }
 
 /**
@@ -64,23 +100,38 @@ interface RunSubscription {
   ready: Promise<void>;
 }
 
-/** A web server's one subscription per watched run, shared by all of its clients, and its one subscription to settled notices. */
+/**
+ * A web server's one subscription per watched run, shared by all of its
+ * clients, and its one subscription to settled notices. It tells workers
+ * which runs it watches, and repeats it every `watchRenewMs` while it does.
+ */
 export class RemoteRunEvents {
   private readonly runs = new Map<string, RunSubscription>();
   private readonly settledListeners = new ListenersByRun<(status: RunStatus) => void>();
   private readonly settledReady: Promise<unknown>;
+  private readonly subscriber: Redis;
+  private readonly publisher: Redis;
+  private readonly recentPerRun: number;
+  private readonly renewal: NodeJS.Timeout;
 
   constructor(
-    private readonly subscriber: Redis,
+    connections: { subscriber: Redis; publisher: Redis },
     private readonly config: ClusterConfig,
-    private readonly recentPerRun = 20_000,
+    options: { recentPerRun?: number; watchRenewMs?: number } = {},
   ) {
+    this.subscriber = connections.subscriber;
+    this.publisher = connections.publisher;
+    this.recentPerRun = options.recentPerRun ?? 20_000;
+    this.renewal = setInterval(() => {
+      if (this.runs.size > 0) void this.announceWatch([...this.runs.keys()]);
+    }, options.watchRenewMs ?? WATCH_RENEW_MS);
+    this.renewal.unref();
     const prefix = eventChannel(config, "");
     const settled = settledChannel(config);
     // ioredis subscribes again after a reconnect, as for the runs' channels.
     // Without it, waiters fall back to reading the store.
-    this.settledReady = subscriber.subscribe(settled).catch(() => undefined);
-    subscriber.on("message", (channel: string, message: string) => {
+    this.settledReady = this.subscriber.subscribe(settled).catch(() => undefined);
+    this.subscriber.on("message", (channel: string, message: string) => {
       if (channel === settled) return this.settle(message);
       if (!channel.startsWith(prefix)) return;
       const subscription = this.runs.get(channel.slice(prefix.length));
@@ -107,7 +158,9 @@ export class RemoteRunEvents {
     let subscription = this.runs.get(runId);
     if (!subscription) {
       const channel = eventChannel(this.config, runId);
-      subscription = { listeners: new Set(), recent: [], ready: this.subscriber.subscribe(channel).then(() => undefined) };
+      // Workers relay the run once they hear of the watch; what it did before reaches the stream through the log.
+      const ready = this.subscriber.subscribe(channel).then(() => this.announceWatch([runId]));
+      subscription = { listeners: new Set(), recent: [], ready };
       this.runs.set(runId, subscription);
     }
     const current = subscription;
@@ -126,6 +179,17 @@ export class RemoteRunEvents {
     const remove = this.settledListeners.add(runId, listener);
     await this.settledReady;
     return remove;
+  }
+
+  /** Stops repeating which runs this server watches. */
+  close(): void {
+    clearInterval(this.renewal);
+  }
+
+  private async announceWatch(runIds: string[]): Promise<void> {
+    const message: ControlMessage = { action: "watch", runIds };
+    // A word lost while Redis is away is repeated with the next renewal.
+    await this.publisher.publish(controlChannel(this.config), JSON.stringify(message)).catch(() => undefined);
   }
 
   private settle(message: string): void {

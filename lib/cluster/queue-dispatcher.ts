@@ -97,7 +97,7 @@ export function createQueueDispatcher(deps: { client: DbClient; resources: Runne
   const connection = connectRedis(config, "web");
   const subscriber = connectRedis(config, "web-events");
   const queues = new TagQueues(connection, config);
-  const events = new RemoteRunEvents(subscriber, config);
+  const events = new RemoteRunEvents({ subscriber, publisher: connection }, config);
   // The only events this server makes itself (cancelling a run no worker took) reach watchers on every server too.
   const stopRelay = relayRunEvents(resources.bus, connection, config);
   const queueEvents = new Map<string, QueueEvents>();
@@ -208,6 +208,7 @@ export function createQueueDispatcher(deps: { client: DbClient; resources: Runne
     onSettled: (runId, listener) => events.onSettled(runId, listener),
     async close() {
       stopRelay();
+      events.close();
       await queues.close();
       await Promise.all([...queueEvents.values()].map((listener) => listener.close()));
       connection.disconnect();

@@ -3,8 +3,8 @@
  * executes them with the same runner resources as the web server, writing to
  * PostgreSQL through the run store. Around that:
  * - a heartbeat row in the database (lib/db/workers.ts) every 2 s;
- * - its runner's events relayed to Redis, and cancel / cancel-node obeyed
- *   from the control channel;
+ * - its runner's events relayed to Redis for the runs web servers watch,
+ *   and cancel / cancel-node obeyed from the control channel;
  * - taking over: a run job that BullMQ's stalled check hands back while its
  *   run is held by a worker whose heartbeat stopped is interrupted (finished
  *   nodes kept, the dead worker's logged events stored, an atomic batch it
@@ -49,7 +49,7 @@ import {
   type ClusterConfig,
   type SandboxSpec,
 } from "./cluster-config";
-import { publishRunSettled, relayRunEvents } from "./event-relay";
+import { publishRunSettled, relayRunEvents, WatchedRuns } from "./event-relay";
 import { TagQueues, type UndoAnswer } from "./queue-dispatcher";
 
 /** A lock not renewed for this long (the worker died) lets BullMQ's stalled check hand its job to another worker. */
@@ -98,14 +98,16 @@ export async function startClusterWorker(options: ClusterWorkerOptions): Promise
   const handovers = new Map<string, () => void>();
   let draining = false;
 
-  const stopRelay = relayRunEvents(resources.bus, connection, config);
+  const watched = new WatchedRuns();
+  const stopRelay = relayRunEvents(resources.bus, connection, config, (runId) => watched.has(runId));
 
   await subscriber.subscribe(controlChannel(config));
   subscriber.on("message", (_channel: string, message: string) => {
     const parsed = ControlMessage.safeParse(JSON.parse(message));
     if (!parsed.success) return;
     const command = parsed.data;
-    if (command.action === "cancel") registry.cancel(command.runId);
+    if (command.action === "watch") watched.watch(command.runIds);
+    else if (command.action === "cancel") registry.cancel(command.runId);
     else registry.get(command.runId)?.cancelNode(command.nodeId);
   });
 
