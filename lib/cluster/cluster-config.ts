@@ -1,9 +1,8 @@
 /**
  * Names and connections shared by web servers and workers: one BullMQ queue
- * per worker tag, one Redis channel per run for its live events, one channel
- * for the notices that runs are stored, one control channel for cancel,
- * cancel-node and the runs web servers stream live, all under the
- * configured prefix.
+ * per worker tag, one Redis channel per run for its live events, one control
+ * channel for cancel, cancel-node and the runs web servers stream live, all
+ * under the configured prefix.
  */
 import { Redis } from "ioredis";
 import * as z from "zod";
@@ -23,11 +22,6 @@ export function queueNameForTag(tag: string): string {
 
 export function eventChannel(config: ClusterConfig, runId: string): string {
   return `${config.prefix}:events:${runId}`;
-}
-
-/** Every run's "settled" notice: web servers subscribe once, so a caller waiting for a run costs Redis nothing. */
-export function settledChannel(config: ClusterConfig): string {
-  return `${config.prefix}:settled`;
 }
 
 export function controlChannel(config: ClusterConfig): string {

@@ -6,16 +6,14 @@
  * channel once, however many of its clients watch the run, and fans the
  * events out in memory. The stored log stays the source of truth (replay,
  * Last-Event-ID resume, and what a run did before its worker heard of a
- * watcher); Redis only carries what is new. The notices that runs are stored
- * travel on one channel every web server subscribes to once: waiting for a
- * run needs no subscription of its own.
+ * watcher); Redis only carries what is new. (That runs are stored is
+ * PostgreSQL's word: lib/db/settled-notices.ts.)
  */
 import type { Redis } from "ioredis";
 import * as z from "zod";
 import type { RunEventBus } from "../runner/event-bus";
-import { ListenersByRun } from "../runner/listeners-by-run";
-import { RunEvent, RunStatus } from "../run-events/run-events";
-import { controlChannel, eventChannel, settledChannel, type ClusterConfig, type ControlMessage } from "./cluster-config";
+import { RunEvent } from "../run-events/run-events";
+import { controlChannel, eventChannel, type ClusterConfig, type ControlMessage } from "./cluster-config";
 
 /** A web server repeats which runs it streams this often (a worker that started since, or missed a word, learns them). */
 const WATCH_RENEW_MS = 2_000;
@@ -24,9 +22,6 @@ const WATCH_LAPSES_MS = 3 * WATCH_RENEW_MS;
 
 /** What a run's channel carries: a burst of its events. */
 const RunEventBurst = z.array(RunEvent);
-
-/** What the settled channel carries: a run ended with `status`, and everything it recorded is stored. */
-const SettledNotice = z.object({ runId: z.string().min(1), status: RunStatus });
 
 /**
  * Publishes the events of `bus` whose run `relays` (all by default) to the
@@ -83,16 +78,6 @@ export class WatchedRuns {
   }
 }
 
-/**
- * Tells every server watching a run that it ended with `status` and that
- * everything it recorded is stored (sent by the worker once the run's last
- * flush succeeded, after its last events), so a caller waiting for the run
- * knows without reading the store or polling it.
- */
-export async function publishRunSettled(publisher: Redis, config: ClusterConfig, runId: string, status: RunStatus): Promise<void> {
-  await publisher.publish(settledChannel(config), JSON.stringify({ runId, status } satisfies z.infer<typeof SettledNotice>));
-}
-
 interface RunSubscription {
   listeners: Set<(event: RunEvent) => void>;
   /** Events received since the subscription began (capped): the log may not hold them yet. */
@@ -102,13 +87,11 @@ interface RunSubscription {
 
 /**
  * A web server's one subscription per watched run, shared by all of its
- * clients, and its one subscription to settled notices. It tells workers
- * which runs it watches, and repeats it every `watchRenewMs` while it does.
+ * clients. It tells workers which runs it watches, and repeats it every
+ * `watchRenewMs` while it does.
  */
 export class RemoteRunEvents {
   private readonly runs = new Map<string, RunSubscription>();
-  private readonly settledListeners = new ListenersByRun<(status: RunStatus) => void>();
-  private readonly settledReady: Promise<unknown>;
   private readonly subscriber: Redis;
   private readonly publisher: Redis;
   private readonly recentPerRun: number;
@@ -127,12 +110,7 @@ export class RemoteRunEvents {
     }, options.watchRenewMs ?? WATCH_RENEW_MS);
     this.renewal.unref();
     const prefix = eventChannel(config, "");
-    const settled = settledChannel(config);
-    // ioredis subscribes again after a reconnect, as for the runs' channels.
-    // Without it, waiters fall back to reading the store.
-    this.settledReady = this.subscriber.subscribe(settled).catch(() => undefined);
     this.subscriber.on("message", (channel: string, message: string) => {
-      if (channel === settled) return this.settle(message);
       if (!channel.startsWith(prefix)) return;
       const subscription = this.runs.get(channel.slice(prefix.length));
       if (!subscription) return;
@@ -174,28 +152,9 @@ export class RemoteRunEvents {
     };
   }
 
-  /** Calls `listener` with the run's final status when its worker says everything is stored. */
-  async onSettled(runId: string, listener: (status: RunStatus) => void): Promise<() => void> {
-    const remove = this.settledListeners.add(runId, listener);
-    await this.settledReady;
-    return remove;
-  }
-
   /** Stops repeating which runs this server watches. */
   close(): void {
     clearInterval(this.renewal);
-  }
-
-  private async announceWatch(runIds: string[]): Promise<void> {
-    const message: ControlMessage = { action: "watch", runIds };
-    // A word lost while Redis is away is repeated with the next renewal.
-    await this.publisher.publish(controlChannel(this.config), JSON.stringify(message)).catch(() => undefined);
-  }
-
-  private settle(message: string): void {
-    const parsed = SettledNotice.safeParse(JSON.parse(message));
-    if (!parsed.success) return;
-    for (const listener of this.settledListeners.of(parsed.data.runId)) listener(parsed.data.status);
   }
 
   recent(runId: string): RunEvent[] {
@@ -205,5 +164,11 @@ export class RemoteRunEvents {
   /** Runs this server is subscribed to (one Redis subscription each). */
   subscribedRunCount(): number {
     return this.runs.size;
+  }
+
+  private async announceWatch(runIds: string[]): Promise<void> {
+    const message: ControlMessage = { action: "watch", runIds };
+    // A word lost while Redis is away is repeated with the next renewal.
+    await this.publisher.publish(controlChannel(this.config), JSON.stringify(message)).catch(() => undefined);
   }
 }

@@ -8,7 +8,10 @@ import { Queue, QueueEvents } from "bullmq";
 import type { Redis } from "ioredis";
 import type { DbClient } from "../db/client";
 import { DomainError } from "../db/errors";
+import { listenForSettledRuns } from "../db/settled-notice-listener";
 import { listKnownWorkerTags, routeOfRun, routeOfWorkspace, type RunRoute } from "../db/workers";
+import type { RunStatus } from "../run-events/run-events";
+import { ListenersByRun } from "../runner/listeners-by-run";
 import type { RunnerResources } from "../runner/resources";
 import { createRetryWithRevisedPlan } from "../runner/retry-with-plan";
 import { cancelQueuedRun, createQueuedRun, createRetryOfFailedNodes, createRetryOfNode, RunRequestError } from "../runner/runs";
@@ -26,7 +29,7 @@ import {
   type ControlMessage,
   type SandboxSpec,
 } from "./cluster-config";
-import { publishRunSettled, relayRunEvents, RemoteRunEvents } from "./event-relay";
+import { relayRunEvents, RemoteRunEvents } from "./event-relay";
 
 /** How long a web server waits for a worker to answer an undo. */
 const UNDO_TIMEOUT_MS = 120_000;
@@ -92,12 +95,22 @@ export interface QueueDispatcher extends RunDispatcher {
   close(): Promise<void>;
 }
 
-export function createQueueDispatcher(deps: { client: DbClient; resources: RunnerResources; config: ClusterConfig }): QueueDispatcher {
+export function createQueueDispatcher(deps: {
+  client: DbClient;
+  /** The PostgreSQL database's URL, for the connection that listens for settled notices. */
+  databaseUrl: string;
+  resources: RunnerResources;
+  config: ClusterConfig;
+}): QueueDispatcher {
   const { client, resources, config } = deps;
   const connection = connectRedis(config, "web");
   const subscriber = connectRedis(config, "web-events");
   const queues = new TagQueues(connection, config);
   const events = new RemoteRunEvents({ subscriber, publisher: connection }, config);
+  const settledListeners = new ListenersByRun<(status: RunStatus) => void>();
+  const settled = listenForSettledRuns(deps.databaseUrl, ({ runId, status }) => {
+    for (const listener of settledListeners.of(runId)) listener(status);
+  });
   // The only events this server makes itself (cancelling a run no worker took) reach watchers on every server too.
   const stopRelay = relayRunEvents(resources.bus, connection, config);
   const queueEvents = new Map<string, QueueEvents>();
@@ -178,11 +191,8 @@ export function createQueueDispatcher(deps: { client: DbClient; resources: Runne
               () => false,
             )
           : true;
-        if (removed) {
-          await cancelQueuedRun(resources, runId);
-          // No worker had it, so this server says that its end is stored.
-          return publishRunSettled(connection, config, runId, "cancelled");
-        }
+        // No worker had it, so this server writes its end (and with it the notice that it is stored).
+        if (removed) return cancelQueuedRun(resources, runId);
       }
       await control({ action: "cancel", runId });
     },
@@ -205,10 +215,15 @@ export function createQueueDispatcher(deps: { client: DbClient; resources: Runne
     isLive: (_runId, storedStatus) => storedStatus === "queued" || storedStatus === "running",
     subscribe: (runId, listener) => events.subscribe(runId, listener),
     recentEvents: (runId) => events.recent(runId),
-    onSettled: (runId, listener) => events.onSettled(runId, listener),
+    async onSettled(runId, listener) {
+      const remove = settledListeners.add(runId, listener);
+      await settled.ready;
+      return remove;
+    },
     async close() {
       stopRelay();
       events.close();
+      await settled.close();
       await queues.close();
       await Promise.all([...queueEvents.values()].map((listener) => listener.close()));
       connection.disconnect();

@@ -49,7 +49,7 @@ import {
   type ClusterConfig,
   type SandboxSpec,
 } from "./cluster-config";
-import { publishRunSettled, relayRunEvents, WatchedRuns } from "./event-relay";
+import { relayRunEvents, WatchedRuns } from "./event-relay";
 import { TagQueues, type UndoAnswer } from "./queue-dispatcher";
 
 /** A lock not renewed for this long (the worker died) lets BullMQ's stalled check hand its job to another worker. */
@@ -228,8 +228,6 @@ export async function startClusterWorker(options: ClusterWorkerOptions): Promise
       const outcome = await Promise.race([handle.done, handedOver]);
       handovers.delete(runId);
       if (outcome === "handed-over") return handBack(job, token);
-      // The notice promises everything is stored: none when the last flush failed (waiters keep reading the store).
-      if (outcome.stored) void publishRunSettled(connection, config, runId, outcome.status).catch(() => {});
       beatSoon();
     } finally {
       slots.release();

@@ -2,18 +2,22 @@
  * A run's hot writes on PostgreSQL, each one statement: its creation (the
  * run row and its nodes' rows, one `WITH … INSERT … INSERT`) and its flush
  * (its events, node states, file changes and run row, one
- * `WITH … INSERT … UPDATE`), atomic without a transaction around them.
+ * `WITH … INSERT … UPDATE`), atomic without a transaction around them. The
+ * flush that writes a run's final status also sends the notice that the
+ * run is stored (settled-notices.ts): PostgreSQL delivers it on commit.
  * Prisma's transactions took four and six round trips, each statement
  * compiled by its query compiler: a flush 6 ms on a quiet machine, 12 ms at
  * the end of every run on a busy one. Rows are written in the formats Prisma
  * reads back (UTC timestamps, JSON null as SQL NULL); run-store.test.ts and
  * postgres-writes.test.ts compare the two.
  */
+import { isTerminalRunStatus } from "../run-events/status";
 import type { NewRun, PersistBatch, RunStore } from "../runner/run-store";
 import type { DbClient } from "./client";
 import { newRunRowValues } from "./new-run-row";
 import { newRowId } from "./row-id";
 import { fileChangeRow } from "./run-store";
+import { SETTLED_CHANNEL, settledNoticePayload } from "./settled-notices";
 import { translated } from "./transaction";
 
 const CREATE_RUN_STATEMENT = `
@@ -57,7 +61,8 @@ UPDATE "Run" SET "lastEventSeq" = $5,
   "startedAt" = COALESCE($7::timestamp(3), "startedAt"),
   "finishedAt" = CASE WHEN $8 THEN $9::timestamp(3) ELSE "finishedAt" END,
   "error" = CASE WHEN $10 THEN $11 ELSE "error" END
-WHERE "id" = $1`;
+WHERE "id" = $1
+RETURNING CASE WHEN $12::text IS NOT NULL THEN pg_notify('${SETTLED_CHANNEL}', $12::text) END`;
 
 /** The store's `createRun` and `persist` on PostgreSQL, one statement each; everything else stays Prisma's. */
 export function withOneStatementWrites(store: RunStore, client: DbClient): RunStore {
@@ -108,6 +113,7 @@ async function persistInOneStatement(client: DbClient, batch: PersistBatch): Pro
       run.finishedAt?.toISOString() ?? null,
       run.error !== undefined,
       run.error ?? null,
+      run.status && isTerminalRunStatus(run.status) ? settledNoticePayload({ runId: batch.runId, status: run.status }) : null,
     ),
   );
 }

@@ -66,11 +66,12 @@ export function createServerRunner(env: Env, client: DbClient, store: RunStore):
  * created in one statement, as the threaded store creates them.
  */
 export function createClusterRunner(
-  client: DbClient,
+  database: Database,
   options: { config: ClusterConfig; scratchRoot: string },
 ): { runs: RunService; cluster: QueueDispatcher } {
+  const { client } = database;
   const resources = createRunnerResources({ store: withOneStatementWrites(createPrismaRunStore(client), client) });
-  const cluster = createQueueDispatcher({ client, resources, config: options.config });
+  const cluster = createQueueDispatcher({ client, databaseUrl: database.config.url, resources, config: options.config });
   const runs = createRunService({ client, resources, scratchRoot: options.scratchRoot, dispatcher: cluster });
   return { runs, cluster };
 }
@@ -92,7 +93,7 @@ async function createAppContext(): Promise<AppContext> {
       db,
       defaults,
       setupCode,
-      ...createClusterRunner(db.client, { config, scratchRoot: path.join(env.BATCHBOARD_DATA_DIR, "scratch") }),
+      ...createClusterRunner(db, { config, scratchRoot: path.join(env.BATCHBOARD_DATA_DIR, "scratch") }),
     };
   }
   // The runner's writes go through a worker thread with its own connection:

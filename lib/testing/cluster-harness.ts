@@ -111,7 +111,7 @@ export async function startTestCluster(options: { redisUrl?: string } = {}): Pro
     },
     startWebServer() {
       // A web server's cluster runner exactly as the app composes it.
-      const { runs, cluster: dispatcher } = createClusterRunner(database.client, {
+      const { runs, cluster: dispatcher } = createClusterRunner(database, {
         config: { redisUrl, prefix },
         scratchRoot: path.join(dataDir, "scratch"),
       });
