@@ -1,12 +1,10 @@
 /**
  * One run's latency, split into its hops, for bench/cluster.bench.ts. Every
- * time comes from one clock (one host): the submitter's, the runner's event
- * timestamps (stored with the run) and, in cluster mode, the moment BullMQ
- * handed the job to a worker (the id of its `active` entry in the queue's
- * event stream is Redis's clock in milliseconds).
+ * time comes from one clock (one host): the submitter's, and the runner's
+ * event timestamps (stored with the run). Nothing else listens in: a
+ * listener on BullMQ's event stream (to time the job's delivery) woke the
+ * benchmark four times per run, on the cluster's side only.
  */
-import { QueueEvents } from "bullmq";
-import { connectRedis, queueNameForTag } from "../lib/cluster/cluster-config";
 import type { RunEvent } from "../lib/run-events/run-events";
 import type { RunStore } from "../lib/runner/run-store";
 import type { RunService } from "../lib/server/run-service";
@@ -16,8 +14,6 @@ import type { TestCluster } from "../lib/testing/cluster-harness";
 export interface RunLatency {
   /** `startPlanRun` returned: the run is created (and, in cluster mode, then enqueued). */
   submitted: number;
-  /** A worker took the job (cluster mode). */
-  active: number;
   /** The runner's `run.status running` event. */
   running: number;
   /** The node's `running` event: its command started (after the run's sandbox started). */
@@ -31,10 +27,9 @@ export interface RunLatency {
 
 export const HOPS: Array<{ label: string; pick: (run: RunLatency) => number }> = [
   { label: "submit: create the run (cluster: then enqueue it)", pick: (run) => run.submitted },
-  { label: "submit returned → a worker has the job (BullMQ)", pick: (run) => run.active - run.submitted },
   {
-    label: "job → run running (claim + load from PostgreSQL)",
-    pick: (run) => run.running - (Number.isNaN(run.active) ? run.submitted : run.active),
+    label: "submit returned → run running (cluster: BullMQ's delivery, the claim and load from PostgreSQL)",
+    pick: (run) => run.running - run.submitted,
   },
   { label: "run running → command started (sandbox start)", pick: (run) => run.dispatch - run.running },
   { label: "command (`true`)", pick: (run) => run.nodeDone - run.dispatch },
@@ -42,23 +37,6 @@ export const HOPS: Array<{ label: string; pick: (run: RunLatency) => number }> =
   { label: "run finished → caller knows, all stored", pick: (run) => run.known - run.finished },
   { label: "total: submit → caller knows", pick: (run) => run.known },
 ];
-
-/** When BullMQ made each job of a tag's queue active, by run id. */
-export interface JobActivation {
-  activeAt(runId: string): number;
-  close(): Promise<void>;
-}
-
-export async function watchJobActivation(cluster: TestCluster, tag: string): Promise<JobActivation> {
-  const seen = new Map<string, number>();
-  const events = new QueueEvents(queueNameForTag(tag), {
-    connection: connectRedis({ redisUrl: cluster.redisUrl, prefix: cluster.prefix }, "bench-activation"),
-    prefix: cluster.prefix,
-  });
-  events.on("active", ({ jobId }, streamId) => seen.set(jobId.replace(/^run-/, ""), Number(streamId.split("-")[0])));
-  await events.waitUntilReady();
-  return { activeAt: (runId) => seen.get(runId) ?? Number.NaN, close: () => events.close() };
-}
 
 /** The wall clock in milliseconds, to a fraction of one: the totals are measured here; the stored events' times are whole milliseconds. */
 const now = () => performance.timeOrigin + performance.now();
@@ -68,13 +46,7 @@ function eventAt(events: RunEvent[], matches: (event: RunEvent) => boolean): num
 }
 
 /** Submits one run of `planId` through `runs`, waits as an API caller would, and reads its hops back from the store. */
-export async function measureRunLatency(
-  cluster: TestCluster,
-  runs: RunService,
-  planId: string,
-  store: RunStore,
-  activation?: JobActivation,
-): Promise<RunLatency> {
+export async function measureRunLatency(cluster: TestCluster, runs: RunService, planId: string, store: RunStore): Promise<RunLatency> {
   const start = now();
   const { runId } = await runs.startPlanRun(cluster.scope, { planId });
   const submitted = now();
@@ -86,7 +58,6 @@ export async function measureRunLatency(
   const finished = eventAt(events, (event) => event.type === "run.status" && ["succeeded", "failed", "cancelled"].includes(event.status));
   return {
     submitted: submitted - start,
-    active: (activation?.activeAt(runId) ?? Number.NaN) - start,
     running: statusAt("running") - start,
     dispatch: nodeAt("running") - start,
     nodeDone: nodeAt("succeeded") - start,

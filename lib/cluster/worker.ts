@@ -274,6 +274,8 @@ export async function startClusterWorker(options: ClusterWorkerOptions): Promise
             concurrency: 1,
             lockDuration: LOCK_DURATION_MS,
             stalledInterval: STALLED_INTERVAL_MS,
+            // The stalled check covers the whole queue: one per tag and process is enough, not one per slot.
+            skipStalledCheck: slot > 0,
             // Stalls are how a dead worker's runs reach another one: never give up on a run because of them.
             maxStalledCount: Number.MAX_SAFE_INTEGER,
           },
