@@ -5,10 +5,10 @@
 "use strict";
 const { CLI_BUILD_ENTRY, isCliBuildStale, loadBundle, writeCodeCaches } = require("./cli-bundle.cjs");
 
-// Set by the build: compile from source and write the code cache of each bundle this process ran, as it exits.
-const writesCodeCache = process.env.BATCHBOARD_CLI_CODE_CACHE === "write";
-if (writesCodeCache) process.on("exit", writeCodeCaches);
-const run = () => loadBundle(CLI_BUILD_ENTRY, { fromCache: !writesCodeCache });
+// Set by the build: as it exits, rewrite the code cache of each bundle this process ran with every function it compiled
+// (those it read from the cache included, so the caches of several sample commands add up).
+if (process.env.BATCHBOARD_CLI_CODE_CACHE === "write") process.on("exit", writeCodeCaches);
+const run = () => loadBundle(CLI_BUILD_ENTRY);
 
 async function buildAndRun() {
   try {

@@ -45,14 +45,13 @@ const nodeRequire = Module.createRequire(CLI_BUILD_ENTRY);
  * would parse and compile it at every start, which is most of what
  * `validate` costs beyond Node's own start. A bundle's
  * `require("bundle:cli/commands.cjs")` loads that bundle the same way.
- * `fromCache: false` compiles from source (to write a fuller cache).
  */
-function loadBundle(file, { fromCache = true } = {}) {
+function loadBundle(file) {
   const known = loadedBundles.get(file);
   if (known) return known.module.exports;
   let cachedData;
   try {
-    if (fromCache) cachedData = readFileSync(codeCacheOf(file));
+    cachedData = readFileSync(codeCacheOf(file));
   } catch {
     // No cache: compiled from source.
   }
@@ -61,7 +60,7 @@ function loadBundle(file, { fromCache = true } = {}) {
   const module = { exports: {}, filename: file };
   loadedBundles.set(file, { script, module });
   const bundleRequire = (id) =>
-    id.startsWith(BUNDLE_SCHEME) ? loadBundle(path.join(BUILD_DIR, id.slice(BUNDLE_SCHEME.length)), { fromCache }) : nodeRequire(id);
+    id.startsWith(BUNDLE_SCHEME) ? loadBundle(path.join(BUILD_DIR, id.slice(BUNDLE_SCHEME.length))) : nodeRequire(id);
   bundleRequire.resolve = nodeRequire.resolve;
   script.runInThisContext()(module.exports, bundleRequire, module, file, path.dirname(file));
   return module.exports;

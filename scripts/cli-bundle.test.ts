@@ -1,9 +1,10 @@
 import { spawnSync } from "node:child_process";
-import { readdirSync, statSync, utimesSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 /**
  * The CLI's ahead-of-time build as the launcher loads it (scripts/cli-bundle.cjs),
@@ -87,5 +88,69 @@ describe("the CLI's bundles", () => {
       code: 0,
       bundles: [path.join(layout.BUILD_DIR, "cli", "main.cjs"), path.join(layout.BUILD_DIR, "cli", "plan-commands.cjs")],
     });
+  });
+
+  describe("`run`", () => {
+    let scratch: string;
+    let runArgs: string[];
+    let env: NodeJS.ProcessEnv;
+    beforeAll(() => {
+      scratch = mkdtempSync(path.join(os.tmpdir(), "batchboard-cli-bundle-"));
+      mkdirSync(path.join(scratch, "workspace"));
+      const plan = path.join(scratch, "plan.json");
+      writeFileSync(
+        plan,
+        JSON.stringify({
+          name: "bundle check",
+          nodes: [
+            { id: "w", type: "file.write", params: { path: "a.txt", content: "a\n" } },
+            { id: "c", type: "shell", params: { command: "test -s a.txt" } },
+          ],
+          edges: [{ from: "w", to: "c" }],
+        }),
+      );
+      runArgs = ["run", plan, "--workspace", path.join(scratch, "workspace")];
+      const { DATABASE_URL: _configured, ...inherited } = process.env;
+      env = { ...inherited, BATCHBOARD_DATA_DIR: path.join(scratch, "data") };
+      // Creates and migrates the scratch database.
+      expect(spawnSync(process.execPath, [path.join(ROOT, "scripts/batchboard.cjs"), ...runArgs], { env }).status).toBe(0);
+    }, 60_000);
+    afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+    it("loads better-sqlite3's JavaScript from its bundle and only its addon from node_modules", () => {
+      const child = spawnSync(
+        process.execPath,
+        [
+          "-e",
+          `const bundles = require(${JSON.stringify(LAYOUT)});
+           process.argv = [process.argv[0], "batchboard", ...process.argv.slice(1)];
+           process.exit = (code) => {
+             const fromPackage = Object.keys(require.cache).filter((file) => file.includes("/node_modules/better-sqlite3/"));
+             console.log(JSON.stringify({ code, fromPackage }));
+             process.reallyExit(code);
+           };
+           bundles.loadBundle(bundles.CLI_BUILD_ENTRY);`,
+          "--",
+          ...runArgs,
+        ],
+        { cwd: ROOT, env, encoding: "utf8" },
+      );
+      expect(child.status).toBe(0);
+      expect(JSON.parse(child.stdout.split("\n").filter(Boolean).pop() as string)).toEqual({
+        code: 0,
+        fromPackage: [path.join(ROOT, "node_modules/better-sqlite3/build/Release/better_sqlite3.node")],
+      });
+    }, 60_000);
+
+    it("finds what it compiles in the code cache the build wrote: running it adds little to that cache", () => {
+      const cache = path.join(layout.BUILD_DIR, "cli", "commands.cjs.cache");
+      const before = statSync(cache).size;
+      const launched = spawnSync(process.execPath, [path.join(ROOT, "scripts/batchboard.cjs"), ...runArgs], {
+        env: { ...env, BATCHBOARD_CLI_CODE_CACHE: "write" },
+      });
+      expect(launched.status).toBe(0);
+      // A build that cached what `validate` compiles alone left this cache at less than half its size after a run.
+      expect(statSync(cache).size).toBeLessThan(before * 1.1);
+    }, 60_000);
   });
 });

@@ -2,7 +2,7 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import type { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import type { PrismaPg } from "@prisma/adapter-pg";
-import BetterSqlite3 from "better-sqlite3";
+import { openSqliteFile } from "./sqlite-file";
 import type { DatabaseConfig } from "./database-config";
 
 /** How long an SQLite writer waits for another process's lock before failing. */
@@ -15,7 +15,7 @@ const SQLITE_BUSY_TIMEOUT_MS = 10_000;
  */
 function ensureWriteAheadLog(filePath: string): void {
   mkdirSync(path.dirname(filePath), { recursive: true });
-  const connection = new BetterSqlite3(filePath, { timeout: SQLITE_BUSY_TIMEOUT_MS });
+  const connection = openSqliteFile(filePath, { timeout: SQLITE_BUSY_TIMEOUT_MS });
   try {
     connection.pragma("journal_mode = WAL");
   } finally {

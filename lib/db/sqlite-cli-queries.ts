@@ -7,7 +7,8 @@
  * Prisma reads back (see {@link isoDate}), and the repositories (bootstrap.ts,
  * plans.ts, plan-versions.ts) stay the reference for what the rows mean.
  */
-import BetterSqlite3 from "better-sqlite3";
+import type BetterSqlite3 from "better-sqlite3";
+import { openSqliteFile } from "./sqlite-file";
 import type { RunStatus } from "../run-events/run-events";
 import type { FileChangeRecord } from "../runner/journal";
 import type { StoredFileChange } from "../runner/run-store";
@@ -68,7 +69,7 @@ interface FirstStartRow {
 
 /** Opens the CLI's connection to the SQLite file: it checks the migrations (migration-check.ts), then serves {@link sqliteCliQueries}. */
 export function openSqliteCliConnection(filePath: string): BetterSqlite3.Database {
-  const db = new BetterSqlite3(filePath, { timeout: BUSY_TIMEOUT_MS, fileMustExist: true });
+  const db = openSqliteFile(filePath, { timeout: BUSY_TIMEOUT_MS, fileMustExist: true });
   db.pragma("synchronous = NORMAL");
   db.pragma("foreign_keys = ON");
   return db;

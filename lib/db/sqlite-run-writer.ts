@@ -7,7 +7,7 @@
  * in the exact formats Prisma reads back (ISO dates with an explicit offset,
  * JSON as text, booleans as 0/1). Used by the threaded store and the CLI.
  */
-import BetterSqlite3 from "better-sqlite3";
+import { openSqliteFile } from "./sqlite-file";
 import type { NewRun, NodeRunState, PersistBatch, RunStore } from "../runner/run-store";
 import { newRunRowValues } from "./new-run-row";
 import { newRowId } from "./row-id";
@@ -41,7 +41,7 @@ export interface SqliteRunWriter {
 
 /** Opens a second connection to the SQLite file for batched run writes. */
 export function createSqliteRunWriter(filePath: string): SqliteRunWriter {
-  const db = new BetterSqlite3(filePath, { timeout: BUSY_TIMEOUT_MS });
+  const db = openSqliteFile(filePath, { timeout: BUSY_TIMEOUT_MS });
   db.pragma("synchronous = NORMAL");
   const insertRun = db.prepare(
     `INSERT INTO "Run" ("id", "teamId", "planId", "planVersionId", "workspaceId", "directory", "status", "settings", "dryRun", "startedById", "parentRunId", "lastEventSeq", "createdAt")
