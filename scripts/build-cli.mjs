@@ -163,13 +163,10 @@ const lazyImportsAsBundles = {
  * bundles it ran: functions compiled at first call cost `run` ~14 ms more.
  */
 function cacheWhatCommandsCompile() {
-  const launch = (args, env = {}) =>
-    spawnSync(process.execPath, [path.join(ROOT, "scripts", "batchboard.cjs"), ...args], {
-      env: { ...process.env, ...env },
-      stdio: ["ignore", "ignore", "pipe"],
-    });
+  const launch = (args, env) =>
+    spawnSync(process.execPath, [path.join(ROOT, "scripts", "batchboard.cjs"), ...args], { env, stdio: ["ignore", "ignore", "pipe"] });
   const writing = { BATCHBOARD_CLI_CODE_CACHE: "write" };
-  const validated = launch(["validate", path.join(ROOT, "examples", "hello-site.json")], writing);
+  const validated = launch(["validate", path.join(ROOT, "examples", "hello-site.json")], { ...process.env, ...writing });
   if (validated.status !== 0) throw new Error(`writing the CLI's code cache failed (exit ${validated.status}): ${validated.stderr}`);
   const scratch = mkdtempSync(path.join(os.tmpdir(), "batchboard-cli-cache-"));
   try {
@@ -177,7 +174,12 @@ function cacheWhatCommandsCompile() {
     mkdirSync(workspace);
     const plan = path.join(scratch, "plan.json");
     writeFileSync(plan, JSON.stringify(CACHE_SAMPLE_RUN));
-    const { DATABASE_URL: _configured, ...env } = { ...process.env, BATCHBOARD_DATA_DIR: path.join(scratch, "data") };
+    // None of the configured settings (database, workspaces, cluster): the sample is recorded and run in the scratch
+    // directory only, with the defaults.
+    const inherited = Object.fromEntries(
+      ["PATH", "HOME", "TMPDIR"].filter((name) => process.env[name]).map((name) => [name, process.env[name]]),
+    );
+    const env = { ...inherited, BATCHBOARD_DATA_DIR: path.join(scratch, "data") };
     const run = (extra) => launch(["run", plan, "--workspace", workspace], { ...env, ...extra });
     // The first run creates and migrates the scratch database, which later runs do not do.
     let ran = run({});

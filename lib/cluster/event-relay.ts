@@ -59,9 +59,8 @@ export function relayRunEvents(
 /**
  * The runs some web server streams live, as the servers' watch messages
  * say, each until its last word lapses: a worker relays only these, so a run
- * nobody watches (most runs of scripts and agents) costs Redis no message
- * but its settled notice, and its worker no write on the way to its first
- * command.
+ * nobody watches (most runs of scripts and agents) costs Redis no message,
+ * and its worker no write on the way to its first command.
  */
 export class WatchedRuns {
   private readonly lapsesAt = new Map<string, number>();

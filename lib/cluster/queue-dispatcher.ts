@@ -108,9 +108,13 @@ export function createQueueDispatcher(deps: {
   const queues = new TagQueues(connection, config);
   const events = new RemoteRunEvents({ subscriber, publisher: connection }, config);
   const settledListeners = new ListenersByRun<(status: RunStatus) => void>();
-  const settled = listenForSettledRuns(deps.databaseUrl, ({ runId, status }) => {
-    for (const listener of settledListeners.of(runId)) listener(status);
-  });
+  const settled = listenForSettledRuns(
+    deps.databaseUrl,
+    ({ runId, status }) => {
+      for (const listener of settledListeners.of(runId)) listener(status);
+    },
+    (message) => console.warn(`batchboard: ${message}`),
+  );
   // The only events this server makes itself (cancelling a run no worker took) reach watchers on every server too.
   const stopRelay = relayRunEvents(resources.bus, connection, config);
   const queueEvents = new Map<string, QueueEvents>();
