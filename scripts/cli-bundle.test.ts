@@ -16,9 +16,10 @@ const LAYOUT = path.join(ROOT, "scripts/cli-bundle.cjs");
 const layout = createRequire(import.meta.url)(LAYOUT) as { BUILD_DIR: string; isCliBuildStale(): boolean };
 
 /** Runs `script` in a fresh Node with the loader as `bundles`; returns what it printed, parsed. */
-function inFreshNode(script: string, args: string[] = []): unknown {
+function inFreshNode(script: string, args: string[] = [], env: NodeJS.ProcessEnv = process.env): unknown {
   const child = spawnSync(process.execPath, ["-e", `const bundles = require(${JSON.stringify(LAYOUT)});\n${script}`, "--", ...args], {
     cwd: ROOT,
+    env,
     encoding: "utf8",
   });
   expect(child.stderr).toBe("");
@@ -110,7 +111,8 @@ describe("the CLI's bundles", () => {
         }),
       );
       runArgs = ["run", plan, "--workspace", path.join(scratch, "workspace")];
-      const { DATABASE_URL: _configured, ...inherited } = process.env;
+      // The scratch database, whatever this machine configures.
+      const { DATABASE_URL: _database, REDIS_URL: _redis, BATCHBOARD_WORKSPACE_ROOT: _workspaces, ...inherited } = process.env;
       env = { ...inherited, BATCHBOARD_DATA_DIR: path.join(scratch, "data") };
       // Creates and migrates the scratch database.
       expect(spawnSync(process.execPath, [path.join(ROOT, "scripts/batchboard.cjs"), ...runArgs], { env }).status).toBe(0);
@@ -118,25 +120,18 @@ describe("the CLI's bundles", () => {
     afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
     it("loads better-sqlite3's JavaScript from its bundle and only its addon from node_modules", () => {
-      const child = spawnSync(
-        process.execPath,
-        [
-          "-e",
-          `const bundles = require(${JSON.stringify(LAYOUT)});
-           process.argv = [process.argv[0], "batchboard", ...process.argv.slice(1)];
-           process.exit = (code) => {
-             const fromPackage = Object.keys(require.cache).filter((file) => file.includes("/node_modules/better-sqlite3/"));
-             console.log(JSON.stringify({ code, fromPackage }));
-             process.reallyExit(code);
-           };
-           bundles.loadBundle(bundles.CLI_BUILD_ENTRY);`,
-          "--",
-          ...runArgs,
-        ],
-        { cwd: ROOT, env, encoding: "utf8" },
+      const loaded = inFreshNode(
+        `process.argv = [process.argv[0], "batchboard", ...process.argv.slice(1)];
+         process.exit = (code) => {
+           const fromPackage = Object.keys(require.cache).filter((file) => file.includes("/node_modules/better-sqlite3/"));
+           console.log(JSON.stringify({ code, fromPackage }));
+           process.reallyExit(code);
+         };
+         bundles.loadBundle(bundles.CLI_BUILD_ENTRY);`,
+        runArgs,
+        env,
       );
-      expect(child.status).toBe(0);
-      expect(JSON.parse(child.stdout.split("\n").filter(Boolean).pop() as string)).toEqual({
+      expect(loaded).toEqual({
         code: 0,
         fromPackage: [path.join(ROOT, "node_modules/better-sqlite3/build/Release/better_sqlite3.node")],
       });
