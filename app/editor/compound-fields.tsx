@@ -1,6 +1,8 @@
 "use client";
 
-/** Fields holding a structured value: a multi-edit's ordered edits and a background command's readiness. */
+/** Fields holding a structured value: a multi-edit's ordered edits, a background command's readiness and a search's check. */
+import { isRecord } from "@/lib/plan/plan-view";
+import type { SearchExpectation } from "@/lib/plan/schema";
 import { CheckField, CodeField, FieldErrors, NumberField, SelectField, TextField } from "./inspector-fields";
 
 interface EditItem {
@@ -136,6 +138,68 @@ export function ReadinessField({ value, onChange, errors }: { value: unknown; on
         <NumberField label="TCP port accepts connections" value={record.port} onChange={(port) => onChange({ port: port ?? 0 })} />
       )}
       <FieldErrors errors={errors} />
+    </div>
+  );
+}
+
+const SEARCH_CHECKS = ["off", "none", "any", "count"] as const;
+type SearchCheck = (typeof SEARCH_CHECKS)[number];
+const SEARCH_CHECK_LABELS: Record<SearchCheck, string> = {
+  off: "no check",
+  none: "none: no pattern may match",
+  any: "any: every pattern must match",
+  count: "count: lines per pattern in range",
+};
+
+/** A search's `expect`: whether the search is a check that fails its node, and on what count of matching lines. */
+export function SearchCheckField({
+  value,
+  onChange,
+  errorsAt,
+  hint,
+}: {
+  value: unknown;
+  onChange: (value: SearchExpectation | undefined) => void;
+  errorsAt: (suffix: string) => string[] | undefined;
+  hint?: string;
+}) {
+  const range = isRecord(value) ? value : null;
+  const mode: SearchCheck = value === "none" || value === "any" ? value : range ? "count" : "off";
+  const setBound = (key: "min" | "max", bound: number | undefined) => {
+    const next: { min?: number; max?: number } = {};
+    for (const side of ["min", "max"] as const) {
+      const current = side === key ? bound : range?.[side];
+      if (typeof current === "number") next[side] = current;
+    }
+    onChange(next);
+  };
+  return (
+    <div className="field">
+      <SelectField
+        label="Check"
+        value={mode}
+        options={SEARCH_CHECKS}
+        optionLabel={(option) => SEARCH_CHECK_LABELS[option]}
+        onChange={(next) => onChange(next === "off" ? undefined : next === "count" ? { min: 1 } : next)}
+        hint={hint}
+        errors={errorsAt("")}
+      />
+      {mode === "count" && (
+        <>
+          <NumberField
+            label="At least (matching lines per pattern)"
+            value={range?.min}
+            onChange={(min) => setBound("min", min)}
+            errors={errorsAt(".min")}
+          />
+          <NumberField
+            label="At most (matching lines per pattern)"
+            value={range?.max}
+            onChange={(max) => setBound("max", max)}
+            errors={errorsAt(".max")}
+          />
+        </>
+      )}
     </div>
   );
 }

@@ -92,6 +92,43 @@ export function CodeField(props: {
   );
 }
 
+/** The non-blank lines of a text. */
+function linesOf(text: string): string[] {
+  return text.split("\n").filter((line) => line !== "");
+}
+
+/**
+ * A list of strings, one per line. The value holds the non-blank lines; the
+ * text typed is kept as it is, so a line break typed at the end stays until
+ * the next line is written.
+ */
+export function LinesField(props: {
+  label: string;
+  value: readonly string[];
+  onChange: (lines: string[]) => void;
+  errors?: string[];
+  hint?: string;
+  rows?: number;
+}) {
+  const [draft, setDraft] = useState(() => props.value.join("\n"));
+  const drafted = linesOf(draft);
+  // When the list changed elsewhere (undo, a pasted node), show it instead of the draft.
+  const inStep = drafted.length === props.value.length && drafted.every((line, index) => line === props.value[index]);
+  return (
+    <CodeField
+      label={props.label}
+      rows={props.rows}
+      value={inStep ? draft : props.value.join("\n")}
+      errors={props.errors}
+      hint={props.hint}
+      onChange={(text) => {
+        setDraft(text);
+        props.onChange(linesOf(text));
+      }}
+    />
+  );
+}
+
 /** A number input; empty means "not set" (the schema's default or the plan's). */
 export function NumberField(props: {
   label: string;
@@ -151,6 +188,8 @@ export function SelectField<T extends string>(props: {
   value: unknown;
   options: readonly T[];
   onChange: (value: T) => void;
+  /** What the list shows for an option; the option itself when left out. */
+  optionLabel?: (option: T) => string;
   errors?: string[];
   hint?: string;
 }) {
@@ -166,7 +205,7 @@ export function SelectField<T extends string>(props: {
         >
           {props.options.map((option) => (
             <option key={option} value={option}>
-              {option}
+              {props.optionLabel?.(option) ?? option}
             </option>
           ))}
         </select>

@@ -66,13 +66,16 @@ function NodeInspector({ node, onRenaming }: { node: OperationFlowNode; onRenami
   const kind = OPERATION_KINDS[spec.type];
 
   const update = (key: string, change: (spec: OperationSpec) => OperationSpec) => store.updateSpec(node.id, change, key);
-  const setParam = (key: string, value: unknown) =>
-    update(`params.${key}`, (current) => {
+  const setParams = (changes: Record<string, unknown>) =>
+    update(`params.${Object.keys(changes).join(",")}`, (current) => {
       const params = { ...current.params };
-      if (value === undefined) delete params[key];
-      else params[key] = value;
+      for (const [key, value] of Object.entries(changes)) {
+        if (value === undefined) delete params[key];
+        else params[key] = value;
+      }
       return { ...current, params };
     });
+  const setParam = (key: string, value: unknown) => setParams({ [key]: value });
   const setCommon = <K extends "label" | "retries" | "timeoutMs" | "checkpoint">(key: K, value: OperationSpec[K]) =>
     update(key, (current) => {
       const next = { ...current };
@@ -118,7 +121,7 @@ function NodeInspector({ node, onRenaming }: { node: OperationFlowNode; onRenami
         errors={errorsAt("label")}
         placeholder={node.id}
       />
-      <ParamsForm type={spec.type} params={spec.params} setParam={setParam} errorsAt={errorsAt} />
+      <ParamsForm type={spec.type} params={spec.params} setParam={setParam} setParams={setParams} errorsAt={errorsAt} />
       <details className="inspector-more">
         <summary>Retries, timeout, checkpoint</summary>
         <NumberField

@@ -9,8 +9,8 @@ import {
   WorkspacePath,
   type OperationType,
 } from "@/lib/plan/schema";
-import { EditsField, ReadinessField } from "./compound-fields";
-import { CheckField, CodeField, KeyValueField, NumberField, SelectField, TextField } from "./inspector-fields";
+import { EditsField, ReadinessField, SearchCheckField } from "./compound-fields";
+import { CheckField, CodeField, KeyValueField, LinesField, NumberField, SelectField, TextField } from "./inspector-fields";
 
 /** Choices and hints come from the plan schema itself, so the form cannot drift from what validation accepts. */
 const IF_EXISTS = FileWriteParams.shape.ifExists.unwrap().options;
@@ -24,6 +24,8 @@ interface ParamsFormProps {
   type: OperationType;
   params: Record<string, unknown>;
   setParam: (key: string, value: unknown) => void;
+  /** Several params changed as one step (undefined removes one). */
+  setParams: (changes: Record<string, unknown>) => void;
   errorsAt: ErrorsAt;
 }
 
@@ -114,23 +116,18 @@ function FileChangeFields({ type, params, setParam, errorsAt }: ParamsFormProps)
 }
 
 /** Reads and searches: which files, and what to bring back. */
-function ReadFields({ type, params, setParam, errorsAt }: ParamsFormProps) {
+function ReadFields({ type, params, setParam, setParams, errorsAt }: ParamsFormProps) {
   const at = (key: string) => errorsAt(`params.${key}`);
   switch (type) {
     case "file.read":
       return (
         <>
-          <CodeField
+          <LinesField
             label="Paths (one per line)"
             rows={4}
-            value={Array.isArray(params.paths) ? params.paths.join("\n") : ""}
-            onChange={(value) =>
-              setParam(
-                "paths",
-                value.split("\n").filter((line, index, lines) => line !== "" || index < lines.length - 1),
-              )
-            }
-            errors={at("paths") ?? pathsErrors(errorsAt)}
+            value={stringsIn(params.paths)}
+            onChange={(paths) => setParam("paths", paths)}
+            errors={at("paths") ?? itemErrors(errorsAt, "params.paths")}
           />
           <TextField
             label="Glob"
@@ -168,7 +165,17 @@ function ReadFields({ type, params, setParam, errorsAt }: ParamsFormProps) {
     case "search":
       return (
         <>
-          <TextField label="Pattern" mono value={params.pattern} onChange={(value) => setParam("pattern", value)} errors={at("pattern")} />
+          <LinesField
+            label="Patterns (one per line)"
+            rows={2}
+            value={Array.isArray(params.patterns) ? stringsIn(params.patterns) : stringsIn([params.pattern])}
+            // One pattern is stored as `pattern`, several as `patterns`: the plan stays as a person would write it.
+            onChange={(patterns) =>
+              setParams(patterns.length > 1 ? { pattern: undefined, patterns } : { pattern: patterns[0] ?? "", patterns: undefined })
+            }
+            errors={at("pattern") ?? at("patterns") ?? itemErrors(errorsAt, "params.patterns")}
+            hint={SearchParams.shape.patterns.description}
+          />
           <CheckField
             label="Regular expression"
             hint={SearchParams.shape.regex.description}
@@ -198,6 +205,24 @@ function ReadFields({ type, params, setParam, errorsAt }: ParamsFormProps) {
             options={SEARCH_OUTPUTS}
             onChange={(value) => setParam("output", value)}
             errors={at("output")}
+          />
+          <SearchCheckField
+            value={params.expect}
+            onChange={(value) => setParam("expect", value)}
+            errorsAt={(suffix) => at(`expect${suffix}`)}
+            hint={SearchParams.shape.expect.description}
+          />
+          <CheckField
+            label="Hidden files too"
+            hint={SearchParams.shape.hidden.description}
+            checked={params.hidden}
+            onChange={(value) => setParam("hidden", value)}
+          />
+          <CheckField
+            label="Ignored files too"
+            hint={SearchParams.shape.noIgnore.description}
+            checked={params.noIgnore}
+            onChange={(value) => setParam("noIgnore", value)}
           />
         </>
       );
@@ -251,8 +276,14 @@ function ShellFields({ type, params, setParam, errorsAt }: ParamsFormProps) {
   }
 }
 
-function pathsErrors(errorsAt: ErrorsAt): string[] | undefined {
+/** The strings of a list param; anything else is left out. */
+function stringsIn(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((item): item is string => typeof item === "string") : [];
+}
+
+/** The errors on the items of a list param (`params.paths.0`, …), together. */
+function itemErrors(errorsAt: ErrorsAt, list: string): string[] | undefined {
   const found: string[] = [];
-  for (let index = 0; index < 50; index += 1) found.push(...(errorsAt(`params.paths.${index}`) ?? []));
+  for (let index = 0; index < 100; index += 1) found.push(...(errorsAt(`${list}.${index}`) ?? []));
   return found.length ? found : undefined;
 }
