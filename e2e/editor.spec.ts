@@ -197,47 +197,57 @@ test(
   },
 );
 
-test("a search made a check and a read's paths, typed line by line, are saved as the plan format says", CLIENT_ONLY, async ({ page }) => {
-  await createPlan(page, "Rename check");
-  await dropFromPalette(page, "file.read", 150, 150);
-  await dropFromPalette(page, "search", 450, 150);
+test(
+  "a search made a check, a read's paths typed line by line and the retry delay are saved as the plan format says",
+  CLIENT_ONLY,
+  async ({ page }) => {
+    await createPlan(page, "Rename check");
+    await dropFromPalette(page, "file.read", 150, 150);
+    await dropFromPalette(page, "search", 450, 150);
 
-  // Typed key by key: a line break at the end of the text stays until the next line is written.
-  let inspector = await selectNode(page, "read-1");
-  await inspector.getByLabel("Paths (one per line)").pressSequentially("README.md\nsrc/index.ts");
-  await expect(inspector.getByLabel("Paths (one per line)")).toHaveValue("README.md\nsrc/index.ts");
+    // Typed key by key: a line break at the end of the text stays until the next line is written.
+    let inspector = await selectNode(page, "read-1");
+    await inspector.getByLabel("Paths (one per line)").pressSequentially("README.md\nsrc/index.ts");
+    await expect(inspector.getByLabel("Paths (one per line)")).toHaveValue("README.md\nsrc/index.ts");
 
-  inspector = await selectNode(page, "search-1");
-  await inspector.getByLabel("Patterns (one per line)").pressSequentially("oldName\nold_name");
-  await expect(inspector.getByLabel("Patterns (one per line)")).toHaveValue("oldName\nold_name");
+    inspector = await selectNode(page, "search-1");
+    await inspector.getByLabel("Patterns (one per line)").pressSequentially("oldName\nold_name");
+    await expect(inspector.getByLabel("Patterns (one per line)")).toHaveValue("oldName\nold_name");
 
-  // A count range the schema refuses is reported on the field, then made a "none" check.
-  await inspector.getByLabel("Check", { exact: true }).selectOption("count");
-  await inspector.getByLabel("At least (matching lines per pattern)").fill("3");
-  await inspector.getByLabel("At most (matching lines per pattern)").fill("1");
-  await expect(inspector.getByTestId("field-error").filter({ hasText: "min cannot exceed max" })).toBeVisible();
-  await inspector.getByLabel("Check", { exact: true }).selectOption("none");
-  await expect(inspector.getByLabel("At most (matching lines per pattern)")).toHaveCount(0);
-  await inspector.getByLabel("Hidden files too").check();
-  await expect(page.getByTestId("node-problems")).toHaveCount(0);
-  await expect(page.getByText("valid", { exact: true })).toBeVisible();
+    // A count range the schema refuses is reported on the field, then made a "none" check.
+    await inspector.getByLabel("Check", { exact: true }).selectOption("count");
+    await inspector.getByLabel("At least (matching lines per pattern)").fill("3");
+    await inspector.getByLabel("At most (matching lines per pattern)").fill("1");
+    await expect(inspector.getByTestId("field-error").filter({ hasText: "min cannot exceed max" })).toBeVisible();
+    await inspector.getByLabel("Check", { exact: true }).selectOption("none");
+    await expect(inspector.getByLabel("At most (matching lines per pattern)")).toHaveCount(0);
+    await inspector.getByLabel("Hidden files too").check();
+    await expect(page.getByTestId("node-problems")).toHaveCount(0);
+    await expect(page.getByText("valid", { exact: true })).toBeVisible();
 
-  await saveVersion(page, "Check the rename", /Saved v2/);
-  const exported = await page.request.get(await page.getByRole("link", { name: "Export v2" }).getAttribute("href").then(String));
-  const plan = (await exported.json()) as { nodes: { id: string; params: Record<string, unknown> }[] };
-  const paramsOf = (id: string) => plan.nodes.find((node) => node.id === id)?.params;
-  expect(paramsOf("read-1")).toMatchObject({ paths: ["README.md", "src/index.ts"] });
-  expect(paramsOf("search-1")).toMatchObject({ patterns: ["oldName", "old_name"], expect: "none", hidden: true });
-  expect(paramsOf("search-1")).not.toHaveProperty("pattern");
+    // The plan's own settings, with nothing selected.
+    await canvas(page).click({ position: { x: 40, y: 400 } });
+    await page.getByLabel("First retry delay (ms)").fill("250");
 
-  // One line left: stored as `pattern` again.
-  await inspector.getByLabel("Patterns (one per line)").fill("oldName");
-  await saveVersion(page, "One pattern", /Saved v3/);
-  const again = await page.request.get(await page.getByRole("link", { name: "Export v3" }).getAttribute("href").then(String));
-  const searchNode = ((await again.json()) as typeof plan).nodes.find((node) => node.id === "search-1");
-  expect(searchNode?.params).toMatchObject({ pattern: "oldName" });
-  expect(searchNode?.params).not.toHaveProperty("patterns");
-});
+    await saveVersion(page, "Check the rename", /Saved v2/);
+    const exported = await page.request.get(await page.getByRole("link", { name: "Export v2" }).getAttribute("href").then(String));
+    const plan = (await exported.json()) as { settings: Record<string, unknown>; nodes: { id: string; params: Record<string, unknown> }[] };
+    expect(plan.settings).toMatchObject({ retryBackoffMs: 250 });
+    const paramsOf = (id: string) => plan.nodes.find((node) => node.id === id)?.params;
+    expect(paramsOf("read-1")).toMatchObject({ paths: ["README.md", "src/index.ts"] });
+    expect(paramsOf("search-1")).toMatchObject({ patterns: ["oldName", "old_name"], expect: "none", hidden: true });
+    expect(paramsOf("search-1")).not.toHaveProperty("pattern");
+
+    // One line left: stored as `pattern` again.
+    inspector = await selectNode(page, "search-1");
+    await inspector.getByLabel("Patterns (one per line)").fill("oldName");
+    await saveVersion(page, "One pattern", /Saved v3/);
+    const again = await page.request.get(await page.getByRole("link", { name: "Export v3" }).getAttribute("href").then(String));
+    const searchNode = ((await again.json()) as typeof plan).nodes.find((node) => node.id === "search-1");
+    expect(searchNode?.params).toMatchObject({ pattern: "oldName" });
+    expect(searchNode?.params).not.toHaveProperty("patterns");
+  },
+);
 
 test("the optimizer overlay shows waves, batches, the critical path and a hazard with a one-click fix", CLIENT_ONLY, async ({ page }) => {
   await createPlan(page, "Overlay");

@@ -242,6 +242,14 @@ function PlanInspector() {
         placeholder="0"
       />
       <NumberField
+        label="First retry delay (ms)"
+        hint={PlanSettings.shape.retryBackoffMs.description}
+        value={settings.retryBackoffMs}
+        onChange={(value) => setSetting("retryBackoffMs", value)}
+        errors={planErrors.get("settings.retryBackoffMs")}
+        placeholder="1000"
+      />
+      <NumberField
         label="Default timeout (ms)"
         value={settings.timeoutMs}
         onChange={(value) => setSetting("timeoutMs", value)}
