@@ -118,6 +118,15 @@ function FileChangeFields({ type, params, setParam, errorsAt }: ParamsFormProps)
 /** Reads and searches: which files, and what to bring back. */
 function ReadFields({ type, params, setParam, setParams, errorsAt }: ParamsFormProps) {
   const at = (key: string) => errorsAt(`params.${key}`);
+  const searchFlag = (key: "regex" | "hidden" | "noIgnore", label: string) => (
+    <CheckField
+      label={label}
+      hint={SearchParams.shape[key].description}
+      checked={params[key]}
+      onChange={(value) => setParam(key, value)}
+      errors={at(key)}
+    />
+  );
   switch (type) {
     case "file.read":
       return (
@@ -176,13 +185,7 @@ function ReadFields({ type, params, setParam, setParams, errorsAt }: ParamsFormP
             errors={at("pattern") ?? at("patterns") ?? itemErrors(errorsAt, "params.patterns")}
             hint={SearchParams.shape.patterns.description}
           />
-          <CheckField
-            label="Regular expression"
-            hint={SearchParams.shape.regex.description}
-            checked={params.regex}
-            onChange={(value) => setParam("regex", value)}
-            errors={at("regex")}
-          />
+          {searchFlag("regex", "Regular expression")}
           <TextField
             label="Glob"
             mono
@@ -212,18 +215,8 @@ function ReadFields({ type, params, setParam, setParams, errorsAt }: ParamsFormP
             errorsAt={(suffix) => at(`expect${suffix}`)}
             hint={SearchParams.shape.expect.description}
           />
-          <CheckField
-            label="Hidden files too"
-            hint={SearchParams.shape.hidden.description}
-            checked={params.hidden}
-            onChange={(value) => setParam("hidden", value)}
-          />
-          <CheckField
-            label="Ignored files too"
-            hint={SearchParams.shape.noIgnore.description}
-            checked={params.noIgnore}
-            onChange={(value) => setParam("noIgnore", value)}
-          />
+          {searchFlag("hidden", "Hidden files too")}
+          {searchFlag("noIgnore", "Ignored files too")}
         </>
       );
     default:
