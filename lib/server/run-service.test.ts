@@ -135,6 +135,38 @@ describe("run service (in-process runner, real SQLite)", () => {
     await expect(lagged.cancelRun(scope, runId)).rejects.toMatchObject({ code: "conflict" });
   });
 
+  it("lets a retry or an undo act on a run as soon as its final event is out, and refuses one still going at once", async () => {
+    const resources = createRunnerResources({ store: laggingRunStore(db.client), reportError: () => {} });
+    const lagged = createRunService({ client: db.client, resources, scratchRoot });
+
+    // Still going: refused without waiting.
+    const slow = PlanDocument.parse({ name: "slow", nodes: [{ id: "wait", type: "shell", params: { command: "sleep 2" } }] });
+    const {
+      plan: { id: slowPlanId },
+    } = await createPlan(
+      db.client,
+      { teamId: scope.teamId, ownerId: scope.userId, name: slow.name },
+      { document: slow, graphHash: hashPlan(slow), authorId: scope.userId },
+    );
+    const going = await lagged.startPlanRun(scope, { planId: slowPlanId });
+    const asked = performance.now();
+    await expect(lagged.retryNode(scope, going.runId, "wait")).rejects.toMatchObject({ code: "conflict" });
+    expect(performance.now() - asked).toBeLessThan(1_000);
+    await lagged.cancelRun(scope, going.runId);
+
+    // Finished, its final status still on its way to the store (every flush lands 300 ms late).
+    for (const act of [(runId: string) => lagged.retryNode(scope, runId, "check"), (runId: string) => lagged.undo(scope, runId, {})]) {
+      const { runId } = await lagged.startPlanRun(scope, { planId });
+      const events: RunEvent[] = [];
+      const stop = await (await lagged.openEventStream(scope, runId, 0))((event) => events.push(event));
+      await waitForTerminalStatus(events, runId);
+      stop();
+      expect(["queued", "running"]).toContain((await db.client.run.findUniqueOrThrow({ where: { id: runId } })).status);
+      await expect(act(runId)).resolves.toBeDefined();
+      expect((await db.client.run.findUniqueOrThrow({ where: { id: runId } })).status).toBe("succeeded");
+    }
+  });
+
   it("does a dry run without writing", async () => {
     const events: RunEvent[] = [];
     const { runId } = await service.startPlanRun(scope, { planId, dryRun: true });

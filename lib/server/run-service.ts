@@ -137,6 +137,14 @@ async function waitUntilFinished(
 }
 
 /**
+ * A run's final event reaches its streams a few milliseconds before its final
+ * status is stored. A client acting on that event (retry, resume, undo) would
+ * find the run still "running"; such an action first waits, this long at
+ * most, for a run this server saw finish to be stored as finished.
+ */
+const FINISHED_RUN_STORING_MS = 5_000;
+
+/**
  * Runs a server creates at once. Creating one takes a few reads and a
  * transaction from the database pool (10 connections); a burst of thousands
  * of submissions queued them all there, and transactions waited past their
@@ -190,7 +198,15 @@ export function createRunService(deps: {
       const workspace = await getWorkspace(client, scope.teamId, run.workspaceId);
       if (workspace.archivedAt) throw new DomainError("conflict", `Workspace "${workspace.name}" is archived; runs cannot start in it`);
     }
+    await finishedRunStored(scope, runId);
     return run;
+  }
+
+  /** See {@link FINISHED_RUN_STORING_MS}. A run still going is not waited for: the action is refused at once, as it should be. */
+  async function finishedRunStored(scope: RunScope, runId: string): Promise<void> {
+    const last = dispatcher.recentEvents(runId).at(-1);
+    if (last?.type !== "run.status" || !isTerminalRunStatus(last.status)) return;
+    await waitUntilFinished(dispatcher, runId, () => getRunStatusForTeam(client, scope.teamId, runId), FINISHED_RUN_STORING_MS);
   }
 
   return {
@@ -254,6 +270,7 @@ export function createRunService(deps: {
       }),
     async undo(scope, runId, options) {
       await getRunForTeam(client, scope.teamId, runId);
+      await finishedRunStored(scope, runId);
       return translated(dispatcher.undo(runId, options));
     },
     waitForRun: (scope, runId, timeoutMs) =>
