@@ -43,7 +43,8 @@ export function checkWorkspacePath(path: string, what = "Path"): PathProblem | n
       message: `${what} "${path}" starts with a drive letter: write it relative to the workspace root`,
     };
   }
-  if (resolveSegments(path) === null) {
+  // Only a ".." segment can leave the root; most paths have none, and splitting them costs a 10,000-node plan milliseconds.
+  if (path.includes("..") && resolveSegments(path) === null) {
     return {
       code: "path-escapes-workspace",
       message: `${what} "${path}" uses ".." to leave the workspace root; point to a file inside the workspace`,
