@@ -194,7 +194,9 @@ function replacementFor(current: Json | undefined, roll: number, pick: number): 
 /** Where a path points in the schema: indexes folded, nodes told apart by type. */
 function positionOf(plan: Json, path: Path): string {
   const node = path[0] === "nodes" && typeof path[1] === "number" ? valueAtPath(plan, ["nodes", path[1], "type"]) : undefined;
-  return `${String(node ?? "")}:${path.map((key) => (typeof key === "number" ? "#" : key)).join("/")}`;
+  // A mutated type may be any value, an object with its own "toString" key included: only a string names a type.
+  const type = typeof node === "string" ? node : typeof node;
+  return `${type}:${path.map((key) => (typeof key === "number" ? "#" : key)).join("/")}`;
 }
 
 /** Picks a path uniformly over schema positions, so rare fields (the name) are hit as often as common ones. */
