@@ -10,4 +10,10 @@ describe("problemLocation", () => {
     expect(problemLocation({ path: [] })).toBe("plan");
     expect(problemField({ path: ["nodes", 3] })).toBe("");
   });
+
+  it("names a node or edge without a usable id by its place in the list", () => {
+    expect(problemLocation({ path: ["nodes", 0, "type"] })).toBe("node #1 · type");
+    expect(problemLocation({ path: ["edges", 4, "from"] })).toBe("edge #5 · from");
+    expect(problemLocation({ path: ["nodes", 2] })).toBe("node #3");
+  });
 });

@@ -17,12 +17,20 @@ export function problemField(problem: Pick<PlanProblem, "path">): string {
 
 /**
  * `node "build" · command`, `edge "a->b" · when`, `plan · settings concurrency`, or `plan`.
+ * A node or edge without a usable id is named by its place in the list: `node #3 · type`.
  *
  * @example
  * problemLocation({ path: ["nodes", 7, "params", "command"], nodeId: "build" }); // 'node "build" · command'
  */
 export function problemLocation(problem: Pick<PlanProblem, "path" | "nodeId" | "edgeId">): string {
   const field = problemField(problem);
-  const owner = problem.nodeId ? `node "${problem.nodeId}"` : problem.edgeId ? `edge "${problem.edgeId}"` : "plan";
+  const [list, index] = problem.path;
+  const owner = problem.nodeId
+    ? `node "${problem.nodeId}"`
+    : problem.edgeId
+      ? `edge "${problem.edgeId}"`
+      : (list === "nodes" || list === "edges") && typeof index === "number"
+        ? `${list === "nodes" ? "node" : "edge"} #${index + 1}`
+        : "plan";
   return field ? `${owner} · ${field}` : owner;
 }
