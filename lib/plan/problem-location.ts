@@ -24,13 +24,16 @@ export function problemField(problem: Pick<PlanProblem, "path">): string {
  */
 export function problemLocation(problem: Pick<PlanProblem, "path" | "nodeId" | "edgeId">): string {
   const field = problemField(problem);
-  const [list, index] = problem.path;
-  const owner = problem.nodeId
-    ? `node "${problem.nodeId}"`
-    : problem.edgeId
-      ? `edge "${problem.edgeId}"`
-      : (list === "nodes" || list === "edges") && typeof index === "number"
-        ? `${list === "nodes" ? "node" : "edge"} #${index + 1}`
-        : "plan";
+  const owner = ownerOf(problem);
   return field ? `${owner} · ${field}` : owner;
+}
+
+function ownerOf({ path, nodeId, edgeId }: Pick<PlanProblem, "path" | "nodeId" | "edgeId">): string {
+  if (nodeId) return `node "${nodeId}"`;
+  if (edgeId) return `edge "${edgeId}"`;
+  const [list, index] = path;
+  if (typeof index !== "number") return "plan";
+  if (list === "nodes") return `node #${index + 1}`;
+  if (list === "edges") return `edge #${index + 1}`;
+  return "plan";
 }
