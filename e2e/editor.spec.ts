@@ -18,6 +18,15 @@ async function createPlan(page: Page, name: string): Promise<string> {
   return page.url();
 }
 
+/** The saved version's JSON, as the toolbar's export link downloads it. */
+async function exportedPlan(
+  page: Page,
+  version: number,
+): Promise<{ settings: Record<string, unknown>; nodes: { id: string; params: Record<string, unknown> }[] }> {
+  const href = await page.getByRole("link", { name: `Export v${version}` }).getAttribute("href");
+  return (await page.request.get(String(href))).json();
+}
+
 test("a plan drawn from scratch: palette, connect, forms, cycle and escaping path reported and fixed, saved and reloaded intact", async ({
   page,
 }) => {
@@ -230,8 +239,7 @@ test(
     await page.getByLabel("First retry delay (ms)").fill("250");
 
     await saveVersion(page, "Check the rename", /Saved v2/);
-    const exported = await page.request.get(await page.getByRole("link", { name: "Export v2" }).getAttribute("href").then(String));
-    const plan = (await exported.json()) as { settings: Record<string, unknown>; nodes: { id: string; params: Record<string, unknown> }[] };
+    const plan = await exportedPlan(page, 2);
     expect(plan.settings).toMatchObject({ retryBackoffMs: 250 });
     const paramsOf = (id: string) => plan.nodes.find((node) => node.id === id)?.params;
     expect(paramsOf("read-1")).toMatchObject({ paths: ["README.md", "src/index.ts"] });
@@ -242,8 +250,7 @@ test(
     inspector = await selectNode(page, "search-1");
     await inspector.getByLabel("Patterns (one per line)").fill("oldName");
     await saveVersion(page, "One pattern", /Saved v3/);
-    const again = await page.request.get(await page.getByRole("link", { name: "Export v3" }).getAttribute("href").then(String));
-    const searchNode = ((await again.json()) as typeof plan).nodes.find((node) => node.id === "search-1");
+    const searchNode = (await exportedPlan(page, 3)).nodes.find((node) => node.id === "search-1");
     expect(searchNode?.params).toMatchObject({ pattern: "oldName" });
     expect(searchNode?.params).not.toHaveProperty("patterns");
   },
