@@ -191,8 +191,12 @@ export function createRunService(deps: {
     return { workspaceId: null, directory: mkdtempSync(path.join(deps.scratchRoot, "run-")), sandbox: WorkspaceSandboxSettings.parse({}) };
   }
 
-  /** Retries and resumes act in the run's workspace again, so an archived one refuses them too. */
-  async function runInActiveWorkspace(scope: RunScope, runId: string) {
+  /**
+   * The run a retry or resume repairs: they act in its workspace again, so an
+   * archived one refuses them too, and a run just finished is waited for until
+   * it is stored as finished.
+   */
+  async function runToRepair(scope: RunScope, runId: string) {
     const run = await getRunForTeam(client, scope.teamId, runId);
     if (run.workspaceId) {
       const workspace = await getWorkspace(client, scope.teamId, run.workspaceId);
@@ -246,17 +250,17 @@ export function createRunService(deps: {
     },
     retryFailed: (scope, runId) =>
       admitted(async () => {
-        await runInActiveWorkspace(scope, runId);
+        await runToRepair(scope, runId);
         return translated(dispatcher.retryFailed(runId));
       }),
     retryNode: (scope, runId, nodeId) =>
       admitted(async () => {
-        await runInActiveWorkspace(scope, runId);
+        await runToRepair(scope, runId);
         return translated(dispatcher.retryNode(runId, nodeId));
       }),
     retryWithPlan: (scope, runId, plan, recordRevision) =>
       admitted(async () => {
-        await runInActiveWorkspace(scope, runId);
+        await runToRepair(scope, runId);
         const parent = await resources.store.loadRun(runId);
         if (!parent) throw new DomainError("not_found", `Run ${runId} was not found`);
         await translated(nodesToRerun(resources, parent, plan));
@@ -265,7 +269,7 @@ export function createRunService(deps: {
       }),
     resume: (scope, runId) =>
       admitted(async () => {
-        await runInActiveWorkspace(scope, runId);
+        await runToRepair(scope, runId);
         return translated(dispatcher.resume(runId));
       }),
     async undo(scope, runId, options) {
