@@ -13,20 +13,20 @@ import { checkRegex } from "./regex-safety";
 import { checkWorkspacePath } from "./workspace-path";
 import { cachedGlobToRegExp } from "./glob";
 
-/** Which params of each operation type are workspace paths. */
-const PATH_PARAMS: Record<string, readonly string[]> = {
-  "file.write": ["path"],
-  "file.edit": ["path"],
-  "file.delete": ["path"],
-  "file.move": ["from", "to"],
-  shell: ["cwd"],
-};
+/** Which params of each operation type are workspace paths. A map: a node's type may be any text, "__proto__" too. */
+const PATH_PARAMS: ReadonlyMap<string, readonly string[]> = new Map([
+  ["file.write", ["path"]],
+  ["file.edit", ["path"]],
+  ["file.delete", ["path"]],
+  ["file.move", ["from", "to"]],
+  ["shell", ["cwd"]],
+]);
 
 /** Appends the problems (errors and warnings) of one node to `out`. */
 export function checkNode(node: NodeView, limits: PlanLimits, out: PlanProblem[]): void {
   const { params, type } = node;
 
-  for (const key of PATH_PARAMS[type ?? ""] ?? []) {
+  for (const key of PATH_PARAMS.get(type ?? "") ?? []) {
     const value = params[key];
     if (typeof value !== "string") continue;
     const problem = checkWorkspacePath(value, key === "cwd" ? "Working directory" : key === "path" ? "Path" : `"${key}" path`);

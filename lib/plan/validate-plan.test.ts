@@ -205,6 +205,11 @@ describe("validatePlan: shape problems", () => {
     expect(problems[0]?.message).toMatch(/Unknown operation type "file.copy": use one of file.write, .*shell/);
   });
 
+  it.each(["__proto__", "constructor", "toString"])("names an unknown operation type that is a name every object has: %s", (type) => {
+    const problems = problemsOf(validatePlan(planInput([{ id: "a", type, params: { path: "a.txt" } } as never])));
+    expect(problems).toEqual([expect.objectContaining({ code: "unknown-operation-type", nodeId: "a", path: ["nodes", 0, "type"] })]);
+  });
+
   it("reports a missing type as a missing field", () => {
     expect(problemsOf(validatePlan(planInput([{ id: "a" } as never])))).toEqual([
       expect.objectContaining({ code: "missing-field", nodeId: "a", path: ["nodes", 0, "type"] }),
