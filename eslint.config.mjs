@@ -17,8 +17,13 @@ const frameworkPackages = [
   "bullmq",
   "ioredis",
 ];
+/** zod's mini build has no messages until a locale is set; lib/plan/mini-zod.ts sets English and is the one way in. */
+const miniZodDirectly = {
+  group: ["zod/mini", "zod/v4/mini", "zod/v4-mini"],
+  message: "Import zod's mini build through lib/plan/mini-zod.ts, which sets its English messages.",
+};
 const noFrameworks = (layer) => ({
-  patterns: [{ group: frameworkPackages, message: `${layer} is framework-free (see ARCHITECTURE.md).` }],
+  patterns: [miniZodDirectly, { group: frameworkPackages, message: `${layer} is framework-free (see ARCHITECTURE.md).` }],
 });
 
 export default tseslint.config(
@@ -103,6 +108,7 @@ export default tseslint.config(
       ],
     },
   },
+  { files: ["**/*.{ts,tsx}"], rules: { "no-restricted-imports": ["error", { patterns: [miniZodDirectly] }] } },
   { files: ["lib/plan/**/*.ts"], rules: { "no-restricted-imports": ["error", noFrameworks("lib/plan")] } },
   { files: ["lib/runner/**/*.ts"], rules: { "no-restricted-imports": ["error", noFrameworks("lib/runner")] } },
   {
@@ -118,6 +124,10 @@ export default tseslint.config(
       "lib/testing/**",
     ],
     rules: { "no-restricted-syntax": "off" },
+  },
+  {
+    files: ["lib/plan/mini-zod.ts"],
+    rules: { "no-restricted-imports": ["error", { patterns: [{ group: frameworkPackages, message: "lib/plan is framework-free." }] }] },
   },
   // The CLI's launcher is CommonJS on purpose (scripts/cli-bundle.cjs says why).
   { files: ["**/*.cjs"], languageOptions: { sourceType: "commonjs" }, rules: { "@typescript-eslint/no-require-imports": "off" } },

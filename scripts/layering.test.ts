@@ -17,6 +17,8 @@ const forbidden: { file: string; source: string }[] = [
   { file: "lib/server/probe.ts", source: 'import { main } from "../cli/main";\nexport const probe = main;\n' },
   { file: "app/probe.ts", source: 'import { undoRun } from "@/lib/runner/undo";\nexport const probe = undoRun;\n' },
   { file: "app/probe.ts", source: 'import { startRun } from "@/lib/runner/runs";\nexport const probe = startRun;\n' },
+  { file: "lib/server/probe.ts", source: 'import * as z from "zod/mini";\nexport const probe = z.string();\n' },
+  { file: "lib/plan/probe.ts", source: 'import * as z from "zod/mini";\nexport const probe = z.string();\n' },
 ];
 
 describe("layering rules", () => {

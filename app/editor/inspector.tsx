@@ -3,6 +3,7 @@
 import { useMemo, useRef, useState } from "react";
 import type { PlanProblem } from "@/lib/plan/plan-problem";
 import { EdgeCondition, FailurePolicy, FileBatchMode, PlanSettings } from "@/lib/plan/schema";
+import { descriptionOf } from "@/lib/plan/mini-zod";
 import { useEditorSelector, useEditorStore } from "./editor-context";
 import type { DependencyFlowEdge, OperationFlowNode, OperationSpec } from "./editor-model";
 import { CheckField, CodeField, Field, FieldErrors, NumberField, SelectField, TextField } from "./inspector-fields";
@@ -232,7 +233,7 @@ function PlanInspector() {
         value={settings.failurePolicy}
         options={FailurePolicy.options}
         onChange={(value) => setSetting("failurePolicy", value)}
-        hint={PlanSettings.shape.failurePolicy.description}
+        hint={descriptionOf(PlanSettings.shape.failurePolicy)}
       />
       <NumberField
         label="Default retries"
@@ -243,7 +244,7 @@ function PlanInspector() {
       />
       <NumberField
         label="First retry delay (ms)"
-        hint={PlanSettings.shape.retryBackoffMs.description}
+        hint={descriptionOf(PlanSettings.shape.retryBackoffMs)}
         value={settings.retryBackoffMs}
         onChange={(value) => setSetting("retryBackoffMs", value)}
         errors={planErrors.get("settings.retryBackoffMs")}
@@ -258,7 +259,7 @@ function PlanInspector() {
       />
       <CheckField
         label="Batching"
-        hint={PlanSettings.shape.batching.description}
+        hint={descriptionOf(PlanSettings.shape.batching)}
         checked={settings.batching ?? true}
         onChange={(value) => setSetting("batching", value)}
       />
@@ -267,7 +268,7 @@ function PlanInspector() {
         value={settings.fileBatchMode}
         options={FileBatchMode.options}
         onChange={(value) => setSetting("fileBatchMode", value)}
-        hint={PlanSettings.shape.fileBatchMode.description}
+        hint={descriptionOf(PlanSettings.shape.fileBatchMode)}
       />
       <FieldErrors errors={planErrors.get("")} />
     </div>

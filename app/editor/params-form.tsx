@@ -3,19 +3,21 @@
 import {
   FileDeleteParams,
   FileReadParams,
-  FileWriteParams,
+  IfExists,
+  SearchOutput,
   SearchParams,
   ShellParams,
   WorkspacePath,
   type OperationType,
 } from "@/lib/plan/schema";
+import { descriptionOf } from "@/lib/plan/mini-zod";
 import { EditsField, ReadinessField, SearchCheckField } from "./compound-fields";
 import { CheckField, CodeField, KeyValueField, LinesField, NumberField, SelectField, TextField } from "./inspector-fields";
 
 /** Choices and hints come from the plan schema itself, so the form cannot drift from what validation accepts. */
-const IF_EXISTS = FileWriteParams.shape.ifExists.unwrap().options;
-const SEARCH_OUTPUTS = SearchParams.shape.output.unwrap().options;
-const PATH_HINT = WorkspacePath.description;
+const IF_EXISTS = IfExists.options;
+const SEARCH_OUTPUTS = SearchOutput.options;
+const PATH_HINT = descriptionOf(WorkspacePath);
 
 /** A node's errors at a field path below it (`params.path`). */
 export type ErrorsAt = (path: string) => string[] | undefined;
@@ -96,7 +98,7 @@ function FileChangeFields({ type, params, setParam, errorsAt }: ParamsFormProps)
           <TextField label="Path" mono value={params.path} onChange={(value) => setParam("path", value)} errors={at("path")} />
           <CheckField
             label="Missing is fine"
-            hint={FileDeleteParams.shape.missingOk.description}
+            hint={descriptionOf(FileDeleteParams.shape.missingOk)}
             checked={params.missingOk}
             onChange={(value) => setParam("missingOk", value)}
           />
@@ -121,7 +123,7 @@ function ReadFields({ type, params, setParam, setParams, errorsAt }: ParamsFormP
   const searchFlag = (key: "regex" | "hidden" | "noIgnore", label: string) => (
     <CheckField
       label={label}
-      hint={SearchParams.shape[key].description}
+      hint={descriptionOf(SearchParams.shape[key])}
       checked={params[key]}
       onChange={(value) => setParam(key, value)}
       errors={at(key)}
@@ -148,14 +150,14 @@ function ReadFields({ type, params, setParam, setParams, errorsAt }: ParamsFormP
           />
           <NumberField
             label="Max bytes per file"
-            hint={FileReadParams.shape.maxBytes.description}
+            hint={descriptionOf(FileReadParams.shape.maxBytes)}
             value={params.maxBytes}
             onChange={(value) => setParam("maxBytes", value)}
             errors={at("maxBytes")}
           />
           <NumberField
             label="From line"
-            hint={FileReadParams.shape.offset.description}
+            hint={descriptionOf(FileReadParams.shape.offset)}
             value={params.offset}
             onChange={(value) => setParam("offset", value)}
             errors={at("offset")}
@@ -163,7 +165,7 @@ function ReadFields({ type, params, setParam, setParams, errorsAt }: ParamsFormP
           />
           <NumberField
             label="Lines"
-            hint={FileReadParams.shape.limit.description}
+            hint={descriptionOf(FileReadParams.shape.limit)}
             value={params.limit}
             onChange={(value) => setParam("limit", value)}
             errors={at("limit")}
@@ -183,7 +185,7 @@ function ReadFields({ type, params, setParam, setParams, errorsAt }: ParamsFormP
               setParams(patterns.length > 1 ? { pattern: undefined, patterns } : { pattern: patterns[0] ?? "", patterns: undefined })
             }
             errors={at("pattern") ?? at("patterns") ?? itemErrors(errorsAt, "params.patterns")}
-            hint={SearchParams.shape.patterns.description}
+            hint={descriptionOf(SearchParams.shape.patterns)}
           />
           {searchFlag("regex", "Regular expression")}
           <TextField
@@ -192,7 +194,7 @@ function ReadFields({ type, params, setParam, setParams, errorsAt }: ParamsFormP
             value={params.glob}
             onChange={(value) => setParam("glob", value)}
             errors={at("glob")}
-            hint={SearchParams.shape.glob.description}
+            hint={descriptionOf(SearchParams.shape.glob)}
           />
           <CheckField label="Case sensitive" checked={params.caseSensitive} onChange={(value) => setParam("caseSensitive", value)} />
           <NumberField
@@ -203,7 +205,7 @@ function ReadFields({ type, params, setParam, setParams, errorsAt }: ParamsFormP
           />
           <SelectField
             label="Result lists"
-            hint={SearchParams.shape.output.description}
+            hint={descriptionOf(SearchParams.shape.output)}
             value={params.output}
             options={SEARCH_OUTPUTS}
             onChange={(value) => setParam("output", value)}
@@ -213,7 +215,7 @@ function ReadFields({ type, params, setParam, setParams, errorsAt }: ParamsFormP
             value={params.expect}
             onChange={(value) => setParam("expect", value)}
             errorsAt={(suffix) => at(`expect${suffix}`)}
-            hint={SearchParams.shape.expect.description}
+            hint={descriptionOf(SearchParams.shape.expect)}
           />
           {searchFlag("hidden", "Hidden files too")}
           {searchFlag("noIgnore", "Ignored files too")}
@@ -242,7 +244,7 @@ function ShellFields({ type, params, setParam, errorsAt }: ParamsFormProps) {
           <KeyValueField label="Environment" value={params.env} onChange={(value) => setParam("env", value)} errors={at("env")} />
           <CheckField
             label="Background"
-            hint={ShellParams.shape.background.description}
+            hint={descriptionOf(ShellParams.shape.background)}
             checked={params.background}
             onChange={(value) => setParam("background", value)}
             errors={at("background")}
@@ -257,7 +259,7 @@ function ShellFields({ type, params, setParam, errorsAt }: ParamsFormProps) {
           {params.background === true && (
             <CheckField
               label="Keep running after the run ends"
-              hint={ShellParams.shape.keepRunning.description}
+              hint={descriptionOf(ShellParams.shape.keepRunning)}
               checked={params.keepRunning}
               onChange={(value) => setParam("keepRunning", value)}
             />

@@ -4,7 +4,7 @@
  * `persist` with batches, so a run costs a transaction every few
  * milliseconds, not one per event.
  */
-import * as z from "zod";
+import * as z from "../plan/mini-zod";
 import { PlanDocument } from "../plan/schema";
 import { WorkspaceSandboxSettings } from "../runner/sandbox/sandbox-settings";
 import type { FileChangeRecord } from "../runner/journal";

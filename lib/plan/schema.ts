@@ -4,15 +4,16 @@
  * share a name. Graph rules (cycles, dangling edges, workspace paths…) live in
  * the validator, not here: these schemas check shape only.
  */
-import * as z from "zod";
 import { MAX_RUN_CONCURRENCY, MIN_RUN_CONCURRENCY } from "./run-concurrency";
+import * as z from "./mini-zod";
+import { annotated, described, integer } from "./mini-zod";
 
 export const PLAN_FORMAT_VERSION = 1;
 
 /** Node ids appear in URLs, logs and CLI output, so keep them plain. */
 export const NodeId = z
   .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, "Use 1–64 letters, digits, '.', '_' or '-', starting with a letter or digit");
+  .check(z.regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, "Use 1–64 letters, digits, '.', '_' or '-', starting with a letter or digit"));
 export type NodeId = z.infer<typeof NodeId>;
 
 /**
@@ -23,15 +24,14 @@ export type NodeId = z.infer<typeof NodeId>;
 const WORKSPACE_PATH_PATTERN = String.raw`^(?![/\\]|[A-Za-z]:|\.\.(?:[/\\]|$))(?=[\s\S]*\S)[^\u0000]*$`;
 
 /** A workspace-relative path; the validator rejects escapes and absolute forms. */
-export const WorkspacePath = z
-  .string()
-  .meta({ pattern: WORKSPACE_PATH_PATTERN })
-  .describe(
+export const WorkspacePath = annotated(z.string(), {
+  pattern: WORKSPACE_PATH_PATTERN,
+  description:
     'Path relative to the workspace root, with "/" between folders, e.g. "src/index.ts"; never absolute, never leaving the root with ".."',
-  );
+});
 export type WorkspacePath = z.infer<typeof WorkspacePath>;
 
-const Milliseconds = z.number().int().nonnegative();
+const MAX_TIMEOUT_MS = 86_400_000;
 
 export const FailurePolicy = z.enum(["continue", "stop"]);
 export type FailurePolicy = z.infer<typeof FailurePolicy>;
@@ -40,162 +40,173 @@ export const FileBatchMode = z.enum(["atomic", "independent"]);
 export type FileBatchMode = z.infer<typeof FileBatchMode>;
 
 /** A run's concurrency limit (see run-concurrency.ts). */
-export const RunConcurrency = z.number().int().min(MIN_RUN_CONCURRENCY).max(MAX_RUN_CONCURRENCY);
+export const RunConcurrency = integer(MIN_RUN_CONCURRENCY, MAX_RUN_CONCURRENCY);
 
-export const PlanSettings = z
-  .strictObject({
-    concurrency: RunConcurrency.default(8).describe(
+export const PlanSettings = described(
+  z.strictObject({
+    concurrency: described(
+      z._default(RunConcurrency, 8),
       `Most operations running at once in one run (${MIN_RUN_CONCURRENCY}–${MAX_RUN_CONCURRENCY})`,
     ),
-    failurePolicy: FailurePolicy.default("continue").describe(
+    failurePolicy: described(
+      z._default(FailurePolicy, "continue"),
       "continue: skip dependents of a failed node, keep independent branches; stop: cancel the rest",
     ),
-    retries: z.number().int().min(0).max(20).default(0).describe("Default retries per node (0–20)"),
-    retryBackoffMs: Milliseconds.max(3_600_000).default(1_000).describe("First retry delay in milliseconds; doubles each attempt"),
-    timeoutMs: Milliseconds.min(1).max(86_400_000).default(600_000).describe("Default per-node timeout in milliseconds"),
-    batching: z.boolean().default(true).describe("Group independent same-kind operations into batches"),
-    fileBatchMode: FileBatchMode.default("atomic").describe(
+    retries: described(z._default(integer(0, 20), 0), "Default retries per node (0–20)"),
+    retryBackoffMs: described(z._default(integer(0, 3_600_000), 1_000), "First retry delay in milliseconds; doubles each attempt"),
+    timeoutMs: described(z._default(integer(1, MAX_TIMEOUT_MS), 600_000), "Default per-node timeout in milliseconds"),
+    batching: described(z._default(z.boolean(), true), "Group independent same-kind operations into batches"),
+    fileBatchMode: described(
+      z._default(FileBatchMode, "atomic"),
       "atomic: all writes of a file batch apply or none; independent: each write applies on its own",
     ),
-  })
-  .describe("Run-wide defaults; every field may be left out");
+  }),
+  "Run-wide defaults; every field may be left out",
+);
 export type PlanSettings = z.infer<typeof PlanSettings>;
 
-export const Position = z
-  .strictObject({
-    x: z.number().describe("Horizontal position on the canvas, in pixels"),
-    y: z.number().describe("Vertical position on the canvas, in pixels"),
-  })
-  .describe("Where the editor draws the node; has no effect on running");
+export const Position = described(
+  z.strictObject({
+    x: described(z.number(), "Horizontal position on the canvas, in pixels"),
+    y: described(z.number(), "Vertical position on the canvas, in pixels"),
+  }),
+  "Where the editor draws the node; has no effect on running",
+);
 export type Position = z.infer<typeof Position>;
 
 export const FileContentEncoding = z.enum(["utf8", "base64"]);
 export type FileContentEncoding = z.infer<typeof FileContentEncoding>;
 
+/** What a file write does when its file already exists. */
+export const IfExists = z.enum(["overwrite", "fail", "skip"]);
+
 export const FileWriteParams = z.strictObject({
   path: WorkspacePath,
-  content: z.string().describe('The whole new content of the file: text, or base64 when "encoding" is "base64"'),
-  encoding: FileContentEncoding.optional().describe(
+  content: described(z.string(), 'The whole new content of the file: text, or base64 when "encoding" is "base64"'),
+  encoding: described(
+    z.optional(FileContentEncoding),
     "utf8 (the default): content is the text itself; base64: content is base64 of the exact bytes (binary files)",
   ),
-  ifExists: z
-    .enum(["overwrite", "fail", "skip"])
-    .default("overwrite")
-    .describe("When the file already exists: overwrite it, fail the node, or skip (leave it as it is)"),
+  ifExists: described(
+    z._default(IfExists, "overwrite"),
+    "When the file already exists: overwrite it, fail the node, or skip (leave it as it is)",
+  ),
 });
 export type FileWriteParams = z.infer<typeof FileWriteParams>;
 
 export const FileEdit = z.strictObject({
-  find: z
-    .string()
-    .min(1, "The text to find cannot be empty")
-    .describe("Exact text to find (not a regular expression); must differ from replace"),
-  replace: z.string().describe("Text that takes its place"),
-  all: z.boolean().optional().describe("true: replace every occurrence; otherwise the text must occur exactly once"),
+  find: described(
+    z.string().check(z.minLength(1, "The text to find cannot be empty")),
+    "Exact text to find (not a regular expression); must differ from replace",
+  ),
+  replace: described(z.string(), "Text that takes its place"),
+  all: described(z.optional(z.boolean()), "true: replace every occurrence; otherwise the text must occur exactly once"),
 });
 export type FileEdit = z.infer<typeof FileEdit>;
 
 export const FileEditParams = z.strictObject({
   path: WorkspacePath,
-  edits: z
-    .array(FileEdit)
-    .min(1, "Add at least one edit")
-    .describe("Replacements applied in order; the node fails, changing nothing, if one does not match"),
+  edits: described(
+    z.array(FileEdit).check(z.minLength(1, "Add at least one edit")),
+    "Replacements applied in order; the node fails, changing nothing, if one does not match",
+  ),
 });
 export type FileEditParams = z.infer<typeof FileEditParams>;
 
 export const FileDeleteParams = z.strictObject({
   path: WorkspacePath,
-  missingOk: z.boolean().default(false).describe("Succeed when the file does not exist"),
+  missingOk: described(z._default(z.boolean(), false), "Succeed when the file does not exist"),
 });
 export type FileDeleteParams = z.infer<typeof FileDeleteParams>;
 
 export const FileMoveParams = z.strictObject({
-  from: WorkspacePath.describe("The file to move, relative to the workspace root"),
-  to: WorkspacePath.describe("Its new path, relative to the workspace root"),
-  overwrite: z.boolean().default(false).describe("Replace an existing file at `to`; otherwise the node fails"),
+  from: described(WorkspacePath, "The file to move, relative to the workspace root"),
+  to: described(WorkspacePath, "Its new path, relative to the workspace root"),
+  overwrite: described(z._default(z.boolean(), false), "Replace an existing file at `to`; otherwise the node fails"),
 });
 export type FileMoveParams = z.infer<typeof FileMoveParams>;
 
 export const FileReadParams = z.strictObject({
-  paths: z.array(WorkspacePath).default([]).describe("Files to read, relative to the workspace root"),
-  glob: z.string().optional().describe('Glob of files to read, relative to the workspace root, e.g. "src/**/*.ts"'),
-  maxBytes: z
-    .number()
-    .int()
-    .min(1)
-    .max(64 * 1024 * 1024)
-    .default(1024 * 1024)
-    .describe("Cap per file in bytes; longer files are cut"),
-  offset: z.number().int().min(1).optional().describe("First line to return (1-based); lines before it are left out"),
-  limit: z.number().int().min(1).optional().describe("Most lines to return, from `offset` (or the first line)"),
+  paths: described(z._default(z.array(WorkspacePath), []), "Files to read, relative to the workspace root"),
+  glob: described(z.optional(z.string()), 'Glob of files to read, relative to the workspace root, e.g. "src/**/*.ts"'),
+  maxBytes: described(z._default(integer(1, 64 * 1024 * 1024), 1024 * 1024), "Cap per file in bytes; longer files are cut"),
+  offset: described(z.optional(integer(1)), "First line to return (1-based); lines before it are left out"),
+  limit: described(z.optional(integer(1)), "Most lines to return, from `offset` (or the first line)"),
 });
 export type FileReadParams = z.infer<typeof FileReadParams>;
 
 /** Longest regular expression a plan may hold; the validator's default limit says the same. */
 export const MAX_REGEX_LENGTH = 2_000;
 
-const SearchPattern = z.string().min(1, "The pattern cannot be empty").max(MAX_REGEX_LENGTH);
+const SearchPattern = z.string().check(z.minLength(1, "The pattern cannot be empty"), z.maxLength(MAX_REGEX_LENGTH));
+
+/** What a search's result lists. */
+export const SearchOutput = z.enum(["lines", "files", "count"]);
 
 /** A search that is a check: how many matching lines each pattern must have. */
 export const SearchExpectation = z.union([
-  z.enum(["none", "any"]).describe('"none": no pattern may match; "any": every pattern must match'),
-  z
-    .strictObject({
-      min: z.number().int().min(0).optional().describe("Fewest matching lines each pattern must have"),
-      max: z.number().int().min(0).optional().describe("Most matching lines each pattern may have"),
-    })
-    .refine((range) => range.min !== undefined || range.max !== undefined, "Give min, max or both")
-    .meta({ minProperties: 1 })
-    .refine((range) => range.min === undefined || range.max === undefined || range.min <= range.max, "min cannot exceed max"),
+  described(z.enum(["none", "any"]), '"none": no pattern may match; "any": every pattern must match'),
+  annotated(
+    z
+      .strictObject({
+        min: described(z.optional(integer(0)), "Fewest matching lines each pattern must have"),
+        max: described(z.optional(integer(0)), "Most matching lines each pattern may have"),
+      })
+      .check(
+        z.refine((range) => range.min !== undefined || range.max !== undefined, "Give min, max or both"),
+        z.refine((range) => range.min === undefined || range.max === undefined || range.min <= range.max, "min cannot exceed max"),
+      ),
+    { minProperties: 1 },
+  ),
 ]);
 export type SearchExpectation = z.infer<typeof SearchExpectation>;
 
-export const SearchParams = z
-  .strictObject({
-    pattern: SearchPattern.optional().describe("The text (or regular expression) to find; use `patterns` for several"),
-    patterns: z
-      .array(SearchPattern)
-      .min(1, "Give at least one pattern")
-      .max(100)
-      .optional()
-      .describe("Several patterns searched in one pass; each is counted and checked on its own, and each match names its pattern"),
-    regex: z.boolean().default(false).describe("Treat the pattern(s) as regular expressions (JavaScript syntax), matched within one line"),
-    glob: z.string().default("**/*").describe("Files to search, relative to the workspace"),
-    caseSensitive: z.boolean().default(true).describe("false: match regardless of case"),
-    maxMatches: z
-      .number()
-      .int()
-      .min(1)
-      .max(100_000)
-      .default(1_000)
-      .describe('Most matching lines kept (all patterns together); with `output` "files" or "count", most files listed'),
-    expect: SearchExpectation.optional().describe(
-      'Makes the search a check that fails the node: "none": no pattern may match; "any": every pattern must match; {min, max}: each pattern\'s count of matching lines must be in range',
-    ),
-    output: z
-      .enum(["lines", "files", "count"])
-      .default("lines")
-      .describe(
+export const SearchParams = annotated(
+  z
+    .strictObject({
+      pattern: described(z.optional(SearchPattern), "The text (or regular expression) to find; use `patterns` for several"),
+      patterns: described(
+        z.optional(z.array(SearchPattern).check(z.minLength(1, "Give at least one pattern"), z.maxLength(100))),
+        "Several patterns searched in one pass; each is counted and checked on its own, and each match names its pattern",
+      ),
+      regex: described(
+        z._default(z.boolean(), false),
+        "Treat the pattern(s) as regular expressions (JavaScript syntax), matched within one line",
+      ),
+      glob: described(z._default(z.string(), "**/*"), "Files to search, relative to the workspace"),
+      caseSensitive: described(z._default(z.boolean(), true), "false: match regardless of case"),
+      maxMatches: described(
+        z._default(integer(1, 100_000), 1_000),
+        'Most matching lines kept (all patterns together); with `output` "files" or "count", most files listed',
+      ),
+      expect: described(
+        z.optional(SearchExpectation),
+        'Makes the search a check that fails the node: "none": no pattern may match; "any": every pattern must match; {min, max}: each pattern\'s count of matching lines must be in range',
+      ),
+      output: described(
+        z._default(SearchOutput, "lines"),
         'What the result lists: "lines": each matching line; "files": the files with a match; "count": each such file with its count of matching lines',
       ),
-    hidden: z
-      .boolean()
-      .default(false)
-      .describe("Also search hidden files and directories (names starting with '.'); .git is never searched"),
-    noIgnore: z.boolean().default(false).describe("Also search what .gitignore files exclude, and node_modules"),
-  })
-  .refine((params) => (params.pattern === undefined) !== (params.patterns === undefined), {
-    message: "Give either `pattern` or `patterns`, not both and not neither",
-    path: ["pattern"],
-  })
+      hidden: described(
+        z._default(z.boolean(), false),
+        "Also search hidden files and directories (names starting with '.'); .git is never searched",
+      ),
+      noIgnore: described(z._default(z.boolean(), false), "Also search what .gitignore files exclude, and node_modules"),
+    })
+    .check(
+      z.refine((params) => (params.pattern === undefined) !== (params.patterns === undefined), {
+        message: "Give either `pattern` or `patterns`, not both and not neither",
+        path: ["pattern"],
+      }),
+    ),
   // The same rule for the JSON Schema, which cannot see the refinement.
-  .meta({
+  {
     oneOf: [
       { required: ["pattern"], properties: { pattern: { description: "One pattern" } } },
       { required: ["patterns"], properties: { patterns: { description: "Several patterns" } } },
     ],
-  });
+  },
+);
 export type SearchParams = z.infer<typeof SearchParams>;
 
 /** The patterns of a search, whichever form it was given in. */
@@ -203,18 +214,18 @@ export function searchPatternsOf(params: Pick<SearchParams, "pattern" | "pattern
   return params.patterns ?? (params.pattern === undefined ? [] : [params.pattern]);
 }
 
-export const ReadyWhen = z
-  .union([
+export const ReadyWhen = described(
+  z.union([
     z.strictObject({
-      output: z
-        .string()
-        .min(1)
-        .max(MAX_REGEX_LENGTH)
-        .describe("Regular expression matched against stdout/stderr; ready at the first match"),
+      output: described(
+        z.string().check(z.minLength(1), z.maxLength(MAX_REGEX_LENGTH)),
+        "Regular expression matched against stdout/stderr; ready at the first match",
+      ),
     }),
-    z.strictObject({ port: z.number().int().min(1).max(65_535).describe("TCP port on 127.0.0.1; ready once it accepts connections") }),
-  ])
-  .describe('When a background command counts as started: exactly one of {"output": regex} or {"port": number}');
+    z.strictObject({ port: described(integer(1, 65_535), "TCP port on 127.0.0.1; ready once it accepts connections") }),
+  ]),
+  'When a background command counts as started: exactly one of {"output": regex} or {"port": number}',
+);
 export type ReadyWhen = z.infer<typeof ReadyWhen>;
 
 /**
@@ -224,35 +235,39 @@ export type ReadyWhen = z.infer<typeof ReadyWhen>;
 export const ENV_NAME_PATTERN = /^(?!__proto__$)[A-Za-z_][A-Za-z0-9_]*$/;
 
 export const ShellParams = z.strictObject({
-  command: z.string().min(1, "The command cannot be empty").describe("Shell command line, run with sh -c in cwd"),
-  cwd: WorkspacePath.default(".").describe('Working directory, relative to the workspace root ("." is the root)'),
-  env: z
-    .record(z.string().regex(ENV_NAME_PATTERN, "Name environment variables with letters, digits and _"), z.string())
-    .default({})
-    .describe("Extra environment variables, name → value"),
-  background: z.boolean().default(false).describe("Succeed once ready and keep running while dependents run"),
-  readyWhen: ReadyWhen.optional(),
-  keepRunning: z.boolean().default(false).describe("Leave a background command running after the run ends"),
+  command: described(z.string().check(z.minLength(1, "The command cannot be empty")), "Shell command line, run with sh -c in cwd"),
+  cwd: described(z._default(WorkspacePath, "."), 'Working directory, relative to the workspace root ("." is the root)'),
+  env: described(
+    z._default(
+      z.record(z.string().check(z.regex(ENV_NAME_PATTERN, "Name environment variables with letters, digits and _")), z.string()),
+      {},
+    ),
+    "Extra environment variables, name → value",
+  ),
+  background: described(z._default(z.boolean(), false), "Succeed once ready and keep running while dependents run"),
+  readyWhen: z.optional(ReadyWhen),
+  keepRunning: described(z._default(z.boolean(), false), "Leave a background command running after the run ends"),
 });
 export type ShellParams = z.infer<typeof ShellParams>;
 
 const nodeCommon = {
-  id: NodeId.describe("Unique id of the node in this plan; edges name nodes by it"),
-  label: z.string().max(200).optional().describe("Short human-readable title shown in the editor"),
-  position: Position.optional(),
-  retries: z.number().int().min(0).max(20).optional().describe("Overrides the plan's default retries"),
-  timeoutMs: Milliseconds.min(1).max(86_400_000).optional().describe("Overrides the plan's default timeout, in milliseconds"),
-  checkpoint: z.boolean().default(false).describe("Never merge this node into a batch with others"),
+  id: described(NodeId, "Unique id of the node in this plan; edges name nodes by it"),
+  label: described(z.optional(z.string().check(z.maxLength(200))), "Short human-readable title shown in the editor"),
+  position: z.optional(Position),
+  retries: described(z.optional(integer(0, 20)), "Overrides the plan's default retries"),
+  timeoutMs: described(z.optional(integer(1, MAX_TIMEOUT_MS)), "Overrides the plan's default timeout, in milliseconds"),
+  checkpoint: described(z._default(z.boolean(), false), "Never merge this node into a batch with others"),
 };
 
-function nodeOf<const T extends string, P extends z.ZodType>(type: T, params: P, what: string) {
-  return z
-    .strictObject({
+function nodeOf<const T extends string, P extends z.ZodMiniType>(type: T, params: P, what: string) {
+  return described(
+    z.strictObject({
       ...nodeCommon,
-      type: z.literal(type).describe("The operation this node performs"),
-      params: params.describe(`What to ${what}`),
-    })
-    .describe(`A ${type} node: ${what}`);
+      type: described(z.literal(type), "The operation this node performs"),
+      params: described(params, `What to ${what}`),
+    }),
+    `A ${type} node: ${what}`,
+  );
 }
 
 export const FileWriteNode = nodeOf("file.write", FileWriteParams, "write: create or replace a file with the given content");
@@ -291,40 +306,43 @@ export type ParamsOf<T extends OperationType> = Extract<PlanNode, { type: T }>["
 export const EdgeCondition = z.enum(["success", "failure", "always"]);
 export type EdgeCondition = z.infer<typeof EdgeCondition>;
 
-export const PlanEdge = z
-  .strictObject({
-    id: z.string().min(1).max(140).optional().describe('Optional name of the edge; "from->to" when left out'),
-    from: NodeId.describe("The node that runs first"),
-    to: NodeId.describe("The node that waits: it starts only after `from` finished as `when` says"),
-    when: EdgeCondition.default("success").describe(
+export const PlanEdge = described(
+  z.strictObject({
+    id: described(z.optional(z.string().check(z.minLength(1), z.maxLength(140))), 'Optional name of the edge; "from->to" when left out'),
+    from: described(NodeId, "The node that runs first"),
+    to: described(NodeId, "The node that waits: it starts only after `from` finished as `when` says"),
+    when: described(
+      z._default(EdgeCondition, "success"),
       "success: `to` runs after `from` succeeds; failure: only if `from` failed; always: in any case (cleanup)",
     ),
-  })
-  .describe("A dependency: `to` waits for `from`");
+  }),
+  "A dependency: `to` waits for `from`",
+);
 export type PlanEdge = z.infer<typeof PlanEdge>;
 
 /** Plan names: what the schema's pattern also says, so both sides agree (no trimming). */
 const PLAN_NAME_PATTERN = /\S/;
 
+const planObjectShape = {
+  formatVersion: described(
+    z._default(z.literal(PLAN_FORMAT_VERSION), PLAN_FORMAT_VERSION),
+    `Version of this format; ${PLAN_FORMAT_VERSION} is the only one`,
+  ),
+  name: described(
+    z.string().check(z.maxLength(200), z.regex(PLAN_NAME_PATTERN, "Give the plan a name (not only spaces)")),
+    "Name of the plan (1–200 characters, not only spaces)",
+  ),
+  description: described(z._default(z.string().check(z.maxLength(10_000)), ""), "What the plan is for; free text"),
+  settings: z._default(PlanSettings, PlanSettings.parse({})),
+  nodes: described(
+    z.array(PlanNode).check(z.minLength(1, "Add at least one node: a plan with no nodes does nothing")),
+    "The operations; each runs once its incoming edges allow",
+  ),
+  edges: described(z._default(z.array(PlanEdge), []), 'Dependencies between nodes: {"from": "a", "to": "b"} makes b wait for a'),
+};
+
 /** The plan itself, as the JSON Schema describes it. */
-export const PlanDocumentObject = z.strictObject({
-  formatVersion: z
-    .literal(PLAN_FORMAT_VERSION)
-    .default(PLAN_FORMAT_VERSION)
-    .describe(`Version of this format; ${PLAN_FORMAT_VERSION} is the only one`),
-  name: z
-    .string()
-    .max(200)
-    .regex(PLAN_NAME_PATTERN, "Give the plan a name (not only spaces)")
-    .describe("Name of the plan (1–200 characters, not only spaces)"),
-  description: z.string().max(10_000).default("").describe("What the plan is for; free text"),
-  settings: PlanSettings.default(PlanSettings.parse({})),
-  nodes: z
-    .array(PlanNode)
-    .min(1, "Add at least one node: a plan with no nodes does nothing")
-    .describe("The operations; each runs once its incoming edges allow"),
-  edges: z.array(PlanEdge).default([]).describe('Dependencies between nodes: {"from": "a", "to": "b"} makes b wait for a'),
-});
+export const PlanDocumentObject = z.strictObject(planObjectShape);
 
 /**
  * A top-level `$schema` (the JSON convention for pointing an editor at a
@@ -337,13 +355,18 @@ function withoutSchemaKey(input: unknown): unknown {
   return typeof $schema === "string" ? rest : input;
 }
 
-export const PlanDocument = z.preprocess(withoutSchemaKey, PlanDocumentObject);
+/** `schema` after dropping a top-level `$schema` (zod's classic `preprocess`, which its mini build lacks). */
+function withoutSchemaKeyThen<T extends z.core.$ZodType>(schema: T) {
+  return z.pipe(z.transform(withoutSchemaKey), schema);
+}
+
+export const PlanDocument = withoutSchemaKeyThen(PlanDocumentObject);
 
 /**
  * A draft's shape: a plan as drawn, which may have no nodes yet (a new plan
  * in the editor). Drafts cannot run; this lets them be hashed and compared.
  */
-export const PlanDraft = z.preprocess(withoutSchemaKey, PlanDocumentObject.extend({ nodes: z.array(PlanNode) }));
+export const PlanDraft = withoutSchemaKeyThen(z.strictObject({ ...planObjectShape, nodes: z.array(PlanNode) }));
 export type PlanDocument = z.infer<typeof PlanDocumentObject>;
 /** A plan as written by hand: defaults may be left out. */
 export type PlanDocumentInput = z.input<typeof PlanDocumentObject> & { $schema?: string };

@@ -5,7 +5,9 @@
  * zod's `unrecognized_keys` issue into a problem that names the node, the key
  * and the key that was probably meant.
  */
-import * as z from "zod";
+import * as z from "./mini-zod";
+// Named imports, not `z.core.…`: using the namespace would bundle all of zod's core into every CLI command.
+import { $ZodArray, $ZodDefault, $ZodDiscriminatedUnion, $ZodObject, $ZodOptional, $ZodUnion, type $ZodType } from "zod/v4/core";
 import { PlanDocumentObject } from "./schema";
 import { isRecord, valueAt } from "./plan-view";
 
@@ -91,38 +93,42 @@ function insideNode(rest: ProblemPath): string {
 
 /** The keys the schema allows in the object at `path` (for nodes, those of its `type`). */
 export function allowedKeysAt(path: ProblemPath, input: unknown): string[] {
-  let schema: z.ZodType = PlanDocumentObject;
+  let schema: $ZodType | undefined = PlanDocumentObject;
   for (let depth = 0; depth <= path.length; depth++) {
     schema = unwrap(schema);
-    if (schema instanceof z.ZodDiscriminatedUnion) {
+    if (schema instanceof $ZodDiscriminatedUnion) {
       const type = valueAt(input, [...path.slice(0, depth), "type"]);
-      const option = (schema.options as z.ZodType[]).find((candidate) => {
+      const option = schema._zod.def.options.find((candidate) => {
         const shape = unwrap(candidate);
-        return shape instanceof z.ZodObject && (shape.shape["type"] as z.ZodType).safeParse(type).success;
+        return (
+          shape instanceof $ZodObject &&
+          shape._zod.def.shape["type"] !== undefined &&
+          z.safeParse(shape._zod.def.shape["type"], type).success
+        );
       });
       if (option === undefined) return [];
       schema = unwrap(option);
     }
     if (depth === path.length) break;
     const key = path[depth];
-    if (schema instanceof z.ZodObject && typeof key === "string") schema = schema.shape[key] as z.ZodType;
-    else if (schema instanceof z.ZodArray && typeof key === "number") schema = schema.element as z.ZodType;
+    if (schema instanceof $ZodObject && typeof key === "string") schema = schema._zod.def.shape[key];
+    else if (schema instanceof $ZodArray && typeof key === "number") schema = schema._zod.def.element;
     else return [];
     if (schema === undefined) return [];
   }
-  if (schema instanceof z.ZodUnion) {
+  if (schema instanceof $ZodUnion) {
     // readyWhen: the union of closed objects allows the keys of all its branches.
-    return (schema.options as z.ZodType[]).flatMap((option) => {
+    return schema._zod.def.options.flatMap((option) => {
       const shape = unwrap(option);
-      return shape instanceof z.ZodObject ? Object.keys(shape.shape) : [];
+      return shape instanceof $ZodObject ? Object.keys(shape._zod.def.shape) : [];
     });
   }
-  return schema instanceof z.ZodObject ? Object.keys(schema.shape) : [];
+  return schema instanceof $ZodObject ? Object.keys(schema._zod.def.shape) : [];
 }
 
-function unwrap(schema: z.ZodType): z.ZodType {
+function unwrap(schema: $ZodType): $ZodType {
   let current = schema;
-  while (current instanceof z.ZodDefault || current instanceof z.ZodOptional) current = current.unwrap() as z.ZodType;
+  while (current instanceof $ZodDefault || current instanceof $ZodOptional) current = current._zod.def.innerType;
   return current;
 }
 

@@ -4,7 +4,7 @@
  * the CLI. Shared by server and browser, so this file imports nothing from
  * `node:`.
  */
-import * as z from "zod";
+import * as z from "../plan/mini-zod";
 
 export const RunStatus = z.enum(["queued", "running", "succeeded", "failed", "cancelled", "interrupted"]);
 export type RunStatus = z.infer<typeof RunStatus>;
@@ -18,28 +18,28 @@ export const NodeError = z.object({
   /** Stable code, e.g. `edit-not-found`, `path-escape`, `timeout`, `exit-code`. */
   code: z.string(),
   /** For `file.edit`: the index of the edit that did not match. */
-  editIndex: z.number().int().optional(),
-  retryable: z.boolean().optional(),
+  editIndex: z.optional(z.number().check(z.int())),
+  retryable: z.optional(z.boolean()),
 });
 export type NodeError = z.infer<typeof NodeError>;
 
 /** Node counts by status, for progress bars. */
 export const StatusCounts = z.object({
-  total: z.number().int(),
-  pending: z.number().int(),
-  running: z.number().int(),
-  succeeded: z.number().int(),
-  failed: z.number().int(),
-  skipped: z.number().int(),
-  cancelled: z.number().int(),
-  interrupted: z.number().int(),
+  total: z.number().check(z.int()),
+  pending: z.number().check(z.int()),
+  running: z.number().check(z.int()),
+  succeeded: z.number().check(z.int()),
+  failed: z.number().check(z.int()),
+  skipped: z.number().check(z.int()),
+  cancelled: z.number().check(z.int()),
+  interrupted: z.number().check(z.int()),
 });
 export type StatusCounts = z.infer<typeof StatusCounts>;
 
 const base = {
   runId: z.string(),
   /** Monotonic per run, starting at 1; the SSE Last-Event-ID. */
-  seq: z.number().int().positive(),
+  seq: z.number().check(z.int(), z.positive()),
   /** Milliseconds since the epoch. */
   at: z.number(),
 };
@@ -48,8 +48,8 @@ export const RunStatusEvent = z.object({
   ...base,
   type: z.literal("run.status"),
   status: RunStatus,
-  error: z.string().optional(),
-  counts: StatusCounts.optional(),
+  error: z.optional(z.string()),
+  counts: z.optional(StatusCounts),
 });
 
 export const RunProgressEvent = z.object({ ...base, type: z.literal("run.progress"), counts: StatusCounts });
@@ -65,7 +65,7 @@ export const BatchStatusEvent = z.object({
    * Set on `rolled-back` when the runner stopped mid-batch: recovery put the
    * batch's files back from the change log and its nodes are pending again.
    */
-  interrupted: z.boolean().optional(),
+  interrupted: z.optional(z.boolean()),
 });
 
 export const NodeStatusEvent = z.object({
@@ -73,14 +73,14 @@ export const NodeStatusEvent = z.object({
   type: z.literal("node.status"),
   nodeId: z.string(),
   status: NodeStatus,
-  attempt: z.number().int().nonnegative(),
-  batchId: z.string().optional(),
-  durationMs: z.number().optional(),
-  error: NodeError.optional(),
+  attempt: z.number().check(z.int(), z.nonnegative()),
+  batchId: z.optional(z.string()),
+  durationMs: z.optional(z.number()),
+  error: z.optional(NodeError),
   /** The executor's result summary, on success (and on failure when there is one). */
-  result: z.unknown().optional(),
-  pid: z.number().int().optional(),
-  reused: z.boolean().optional(),
+  result: z.optional(z.unknown()),
+  pid: z.optional(z.number().check(z.int())),
+  reused: z.optional(z.boolean()),
 });
 
 export const NodeOutputEvent = z.object({
@@ -90,7 +90,7 @@ export const NodeOutputEvent = z.object({
   stream: z.enum(["stdout", "stderr"]),
   data: z.string(),
   /** Set on the last chunk stored for this stream: output beyond the cap is not kept. */
-  truncated: z.boolean().optional(),
+  truncated: z.optional(z.boolean()),
 });
 
 export const NodeRetryEvent = z.object({
@@ -98,8 +98,8 @@ export const NodeRetryEvent = z.object({
   type: z.literal("node.retry"),
   nodeId: z.string(),
   /** The attempt that failed. */
-  attempt: z.number().int().positive(),
-  delayMs: z.number().int().nonnegative(),
+  attempt: z.number().check(z.int(), z.positive()),
+  delayMs: z.number().check(z.int(), z.nonnegative()),
   error: NodeError,
 });
 
@@ -109,7 +109,7 @@ export const FileChangeEvent = z.object({
   /** The node the change is journalled under. */
   nodeId: z.string(),
   /** Every node whose edits this one write holds, when several edits of a file were merged (a multi-edit unit). */
-  nodeIds: z.array(z.string()).optional(),
+  nodeIds: z.optional(z.array(z.string())),
   path: z.string(),
   operation: z.enum(["create", "update", "delete"]),
   /**
@@ -117,10 +117,10 @@ export const FileChangeEvent = z.object({
    * and after: `GET /api/v1/runs/{runId}/changes/{changeSeq}` answers its
    * diff. Not set in a dry run, which journals nothing.
    */
-  changeSeq: z.number().int().positive().optional(),
+  changeSeq: z.optional(z.number().check(z.int(), z.positive())),
   /** Unified diff of a dry run's change (text files, capped); a real change's diff is read from the journal. */
-  diff: z.string().optional(),
-  dryRun: z.boolean().optional(),
+  diff: z.optional(z.string()),
+  dryRun: z.optional(z.boolean()),
 });
 export type FileChangeEvent = z.infer<typeof FileChangeEvent>;
 

@@ -41,7 +41,7 @@ export const ReportNode = z.object({
   durationMs: z.number().nullable(),
   exitCode: z.number().int().nullable(),
   signal: z.string().nullable(),
-  error: NodeError.nullable(),
+  error: z.nullable(NodeError),
   skipped: z.string().optional().describe('Why the node did not run, e.g. `"build" failed`'),
   rolledBackBy: z.array(z.string()).optional().describe("The node(s) whose failure rolled this node's changes back"),
   output: ReportOutput.optional(),

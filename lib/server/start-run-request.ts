@@ -9,7 +9,7 @@ export const StartRunRequest = z.object({
   versionNumber: z.number().int().positive().optional().describe("…at this version (the newest when left out)"),
   workspaceId: Id.optional().describe("A registered workspace of the team; a fresh scratch directory when left out"),
   dryRun: z.boolean().default(false).describe("Plan and report without changing any file or running any command"),
-  concurrency: RunConcurrency.optional().describe("Overrides the plan's concurrency for this run"),
+  concurrency: z.optional(RunConcurrency).describe("Overrides the plan's concurrency for this run"),
 });
 /** What callers send: `dryRun` may be left out. */
 export type StartRunRequest = z.input<typeof StartRunRequest>;

@@ -12,7 +12,7 @@ import * as Schemas from "./schemas";
 
 const PLAN_REF = "#/components/schemas/PlanDocument";
 
-function toSchema(schema: z.ZodType, io: "input" | "output"): JsonSchema {
+function toSchema(schema: z.core.$ZodType, io: "input" | "output"): JsonSchema {
   const json = z.toJSONSchema(schema, {
     io,
     unrepresentable: "any",

@@ -5,6 +5,7 @@
  * events, retry and cancel indistinguishable from a missing run.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import * as z from "zod";
 import type { RoleName } from "../../auth/schemas";
 import { RunEvent } from "../../run-events/run-events";
 import { addMemberWithRole, createTeamWithMember, createTokenFor } from "../../testing/fixtures";
@@ -305,7 +306,7 @@ describe.each(TEST_PROVIDERS)("run API on %s", (provider) => {
     const messages = (await batched.text()).split("\n\n").filter((block) => block.includes("data: "));
     const batches = messages.map((block) => ({
       id: Number(/^id: (\d+)$/m.exec(block)?.[1]),
-      events: RunEvent.array().parse(JSON.parse(/^data: (.*)$/m.exec(block)?.[1] ?? "null")),
+      events: z.array(RunEvent).parse(JSON.parse(/^data: (.*)$/m.exec(block)?.[1] ?? "null")),
     }));
     for (const batch of batches) expect(batch.id).toBe(batch.events.at(-1)?.seq);
     const events = batches.flatMap((batch) => batch.events);

@@ -67,7 +67,7 @@ export const RetryRunBody = z
 
 export const ListRunsQuery = z.object({
   planId: Id.optional().describe("Only runs of this plan"),
-  status: RunStatus.optional().describe("Only runs with this status"),
+  status: z.optional(RunStatus).describe("Only runs with this status"),
   limit: z.coerce.number().int().min(1).max(500).default(50).describe("Most runs to list"),
 });
 

@@ -24,7 +24,7 @@ export const UpdateWorkspaceBody = z
   .object({
     name: z.string().trim().min(1).max(63).optional(),
     archived: z.boolean().optional().describe("Archived workspaces keep their runs' history but cannot be run in"),
-    sandbox: WorkspaceSandboxSettings.optional().describe("Network switch and per-command limit overrides; replaces the stored settings"),
+    sandbox: z.optional(WorkspaceSandboxSettings).describe("Network switch and per-command limit overrides; replaces the stored settings"),
   })
   .strict();
 export type UpdateWorkspaceBody = z.infer<typeof UpdateWorkspaceBody>;
