@@ -57,7 +57,10 @@ describe("batchboard CLI", () => {
     expect(validated.code).toBe(1);
     expect(validated.stdout).toContain("path-escapes-workspace");
     // The CLI loads only zod's mini build, which has no messages until lib/plan/mini-zod.ts sets English.
-    const outOfRange = writePlan("out-of-range", { name: "r", nodes: [{ id: "x", type: "shell", retries: 50, params: { command: "true" } }] });
+    const outOfRange = writePlan("out-of-range", {
+      name: "r",
+      nodes: [{ id: "x", type: "shell", retries: 50, params: { command: "true" } }],
+    });
     expect((await cli(["validate", outOfRange])).stdout).toContain('node "x" · retries: "retries": Too big: expected number to be <=20');
     const good = writePlan("good", {
       name: "good",
