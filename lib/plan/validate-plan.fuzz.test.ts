@@ -69,6 +69,10 @@ const interestingValues = fc.oneof(
     "n0",
     "n1",
     "file.copy",
+    // Names every object has: a lookup in a plain object finds Object.prototype's members.
+    "__proto__",
+    "constructor",
+    "toString",
     -1,
     1e300,
     "x".repeat(300),
