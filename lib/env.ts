@@ -4,13 +4,13 @@
  */
 import path from "node:path";
 import * as z from "./plan/mini-zod";
-import { described } from "./plan/mini-zod";
+import { described, integerIn } from "./plan/mini-zod";
 
 /** A text setting that cannot be empty. */
 const text = () => z.string().check(z.minLength(1));
 
 /** A whole-number setting in `[min, max]`, given as text. */
-const wholeNumber = (min: number, max?: number) => z.coerce.number().check(z.int(), z.gte(min), ...(max === undefined ? [] : [z.lte(max)]));
+const wholeNumber = (min: number, max?: number) => z.coerce.number().check(...integerIn(min, max));
 
 /** Splits a comma-separated list into its trimmed, non-empty items. */
 const listItems = (value: string) =>

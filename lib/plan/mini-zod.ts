@@ -36,7 +36,12 @@ export function descriptionOf(schema: z.core.$ZodType): string | undefined {
   return z.globalRegistry.get(schema)?.description;
 }
 
+/** The checks of an integer of at least `min` (and at most `max`). */
+export function integerIn(min: number, max?: number) {
+  return [z.int(), z.gte(min), ...(max === undefined ? [] : [z.lte(max)])];
+}
+
 /** An integer of at least `min` (and at most `max`). */
 export function integer(min: number, max?: number) {
-  return z.number().check(z.int(), z.gte(min), ...(max === undefined ? [] : [z.lte(max)]));
+  return z.number().check(...integerIn(min, max));
 }
