@@ -9,6 +9,7 @@ import { isRecord, viewEdges, viewNodes } from "./plan-view";
 import { problemsFromZodIssues } from "./zod-problems";
 import { checkGraph } from "./graph-rules";
 import { checkNode } from "./node-rules";
+import { fastParserOf, UNSURE } from "./fast-parse";
 import { approximateJsonSize, MAX_ESTIMATE_PER_JSON_CHARACTER } from "./plan-size";
 
 /** The outcome of {@link validatePlan}: a parsed plan (defaults filled in) or every problem found. */
@@ -75,7 +76,7 @@ function validate(input: unknown, limits: PlanLimits, { jsonLength, once }: Vali
   if (limitProblems.length > 0) return { ok: false, problems: limitProblems, warnings: [] };
 
   const found: PlanProblem[] = [];
-  const parsed = PlanDocument.safeParse(input, { jitless: once });
+  const parsed = parsePlan(input, once);
   if (!parsed.success) found.push(...problemsFromZodIssues(parsed.error.issues, input));
 
   const nodes = viewNodes(input);
@@ -86,6 +87,13 @@ function validate(input: unknown, limits: PlanLimits, { jsonLength, once }: Vali
   const warnings = found.filter((problem) => problem.severity === "warning");
   if (problems.length > 0 || !parsed.success) return { ok: false, problems, warnings };
   return { ok: true, plan: parsed.data, warnings };
+}
+
+/** zod's parse of the plan, through the fast path when it is sure (fast-parse.ts), else through zod for its issues. */
+function parsePlan(input: unknown, once: boolean | undefined) {
+  const fast = fastParserOf(PlanDocument)(input);
+  if (fast !== UNSURE) return { success: true as const, data: fast as PlanDocument };
+  return PlanDocument.safeParse(input, { jitless: once });
 }
 
 function checkLimits(input: Record<string, unknown>, limits: PlanLimits, jsonLength: number | undefined): PlanProblem[] {
