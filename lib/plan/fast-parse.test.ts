@@ -100,6 +100,13 @@ describe("fastParserOf", () => {
     expect(fastParserOf(trimmed)({ name: "   " })).toBe(UNSURE);
   });
 
+  it("runs the checks of a schema it hands to zod once, as zod does", () => {
+    const exclaimed = z.strictObject({
+      value: z.union([z.string(), z.number()]).check(z.overwrite((value) => (typeof value === "string" ? `${value}!` : value))),
+    });
+    expect(agreesWithZod(exclaimed, { value: "a" })).toBe(true);
+  });
+
   it("measures string lengths as zod does, in code points", () => {
     const label = "😀".repeat(150); // 300 UTF-16 units, 150 code points: within the 200 allowed
     expect(agreesWithZod(PlanDocument, { name: "p", nodes: [{ id: "a", type: "shell", label, params: { command: "x" } }] })).toBe(true);

@@ -42,15 +42,18 @@ const parsers = new WeakMap<$ZodType, FastParser>();
 export function fastParserOf(schema: $ZodType): FastParser {
   let parser = parsers.get(schema);
   if (parser === undefined) {
-    parser = withChecks(schema, build(schema));
+    const built = build(schema);
+    // zod's own parse runs the schema's checks itself.
+    parser = built === null ? viaZod(schema) : withChecks(schema, built);
     parsers.set(schema, parser);
   }
   return parser;
 }
 
-function build(schema: $ZodType): FastParser {
+/** The parser of `schema` before its checks; null for a schema left to zod. */
+function build(schema: $ZodType): FastParser | null {
   // A schema that is itself a check (a string format such as z.email()) carries rules its class alone does not show.
-  if (schema._zod.traits.has("$ZodCheck") || ("coerce" in schema._zod.def && schema._zod.def.coerce)) return viaZod(schema);
+  if (schema._zod.traits.has("$ZodCheck") || ("coerce" in schema._zod.def && schema._zod.def.coerce)) return null;
   if (schema instanceof $ZodString) return (value) => (typeof value === "string" ? value : UNSURE);
   if (schema instanceof $ZodNumber) return (value) => (typeof value === "number" && Number.isFinite(value) ? value : UNSURE);
   if (schema instanceof $ZodBoolean) return (value) => (typeof value === "boolean" ? value : UNSURE);
@@ -85,7 +88,7 @@ function build(schema: $ZodType): FastParser {
       return output instanceof Promise || payload.issues.length > 0 ? UNSURE : output;
     };
   }
-  return viaZod(schema);
+  return null;
 }
 
 /** zod itself, for a schema the fast path does not know. */
@@ -148,11 +151,10 @@ function missingRule(schema: $ZodType): Missing {
 }
 
 /** A closed object (zod's strictObject): every key known, each field parsed in the shape's order, as zod orders its output. */
-function objectParser(schema: $ZodObject): FastParser {
+function objectParser(schema: $ZodObject): FastParser | null {
   const { shape, catchall } = schema._zod.def;
   const keys = Object.keys(shape);
-  if (!(catchall instanceof $ZodNever) || Object.getOwnPropertySymbols(shape).length > 0 || keys.includes("__proto__"))
-    return viaZod(schema);
+  if (!(catchall instanceof $ZodNever) || Object.getOwnPropertySymbols(shape).length > 0 || keys.includes("__proto__")) return null;
   const known = new Set(keys);
   const fields = keys.map((key) => ({ key, parse: fastParserOf(shape[key] as $ZodType), missing: missingRule(shape[key] as $ZodType) }));
   return (value) => {
@@ -176,9 +178,9 @@ function objectParser(schema: $ZodObject): FastParser {
 }
 
 /** The option whose discriminator value the input names; options are built when first met. */
-function discriminatedUnionParser(schema: $ZodDiscriminatedUnion): FastParser {
+function discriminatedUnionParser(schema: $ZodDiscriminatedUnion): FastParser | null {
   const { discriminator, options, unionFallback } = schema._zod.def;
-  if (unionFallback) return viaZod(schema);
+  if (unionFallback) return null;
   const optionByValue = new Map<unknown, $ZodType>();
   for (const option of options) {
     for (const value of option._zod.propValues?.[discriminator] ?? []) if (value !== undefined) optionByValue.set(value, option);
