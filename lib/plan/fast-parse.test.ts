@@ -107,6 +107,21 @@ describe("fastParserOf", () => {
     expect(agreesWithZod(exclaimed, { value: "a" })).toBe(true);
   });
 
+  it("builds a recursive schema's parser once", () => {
+    interface Tree {
+      name: string;
+      children?: Tree[];
+    }
+    const Tree: z.ZodMiniType<Tree> = z.strictObject({
+      name: z.string(),
+      get children() {
+        return z.optional(z.array(Tree));
+      },
+    });
+    expect(agreesWithZod(Tree, { name: "a", children: [{ name: "b", children: [{ name: "c" }] }] })).toBe(true);
+    expect(fastParserOf(Tree)({ name: "a", children: [{ name: 1 }] })).toBe(UNSURE);
+  });
+
   it("measures string lengths as zod does, in code points", () => {
     const label = "😀".repeat(150); // 300 UTF-16 units, 150 code points: within the 200 allowed
     expect(agreesWithZod(PlanDocument, { name: "p", nodes: [{ id: "a", type: "shell", label, params: { command: "x" } }] })).toBe(true);

@@ -40,14 +40,16 @@ const parsers = new WeakMap<$ZodType, FastParser>();
 
 /** The fast parser of `schema`, built on first use. */
 export function fastParserOf(schema: $ZodType): FastParser {
-  let parser = parsers.get(schema);
-  if (parser === undefined) {
-    const built = build(schema);
-    // zod's own parse runs the schema's checks itself.
-    parser = built === null ? viaZod(schema) : withChecks(schema, built);
-    parsers.set(schema, parser);
-  }
-  return parser;
+  const known = parsers.get(schema);
+  if (known !== undefined) return known;
+  // A recursive schema meets itself while it is built: there it gets a parser that calls the finished one.
+  const building: { parser?: FastParser } = {};
+  parsers.set(schema, (value) => (building.parser as FastParser)(value));
+  const built = build(schema);
+  // zod's own parse runs the schema's checks itself.
+  building.parser = built === null ? viaZod(schema) : withChecks(schema, built);
+  parsers.set(schema, building.parser);
+  return building.parser;
 }
 
 /** The parser of `schema` before its checks; null for a schema left to zod. */
