@@ -29,6 +29,8 @@ import {
   type $ZodType,
   type ParsePayload,
 } from "zod/v4/core";
+// zod's test for an object, too: neither null nor an array.
+import { isRecord } from "./plan-view";
 
 /** What a fast parser answers for input it leaves to zod. */
 export const UNSURE: unique symbol = Symbol("unsure");
@@ -160,20 +162,19 @@ function objectParser(schema: $ZodObject): FastParser | null {
   const known = new Set(keys);
   const fields = keys.map((key) => ({ key, parse: fastParserOf(shape[key] as $ZodType), missing: missingRule(shape[key] as $ZodType) }));
   return (value) => {
-    if (typeof value !== "object" || value === null || Array.isArray(value)) return UNSURE;
-    const input = value as Record<string, unknown>;
+    if (!isRecord(value)) return UNSURE;
     // zod looks for unknown keys with for…in, which also sees inherited enumerable keys.
-    for (const key in input) if (!known.has(key)) return UNSURE;
+    for (const key in value) if (!known.has(key)) return UNSURE;
     const parsed: Record<string, unknown> = {};
     for (const { key, parse, missing } of fields) {
-      const field = input[key];
+      const field = value[key];
       if (field !== undefined) {
         const result = parse(field);
         if (result === UNSURE) return UNSURE;
         parsed[key] = result;
       } else if (missing.kind === "default") parsed[key] = missing.schema._zod.def.defaultValue;
       else if (missing.kind === "unsure") return UNSURE;
-      else if (key in input) parsed[key] = undefined;
+      else if (key in value) parsed[key] = undefined;
     }
     return parsed;
   };
@@ -188,8 +189,8 @@ function discriminatedUnionParser(schema: $ZodDiscriminatedUnion): FastParser | 
     for (const value of option._zod.propValues?.[discriminator] ?? []) if (value !== undefined) optionByValue.set(value, option);
   }
   return (value) => {
-    if (typeof value !== "object" || value === null || Array.isArray(value)) return UNSURE;
-    const option = optionByValue.get((value as Record<string, unknown>)[discriminator]);
+    if (!isRecord(value)) return UNSURE;
+    const option = optionByValue.get(value[discriminator]);
     return option === undefined ? UNSURE : fastParserOf(option)(value);
   };
 }
